@@ -1,0 +1,146 @@
+# tlscope — one non-recursive Makefile. `make help` lists the targets.
+#   make            build build/tlscope
+#   make run        install missing dependencies, build, start (HOST=... ARGS=...)
+#   make test       install missing dependencies, build, run every test (SAN=1: under ASan+UBSan)
+#   V=1             show full commands
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+
+SAN ?= 0
+ifeq ($(SAN),1)
+B := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B := build
+SANFLAGS :=
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ncursesw, falling back to ncurses. Evaluated lazily so `make deps` can install first.
+NCURSES_PC = $(shell $(PKG_CONFIG) --exists ncursesw && echo ncursesw || echo ncurses)
+PKGS = openssl yaml-0.1 jansson $(NCURSES_PC)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+            -Wwrite-strings -Werror
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) \
+             -Isrc -DTLSCOPE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
+MAIN_OBJ := $(B)/obj/src/main.o
+LIB      := $(B)/libtlscope.a
+BIN      := $(B)/tlscope
+
+TEST_LIB_SRC := $(wildcard tests/lib/*.c)
+TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(B)/tests/integration/%)
+TOOLS_SRC := $(wildcard tests/tools/*.c)
+TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tests/tools/%)
+
+.PHONY: all run test test-build asan install uninstall clean check-layers format format-check \
+        deps deps-test bench help
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(if $(filter tests/%,$<),$(CMOCKA_CFLAGS) -Itests) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(TEST_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+$(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(TEST_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+$(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TEST_LIB_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory SAN=1 all
+
+deps:
+	$(Q)sh scripts/deps.sh
+
+deps-test:
+	$(Q)sh scripts/deps.sh --test
+
+# `make run` installs what is missing, builds, and starts tlscope.
+# HOST=host[:port] connects at once; ARGS passes further options.
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --demo $(ARGS))
+
+test-build: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOLS_BIN)
+
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory test-build
+	$(Q)sh tests/run.sh $(B)
+
+bench: all
+	$(Q)sh bench/explore.sh $(BIN)
+
+check-layers:
+	$(Q)sh scripts/check-layers.sh
+
+format:
+	$(Q)clang-format -i $(shell find src tests -name '*.[ch]')
+
+format-check:
+	$(Q)clang-format --dry-run -Werror $(shell find src tests -name '*.[ch]')
+	$(Q)sh scripts/editorconfig-check.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/tlscope/profiles $(DESTDIR)$(PREFIX)/share/tlscope/themes
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tlscope
+	install -m 644 docs/tlscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlscope.1
+	for f in profiles/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/tlscope/profiles/ || true; done
+	for f in themes/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/tlscope/themes/ || true; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/tlscope $(DESTDIR)$(PREFIX)/share/man/man1/tlscope.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/tlscope
+
+clean:
+	rm -rf build
+
+help:
+	@echo "targets: all run test asan install uninstall clean check-layers format format-check bench"
+	@echo "vars:    SAN=1 (ASan+UBSan)  V=1 (show commands)  PREFIX DESTDIR  HOST= ARGS="
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Fails when a library header is included outside the layer that owns it (see DESIGN.md).
+status=0
+check() { # $1 = regex, $2 = allowed path regex, $3 = what
+    bad=$(grep -rlE "#include *<$1" src | grep -vE "^$2" || true)
+    if [ -n "$bad" ]; then
+        echo "check-layers: $3 included outside $2:" $bad >&2
+        status=1
+    fi
+}
+check 'openssl/' 'src/engine/' 'OpenSSL'
+check '(n?curses|ncursesw/)' 'src/ui/' 'curses'
+check 'yaml\.h>' 'src/(profile|theme)/' 'libyaml'
+check 'jansson\.h>' 'src/out/' 'jansson'
+# Lower layers never include upper ones.
+for low in util model engine; do
+    case $low in
+    util) up='(model|engine|out|ui|profile|theme)/' ;;
+    model) up='(engine|out|ui|profile|theme)/' ;;
+    engine) up='(out|ui|profile|theme)/' ;;
+    esac
+    bad=$(grep -rlE "#include *\"$up" "src/$low" 2>/dev/null || true)
+    if [ -n "$bad" ]; then
+        echo "check-layers: src/$low includes a layer above it:" $bad >&2
+        status=1
+    fi
+done
+[ $status = 0 ] && echo "check-layers: ok"
+exit $status

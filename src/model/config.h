@@ -1,0 +1,85 @@
+/* What a connection offers: the configuration that goes into the engine.
+ *
+ * A tls_config is plain data, filled by the command line (and later by profiles and the UI
+ * editor). It owns every string and list in it; config_free releases them. Unset values
+ * mean "leave OpenSSL's effective default" and the report says where each effective value
+ * came from. */
+#ifndef TLSCOPE_MODEL_CONFIG_H
+#define TLSCOPE_MODEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/strlist.h"
+
+/* Protocol versions in order; PROTO_UNSET leaves the library default. */
+enum proto_version {
+    PROTO_UNSET = 0,
+    PROTO_SSL3,
+    PROTO_TLS1_0,
+    PROTO_TLS1_1,
+    PROTO_TLS1_2,
+    PROTO_TLS1_3,
+};
+
+/* "tls1.2" / "TLSv1.2" / "1.2" → PROTO_TLS1_2; PROTO_UNSET when unknown. */
+enum proto_version proto_from_name(const char *name);
+/* PROTO_TLS1_2 → "TLSv1.2" (OpenSSL's spelling); "" for PROTO_UNSET. */
+const char *proto_name(enum proto_version v);
+/* PROTO_TLS1_2 → "TLS 1.2", for prose. */
+const char *proto_label(enum proto_version v);
+
+enum addr_family { FAMILY_ANY = 0, FAMILY_V4 = 4, FAMILY_V6 = 6 };
+
+struct tls_config {
+    /* target */
+    char *host;          /* name or literal address, without brackets */
+    uint16_t port;       /* 443 when not given */
+    char *sni;           /* server name to send; NULL means "the host, if it is a name" */
+    bool no_sni;         /* send no server_name at all */
+    enum addr_family family;
+
+    /* what to offer */
+    enum proto_version min_proto, max_proto;
+    char *ciphers;       /* TLS <= 1.2 cipher string, OpenSSL syntax */
+    char *ciphersuites;  /* TLS 1.3 suites */
+    char *groups;        /* colon-separated, OpenSSL syntax */
+    char *sigalgs;       /* colon-separated */
+    int sec_level;       /* -1: leave the library default (openssl.cnf) */
+    struct strlist alpn; /* protocols in preference order */
+
+    /* verification */
+    bool verify;         /* verify the peer chain (default on) */
+    bool hostname_check; /* check the name against the leaf (default on) */
+    char *ca_file, *ca_path; /* NULL: the system store */
+    struct strlist ignore_errors; /* OpenSSL symbols, e.g. X509_V_ERR_CERT_HAS_EXPIRED */
+    struct strlist pins;          /* "sha256//BASE64" SPKI pins */
+
+    /* client certificate */
+    char *cert_file, *key_file;
+    char *key_pass;      /* passphrase source: "env:VAR" or "file:PATH", never the secret */
+
+    /* extras */
+    bool ocsp;           /* ask for a stapled OCSP response */
+    bool reconnect;      /* a second connection that tries to resume */
+    char *keylog;        /* NSS key log file */
+    double timeout_s;    /* per stage */
+};
+
+/* Fills c with the defaults (verify on, hostname check on, port 443, timeout 10 s). */
+void config_init(struct tls_config *c);
+void config_free(struct tls_config *c);
+/* Deep copy; dst must not hold owned data. */
+void config_copy(struct tls_config *dst, const struct tls_config *src);
+
+/* The name sent as SNI for this config, or NULL when none is sent (no_sni, or host is an
+ * IP literal and no explicit sni was given). */
+const char *config_sni(const struct tls_config *c);
+/* True when host is an IPv4 or IPv6 literal. */
+bool host_is_ip_literal(const char *host);
+
+/* Parses "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into c->host / c->port.
+ * Returns 0, or -1 with a message in err (size errlen) naming what is wrong. */
+int target_parse(const char *spec, struct tls_config *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,263 @@
+/* The report: construction, ownership and the small name tables renderers share. */
+#include "model/report.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+const char *stage_name(enum stage s)
+{
+    switch (s) {
+    case STAGE_NONE: return "none";
+    case STAGE_DNS: return "dns";
+    case STAGE_TCP: return "tcp";
+    case STAGE_STARTTLS: return "starttls";
+    case STAGE_TLS: return "tls";
+    case STAGE_VERIFY: return "verify";
+    case STAGE_RECONNECT: return "reconnect";
+    case STAGE_DONE: return "done";
+    case STAGE_TIMEOUT: return "timeout";
+    case STAGE_CANCELLED: return "cancelled";
+    case STAGE_INTERNAL: return "internal";
+    }
+    return "none";
+}
+
+const char *chain_issue_name(enum chain_issue i)
+{
+    switch (i) {
+    case CHAIN_MISSING_INTERMEDIATE: return "missing_intermediate";
+    case CHAIN_WRONG_ORDER: return "wrong_order";
+    case CHAIN_EXTRA_CERTIFICATE: return "extra_certificate";
+    case CHAIN_ROOT_INCLUDED: return "root_included";
+    }
+    return "unknown";
+}
+
+const char *severity_name(enum severity s)
+{
+    static const char *names[] = {"info", "low", "medium", "high", "critical"};
+    return (unsigned)s < 5 ? names[s] : "info";
+}
+
+const char *content_type_name(int type)
+{
+    switch (type) {
+    case 20: return "change_cipher_spec";
+    case 21: return "alert";
+    case 22: return "handshake";
+    case 23: return "application_data";
+    case 24: return "heartbeat";
+    }
+    return "unknown";
+}
+
+const char *alert_name(int desc)
+{
+    switch (desc) {
+    case 0: return "close_notify";
+    case 10: return "unexpected_message";
+    case 20: return "bad_record_mac";
+    case 21: return "decryption_failed";
+    case 22: return "record_overflow";
+    case 30: return "decompression_failure";
+    case 40: return "handshake_failure";
+    case 41: return "no_certificate";
+    case 42: return "bad_certificate";
+    case 43: return "unsupported_certificate";
+    case 44: return "certificate_revoked";
+    case 45: return "certificate_expired";
+    case 46: return "certificate_unknown";
+    case 47: return "illegal_parameter";
+    case 48: return "unknown_ca";
+    case 49: return "access_denied";
+    case 50: return "decode_error";
+    case 51: return "decrypt_error";
+    case 60: return "export_restriction";
+    case 70: return "protocol_version";
+    case 71: return "insufficient_security";
+    case 80: return "internal_error";
+    case 86: return "inappropriate_fallback";
+    case 90: return "user_canceled";
+    case 100: return "no_renegotiation";
+    case 109: return "missing_extension";
+    case 110: return "unsupported_extension";
+    case 111: return "certificate_unobtainable";
+    case 112: return "unrecognized_name";
+    case 113: return "bad_certificate_status_response";
+    case 114: return "bad_certificate_hash_value";
+    case 115: return "unknown_psk_identity";
+    case 116: return "certificate_required";
+    case 120: return "no_application_protocol";
+    }
+    return "unknown_alert";
+}
+
+struct report *report_new(void)
+{
+    struct report *r = xcalloc(1, sizeof(*r));
+    r->ticket_lifetime_hint = -1;
+    r->resumed_on_reconnect = TRI_NA;
+    r->extended_master_secret = TRI_NA;
+    r->secure_renegotiation = TRI_NA;
+    r->pin_depth = -1;
+    r->dns_ms = r->connect_ms = r->handshake_ms = r->reconnect_ms = r->total_ms = -1;
+    r->effective.sec_level = -1;
+    return r;
+}
+
+void cert_info_free(struct cert_info *c)
+{
+    free(c->subject);
+    free(c->issuer);
+    free(c->subject_cn);
+    free(c->serial);
+    free(c->key_type);
+    free(c->key_curve);
+    free(c->signature_algorithm);
+    strlist_free(&c->san);
+    strlist_free(&c->key_usage);
+    strlist_free(&c->ext_key_usage);
+    free(c->sha256);
+    free(c->sha1);
+    free(c->spki_sha256);
+    free(c->ocsp_url);
+    free(c->ca_issuers_url);
+    for (size_t i = 0; i < c->n_extensions; i++) {
+        free(c->extensions[i].name);
+        free(c->extensions[i].value);
+    }
+    free(c->extensions);
+    free(c->pem);
+    memset(c, 0, sizeof(*c));
+}
+
+static void offered_free(struct offered *o)
+{
+    strlist_free(&o->versions);
+    strlist_free(&o->ciphers);
+    strlist_free(&o->ciphers_openssl);
+    strlist_free(&o->groups);
+    strlist_free(&o->key_shares);
+    strlist_free(&o->sigalgs);
+    strlist_free(&o->alpn);
+    strlist_free(&o->extensions);
+}
+
+static void effective_free(struct effective *e)
+{
+    free(e->min_proto);
+    free(e->max_proto);
+    free(e->trust);
+    free(e->openssl_version);
+    free(e->openssl_conf);
+    strlist_free(&e->weakened);
+}
+
+void report_free(struct report *r)
+{
+    if (!r)
+        return;
+    free(r->host);
+    free(r->address);
+    free(r->sni);
+    free(r->error.message);
+    free(r->error.hint);
+    free(r->protocol);
+    free(r->cipher_name);
+    free(r->cipher_iana);
+    free(r->cipher_kx);
+    free(r->cipher_auth);
+    free(r->group);
+    free(r->peer_key_type);
+    free(r->sig_type);
+    free(r->sig_digest);
+    free(r->sig_scheme);
+    free(r->alpn);
+    strlist_free(&r->server_extensions);
+    free(r->ocsp_status);
+    free(r->ocsp_responder);
+    free(r->ocsp_problem);
+    strlist_free(&r->client_ca_names);
+    strlist_free(&r->client_sigalgs);
+    free(r->client_cert_sent);
+    for (size_t i = 0; i < r->n_verify_errors; i++) {
+        struct verify_error *e = &r->verify_errors[i];
+        free(e->name);
+        free(e->message);
+        free(e->explanation);
+        free(e->fix);
+    }
+    free(r->verify_errors);
+    free(r->hostname);
+    free(r->hostname_matched);
+    for (size_t i = 0; i < r->n_sent; i++)
+        cert_info_free(&r->sent[i]);
+    free(r->sent);
+    for (size_t i = 0; i < r->n_verified; i++)
+        cert_info_free(&r->verified[i]);
+    free(r->verified);
+    offered_free(&r->offered);
+    effective_free(&r->effective);
+    for (size_t i = 0; i < r->n_events; i++)
+        free(r->events[i].bytes);
+    free(r->events);
+    for (size_t i = 0; i < r->n_findings; i++) {
+        free(r->findings[i].title);
+        free(r->findings[i].detail);
+        free(r->findings[i].fix);
+    }
+    free(r->findings);
+    free(r);
+}
+
+void report_set_error(struct report *r, enum stage stage, const char *hint, const char *fmt, ...)
+{
+    if (r->error.stage != STAGE_NONE)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    struct strbuf sb = {0};
+    char tmp[1024];
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    sb_puts(&sb, tmp);
+    r->error.stage = stage;
+    r->error.during = r->reached;
+    r->error.message = sb_take(&sb);
+    r->error.hint = xstrdup(hint);
+}
+
+void report_add_event(struct report *r, const struct hs_event *ev)
+{
+    if (r->n_events >= EVENT_MAX) {
+        free(ev->bytes);
+        r->events_truncated = true;
+        return;
+    }
+    xgrow((void **)&r->events, &r->cap_events, r->n_events + 1, sizeof(*r->events));
+    r->events[r->n_events++] = *ev;
+}
+
+void report_add_finding(struct report *r, const char *id, enum severity sev, char *title,
+                        char *detail, char *fix)
+{
+    xgrow((void **)&r->findings, &r->cap_findings, r->n_findings + 1, sizeof(*r->findings));
+    struct finding *f = &r->findings[r->n_findings++];
+    f->id = id;
+    f->severity = sev;
+    f->title = title;
+    f->detail = detail;
+    f->fix = fix;
+}
+
+int report_exit_status(const struct report *r)
+{
+    if (!r->ok)
+        return 2;
+    return r->verify_ok ? 0 : 1;
+}

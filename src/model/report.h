@@ -1,0 +1,255 @@
+/* What happened: the report the engine fills for one connection.
+ *
+ * Every fact the handshake showed is copied here as plain data; no renderer ever sees an
+ * OpenSSL object. The report owns everything it points to (report_free releases it all).
+ * Strings that came from the peer are valid UTF-8 but may hold control characters:
+ * renderers for terminals must pass them through sanitize_terminal(), JSON escapes them.
+ *
+ * Renderers: out/json.c (machines), out/text.c (people, no UI), ui/ (panes). */
+#ifndef TLSCOPE_MODEL_REPORT_H
+#define TLSCOPE_MODEL_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "model/config.h"
+#include "util/strlist.h"
+
+enum tristate { TRI_NA = -1, TRI_NO = 0, TRI_YES = 1 };
+
+/* Where a connection stopped. Also the progress shown while it runs. */
+enum stage {
+    STAGE_NONE = 0,
+    STAGE_DNS,
+    STAGE_TCP,
+    STAGE_STARTTLS,
+    STAGE_TLS,
+    STAGE_VERIFY,
+    STAGE_RECONNECT,
+    STAGE_DONE,
+    STAGE_TIMEOUT, /* only as an error kind: some stage ran out of time */
+    STAGE_CANCELLED,
+    STAGE_INTERNAL, /* a local problem: bad option value, unreadable file */
+};
+const char *stage_name(enum stage s); /* "dns", "tcp", "starttls", "tls", ... */
+
+struct report_error {
+    enum stage stage;     /* STAGE_NONE when there is no error */
+    enum stage during;    /* for STAGE_TIMEOUT: the stage that ran out of time */
+    char *message;        /* one sentence a person can act on */
+    char *hint;           /* what to try next, or NULL */
+};
+
+struct name_value {
+    char *name;
+    char *value;
+    bool critical;
+};
+
+struct cert_info {
+    char *subject, *issuer; /* RFC 2253 order, UTF-8 */
+    char *subject_cn;       /* first CN, or NULL */
+    char *serial;           /* hex, colon-free */
+    char not_before[24], not_after[24]; /* ISO 8601 UTC */
+    time_t not_before_t, not_after_t;
+    long days_left;         /* negative once expired */
+    char *key_type;         /* "RSA", "EC", "ED25519", ... */
+    int key_bits;
+    char *key_curve;        /* "prime256v1" for EC keys, else NULL */
+    char *signature_algorithm; /* "sha256WithRSAEncryption" */
+    struct strlist san;     /* "DNS:localhost", "IP:127.0.0.1", ... */
+    bool is_ca;
+    int path_len;           /* -1 when absent */
+    bool self_signed;       /* issuer == subject and the signature verifies with its own key */
+    struct strlist key_usage, ext_key_usage;
+    char *sha256, *sha1;    /* colon-separated upper-case hex */
+    char *spki_sha256;      /* base64 */
+    char *ocsp_url, *ca_issuers_url; /* from AIA, or NULL */
+    struct name_value *extensions;
+    size_t n_extensions;
+    char *pem;
+};
+
+struct verify_error {
+    int depth;          /* -1 when not tied to one certificate (e.g. a pin mismatch) */
+    int code;           /* OpenSSL X509_V_ERR_* value; 0 for tlscope's own checks */
+    char *name;         /* "X509_V_ERR_CERT_HAS_EXPIRED", or "TLSCOPE_PIN_MISMATCH" */
+    char *message;      /* OpenSSL's one-line text */
+    char *explanation;  /* what it means for this server */
+    char *fix;          /* what to change */
+    bool ignored;       /* accepted through --ignore-error */
+};
+
+enum chain_issue {
+    CHAIN_MISSING_INTERMEDIATE = 1 << 0,
+    CHAIN_WRONG_ORDER = 1 << 1,
+    CHAIN_EXTRA_CERTIFICATE = 1 << 2,
+    CHAIN_ROOT_INCLUDED = 1 << 3,
+};
+const char *chain_issue_name(enum chain_issue i); /* "missing_intermediate", ... */
+
+enum event_dir { DIR_SENT, DIR_RECEIVED };
+
+/* One record-layer message seen by the message callback. */
+struct hs_event {
+    int64_t t_us;       /* since the TCP connect started */
+    enum event_dir dir;
+    int content_type;   /* 20 ccs, 21 alert, 22 handshake, 23 application data */
+    int record_type;    /* outer record type (23 for encrypted TLS 1.3 handshake records) */
+    int version;        /* record or protocol version as 0x0303 */
+    int hs_type;        /* handshake message type, -1 for others */
+    const char *name;   /* static: "ClientHello", "Alert", "ChangeCipherSpec", ... */
+    uint32_t length;    /* full message length */
+    int alert_level;    /* 1 warning, 2 fatal; 0 for non-alerts */
+    int alert_desc;     /* TLS AlertDescription */
+    unsigned char *bytes; /* the message as seen (bounded, see EVENT_BYTES_MAX) */
+    size_t n_bytes;
+    bool truncated;     /* bytes holds a prefix only */
+    int connection;     /* 1 for the first connection, 2 for the reconnect */
+};
+#define EVENT_BYTES_MAX 16384
+#define EVENT_MAX 256
+const char *alert_name(int desc);         /* 40 → "handshake_failure" */
+const char *content_type_name(int type);  /* 22 → "handshake" */
+
+enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
+const char *severity_name(enum severity s);
+
+struct finding {
+    const char *id;     /* static, stable: "cert_expired" */
+    enum severity severity;
+    char *title, *detail, *fix;
+};
+
+/* What we put in our ClientHello, decoded from the bytes actually sent. */
+struct offered {
+    struct strlist versions;     /* "TLSv1.3", ... highest first */
+    struct strlist ciphers;      /* IANA names, in order */
+    struct strlist ciphers_openssl; /* OpenSSL names, parallel to ciphers ("" if none) */
+    struct strlist groups;       /* "x25519", ... */
+    struct strlist key_shares;   /* groups with a key share */
+    struct strlist sigalgs;      /* "rsa_pss_rsae_sha256", ... */
+    struct strlist alpn;
+    struct strlist extensions;   /* extension names in order */
+    size_t client_hello_len;
+};
+
+/* The settings in effect for the connection and where each came from. */
+struct effective {
+    char *min_proto, *max_proto;          /* "TLSv1.2"; "" = library lowest / highest */
+    const char *min_proto_source, *max_proto_source; /* "option", "openssl.cnf", "library" */
+    int sec_level;
+    const char *sec_level_source;
+    bool verify, hostname_check;
+    char *trust;                          /* "system store (/usr/lib/ssl/certs)" or a file */
+    char *openssl_version;                /* "OpenSSL 3.0.19 27 Jan 2026" */
+    char *openssl_conf;                   /* path of the config file OpenSSL read */
+    struct strlist weakened;              /* human phrases: "verification off", ... */
+};
+
+struct report {
+    /* target */
+    char *host;
+    uint16_t port;
+    char *address;        /* literal IP actually connected, or NULL */
+    char *sni;            /* sent server name or NULL */
+
+    bool ok;              /* a TLS session was established */
+    struct report_error error;
+    enum stage reached;   /* the last stage entered */
+
+    /* negotiated */
+    char *protocol;       /* "TLSv1.3" */
+    int protocol_version; /* 0x0304 */
+    char *cipher_name, *cipher_iana;
+    uint16_t cipher_id;   /* IANA code point */
+    int cipher_bits;
+    char *cipher_kx, *cipher_auth; /* "ECDHE", "RSA", "any" ... */
+    char *group;          /* "x25519" */
+    char *peer_key_type;  /* temporary key: "X25519", "ECDH", "DH" */
+    int peer_key_bits;
+    char *sig_type, *sig_digest; /* "RSA-PSS", "SHA256" */
+    char *sig_scheme;     /* "rsa_pss_rsae_sha256" when known */
+    char *alpn;           /* selected, or NULL */
+    struct strlist server_extensions; /* extensions in ServerHello/EncryptedExtensions */
+
+    /* session */
+    bool session_reused;
+    int tickets;          /* NewSessionTickets received on the first connection */
+    long ticket_lifetime_hint; /* seconds, -1 when none */
+    enum tristate resumed_on_reconnect; /* TRI_NA without --reconnect */
+    enum tristate extended_master_secret; /* TRI_NA for TLS 1.3 */
+    enum tristate secure_renegotiation;   /* TRI_NA for TLS 1.3 */
+
+    /* OCSP */
+    bool ocsp_requested, ocsp_stapled;
+    char *ocsp_status;    /* "good" | "revoked" | "unknown" */
+    char ocsp_this_update[24], ocsp_next_update[24], ocsp_revoked_at[24];
+    char *ocsp_responder;
+    char *ocsp_problem;   /* why the staple could not be read or checked, or NULL */
+
+    /* client authentication (CertificateRequest) */
+    bool client_cert_requested;
+    struct strlist client_ca_names;   /* acceptable CA names sent by the server */
+    struct strlist client_sigalgs;    /* signature algorithms it accepts */
+    char *client_cert_sent;           /* subject of the certificate we sent, or NULL */
+
+    /* verification */
+    bool verify_ok;       /* verified (errors all ignored counts as verified) */
+    struct verify_error *verify_errors;
+    size_t n_verify_errors;
+    bool hostname_checked, hostname_match;
+    char *hostname;       /* the name checked */
+    char *hostname_matched; /* the SAN/CN that matched, or NULL */
+    bool pins_checked, pin_match;
+    int pin_depth;        /* depth of the certificate whose SPKI matched, -1 */
+
+    /* certificates */
+    struct cert_info *sent;
+    size_t n_sent;
+    struct cert_info *verified;
+    size_t n_verified;
+    unsigned chain_issues; /* enum chain_issue bits */
+
+    /* what we offered */
+    struct offered offered;
+    struct effective effective;
+
+    /* trace */
+    struct hs_event *events;
+    size_t n_events, cap_events;
+    bool events_truncated;
+
+    /* timing, milliseconds; -1 when the stage did not run */
+    double dns_ms, connect_ms, handshake_ms, reconnect_ms, total_ms;
+    uint64_t bytes_sent, bytes_received;
+
+    struct finding *findings;
+    size_t n_findings, cap_findings;
+
+    char started_at[24];  /* wall clock, ISO 8601 UTC */
+};
+
+struct report *report_new(void);
+void report_free(struct report *r);
+void cert_info_free(struct cert_info *c);
+
+/* Sets the error once: later calls do not replace the first (root-cause) error. */
+void report_set_error(struct report *r, enum stage stage, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Appends an event; the report takes ownership of bytes. Past EVENT_MAX events the event is
+ * dropped (bytes freed) and events_truncated is set. */
+void report_add_event(struct report *r, const struct hs_event *ev);
+
+/* Appends a finding; the report takes ownership of title/detail/fix. */
+void report_add_finding(struct report *r, const char *id, enum severity sev, char *title,
+                        char *detail, char *fix);
+
+/* Exit status for the command line: 0 verified (or verification off), 1 handshake done but
+ * not verified, 2 no TLS session. */
+int report_exit_status(const struct report *r);
+
+#endif
