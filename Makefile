@@ -103,7 +103,7 @@ deps-test:
 # HOST=host[:port] connects at once; ARGS passes further options.
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --demo $(ARGS))
+	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --help)
 
 test-build: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOLS_BIN)
 

@@ -259,5 +259,5 @@ int report_exit_status(const struct report *r)
 {
     if (!r->ok)
         return 2;
-    return r->verify_ok ? 0 : 1;
+    return r->verify_ok || !r->effective.verify ? 0 : 1;
 }

@@ -197,7 +197,8 @@ struct report {
     char *client_cert_sent;           /* subject of the certificate we sent, or NULL */
 
     /* verification */
-    bool verify_ok;       /* verified (errors all ignored counts as verified) */
+    bool verify_ok;       /* the chain verified (all errors ignored counts as verified); computed
+                           * even with verification off, which only changes the exit status */
     struct verify_error *verify_errors;
     size_t n_verify_errors;
     bool hostname_checked, hostname_match;

@@ -1,6 +1,7 @@
 /* Owned string lists. */
 #include "util/strlist.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/mem.h"

@@ -1,0 +1,584 @@
+/* OpenSSL setup for one connection: the SSL_CTX built from a tls_config, the SSL for each
+ * socket, and the callbacks that capture what the handshake shows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/conf.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/certinfo.h"
+#include "engine/conn_internal.h"
+#include "engine/verify_errors.h"
+#include "engine/wire.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+const char *ossl_errors(char *buf, size_t n)
+{
+    size_t used = 0;
+    unsigned long e;
+    buf[0] = '\0';
+    while ((e = ERR_get_error()) != 0) {
+        const char *reason = ERR_reason_error_string(e);
+        char tmp[256];
+        if (!reason) {
+            ERR_error_string_n(e, tmp, sizeof(tmp));
+            reason = tmp;
+        }
+        if (used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "; " : "", reason);
+    }
+    return buf;
+}
+
+unsigned long ossl_first_error(void)
+{
+    unsigned long first = ERR_peek_error();
+    ERR_clear_error();
+    return first;
+}
+
+int tlsctx_proto_version(enum proto_version v)
+{
+    switch (v) {
+    case PROTO_SSL3: return SSL3_VERSION;
+    case PROTO_TLS1_0: return TLS1_VERSION;
+    case PROTO_TLS1_1: return TLS1_1_VERSION;
+    case PROTO_TLS1_2: return TLS1_2_VERSION;
+    case PROTO_TLS1_3: return TLS1_3_VERSION;
+    case PROTO_UNSET: return 0;
+    }
+    return 0;
+}
+
+enum proto_version tlsctx_proto_from_ossl(int version)
+{
+    switch (version) {
+    case SSL3_VERSION: return PROTO_SSL3;
+    case TLS1_VERSION: return PROTO_TLS1_0;
+    case TLS1_1_VERSION: return PROTO_TLS1_1;
+    case TLS1_2_VERSION: return PROTO_TLS1_2;
+    case TLS1_3_VERSION: return PROTO_TLS1_3;
+    }
+    return PROTO_UNSET;
+}
+
+/* ---- passphrase sources ---------------------------------------------------------------- */
+
+struct pass_data {
+    char pass[1024];
+    bool have;
+    bool asked;
+};
+
+static int pass_cb(char *buf, int size, int rwflag, void *userdata)
+{
+    (void)rwflag;
+    struct pass_data *pd = userdata;
+    pd->asked = true;
+    if (!pd->have || size <= 0)
+        return 0; /* never prompt on the terminal */
+    size_t n = strlen(pd->pass);
+    if (n >= (size_t)size)
+        n = (size_t)size - 1;
+    memcpy(buf, pd->pass, n);
+    return (int)n;
+}
+
+/* Reads the passphrase from "env:VAR" or "file:PATH" into pd. */
+static int pass_resolve(const char *src, struct pass_data *pd, char *err, size_t errlen)
+{
+    if (!src)
+        return 0;
+    if (!strncmp(src, "env:", 4)) {
+        const char *v = getenv(src + 4);
+        if (!v) {
+            snprintf(err, errlen, "--pass %s: environment variable %s is not set", src, src + 4);
+            return -1;
+        }
+        snprintf(pd->pass, sizeof(pd->pass), "%s", v);
+    } else if (!strncmp(src, "file:", 5)) {
+        FILE *f = fopen(src + 5, "r");
+        if (!f) {
+            snprintf(err, errlen, "--pass %s: cannot read %s: %s", src, src + 5, strerror(errno));
+            return -1;
+        }
+        if (!fgets(pd->pass, sizeof(pd->pass), f))
+            pd->pass[0] = '\0';
+        fclose(f);
+        pd->pass[strcspn(pd->pass, "\r\n")] = '\0';
+    } else {
+        snprintf(err, errlen,
+                 "--pass must be env:VAR or file:PATH; a literal passphrase on the command line "
+                 "is visible to every user of this machine (ps, shell history)");
+        return -1;
+    }
+    pd->have = true;
+    return 0;
+}
+
+static int load_client_cert(SSL_CTX *ctx, const struct tls_config *cfg, char *err, size_t errlen)
+{
+    char e[512];
+    struct pass_data pd = {0};
+    int rc = -1;
+    if (!cfg->cert_file && !cfg->key_file)
+        return 0;
+    if (!cfg->cert_file || !cfg->key_file) {
+        snprintf(err, errlen, "a client certificate needs both --cert and --key");
+        return -1;
+    }
+    if (pass_resolve(cfg->key_pass, &pd, err, errlen) < 0)
+        goto out;
+    ERR_clear_error();
+    if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {
+        snprintf(err, errlen, "--cert %s: cannot load a certificate (%s)", cfg->cert_file,
+                 ossl_errors(e, sizeof(e)));
+        goto out;
+    }
+    SSL_CTX_set_default_passwd_cb(ctx, pass_cb);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, &pd);
+    if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1) {
+        ossl_errors(e, sizeof(e));
+        if (pd.asked && !pd.have)
+            snprintf(err, errlen,
+                     "--key %s is encrypted: give its passphrase with --pass env:VAR or --pass "
+                     "file:PATH",
+                     cfg->key_file);
+        else if (pd.asked)
+            snprintf(err, errlen, "--key %s: wrong passphrase (%s)", cfg->key_file, e);
+        else
+            snprintf(err, errlen, "--key %s: cannot load a private key (%s)", cfg->key_file, e);
+        goto out;
+    }
+    if (SSL_CTX_check_private_key(ctx) != 1) {
+        snprintf(err, errlen, "--key %s does not belong to the certificate in --cert %s",
+                 cfg->key_file, cfg->cert_file);
+        goto out;
+    }
+    rc = 0;
+out:
+    SSL_CTX_set_default_passwd_cb(ctx, NULL);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL);
+    OPENSSL_cleanse(&pd, sizeof(pd));
+    ERR_clear_error();
+    return rc;
+}
+
+static int check_pins(const struct tls_config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < cfg->pins.len; i++) {
+        const char *p = cfg->pins.items[i];
+        unsigned char out[64];
+        if (strncmp(p, "sha256//", 8) != 0 || strlen(p + 8) != 44 ||
+            EVP_DecodeBlock(out, (const unsigned char *)p + 8, 44) != 33) {
+            snprintf(err, errlen,
+                     "--pin '%s': expected sha256//BASE64, the base64 SHA-256 of a certificate's "
+                     "public key (44 characters)",
+                     p);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int tlsctx_ignore_codes(const struct tls_config *cfg, int **codes, size_t *n, char *err,
+                        size_t errlen)
+{
+    *codes = NULL;
+    *n = 0;
+    if (cfg->ignore_errors.len == 0)
+        return 0;
+    int *out = xcalloc(cfg->ignore_errors.len, sizeof(int));
+    for (size_t i = 0; i < cfg->ignore_errors.len; i++) {
+        const char *name = cfg->ignore_errors.items[i];
+        int code = verify_error_code_from_name(name);
+        if (code < 0) {
+            const char *s = verify_error_suggest(name);
+            snprintf(err, errlen, "--ignore-error '%s': unknown verification error%s%s%s", name,
+                     s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+            free(out);
+            return -1;
+        }
+        out[i] = code;
+    }
+    *codes = out;
+    *n = cfg->ignore_errors.len;
+    return 0;
+}
+
+static int set_alpn(SSL_CTX *ctx, const struct strlist *alpn, char *err, size_t errlen)
+{
+    if (alpn->len == 0)
+        return 0;
+    unsigned char wire[1024];
+    size_t used = 0;
+    for (size_t i = 0; i < alpn->len; i++) {
+        size_t len = strlen(alpn->items[i]);
+        if (len == 0 || len > 255 || used + len + 1 > sizeof(wire)) {
+            snprintf(err, errlen, "--alpn: protocol name '%s' must be 1-255 bytes",
+                     alpn->items[i]);
+            return -1;
+        }
+        wire[used++] = (unsigned char)len;
+        memcpy(wire + used, alpn->items[i], len);
+        used += len;
+    }
+    if (SSL_CTX_set_alpn_protos(ctx, wire, (unsigned)used) != 0) {
+        snprintf(err, errlen, "--alpn: OpenSSL refused the list");
+        return -1;
+    }
+    return 0;
+}
+
+static const char *proto_or_blank(int v)
+{
+    return v ? proto_name(tlsctx_proto_from_ossl(v)) : "";
+}
+
+static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct effective *eff)
+{
+    free(eff->min_proto);
+    free(eff->max_proto);
+    eff->min_proto = xstrdup(proto_or_blank((int)SSL_CTX_get_min_proto_version(ctx)));
+    eff->max_proto = xstrdup(proto_or_blank((int)SSL_CTX_get_max_proto_version(ctx)));
+    eff->min_proto_source = cfg->min_proto ? "option" : "system";
+    eff->max_proto_source = cfg->max_proto ? "option" : "system";
+    eff->sec_level = SSL_CTX_get_security_level(ctx);
+    eff->sec_level_source = cfg->sec_level >= 0 ? "option" : "system";
+    eff->verify = cfg->verify;
+    eff->hostname_check = cfg->hostname_check && cfg->verify;
+    free(eff->trust);
+    if (cfg->ca_file || cfg->ca_path)
+        eff->trust = xasprintf("%s%s%s", cfg->ca_file ? cfg->ca_file : "",
+                               cfg->ca_file && cfg->ca_path ? " + " : "",
+                               cfg->ca_path ? cfg->ca_path : "");
+    else
+        eff->trust = xasprintf("system store (%s, %s)", X509_get_default_cert_file(),
+                               X509_get_default_cert_dir());
+    free(eff->openssl_version);
+    eff->openssl_version = xstrdup(OpenSSL_version(OPENSSL_VERSION));
+    free(eff->openssl_conf);
+    const char *env = getenv("OPENSSL_CONF");
+    if (env) {
+        eff->openssl_conf = xstrdup(env);
+    } else {
+        char *def = CONF_get1_default_config_file();
+        eff->openssl_conf = xstrdup(def);
+        OPENSSL_free(def);
+    }
+    strlist_clear(&eff->weakened);
+    if (!cfg->verify)
+        strlist_push(&eff->weakened, "verification off: any certificate is accepted");
+    else if (!cfg->hostname_check)
+        strlist_push(&eff->weakened, "hostname check off: a certificate for any name is accepted");
+    for (size_t i = 0; i < cfg->ignore_errors.len; i++) {
+        char *s = xasprintf("ignoring verification error %s", cfg->ignore_errors.items[i]);
+        strlist_take(&eff->weakened, s);
+    }
+    if (eff->sec_level == 0)
+        strlist_push(&eff->weakened, "security level 0: weak keys, SHA-1 and old protocols allowed");
+    if (cfg->min_proto && cfg->min_proto < PROTO_TLS1_2)
+        strlist_take(&eff->weakened,
+                     xasprintf("%s allowed (deprecated by RFC 8996)", proto_label(cfg->min_proto)));
+    if (cfg->keylog)
+        strlist_take(&eff->weakened, xasprintf("session keys written to %s", cfg->keylog));
+}
+
+SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err,
+                      size_t errlen)
+{
+    char e[512];
+    SSL_CTX *ctx = NULL;
+    ERR_clear_error();
+    ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        snprintf(err, errlen, "OpenSSL could not create a client context: %s",
+                 ossl_errors(e, sizeof(e)));
+        return NULL;
+    }
+    if (cfg->min_proto && cfg->max_proto && cfg->min_proto > cfg->max_proto) {
+        snprintf(err, errlen, "--min-proto %s is above --max-proto %s",
+                 proto_label(cfg->min_proto), proto_label(cfg->max_proto));
+        goto fail;
+    }
+    if (cfg->sec_level > 5) {
+        snprintf(err, errlen, "--sec-level %d: must be 0-5", cfg->sec_level);
+        goto fail;
+    }
+    if (cfg->sec_level >= 0)
+        SSL_CTX_set_security_level(ctx, cfg->sec_level);
+    if (cfg->min_proto &&
+        !SSL_CTX_set_min_proto_version(ctx, tlsctx_proto_version(cfg->min_proto))) {
+        snprintf(err, errlen, "--min-proto %s: not supported by %s", proto_label(cfg->min_proto),
+                 OpenSSL_version(OPENSSL_VERSION));
+        goto fail;
+    }
+    if (cfg->max_proto &&
+        !SSL_CTX_set_max_proto_version(ctx, tlsctx_proto_version(cfg->max_proto))) {
+        snprintf(err, errlen, "--max-proto %s: not supported by %s", proto_label(cfg->max_proto),
+                 OpenSSL_version(OPENSSL_VERSION));
+        goto fail;
+    }
+    if (cfg->ciphers && SSL_CTX_set_cipher_list(ctx, cfg->ciphers) != 1) {
+        snprintf(err, errlen, "--ciphers '%s': OpenSSL matched no cipher suite (%s)", cfg->ciphers,
+                 ossl_errors(e, sizeof(e)));
+        goto fail;
+    }
+    if (cfg->ciphersuites && SSL_CTX_set_ciphersuites(ctx, cfg->ciphersuites) != 1) {
+        snprintf(err, errlen, "--ciphersuites '%s': not a valid TLS 1.3 suite list (%s)",
+                 cfg->ciphersuites, ossl_errors(e, sizeof(e)));
+        goto fail;
+    }
+    if (cfg->groups && SSL_CTX_set1_groups_list(ctx, cfg->groups) != 1) {
+        snprintf(err, errlen, "--groups '%s': unknown group name (%s)", cfg->groups,
+                 ossl_errors(e, sizeof(e)));
+        goto fail;
+    }
+    if (cfg->sigalgs && SSL_CTX_set1_sigalgs_list(ctx, cfg->sigalgs) != 1) {
+        snprintf(err, errlen, "--sigalgs '%s': unknown signature algorithm (%s)", cfg->sigalgs,
+                 ossl_errors(e, sizeof(e)));
+        goto fail;
+    }
+    if (set_alpn(ctx, &cfg->alpn, err, errlen) < 0)
+        goto fail;
+    if (cfg->ca_file || cfg->ca_path) {
+        if (SSL_CTX_load_verify_locations(ctx, cfg->ca_file, cfg->ca_path) != 1) {
+            snprintf(err, errlen, "%s %s: cannot load trusted certificates (%s)",
+                     cfg->ca_file ? "--cafile" : "--capath",
+                     cfg->ca_file ? cfg->ca_file : cfg->ca_path, ossl_errors(e, sizeof(e)));
+            goto fail;
+        }
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        ERR_clear_error(); /* an empty system store still lets us report every error */
+    }
+    if (load_client_cert(ctx, cfg, err, errlen) < 0)
+        goto fail;
+    if (check_pins(cfg, err, errlen) < 0)
+        goto fail;
+    if (cfg->timeout_s <= 0 || cfg->timeout_s > 3600) {
+        snprintf(err, errlen, "--timeout %g: must be between 0 and 3600 seconds", cfg->timeout_s);
+        goto fail;
+    }
+    /* Sessions are kept by the new-session callback for --reconnect, not in a cache. */
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    if (eff)
+        fill_effective(ctx, cfg, eff);
+    ERR_clear_error();
+    return ctx;
+fail:
+    SSL_CTX_free(ctx);
+    ERR_clear_error();
+    return NULL;
+}
+
+/* ---- callbacks --------------------------------------------------------------------------- */
+
+static struct conn *conn_of(const SSL *ssl)
+{
+    return SSL_get_app_data(ssl);
+}
+
+static long bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, int ret,
+                   size_t *processed)
+{
+    (void)len, (void)argi, (void)argl;
+    struct conn *c = (struct conn *)BIO_get_callback_arg(b);
+    if (!c || ret <= 0 || !processed)
+        return ret;
+    if (oper == (BIO_CB_READ | BIO_CB_RETURN)) {
+        c->r->bytes_received += *processed;
+        size_t room = FIRST_BYTES_MAX - c->n_first_bytes;
+        size_t n = *processed < room ? *processed : room;
+        if (c->connection == 1 && n) {
+            memcpy(c->first_bytes + c->n_first_bytes, argp, n);
+            c->n_first_bytes += n;
+        }
+    } else if (oper == (BIO_CB_WRITE | BIO_CB_RETURN)) {
+        c->r->bytes_sent += *processed;
+    }
+    return ret;
+}
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    (void)arg;
+    struct conn *c = conn_of(ssl);
+    const unsigned char *p = buf;
+    if (!c)
+        return;
+    if (content_type == SSL3_RT_HEADER) {
+        if (len >= 1)
+            c->hdr_record_type[write_p ? 1 : 0] = p[0];
+        return;
+    }
+    if (content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT &&
+        content_type != SSL3_RT_CHANGE_CIPHER_SPEC)
+        return;
+    struct hs_event ev = {0};
+    ev.t_us = mono_us() - c->t_tcp_us;
+    ev.dir = write_p ? DIR_SENT : DIR_RECEIVED;
+    ev.content_type = content_type;
+    ev.version = version;
+    ev.hs_type = -1;
+    ev.length = (uint32_t)len;
+    ev.connection = c->connection;
+    if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
+        ev.hs_type = p[0];
+        ev.name = wire_handshake_name(p[0]);
+    } else if (content_type == SSL3_RT_ALERT && len >= 2) {
+        ev.name = "Alert";
+        ev.alert_level = p[0];
+        ev.alert_desc = p[1];
+    } else {
+        ev.name = content_type == SSL3_RT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec" : "Alert";
+    }
+    if (write_p) {
+        bool tls13 = SSL_version(ssl) == TLS1_3_VERSION && c->r->n_events > 0;
+        ev.record_type = tls13 && content_type != SSL3_RT_CHANGE_CIPHER_SPEC &&
+                                 ev.hs_type != SSL3_MT_CLIENT_HELLO
+                             ? SSL3_RT_APPLICATION_DATA
+                             : content_type;
+    } else {
+        ev.record_type = c->hdr_record_type[0] ? c->hdr_record_type[0] : content_type;
+    }
+    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
+    ev.bytes = xmalloc(keep ? keep : 1);
+    memcpy(ev.bytes, p, keep);
+    ev.n_bytes = keep;
+    ev.truncated = keep < len;
+    report_add_event(c->r, &ev);
+}
+
+static int verify_cb(int ok, X509_STORE_CTX *store)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct conn *c = ssl ? conn_of(ssl) : NULL;
+    if (ok || !c)
+        return 1;
+    int code = X509_STORE_CTX_get_error(store);
+    int depth = X509_STORE_CTX_get_error_depth(store);
+    for (size_t i = 0; i < c->n_verify; i++)
+        if (c->verify[i].code == code && c->verify[i].depth == depth)
+            return 1;
+    if (c->n_verify < VERIFY_RECORDS_MAX) {
+        c->verify[c->n_verify].code = code;
+        c->verify[c->n_verify].depth = depth;
+        c->n_verify++;
+    }
+    /* Record and continue: the whole chain is examined and every error is reported. */
+    return 1;
+}
+
+static int cert_cb(SSL *ssl, void *arg)
+{
+    (void)arg;
+    struct conn *c = conn_of(ssl);
+    if (!c || c->connection != 1)
+        return 1;
+    c->cert_requested = true;
+    c->r->client_cert_requested = true;
+    strlist_clear(&c->r->client_ca_names);
+    strlist_clear(&c->r->client_sigalgs);
+    STACK_OF(X509_NAME) *names = SSL_get_client_CA_list(ssl);
+    for (int i = 0; names && i < sk_X509_NAME_num(names) && i < 256; i++)
+        strlist_take(&c->r->client_ca_names, certinfo_name(sk_X509_NAME_value(names, i)));
+    int n = SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL);
+    for (int i = 0; i < n && i < 128; i++) {
+        unsigned char rsig = 0, rhash = 0;
+        SSL_get_sigalgs(ssl, i, NULL, NULL, NULL, &rsig, &rhash);
+        char buf[32];
+        strlist_push(&c->r->client_sigalgs,
+                     wire_sigalg_name((uint16_t)((rhash << 8) | rsig), buf, sizeof(buf)));
+    }
+    return 1;
+}
+
+static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
+{
+    struct conn *c = conn_of(ssl);
+    if (!c)
+        return 0;
+    if (c->connection != 1)
+        return 0; /* only the first connection's session is kept */
+    if (c->session)
+        SSL_SESSION_free(c->session);
+    c->session = sess;
+    c->tickets_seen++;
+    return 1; /* we keep the reference */
+}
+
+static void keylog_cb(const SSL *ssl, const char *line)
+{
+    struct conn *c = conn_of(ssl);
+    if (c && c->keylog) {
+        fprintf(c->keylog, "%s\n", line);
+        fflush(c->keylog);
+    }
+}
+
+int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
+{
+    char e[512];
+    SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
+    SSL_CTX_set_cert_cb(c->ctx, cert_cb, NULL);
+    SSL_CTX_sess_set_new_cb(c->ctx, new_session_cb);
+    if (c->keylog)
+        SSL_CTX_set_keylog_callback(c->ctx, keylog_cb);
+    SSL *ssl = SSL_new(c->ctx);
+    if (!ssl) {
+        snprintf(err, errlen, "OpenSSL could not create a connection: %s",
+                 ossl_errors(e, sizeof(e)));
+        return -1;
+    }
+    SSL_set_app_data(ssl, c);
+    BIO *bio = BIO_new_socket(c->fd, BIO_NOCLOSE);
+    if (!bio) {
+        SSL_free(ssl);
+        snprintf(err, errlen, "OpenSSL could not wrap the socket: %s", ossl_errors(e, sizeof(e)));
+        return -1;
+    }
+    BIO_set_callback_ex(bio, bio_cb);
+    BIO_set_callback_arg(bio, (char *)c);
+    SSL_set_bio(ssl, bio, bio);
+    SSL_set_msg_callback(ssl, msg_cb);
+    SSL_set_connect_state(ssl);
+
+    const char *sni = config_sni(&c->cfg);
+    if (sni && SSL_set_tlsext_host_name(ssl, sni) != 1) {
+        snprintf(err, errlen, "--sni '%s': not a usable server name", sni);
+        SSL_free(ssl);
+        return -1;
+    }
+    if (c->cfg.verify && c->cfg.hostname_check) {
+        const char *name = sni ? sni : c->cfg.host;
+        X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+        int ok;
+        if (host_is_ip_literal(name)) {
+            ok = X509_VERIFY_PARAM_set1_ip_asc(param, name);
+        } else {
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            ok = X509_VERIFY_PARAM_set1_host(param, name, 0);
+        }
+        if (ok != 1) {
+            snprintf(err, errlen, "cannot check the name '%s' against certificates", name);
+            SSL_free(ssl);
+            return -1;
+        }
+    }
+    if (c->cfg.ocsp)
+        SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+    if (c->connection == 2 && c->session)
+        SSL_set_session(ssl, c->session);
+    c->ssl = ssl;
+    c->bio = bio;
+    return 0;
+}

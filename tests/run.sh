@@ -1,0 +1,41 @@
+#!/bin/sh
+# Runs every test binary under BUILD/tests (unit first, then integration) with cmocka's TAP
+# output, prints each result, and ends with one line "N passed, N failed[, N skipped]".
+# Exits non-zero when any test failed or a test binary crashed.
+set -u
+B=${1:-build}
+passed=0 failed=0 skipped=0 crashed=""
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for t in "$B"/tests/unit/test_* "$B"/tests/integration/test_*; do
+    [ -x "$t" ] || continue
+    case "$t" in *.d | *.o) continue ;; esac
+    name=$(basename "$t")
+    "$t" >"$log" 2>&1
+    rc=$?
+    p=$(grep -cE '^ok [0-9]+' "$log")
+    s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$log")
+    f=$(grep -cE '^not ok [0-9]+' "$log")
+    p=$((p - s))
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+        crashed="$crashed $name"
+        failed=$((failed + 1))
+    fi
+    if [ "$f" -gt 0 ] || [ $rc -ne 0 ]; then
+        printf 'FAIL  %-28s %3d passed, %d failed (exit %d)\n' "$name" "$p" "$f" "$rc"
+        grep -vE '^ok [0-9]+' "$log" | sed 's/^/      /' | head -60
+    else
+        printf 'ok    %-28s %3d passed%s\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+    fi
+done
+[ -n "$crashed" ] && echo "crashed or exited non-zero without a failed test:$crashed"
+if [ $skipped -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ $failed -eq 0 ] && [ $passed -gt 0 ]
