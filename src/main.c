@@ -1,5 +1,6 @@
 /* tlscope entry point: parse the command line into a tls_config and a mode, run it. */
 #include <errno.h>
+#include <stdarg.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,11 +113,16 @@ static void usage(FILE *f)
                "2 no TLS session (DNS, TCP, handshake, timeout), 64 usage error.\n");
 }
 
-static int usage_error(const char *fmt, const char *a, const char *b)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "tlscope: ");
-    fprintf(stderr, fmt, a, b);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nTry 'tlscope --help'.\n");
+    va_end(ap);
     return EXIT_USAGE;
 }
 
@@ -152,7 +158,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
         else if (!strcmp(arg, "text"))
             cli->json = false;
         else
-            return usage_error("--format '%s': expected json or text%s", arg, "");
+            return usage_error("--format '%s': expected json or text", arg);
         break;
     case OPT_COMPACT: cli->compact = true; break;
     case OPT_SNI: set_str(&c->sni, arg); break;
@@ -167,7 +173,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_SEC_LEVEL: {
         long v = strtol(arg, &end, 10);
         if (!*arg || *end || v < 0 || v > 5)
-            return usage_error("--sec-level '%s': expected a number 0-5%s", arg, "");
+            return usage_error("--sec-level '%s': expected a number 0-5", arg);
         c->sec_level = (int)v;
         break;
     }
@@ -177,9 +183,8 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_KEY: set_str(&c->key_file, arg); break;
     case OPT_PASS:
         if (strncmp(arg, "env:", 4) && strncmp(arg, "file:", 5))
-            return usage_error("--pass: expected env:VAR or file:PATH%s%s; a literal passphrase "
-                               "on the command line is visible to every user (ps, history)",
-                               "", "");
+            return usage_error("--pass: expected env:VAR or file:PATH; a literal passphrase "
+                               "on the command line is visible to every user (ps, history)");
         set_str(&c->key_pass, arg);
         break;
     case OPT_NO_VERIFY: c->verify = false; break;
@@ -193,8 +198,8 @@ static int apply_option(struct cli *cli, int id, const char *arg)
         errno = 0;
         double v = strtod(arg, &end);
         if (!*arg || *end || errno || v <= 0 || v > 3600)
-            return usage_error("--timeout '%s': expected seconds, more than 0 and at most 3600%s",
-                               arg, "");
+            return usage_error("--timeout '%s': expected seconds, more than 0 and at most 3600",
+                               arg);
         c->timeout_s = v;
         break;
     }
@@ -245,13 +250,13 @@ int main(int argc, char **argv)
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (ch == '?') {
             if (optopt)
-                status = usage_error("unknown option '-%c'%s", (char[]){(char)optopt, 0}, "");
+                status = usage_error("unknown option '-%c'", optopt);
             else
-                status = usage_error("unknown option '%s'%s", argv[optind - 1], "");
+                status = usage_error("unknown option '%s'", argv[optind - 1]);
             goto out;
         }
         if (ch == ':') {
-            status = usage_error("option '%s' needs a value%s", argv[optind - 1], "");
+            status = usage_error("option '%s' needs a value", argv[optind - 1]);
             goto out;
         }
         int id = ch < 256 ? short_to_id(ch) : ch;
@@ -272,22 +277,22 @@ int main(int argc, char **argv)
         goto out;
     }
     if (optind + 1 < argc) {
-        status = usage_error("one target only; unexpected '%s'%s", argv[optind + 1], "");
+        status = usage_error("one target only; unexpected '%s'", argv[optind + 1]);
         goto out;
     }
     char err[512];
     if (target_parse(argv[optind], &cli.cfg, err, sizeof(err)) < 0) {
-        status = usage_error("%s%s", err, "");
+        status = usage_error("%s", err);
         goto out;
     }
     if (engine_check_config(&cli.cfg, err, sizeof(err)) < 0) {
-        status = usage_error("%s%s", err, "");
+        status = usage_error("%s", err);
         goto out;
     }
     struct report *r = engine_connect(&cli.cfg);
     if (r->error.stage == STAGE_INTERNAL && !r->ok) {
         /* A local problem found only at connect time (e.g. the key log file). */
-        status = usage_error("%s%s", r->error.message, "");
+        status = usage_error("%s", r->error.message);
         report_free(r);
         goto out;
     }

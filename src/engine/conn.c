@@ -274,8 +274,8 @@ static void start_linger(struct conn *c)
     int64_t wait = (int64_t)(c->r->connect_ms * 1000.0 * 3);
     if (wait < LINGER_MIN_US)
         wait = LINGER_MIN_US;
-    if (wait > LINGER_MAX_US)
-        wait = LINGER_MAX_US;
+    if (wait > LINGER_MAX_US || c->cert_requested)
+        wait = LINGER_MAX_US; /* the verdict on our client certificate comes in this flight */
     c->linger_until_us = mono_us() + wait;
     c->want_events = POLLIN;
     enter(c, CS_LINGER, STAGE_NONE);
@@ -360,6 +360,18 @@ static void step_handshake(struct conn *c)
     finish(c);
 }
 
+/* A fatal alert the server sent after the handshake, if any. */
+static bool post_handshake_alert(const struct conn *c)
+{
+    for (size_t i = 0; i < c->r->n_events; i++) {
+        const struct hs_event *ev = &c->r->events[i];
+        if (ev->connection == 1 && ev->dir == DIR_RECEIVED && ev->content_type == 21 &&
+            ev->alert_level == 2)
+            return true;
+    }
+    return false;
+}
+
 static void step_linger(struct conn *c, short revents)
 {
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -372,7 +384,10 @@ static void step_linger(struct conn *c, short revents)
             int e = SSL_get_error(c->ssl, n);
             if (e != SSL_ERROR_WANT_READ) {
                 c->linger_until_us = 0; /* closed or failed: stop waiting */
-                ERR_clear_error();
+                c->post_ssl_err = e;
+                c->post_sys_errno = errno;
+                c->post_lib_err = ossl_first_error();
+                c->post_failed = e != SSL_ERROR_ZERO_RETURN;
             }
             break;
         }
@@ -384,6 +399,14 @@ static void step_linger(struct conn *c, short revents)
     if (now < c->linger_until_us)
         return;
     facts_collect(c);
+    if (c->post_failed && post_handshake_alert(c)) {
+        /* TLS 1.3: the server judges our certificate after our Finished and says no with an
+         * alert; the handshake looked complete to us, but there is no session. */
+        c->r->ok = false;
+        failure_explain(c, c->post_ssl_err, c->post_lib_err, c->post_sys_errno);
+        finish(c);
+        return;
+    }
     after_first_session(c);
 }
 

@@ -59,6 +59,9 @@ struct conn {
     SSL_SESSION *session;  /* latest resumable session (new-session callback) */
     int tickets_seen;
     bool cert_requested;
+    bool post_failed;      /* the connection failed while collecting tickets */
+    int post_ssl_err, post_sys_errno;
+    unsigned long post_lib_err;
     FILE *keylog;
 
     int *ignore_codes;

@@ -81,6 +81,29 @@ static char *sig_scheme(int type_nid, int md_nid, const struct report *r)
     return NULL;
 }
 
+/* The signature scheme the server used: read from its CertificateVerify in TLS 1.3 (the
+ * exact code point), else derived from the type and digest OpenSSL reports and the leaf key.
+ * Needs the sent chain already copied. */
+static void collect_sig_scheme(struct conn *c)
+{
+    struct report *r = c->r;
+    for (size_t i = 0; i < r->n_events; i++) {
+        const struct hs_event *ev = &r->events[i];
+        if (ev->connection == 1 && ev->dir == DIR_RECEIVED &&
+            ev->hs_type == SSL3_MT_CERTIFICATE_VERIFY && ev->n_bytes >= 6) {
+            char buf[WIRE_NAME_BUF];
+            uint16_t id = (uint16_t)((ev->bytes[4] << 8) | ev->bytes[5]);
+            r->sig_scheme = xstrdup(wire_sigalg_name(id, buf, sizeof(buf)));
+            return;
+        }
+    }
+    int type_nid = NID_undef, md_nid = NID_undef;
+    if (SSL_get_peer_signature_type_nid(c->ssl, &type_nid) && type_nid != NID_undef) {
+        SSL_get_peer_signature_nid(c->ssl, &md_nid);
+        r->sig_scheme = sig_scheme(type_nid, md_nid, r);
+    }
+}
+
 static void collect_negotiated(struct conn *c)
 {
     SSL *ssl = c->ssl;
@@ -113,7 +136,6 @@ static void collect_negotiated(struct conn *c)
         SSL_get_peer_signature_nid(ssl, &md_nid);
         r->sig_type = xstrdup(OBJ_nid2sn(type_nid));
         r->sig_digest = md_nid != NID_undef ? xstrdup(OBJ_nid2sn(md_nid)) : NULL;
-        r->sig_scheme = sig_scheme(type_nid, md_nid, r);
     }
     const unsigned char *alpn = NULL;
     unsigned alpn_len = 0;
@@ -375,6 +397,7 @@ void facts_collect(struct conn *c)
     STACK_OF(X509) *verified = SSL_get0_verified_chain(c->ssl);
     copy_chain(sent, &r->sent, &r->n_sent, now);
     copy_chain(verified, &r->verified, &r->n_verified, now);
+    collect_sig_scheme(c);
     collect_verify(c, now);
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);

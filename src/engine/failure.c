@@ -28,11 +28,16 @@ static const struct hs_event *server_hello(const struct report *r)
     return NULL;
 }
 
-/* "TLS 1.2–1.3", "up to TLS 1.2", "TLS 1.2 and up" from the effective settings. */
+/* "TLS 1.2–1.3", "only TLS 1.2" from the effective settings. OpenSSL 3 cannot do TLS 1.0/1.1
+ * above security level 0 (their signatures use MD5/SHA-1), so that is the real floor. */
 static void allowed_range(const struct report *r, char *buf, size_t n)
 {
     enum proto_version lo = proto_from_name(r->effective.min_proto);
     enum proto_version hi = proto_from_name(r->effective.max_proto);
+    if (r->effective.sec_level >= 1 && lo < PROTO_TLS1_2)
+        lo = PROTO_TLS1_2;
+    if (!hi)
+        hi = PROTO_TLS1_3;
     if (lo && hi && lo == hi)
         snprintf(buf, n, "only %s", proto_label(lo));
     else if (lo && hi)
@@ -174,6 +179,17 @@ static bool explain_local(struct conn *c, unsigned long lib)
         return false;
     int reason = ERR_GET_REASON(lib);
     const struct hs_event *sh = server_hello(r);
+    int sh_version = sh && sh->n_bytes >= 6 ? (sh->bytes[4] << 8) | sh->bytes[5] : 0;
+    if (sh_version && sh_version < 0x0303 && r->effective.sec_level >= 1) {
+        /* The server chose TLS 1.0/1.1 and OpenSSL refused one of its legacy algorithms. */
+        report_set_error(r, STAGE_TLS,
+                         "to talk to it anyway: --min-proto tls1.0 --sec-level 0 (OpenSSL 3 allows "
+                         "TLS 1.0/1.1 only at security level 0); better, upgrade the server",
+                         "no shared protocol version: server wants %s, we allow %s (security "
+                         "level %d)",
+                         version_label(sh_version), range, r->effective.sec_level);
+        return true;
+    }
     switch (reason) {
     case SSL_R_UNSUPPORTED_PROTOCOL:
     case SSL_R_WRONG_SSL_VERSION:

@@ -1,0 +1,74 @@
+/* An in-memory certificate factory: generates keys and X509v3 certificates (CA hierarchies,
+ * leaves, broken ones on purpose) and OCSP responses, for the tests and the demo lab.
+ * No files are needed and no OpenSSL type is exposed: results come out as PEM or DER bytes. */
+#ifndef TLSCOPE_ENGINE_PKI_H
+#define TLSCOPE_ENGINE_PKI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pki_key_type { PKI_RSA2048, PKI_RSA1024, PKI_EC_P256, PKI_EC_P384 };
+
+/* One certificate to make. Strings are only read during pki_generate (not kept). */
+struct pki_spec {
+    /* Handle and file stem ("leaf" → leaf.crt, leaf.key): [A-Za-z0-9_.-], unique. */
+    const char *name;
+    /* Comma-separated RDNs in RFC 4514 order, most specific first, e.g.
+     * "CN=localhost,O=TLS Lab,C=XX" (the DER sequence is the reverse: C, O, CN — so the
+     * string round-trips through certinfo_name). Keys are short names or dotted OIDs; a value is
+     * taken byte for byte (UTF-8, control bytes and escape sequences allowed) except that "\," is a
+     * literal comma and "\\" a literal backslash. */
+    const char *subject;
+    const char *issuer; /* name of an earlier spec, or NULL for self-signed */
+    enum pki_key_type key;
+    long not_before_days; /* relative to now; may be negative */
+    long not_after_days;  /* relative to now; negative makes an expired certificate */
+    bool is_ca;
+    int path_len;         /* CA path length constraint; -1: none */
+    const char *san;      /* "DNS:localhost,IP:127.0.0.1,IP:::1" (OpenSSL conf syntax) or NULL */
+    const char *digest;   /* signature digest: "sha256" when NULL, or "sha1", "sha384" ... */
+    bool client_auth;     /* leaves: EKU clientAuth instead of serverAuth */
+    const char *ocsp_url; /* Authority Information Access OCSP URI, or NULL */
+};
+
+/* Everything generated: keys, certificates and their PEM. Opaque; owns all of it. */
+struct pki;
+
+/* Generates specs[0..n) in order (an issuer must come before what it signs). Certificates get
+ * random 16-byte serials, SKI/AKI, basicConstraints (critical for CAs), keyUsage, EKU for
+ * leaves, SAN and AIA when given. Returns 0 and a new *out (free with pki_free), or -1 with a
+ * message naming the spec and the OpenSSL error in err (*out is then NULL). */
+int pki_generate(const struct pki_spec *specs, size_t n, struct pki **out, char *err,
+                 size_t errlen);
+
+/* Number of certificates and the name of the i-th (in spec order); NULL when i is too big. */
+size_t pki_count(const struct pki *p);
+const char *pki_name(const struct pki *p, size_t i);
+
+/* PEM of the certificate / of its unencrypted PKCS#8 private key. The strings belong to p and
+ * live as long as it does; NULL when name is unknown. */
+const char *pki_cert_pem(const struct pki *p, const char *name);
+const char *pki_key_pem(const struct pki *p, const char *name);
+
+/* PKCS#8 PEM of the key encrypted with AES-256-CBC under pass ("ENCRYPTED PRIVATE KEY").
+ * Returns a new string (caller frees), or NULL when name is unknown or encryption fails. */
+char *pki_key_pem_encrypted(const struct pki *p, const char *name, const char *pass);
+
+/* A DER OCSP response (status successful) for certificate `name`, signed by its issuer (by
+ * itself when self-signed) with SHA-256: status 0 good, 1 revoked (since yesterday, reason
+ * keyCompromise), 2 unknown; thisUpdate now, nextUpdate now + 7 days; the signer's certificate
+ * is included. Returns malloc'ed bytes (caller frees) and sets *len, or NULL. */
+unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int status, size_t *len);
+
+/* Writes NAME.crt (mode 0644) and NAME.key (mode 0600, unencrypted) for every certificate into
+ * the existing directory dir, replacing files of the same name. Returns 0, or -1 with the file
+ * and errno text in err. */
+int pki_write_dir(const struct pki *p, const char *dir, char *err, size_t errlen);
+
+/* Writes n bytes to dir/file with the given mode (replacing it). Returns 0 or -1 with err. */
+int pki_write_file(const char *dir, const char *file, const void *data, size_t n, int mode,
+                   char *err, size_t errlen);
+
+void pki_free(struct pki *p); /* NULL is fine */
+
+#endif

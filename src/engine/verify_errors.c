@@ -1,0 +1,1371 @@
+/* The verification-error catalogue: one table entry per X509_V_ERR_* code, name lookups with
+ * typo suggestions, and context-aware explanations for the certificate the error was seen on. */
+#include "engine/verify_errors.h"
+
+#include <openssl/x509_vfy.h>
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* The symbol is the stringified macro, so name and code can never drift apart. */
+#define VE(sym, hint, expl, fix)                                                                   \
+    {                                                                                              \
+        sym, #sym, hint, expl, fix                                                                 \
+    }
+
+#define SYM_PREFIX     "X509_V_ERR_"
+#define SYM_PREFIX_LEN (sizeof(SYM_PREFIX) - 1)
+
+#define STRICT_NOTE                                                                                \
+    " Only strict RFC 5280 checking reports this (OpenSSL's -x509_strict; Python 3.13 and later "  \
+    "turn it on by default), but such clients refuse the chain."
+#define FIX_INSPECT                                                                                \
+    "Inspect the chain with `openssl s_client -connect HOST:PORT -showcerts` and check it with "   \
+    "`openssl verify -show_chain -untrusted chain.pem cert.pem`."
+#define SUITE_B_FIX                                                                                \
+    "Use a Suite B chain (ECDSA P-256/P-384 keys signed with SHA-256/SHA-384), or connect "        \
+    "without Suite B mode."
+#define FULLCHAIN_FIX                                                                              \
+    "Configure the full chain file on the server: nginx `ssl_certificate fullchain.pem;` (not "    \
+    "cert.pem); Apache 2.4.8+ `SSLCertificateFile fullchain.pem`, older Apache "                   \
+    "`SSLCertificateChainFile chain.pem`; HAProxy: append the intermediates to the PEM file. "     \
+    "Then reload the server."
+
+static const struct verify_error_info verify_table[] = {
+    VE(X509_V_ERR_UNSPECIFIED, "Unspecified verification error",
+       "OpenSSL rejected the chain without naming a specific reason.", FIX_INSPECT),
+    VE(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, "Issuer certificate not found",
+       "The certificate that issued one in the chain is neither among the certificates the "
+       "server sends nor in the trust store, so the chain cannot be completed.",
+       "Send the complete chain (the server certificate, then every intermediate) and make sure "
+       "its root is in the client's trust store."),
+    VE(X509_V_ERR_UNABLE_TO_GET_CRL, "CRL not found",
+       "Revocation checking with CRLs was requested, but no revocation list covering this "
+       "certificate was available.",
+       "Give the client the CA's current CRL, or turn CRL checking off if it was not intended."),
+    VE(X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE, "Certificate signature unreadable",
+       "The signature on a certificate could not be decrypted with its issuer's public key: the "
+       "signature is malformed or was made by a different key.",
+       "Rebuild the chain from the CA's current certificates; if the certificate itself is "
+       "damaged, download or reissue it."),
+    VE(X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE, "CRL signature unreadable",
+       "The signature on a CRL could not be decrypted with the CA's public key.",
+       "Fetch a fresh CRL and check that it belongs to the CA that issued the certificate."),
+    VE(X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY, "Issuer public key unreadable",
+       "The public key in the issuing CA's certificate could not be parsed (malformed or of an "
+       "unsupported type).",
+       "Use the CA's current certificate, with a standard RSA or EC key, in the chain."),
+    VE(X509_V_ERR_CERT_SIGNATURE_FAILURE, "Certificate signature invalid",
+       "A certificate's signature does not verify with its issuer's public key: it was altered, "
+       "or the chain pairs it with a different CA certificate that has the same name.",
+       "Rebuild the chain file from the CA's current intermediates and test it with `openssl "
+       "verify -untrusted chain.pem cert.pem`."),
+    VE(X509_V_ERR_CRL_SIGNATURE_FAILURE, "CRL signature invalid",
+       "The signature on a CRL does not verify with the CA's key; the CRL is damaged or comes "
+       "from another CA.",
+       "Fetch a fresh CRL from the CA that issued the certificate."),
+    VE(X509_V_ERR_CERT_NOT_YET_VALID, "Certificate not yet valid",
+       "A certificate's start date (notBefore) is in the future: it was issued with a future "
+       "start date, or the client's clock is wrong.",
+       "Check the client's clock first (`date -u`); if it is right, wait for the start date or "
+       "have the certificate reissued."),
+    VE(X509_V_ERR_CERT_HAS_EXPIRED, "Certificate expired",
+       "A certificate in the chain is past its end date (notAfter); every client rejects the "
+       "chain.",
+       "Renew the certificate (or, for a CA certificate, install the CA's current chain) and "
+       "reload the server."),
+    VE(X509_V_ERR_CRL_NOT_YET_VALID, "CRL not yet valid",
+       "The CRL's lastUpdate date is in the future, usually a clock problem on the client or "
+       "the CA.",
+       "Check the client's clock; if it is right, the CA published a CRL with a wrong date."),
+    VE(X509_V_ERR_CRL_HAS_EXPIRED, "CRL expired",
+       "The CRL's nextUpdate date has passed, so its revocation information is stale.",
+       "Fetch a current CRL; for your own CA, regenerate it before nextUpdate (`openssl ca "
+       "-gencrl`)."),
+    VE(X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD, "Malformed start date",
+       "A certificate's notBefore field is not a valid time, so its validity cannot be checked.",
+       "Reissue the certificate; the tool that made it wrote an invalid time."),
+    VE(X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD, "Malformed end date",
+       "A certificate's notAfter field is not a valid time, so its validity cannot be checked.",
+       "Reissue the certificate; the tool that made it wrote an invalid time."),
+    VE(X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD, "Malformed CRL lastUpdate",
+       "The CRL's lastUpdate field is not a valid time.", "Regenerate or re-fetch the CRL."),
+    VE(X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD, "Malformed CRL nextUpdate",
+       "The CRL's nextUpdate field is not a valid time.", "Regenerate or re-fetch the CRL."),
+    VE(X509_V_ERR_OUT_OF_MEM, "Out of memory",
+       "The verifier ran out of memory; this says nothing about the server.",
+       "Retry; if it persists, the machine running tlscope is short of memory."),
+    VE(X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, "Self-signed certificate",
+       "The server's own certificate is self-signed: no CA vouches for it, so clients reject it "
+       "unless they were told to trust this exact certificate.",
+       "Get a certificate from a CA (e.g. Let's Encrypt with certbot); for an internal service, "
+       "add this certificate to the clients' trust store (tlscope: --cafile cert.pem)."),
+    VE(X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "Untrusted root in chain",
+       "The chain ends in a self-signed root CA that is not in the trust store in use: typical "
+       "of a private or test CA, or of a TLS-intercepting proxy.",
+       "For a private CA, install its root in the clients' trust store (tlscope: --cafile "
+       "root.pem); for a public site, install a certificate and chain from a public CA."),
+    VE(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "Issuer not found (missing intermediate?)",
+       "The certificate that issued one in the chain is not available: the server sends an "
+       "incomplete chain (no intermediate), or the chain leads to a CA this client does not "
+       "trust.",
+       "Configure the full chain file on the server (fullchain.pem / SSLCertificateChainFile); "
+       "for a private CA, add its root to the clients' trust store."),
+    VE(X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE, "Cannot verify the server certificate",
+       "The chain holds only the server's own certificate and it is not self-signed, so nothing "
+       "can check its signature: the server does not send its intermediate.",
+       FULLCHAIN_FIX),
+    VE(X509_V_ERR_CERT_CHAIN_TOO_LONG, "Chain too long",
+       "The chain is longer than the maximum verification depth: a loop of cross-signed CAs or "
+       "a chain file stuffed with unrelated certificates.",
+       "Send only the server certificate and the intermediates that lead to one root (usually "
+       "two or three certificates)."),
+    VE(X509_V_ERR_CERT_REVOKED, "Certificate revoked",
+       "The CA has revoked a certificate in the chain; clients that check revocation reject it.",
+       "Install a new certificate (and a new key if the old one may be compromised), then "
+       "reload the server."),
+    VE(X509_V_ERR_NO_ISSUER_PUBLIC_KEY, "Issuer has no public key",
+       "The issuing CA certificate has no usable public key, so its signatures cannot be "
+       "checked.",
+       "Replace the CA certificate in the chain with the CA's current one."),
+    VE(X509_V_ERR_PATH_LENGTH_EXCEEDED, "Path length constraint exceeded",
+       "A CA allows only a limited number of intermediate CAs below it (basicConstraints "
+       "pathlen), and the chain has more.",
+       "Serve a chain that respects the constraint (remove extra intermediates), or re-create "
+       "the CA with a larger pathlen."),
+    VE(X509_V_ERR_INVALID_PURPOSE, "Certificate not for TLS servers",
+       "A certificate's key usage or extended key usage does not allow TLS server "
+       "authentication (serverAuth).",
+       "Reissue it as a TLS server certificate: extendedKeyUsage=serverAuth, "
+       "keyUsage=digitalSignature,keyEncipherment."),
+    VE(X509_V_ERR_CERT_UNTRUSTED, "Root not trusted for TLS servers",
+       "The root CA is in the trust store, but its trust settings do not cover TLS server "
+       "authentication.",
+       "Use a certificate from a CA trusted for TLS servers, or trust your own root for "
+       "serverAuth."),
+    VE(X509_V_ERR_CERT_REJECTED, "Root explicitly rejected",
+       "The trust store marks the root CA as rejected (distrusted) for this purpose.",
+       "Move to a certificate from a CA that clients still trust."),
+    VE(X509_V_ERR_SUBJECT_ISSUER_MISMATCH, "Subject/issuer name mismatch",
+       "A candidate issuer's subject name does not match the certificate's issuer name, so it "
+       "cannot be the issuer.",
+       "Make sure the chain holds the exact CA certificate that issued each certificate "
+       "(compare with `openssl x509 -noout -issuer -subject`)."),
+    VE(X509_V_ERR_AKID_SKID_MISMATCH, "Key identifier mismatch",
+       "A candidate issuer's Subject Key Identifier differs from the certificate's Authority "
+       "Key Identifier: it is another CA certificate with the same name (often an old or "
+       "re-keyed intermediate).",
+       "Replace the intermediate with the one that really issued the certificate (download it "
+       "from the CA again)."),
+    VE(X509_V_ERR_AKID_ISSUER_SERIAL_MISMATCH, "Issuer serial mismatch",
+       "The certificate's Authority Key Identifier names an issuer serial number that does not "
+       "match the candidate CA certificate.",
+       "Replace the intermediate with the one that really issued the certificate."),
+    VE(X509_V_ERR_KEYUSAGE_NO_CERTSIGN, "CA key usage lacks keyCertSign",
+       "A CA certificate's keyUsage does not allow signing certificates, so it cannot be an "
+       "issuer.",
+       "Re-create the CA with keyUsage=critical,keyCertSign,cRLSign."),
+    VE(X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER, "CRL issuer not found",
+       "The certificate of the CA that signed the CRL could not be found.",
+       "Give the client the CRL issuer's certificate, or fetch the CRL from the right CA."),
+    VE(X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, "Unknown critical extension",
+       "A certificate has an extension marked critical that the client does not understand; a "
+       "client must reject such a certificate.",
+       "Reissue the certificate without marking that extension critical."),
+    VE(X509_V_ERR_KEYUSAGE_NO_CRL_SIGN, "CRL signer lacks cRLSign",
+       "The CA certificate that signed the CRL does not have cRLSign in its key usage.",
+       "Sign CRLs with a CA certificate whose keyUsage includes cRLSign."),
+    VE(X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION, "Unknown critical CRL extension",
+       "The CRL carries an extension marked critical that OpenSSL does not support.",
+       "Regenerate the CRL without that critical extension."),
+    VE(X509_V_ERR_INVALID_NON_CA, "Non-CA certificate with CA markings",
+       "A certificate that must not act as a CA (a proxy certificate) carries CA markings.",
+       "Reissue it without basicConstraints CA:TRUE and without keyCertSign."),
+    VE(X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED, "Proxy path length exceeded",
+       "A chain of proxy certificates is longer than its proxyCertInfo path length allows.",
+       "Shorten the proxy chain or reissue with a larger path length."),
+    VE(X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE, "Key usage lacks digitalSignature",
+       "The certificate's keyUsage does not include digitalSignature, which signing in the "
+       "handshake needs.",
+       "Reissue with keyUsage=digitalSignature (plus keyEncipherment for RSA key exchange)."),
+    VE(X509_V_ERR_PROXY_CERTIFICATES_NOT_ALLOWED, "Proxy certificates not allowed",
+       "The chain contains an RFC 3820 proxy certificate, and proxy certificates are not "
+       "enabled.",
+       "Use a normal certificate; proxy certificates are for grid computing, not TLS servers."),
+    VE(X509_V_ERR_INVALID_EXTENSION, "Invalid certificate extension",
+       "A certificate extension is malformed or inconsistent with the others (for example a "
+       "broken basicConstraints or keyUsage).",
+       "Reissue the certificate; check its extensions with `openssl x509 -noout -text`."),
+    VE(X509_V_ERR_INVALID_POLICY_EXTENSION, "Invalid policy extension",
+       "The certificatePolicies extension or a related policy extension is malformed or "
+       "inconsistent.",
+       "Reissue the certificate with a valid certificatePolicies extension."),
+    VE(X509_V_ERR_NO_EXPLICIT_POLICY, "No acceptable policy",
+       "An explicit certificate policy was required, but the chain does not assert an "
+       "acceptable one.",
+       "Use a certificate issued under the required policy, or drop the policy requirement."),
+    VE(X509_V_ERR_DIFFERENT_CRL_SCOPE, "CRL scope differs",
+       "The CRL found does not cover this certificate (different scope or distribution point).",
+       "Give the client the CRL that covers this certificate."),
+    VE(X509_V_ERR_UNSUPPORTED_EXTENSION_FEATURE, "Unsupported extension feature",
+       "A certificate or CRL uses an extension feature OpenSSL does not support (such as "
+       "indirect CRLs).",
+       "Reissue without that feature."),
+    VE(X509_V_ERR_UNNESTED_RESOURCE, "RFC 3779 resources not nested",
+       "The IP address or AS number resources of a certificate are not a subset of its "
+       "issuer's (RFC 3779, used in RPKI).",
+       "Reissue with resources inside the issuer's."),
+    VE(X509_V_ERR_PERMITTED_VIOLATION, "Name outside permitted names",
+       "A CA in the chain may only issue for certain names (nameConstraints, permitted "
+       "subtrees), and a certificate below it has a name outside them.",
+       "Get the certificate from a CA allowed to issue for this name, or widen the CA's "
+       "nameConstraints."),
+    VE(X509_V_ERR_EXCLUDED_VIOLATION, "Name in excluded names",
+       "A CA in the chain is forbidden to issue for certain names (nameConstraints, excluded "
+       "subtrees), and a certificate below it uses one of them.",
+       "Get the certificate from a CA allowed to issue for this name, or change the CA's "
+       "nameConstraints."),
+    VE(X509_V_ERR_SUBTREE_MINMAX, "Name constraint min/max unsupported",
+       "A nameConstraints extension uses minimum or maximum values, which RFC 5280 forbids and "
+       "OpenSSL does not support.",
+       "Re-create the CA's nameConstraints without minimum and maximum."),
+    VE(X509_V_ERR_APPLICATION_VERIFICATION, "Rejected by the application",
+       "An application-level check (a verify callback), not OpenSSL's own chain checks, "
+       "rejected the chain.",
+       "See the application's own message for what it checks."),
+    VE(X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE, "Unsupported name constraint type",
+       "A nameConstraints extension uses a name type OpenSSL cannot check.",
+       "Re-create the CA with constraints of supported types (DNS, IP, email, directory "
+       "name)."),
+    VE(X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX, "Invalid name constraint syntax",
+       "A nameConstraints entry is malformed or uses syntax OpenSSL does not support.",
+       "Fix the CA's nameConstraints and re-sign it."),
+    VE(X509_V_ERR_UNSUPPORTED_NAME_SYNTAX, "Invalid name syntax",
+       "A name in a certificate could not be checked against a CA's name constraints because "
+       "its syntax is invalid or unsupported (for example a malformed subjectAltName).",
+       "Reissue with well-formed subjectAltName entries."),
+    VE(X509_V_ERR_CRL_PATH_VALIDATION_ERROR, "CRL path validation error",
+       "The chain of the CA that signed the CRL could not be verified.",
+       "Make sure the CRL signer's certificate chains to a trusted root."),
+    VE(X509_V_ERR_PATH_LOOP, "Chain loops",
+       "The chain loops back on itself (a certificate appears as its own ancestor), typical of "
+       "badly combined cross-signed CAs.",
+       "Send a straight chain: the server certificate, then its intermediates in order, without "
+       "cross-signed duplicates."),
+    VE(X509_V_ERR_SUITE_B_INVALID_VERSION, "Suite B: certificate version invalid",
+       "Suite B mode is on and a certificate is not X.509 version 3.", SUITE_B_FIX),
+    VE(X509_V_ERR_SUITE_B_INVALID_ALGORITHM, "Suite B: invalid public key algorithm",
+       "Suite B mode is on and a certificate's key is not an ECDSA key.", SUITE_B_FIX),
+    VE(X509_V_ERR_SUITE_B_INVALID_CURVE, "Suite B: invalid curve",
+       "Suite B mode is on and a key uses a curve other than P-256 or P-384.", SUITE_B_FIX),
+    VE(X509_V_ERR_SUITE_B_INVALID_SIGNATURE_ALGORITHM, "Suite B: invalid signature algorithm",
+       "Suite B mode is on and a signature is not ECDSA with SHA-256 or SHA-384.", SUITE_B_FIX),
+    VE(X509_V_ERR_SUITE_B_LOS_NOT_ALLOWED, "Suite B: curve not allowed at this level",
+       "Suite B mode is on and a curve does not fit the chosen security level (128 or 192 "
+       "bits).",
+       SUITE_B_FIX),
+    VE(X509_V_ERR_SUITE_B_CANNOT_SIGN_P_384_WITH_P_256, "Suite B: P-384 signed with P-256",
+       "Suite B mode is on and a P-256 CA key signed a certificate with a P-384 key.", SUITE_B_FIX),
+    VE(X509_V_ERR_HOSTNAME_MISMATCH, "Name mismatch",
+       "The server's certificate does not cover the name the client asked for: the name is not "
+       "in its subjectAltName.",
+       "Reissue the certificate with this name in subjectAltName, or make the server choose the "
+       "right certificate for this name (SNI / virtual host)."),
+    VE(X509_V_ERR_EMAIL_MISMATCH, "Email address mismatch",
+       "The certificate does not contain the email address that was checked.",
+       "Reissue it with the address in subjectAltName (email:...)."),
+    VE(X509_V_ERR_IP_ADDRESS_MISMATCH, "IP address mismatch",
+       "The certificate does not list the IP address that was checked; a DNS name never covers "
+       "an address.",
+       "Connect by a name the certificate covers, or reissue it with subjectAltName=IP:ADDRESS."),
+    VE(X509_V_ERR_DANE_NO_MATCH, "No matching DANE TLSA record",
+       "None of the DANE TLSA records published for this server matches its chain.",
+       "Update the TLSA records for the new key or certificate (publish the new record before "
+       "switching)."),
+    VE(X509_V_ERR_EE_KEY_TOO_SMALL, "Server key too small",
+       "The server's own key is smaller than the security level in effect allows (level 2, the "
+       "usual default, needs RSA of at least 2048 bits and EC of at least 224 bits).",
+       "Generate a new key (RSA 2048+ or ECDSA P-256) and reissue the certificate."),
+    VE(X509_V_ERR_CA_KEY_TOO_SMALL, "CA key too small",
+       "A CA certificate in the chain has a key smaller than the security level allows.",
+       "Use a chain through a CA with a current key (RSA 2048+ or P-256); for a private CA, "
+       "create a new one."),
+    VE(X509_V_ERR_CA_MD_TOO_WEAK, "Signature digest too weak",
+       "A certificate is signed with a digest the security level rejects (SHA-1 or MD5).",
+       "Reissue the certificate with a SHA-256 signature."),
+    VE(X509_V_ERR_INVALID_CALL, "Invalid verification call",
+       "The verifier was called incorrectly: a bug in the client, not a server problem.",
+       "Report it as a tlscope bug, with the command line used."),
+    VE(X509_V_ERR_STORE_LOOKUP, "Issuer lookup failed",
+       "Looking up an issuer in the trust store failed (a store or I/O error, not a missing "
+       "issuer).",
+       "Check that the CA file or directory is readable and well-formed; run `openssl rehash` "
+       "on a CA directory."),
+    VE(X509_V_ERR_NO_VALID_SCTS, "No valid SCTs",
+       "Certificate Transparency was required, but the server presented no valid signed "
+       "certificate timestamps (in the certificate, the TLS extension or the OCSP staple).",
+       "Use a certificate from a CA that embeds SCTs (all public CAs do), or serve SCTs in the "
+       "TLS extension."),
+    VE(X509_V_ERR_PROXY_SUBJECT_NAME_VIOLATION, "Proxy subject name invalid",
+       "A proxy certificate's subject is not its issuer's subject plus one CN, as RFC 3820 "
+       "requires.",
+       "Reissue the proxy certificate with a correct subject."),
+    VE(X509_V_ERR_OCSP_VERIFY_NEEDED, "OCSP check needed",
+       "Revocation status through OCSP was required but was not checked.",
+       "Have the server staple OCSP (nginx `ssl_stapling on;`, Apache `SSLUseStapling on`)."),
+    VE(X509_V_ERR_OCSP_VERIFY_FAILED, "OCSP check failed",
+       "The OCSP response for a certificate could not be verified (bad signature, wrong "
+       "responder or stale response).",
+       "Reload the server so it fetches a fresh OCSP response, and check it can reach the "
+       "CA's responder."),
+    VE(X509_V_ERR_OCSP_CERT_UNKNOWN, "Unknown to the OCSP responder",
+       "The CA's OCSP responder does not know the certificate: it is very new, or it was not "
+       "issued by the CA the responder speaks for.",
+       "Wait a few minutes for a brand-new certificate; otherwise check that the chain holds "
+       "the intermediate that really issued it."),
+    VE(X509_V_ERR_UNSUPPORTED_SIGNATURE_ALGORITHM, "Unknown signature algorithm",
+       "A certificate is signed with an algorithm the client does not know or support.",
+       "Reissue with a common algorithm (sha256WithRSAEncryption, ecdsa-with-SHA256, "
+       "RSA-PSS)."),
+    VE(X509_V_ERR_SIGNATURE_ALGORITHM_MISMATCH, "Signature/key type mismatch",
+       "A certificate's signature algorithm does not fit its issuer's key type (say an ECDSA "
+       "signature from an RSA CA): the chain holds the wrong issuer.",
+       "Put the CA certificate that really issued it in the chain."),
+    VE(X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, "Inconsistent signature algorithm",
+       "The signature algorithm inside a certificate's signed part differs from the one outside "
+       "it, a sign of a corrupt or forged certificate.",
+       "Reissue the certificate; do not trust this one."),
+#ifdef X509_V_ERR_INVALID_CA
+    VE(X509_V_ERR_INVALID_CA, "Invalid CA certificate",
+       "A certificate used as an issuer is not a valid CA: it lacks basicConstraints CA:TRUE "
+       "or its key usage does not allow signing certificates.",
+       "Put the chain in order (server certificate first, then each issuer); re-create a "
+       "private CA with basicConstraints=critical,CA:TRUE and "
+       "keyUsage=critical,keyCertSign,cRLSign."),
+#endif
+#ifdef X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA
+    VE(X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA, "Path length on a non-CA",
+       "A certificate that is not a CA carries a pathlen constraint, which RFC 5280 "
+       "forbids." STRICT_NOTE,
+       "Reissue it without pathlen in basicConstraints."),
+#endif
+#ifdef X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN
+    VE(X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN, "Path length without keyCertSign",
+       "A certificate has a pathlen constraint but no keyCertSign key usage." STRICT_NOTE,
+       "Re-create the CA with keyUsage=critical,keyCertSign,cRLSign."),
+#endif
+#ifdef X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA
+    VE(X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, "keyCertSign on a non-CA",
+       "A certificate that is not a CA has keyCertSign in its key usage." STRICT_NOTE,
+       "Reissue it without keyCertSign (or as a proper CA)."),
+#endif
+#ifdef X509_V_ERR_ISSUER_NAME_EMPTY
+    VE(X509_V_ERR_ISSUER_NAME_EMPTY, "Empty issuer name",
+       "A certificate has an empty issuer name." STRICT_NOTE,
+       "Reissue it from a CA with a proper subject name."),
+#endif
+#ifdef X509_V_ERR_SUBJECT_NAME_EMPTY
+    VE(X509_V_ERR_SUBJECT_NAME_EMPTY, "Empty subject name",
+       "A certificate has an empty subject name; RFC 5280 allows that only for an end-entity "
+       "certificate that has a subjectAltName." STRICT_NOTE,
+       "Reissue it with a subject (a server certificate at least with a subjectAltName)."),
+#endif
+#ifdef X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER
+    VE(X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, "Missing Authority Key Identifier",
+       "A certificate lacks the authorityKeyIdentifier extension, which RFC 5280 requires in "
+       "every certificate except a self-signed root." STRICT_NOTE,
+       "Reissue it with authorityKeyIdentifier=keyid,issuer in its extension config."),
+#endif
+#ifdef X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER
+    VE(X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, "Missing Subject Key Identifier",
+       "A CA certificate lacks the subjectKeyIdentifier extension, which RFC 5280 requires in "
+       "CA certificates." STRICT_NOTE,
+       "Re-create the CA certificate with subjectKeyIdentifier=hash."),
+#endif
+#ifdef X509_V_ERR_EMPTY_SUBJECT_ALT_NAME
+    VE(X509_V_ERR_EMPTY_SUBJECT_ALT_NAME, "Empty subjectAltName",
+       "A certificate has a subjectAltName extension with no names in it." STRICT_NOTE,
+       "Reissue it with the server's names in subjectAltName, or without the extension."),
+#endif
+#ifdef X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL
+    VE(X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL, "Empty subject, SAN not critical",
+       "A certificate has an empty subject, so RFC 5280 requires its subjectAltName to be "
+       "marked critical, and it is not." STRICT_NOTE,
+       "Reissue it with a subject, or with subjectAltName marked critical."),
+#endif
+#ifdef X509_V_ERR_CA_BCONS_NOT_CRITICAL
+    VE(X509_V_ERR_CA_BCONS_NOT_CRITICAL, "CA basicConstraints not critical",
+       "A CA certificate's basicConstraints extension is not marked critical, as RFC 5280 "
+       "requires." STRICT_NOTE,
+       "Re-create the CA with basicConstraints=critical,CA:TRUE."),
+#endif
+#ifdef X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL
+    VE(X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, "Authority Key Identifier critical",
+       "A certificate's authorityKeyIdentifier is marked critical; RFC 5280 requires it to be "
+       "non-critical." STRICT_NOTE,
+       "Reissue it with authorityKeyIdentifier not marked critical."),
+#endif
+#ifdef X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL
+    VE(X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, "Subject Key Identifier critical",
+       "A certificate's subjectKeyIdentifier is marked critical; RFC 5280 requires it to be "
+       "non-critical." STRICT_NOTE,
+       "Reissue it with subjectKeyIdentifier not marked critical."),
+#endif
+#ifdef X509_V_ERR_CA_CERT_MISSING_KEY_USAGE
+    VE(X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, "CA without key usage",
+       "A CA certificate has no keyUsage extension; RFC 5280 requires one with "
+       "keyCertSign." STRICT_NOTE,
+       "Re-create the CA with keyUsage=critical,keyCertSign,cRLSign."),
+#endif
+#ifdef X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3
+    VE(X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3, "Extensions in a pre-v3 certificate",
+       "A certificate has extensions but is marked X.509 version 1 or 2; extensions need "
+       "version 3." STRICT_NOTE,
+       "Reissue it as a version 3 certificate (`openssl x509 -req ... -extfile ext.cnf`)."),
+#endif
+#ifdef X509_V_ERR_EC_KEY_EXPLICIT_PARAMS
+    VE(X509_V_ERR_EC_KEY_EXPLICIT_PARAMS, "EC key with explicit parameters",
+       "A certificate's EC key spells out its curve parameters instead of naming a standard "
+       "curve, the trick behind the 2020 CurveBall attack." STRICT_NOTE,
+       "Generate the key on a named curve (`openssl genpkey -algorithm EC -pkeyopt "
+       "ec_paramgen_curve:P-256`, never `-param_enc explicit`) and reissue."),
+#endif
+/* Codes added after OpenSSL 3.0: present only when built against newer headers. */
+#ifdef X509_V_ERR_RPK_UNTRUSTED
+    VE(X509_V_ERR_RPK_UNTRUSTED, "Raw public key untrusted",
+       "The server presented a raw public key (RFC 7250) instead of a certificate, and no "
+       "trusted key was configured to match it.",
+       "Configure the expected public key on the client, or have the server send a "
+       "certificate."),
+#endif
+#ifdef X509_V_ERR_OCSP_RESP_INVALID
+    VE(X509_V_ERR_OCSP_RESP_INVALID, "Invalid OCSP response",
+       "The OCSP response could not be parsed or is not a successful response.",
+       "Reload the server so it fetches a fresh response from the CA's responder."),
+#endif
+#ifdef X509_V_ERR_OCSP_SIGNATURE_FAILURE
+    VE(X509_V_ERR_OCSP_SIGNATURE_FAILURE, "OCSP signature invalid",
+       "The signature on the OCSP response does not verify.",
+       "Reload the server so it fetches a fresh response; check it staples for the right "
+       "certificate."),
+#endif
+#ifdef X509_V_ERR_OCSP_NOT_YET_VALID
+    VE(X509_V_ERR_OCSP_NOT_YET_VALID, "OCSP response not yet valid",
+       "The OCSP response's thisUpdate is in the future, usually a clock problem.",
+       "Check the clocks of the client and the server."),
+#endif
+#ifdef X509_V_ERR_OCSP_HAS_EXPIRED
+    VE(X509_V_ERR_OCSP_HAS_EXPIRED, "OCSP response expired",
+       "The OCSP response's nextUpdate has passed: the staple is stale.",
+       "Reload the server so it fetches a fresh response; check it can reach the CA's OCSP "
+       "responder."),
+#endif
+#ifdef X509_V_ERR_OCSP_NO_RESPONSE
+    VE(X509_V_ERR_OCSP_NO_RESPONSE, "No OCSP response",
+       "No OCSP response was available although one was required.",
+       "Have the server staple OCSP (nginx `ssl_stapling on;`, Apache `SSLUseStapling on`)."),
+#endif
+#ifdef X509_V_ERR_CRL_VERIFY_FAILED
+    VE(X509_V_ERR_CRL_VERIFY_FAILED, "CRL check failed",
+       "Checking the certificate against its CRL failed.",
+       "Fetch a current CRL from the CA that issued the certificate."),
+#endif
+};
+
+#define TABLE_LEN (sizeof(verify_table) / sizeof(verify_table[0]))
+
+size_t verify_error_count(void)
+{
+    return TABLE_LEN;
+}
+
+const struct verify_error_info *verify_error_at(size_t i)
+{
+    return i < TABLE_LEN ? &verify_table[i] : NULL;
+}
+
+const struct verify_error_info *verify_error_by_code(int code)
+{
+    for (size_t i = 0; i < TABLE_LEN; i++)
+        if (verify_table[i].code == code)
+            return &verify_table[i];
+    return NULL;
+}
+
+const char *verify_error_name(int code, char *buf, size_t buflen)
+{
+    const struct verify_error_info *e = verify_error_by_code(code);
+    if (e)
+        return e->name;
+    if (code == X509_V_OK)
+        return "X509_V_OK";
+    if (!buf || buflen == 0)
+        return "X509_V_ERR_UNKNOWN";
+    snprintf(buf, buflen, "X509_V_ERR_UNKNOWN_%d", code);
+    return buf;
+}
+
+/* ---- name lookup ---------------------------------------------------------------------- */
+
+/* Longest accepted name; longer input is unknown (the longest symbol has 52 characters). */
+#define NAME_INPUT_MAX 96
+
+/* Writes name as "CERT_HAS_EXPIRED" (upper case, '-' and ' ' as '_', prefix and surrounding
+ * blanks removed) into out. Returns false when the result is empty or too long. */
+static bool normalize_name(const char *name, char out[NAME_INPUT_MAX + 1])
+{
+    if (!name)
+        return false;
+    while (isspace((unsigned char)*name))
+        name++;
+    size_t n = strlen(name);
+    while (n > 0 && isspace((unsigned char)name[n - 1]))
+        n--;
+    if (n == 0 || n > NAME_INPUT_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        out[i] = (c == '-' || c == ' ') ? '_' : (char)toupper((unsigned char)c);
+    }
+    out[n] = '\0';
+    if (strncmp(out, SYM_PREFIX, SYM_PREFIX_LEN) == 0)
+        memmove(out, out + SYM_PREFIX_LEN, n - SYM_PREFIX_LEN + 1);
+    return out[0] != '\0';
+}
+
+/* A decimal number made only of digits, within int range; -1 otherwise. */
+static int parse_code(const char *s)
+{
+    long v = 0;
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s) || v > 100000)
+            return -1;
+        v = v * 10 + (*s - '0');
+    }
+    return (int)v;
+}
+
+int verify_error_code_from_name(const char *name)
+{
+    char norm[NAME_INPUT_MAX + 1];
+    if (!normalize_name(name, norm))
+        return -1;
+    if (isdigit((unsigned char)norm[0])) {
+        int code = parse_code(norm);
+        return code > 0 && verify_error_by_code(code) ? code : -1;
+    }
+    for (size_t i = 0; i < TABLE_LEN; i++)
+        if (strcmp(norm, verify_table[i].name + SYM_PREFIX_LEN) == 0)
+            return verify_table[i].code;
+    return -1;
+}
+
+/* Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent
+ * transpositions each cost 1. Both strings are at most NAME_INPUT_MAX bytes. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t rows[3][NAME_INPUT_MAX + 1];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t best = prev[j - 1] + cost;
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < best)
+                best = prev2[j - 2] + 1;
+            cur[j] = best;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[lb];
+}
+
+const char *verify_error_suggest(const char *name)
+{
+    char norm[NAME_INPUT_MAX + 1];
+    if (!normalize_name(name, norm) || isdigit((unsigned char)norm[0]))
+        return NULL;
+    size_t len = strlen(norm);
+    size_t limit = len / 3 > 2 ? len / 3 : 2;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < TABLE_LEN; i++) {
+        size_t d = edit_distance(norm, verify_table[i].name + SYM_PREFIX_LEN);
+        if (d < best_d) {
+            best_d = d;
+            best = verify_table[i].name;
+        }
+    }
+    if (best || len < 4)
+        return best;
+    for (size_t i = 0; i < TABLE_LEN; i++)
+        if (strstr(verify_table[i].name + SYM_PREFIX_LEN, norm))
+            return verify_table[i].name;
+    return NULL;
+}
+
+/* ---- context-aware descriptions ------------------------------------------------------- */
+
+/* Names from the certificate are cut to this many bytes (at a UTF-8 boundary) in prose. */
+#define PROSE_NAME_MAX 96
+/* At most this many subjectAltName entries are listed in prose. */
+#define PROSE_SAN_MAX 8
+
+enum cert_role { ROLE_CHAIN, ROLE_LEAF, ROLE_INTERMEDIATE, ROLE_ROOT };
+
+/* One describe() call: the inputs plus the two texts being written. */
+struct desc {
+    int code, depth;
+    const struct cert_info *cert; /* may be NULL */
+    size_t n_chain;               /* 0 when unknown */
+    const char *host;             /* may be NULL */
+    time_t now;
+    enum cert_role role;
+    char *label;      /* "CN=..." or the subject, clipped; NULL when unknown (owned) */
+    char *who;        /* "The server's own certificate (CN=...)" (owned) */
+    char *who_lc;     /* the same, starting in lower case (owned) */
+    struct strbuf ex; /* explanation */
+    struct strbuf fx; /* fix */
+};
+
+/* A copy of s cut to PROSE_NAME_MAX bytes on a character boundary, "…" marking a cut. */
+static char *clip(const char *s)
+{
+    size_t n = strlen(s);
+    if (n <= PROSE_NAME_MAX)
+        return xstrdup(s);
+    size_t cut = PROSE_NAME_MAX;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    return xasprintf("%.*s…", (int)cut, s);
+}
+
+static enum cert_role role_of(int code, int depth, const struct cert_info *cert, size_t n_chain)
+{
+    if (depth < 0)
+        return ROLE_CHAIN;
+    if (depth == 0)
+        return ROLE_LEAF;
+    if (code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)
+        return ROLE_ROOT; /* OpenSSL reports it at the self-signed top of the chain */
+    if (cert)
+        return cert->self_signed ? ROLE_ROOT : ROLE_INTERMEDIATE;
+    return n_chain > 0 && (size_t)depth == n_chain - 1 ? ROLE_ROOT : ROLE_INTERMEDIATE;
+}
+
+static void desc_init(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    if (c && c->subject_cn && *c->subject_cn) {
+        char *cn = clip(c->subject_cn);
+        d->label = xasprintf("CN=%s", cn);
+        free(cn);
+    } else if (c && c->subject && *c->subject) {
+        d->label = clip(c->subject);
+    }
+    struct strbuf sb = {0};
+    switch (d->role) {
+    case ROLE_LEAF: sb_puts(&sb, "The server's own certificate"); break;
+    case ROLE_ROOT: sb_puts(&sb, "The root CA"); break;
+    case ROLE_INTERMEDIATE: sb_printf(&sb, "The intermediate CA at depth %d", d->depth); break;
+    case ROLE_CHAIN: sb_puts(&sb, "The certificate chain"); break;
+    }
+    if (d->label && d->role != ROLE_CHAIN)
+        sb_printf(&sb, " (%s)", d->label);
+    d->who = sb_take(&sb);
+    d->who_lc = xstrdup(d->who);
+    d->who_lc[0] = 't';
+}
+
+/* "1 day", "2,156 days" (days >= 0). */
+static void days_text(long days, char *out, size_t n)
+{
+    char digits[24], grouped[32];
+    int len = snprintf(digits, sizeof digits, "%ld", days);
+    size_t j = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            grouped[j++] = ',';
+        grouped[j++] = digits[i];
+    }
+    grouped[j] = '\0';
+    snprintf(out, n, "%s day%s", grouped, days == 1 ? "" : "s");
+}
+
+/* Appends " (N days ago)" / " (in N days)" for the distance between t and now, when t lies
+ * on the expected side of now. */
+static void add_distance(struct strbuf *sb, time_t t, time_t now, bool past)
+{
+    double secs = past ? difftime(now, t) : difftime(t, now);
+    if (secs < 0)
+        return;
+    if (secs < 86400) {
+        sb_puts(sb, past ? " (less than a day ago)" : " (in less than a day)");
+        return;
+    }
+    char days[40];
+    days_text((long)(secs / 86400), days, sizeof days);
+    sb_printf(sb, past ? " (%s ago)" : " (in %s)", days);
+}
+
+/* Joins up to max entries of l starting with prefix (all when NULL) as "a, b and 3 more";
+ * returns how many entries matched in total. */
+static size_t list_names(struct strbuf *sb, const struct strlist *l, const char *prefix, size_t max)
+{
+    size_t matched = 0;
+    for (size_t i = 0; i < l->len; i++) {
+        if (prefix && strncmp(l->items[i], prefix, strlen(prefix)) != 0)
+            continue;
+        if (matched < max) {
+            char *s = clip(l->items[i]);
+            sb_printf(sb, "%s%s", matched ? ", " : "", s);
+            free(s);
+        }
+        matched++;
+    }
+    if (matched > max)
+        sb_printf(sb, " and %zu more", matched - max);
+    return matched;
+}
+
+static bool list_has(const struct strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return true;
+    return false;
+}
+
+static void d_expired(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_puts(&d->ex, d->who);
+    if (c && c->not_after[0]) {
+        sb_printf(&d->ex, " expired on %.10s", c->not_after);
+        add_distance(&d->ex, c->not_after_t, d->now, true);
+    } else {
+        sb_puts(&d->ex, " has expired");
+    }
+    switch (d->role) {
+    case ROLE_INTERMEDIATE:
+        sb_puts(&d->ex, "; every client that builds the chain through it rejects the server, "
+                        "however new the server's own certificate is.");
+        sb_puts(&d->fx, "Download the CA's current intermediate (or the full chain your CA or "
+                        "ACME client provides today), rebuild the chain file with it and reload "
+                        "the server.");
+        break;
+    case ROLE_ROOT:
+        sb_puts(&d->ex, "; clients reject chains that end in it. Servers hit this when they "
+                        "keep sending an old cross-signed chain after the CA moved to a new "
+                        "root.");
+        sb_puts(&d->fx, "Serve the chain your CA issues today (re-fetch fullchain.pem or the "
+                        "CA bundle and drop the expired cross-signed certificate); clients with "
+                        "an outdated trust store need their ca-certificates package updated.");
+        break;
+    case ROLE_LEAF:
+    case ROLE_CHAIN:
+        sb_puts(&d->ex, "; every client rejects it.");
+        sb_puts(&d->fx, "Renew the certificate and reload the server (e.g. `certbot renew` then "
+                        "reload nginx/apache). If it was already renewed, the server still "
+                        "serves the old file: check the certificate path in its configuration "
+                        "and reload it.");
+        break;
+    }
+}
+
+static void d_not_yet_valid(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_puts(&d->ex, d->who);
+    if (c && c->not_before[0]) {
+        sb_printf(&d->ex, " is not valid before %.10s", c->not_before);
+        add_distance(&d->ex, c->not_before_t, d->now, false);
+    } else {
+        sb_puts(&d->ex, " is not valid yet");
+    }
+    sb_puts(&d->ex, "; clients reject it until then. If that date looks wrong, suspect a clock: "
+                    "a client clock running behind, or a certificate made on a machine whose "
+                    "clock ran ahead.");
+    sb_puts(&d->fx, "Check the clock of the machine running tlscope first (`date -u`; turn on "
+                    "NTP with `timedatectl set-ntp true`). If it is right, the certificate has "
+                    "a future start date: keep serving the previous certificate until then, or "
+                    "have it reissued.");
+}
+
+static void d_self_signed_leaf(struct desc *d)
+{
+    sb_printf(&d->ex,
+              "%s is self-signed: no CA vouches for it, so every client rejects it "
+              "unless it was told to trust this exact certificate.",
+              d->who);
+    if (d->host && *d->host && !host_is_ip_literal(d->host))
+        sb_printf(&d->fx,
+                  "For a public server, get a certificate from a CA (e.g. Let's "
+                  "Encrypt: `certbot --nginx -d %s`) and configure it instead. ",
+                  d->host);
+    else
+        sb_puts(&d->fx, "For a public server, get a certificate from a CA (e.g. Let's Encrypt "
+                        "with certbot) and configure it instead. ");
+    sb_puts(&d->fx, "For an internal service, add this certificate to the clients' trust store "
+                    "(tlscope: --cafile with this certificate), or better, issue it from a "
+                    "private CA whose root the clients trust.");
+}
+
+static void d_self_signed_in_chain(struct desc *d)
+{
+    if (d->role == ROLE_CHAIN)
+        sb_puts(&d->ex, "The chain ends in a self-signed root CA");
+    else
+        sb_puts(&d->ex, d->who);
+    sb_puts(&d->ex, " is self-signed but not in the trust store used here, so nothing trusted "
+                    "vouches for the chain. This is what a private or test CA looks like, and "
+                    "also a TLS-intercepting proxy or antivirus.");
+    sb_puts(&d->fx, "If it is your own CA, install its root on the clients (Debian: copy it to "
+                    "/usr/local/share/ca-certificates/ and run update-ca-certificates; tlscope: "
+                    "--cafile root.pem). If the server should present a public certificate, it "
+                    "serves a test or self-made chain: install the certificate and chain from a "
+                    "public CA. If only some networks see this root, something on the path "
+                    "intercepts TLS.");
+}
+
+/* 2, 20, 21 at the leaf: the server leaves out its intermediate. */
+static void d_missing_intermediate(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_puts(&d->ex, d->role == ROLE_LEAF ? d->who : "The server's own certificate");
+    sb_puts(&d->ex, " arrives without the intermediate CA certificate that issued it");
+    if (c && c->issuer && *c->issuer) {
+        char *issuer = clip(c->issuer);
+        sb_printf(&d->ex, " (%s)", issuer);
+        free(issuer);
+    }
+    sb_puts(&d->ex, ": the server does not send its intermediate, so clients cannot link its "
+                    "certificate to a trusted root. Browsers often hide this by fetching or "
+                    "caching intermediates; curl, OpenSSL, Python, Java and most other clients "
+                    "fail.");
+    sb_puts(&d->fx, FULLCHAIN_FIX);
+    if (c && c->ca_issuers_url && *c->ca_issuers_url) {
+        char *url = clip(c->ca_issuers_url);
+        sb_printf(&d->fx,
+                  " The missing certificate can be downloaded from %s (if it is DER, "
+                  "convert it with `openssl x509 -inform der -in FILE`).",
+                  url);
+        free(url);
+    }
+}
+
+static void d_missing_issuer(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    if (d->role == ROLE_LEAF && c && c->self_signed) {
+        d_self_signed_leaf(d);
+        return;
+    }
+    bool at_leaf = d->role == ROLE_LEAF ||
+                   (d->role == ROLE_CHAIN && d->code != X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT);
+    if (at_leaf) {
+        d_missing_intermediate(d);
+        return;
+    }
+    sb_puts(&d->ex, d->who);
+    if (c && c->issuer && *c->issuer) {
+        char *issuer = clip(c->issuer);
+        sb_printf(&d->ex, " was issued by %s, which is", issuer);
+        free(issuer);
+    } else {
+        sb_puts(&d->ex, " has an issuer that is");
+    }
+    sb_puts(&d->ex, " neither among the certificates the server sends nor in the trust store "
+                    "used here. Either the server's chain still lacks a certificate above it, "
+                    "or it leads to a CA this client does not trust (a private CA, or a root "
+                    "newer than the client's trust store).");
+    sb_puts(&d->fx, "If the issuer is a public CA, send the full chain your CA provides and "
+                    "update the client's CA bundle (the ca-certificates package); if it is a "
+                    "private CA, add its root to the client's trust store (tlscope: --cafile "
+                    "root.pem).");
+}
+
+/* A wildcard that almost covers host: "*.example.com" for "example.com" or "a.b.example.com". */
+static const char *near_wildcard(const struct strlist *san, const char *host)
+{
+    size_t hl = strlen(host);
+    for (size_t i = 0; i < san->len; i++) {
+        const char *s = san->items[i];
+        if (strncmp(s, "DNS:*.", 6) != 0)
+            continue;
+        const char *suffix = s + 5; /* ".example.com" */
+        size_t sl = strlen(suffix);
+        if (strcasecmp(host, suffix + 1) == 0)
+            return s + 4;
+        if (hl > sl && strcasecmp(host + hl - sl, suffix) == 0 && memchr(host, '.', hl - sl))
+            return s + 4;
+    }
+    return NULL;
+}
+
+static void d_hostname(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    const char *host = d->host && *d->host ? d->host : NULL;
+    sb_puts(&d->ex, d->role == ROLE_CHAIN ? "The server's certificate" : d->who);
+    if (host)
+        sb_printf(&d->ex, " is not valid for \"%s\": ", host);
+    else
+        sb_puts(&d->ex, " is not valid for the name that was checked: ");
+    if (!c) {
+        sb_puts(&d->ex, "the name is not in its subjectAltName.");
+    } else if (c->san.len) {
+        sb_puts(&d->ex, "it covers ");
+        list_names(&d->ex, &c->san, NULL, PROSE_SAN_MAX);
+        sb_puts(&d->ex, ".");
+    } else {
+        sb_puts(&d->ex, "it has no subjectAltName names at all");
+        if (d->label)
+            sb_printf(&d->ex, ", only its subject %s, which current clients ignore", d->label);
+        sb_puts(&d->ex, ".");
+    }
+    const char *wild = c && host ? near_wildcard(&c->san, host) : NULL;
+    if (wild)
+        sb_printf(&d->ex,
+                  " A wildcard covers exactly one label: %s matches neither the bare "
+                  "domain nor names with more labels, such as \"%s\".",
+                  wild, host);
+    if (c && host && c->san.len && c->subject_cn && strcasecmp(c->subject_cn, host) == 0)
+        sb_puts(&d->ex, " The name appears only in the Common Name (CN), which clients ignore "
+                        "when a subjectAltName is present.");
+    if (host)
+        sb_printf(&d->fx,
+                  "Reissue the certificate with \"%s\" in its subjectAltName (certbot: "
+                  "add `-d %s`; openssl: `subjectAltName=DNS:%s`), or connect using a "
+                  "name it covers. If the server hosts several sites, check that \"%s\" "
+                  "has its own virtual host with the right certificate (nginx "
+                  "`server_name`, Apache `ServerName`/`ServerAlias`); an unknown name "
+                  "gets the default site's certificate.",
+                  host, host, host, host);
+    else
+        sb_puts(&d->fx, "Reissue the certificate with the name in its subjectAltName, or check "
+                        "that the server picks the right certificate for this name (nginx "
+                        "`server_name`, Apache `ServerName`/`ServerAlias`).");
+}
+
+static void d_ip_mismatch(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    const char *addr = d->host && *d->host ? d->host : "the address that was checked";
+    sb_printf(&d->ex, "%s is not valid for the IP address %s: ",
+              d->role == ROLE_CHAIN ? "The server's certificate" : d->who, addr);
+    struct strbuf ips = {0};
+    if (c && list_names(&ips, &c->san, "IP:", PROSE_SAN_MAX))
+        sb_printf(&d->ex, "it lists only %s.", ips.buf);
+    else
+        sb_puts(&d->ex, "its subjectAltName lists no IP address, and a DNS name never covers "
+                        "an address.");
+    sb_free(&ips);
+    sb_printf(&d->fx,
+              "Connect by a host name the certificate covers, or reissue it with "
+              "`subjectAltName=IP:%s` (public CAs rarely issue for IP addresses; a "
+              "private CA can).",
+              d->host && *d->host ? d->host : "ADDRESS");
+}
+
+static void d_invalid_ca(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex,
+              "%s is used to sign the certificate below it, but it is not a valid CA: ", d->who);
+    if (c && !c->is_ca)
+        sb_puts(&d->ex, "its basicConstraints does not say CA:TRUE.");
+    else if (c && c->key_usage.len && !list_has(&c->key_usage, "keyCertSign"))
+        sb_puts(&d->ex, "its key usage does not allow signing certificates (no keyCertSign).");
+    else
+        sb_puts(&d->ex, "its extensions do not allow it to act as a CA.");
+    sb_puts(&d->ex, " Usually the chain file is out of order or holds a server certificate "
+                    "where an intermediate belongs, or a home-made CA was created without CA "
+                    "extensions.");
+    sb_puts(&d->fx, "Check the chain file order: the server's certificate first, then the CA "
+                    "that issued it, and so on upwards; remove certificates that do not belong. "
+                    "For your own CA, re-create the CA certificate with "
+                    "`basicConstraints=critical,CA:TRUE` and "
+                    "`keyUsage=critical,keyCertSign,cRLSign`, then re-sign the server "
+                    "certificate.");
+}
+
+static void d_path_length(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_puts(&d->ex, d->who);
+    if (c && c->path_len >= 0)
+        sb_printf(&d->ex, " allows at most %d intermediate CA%s below it (pathlen:%d)", c->path_len,
+                  c->path_len == 1 ? "" : "s", c->path_len);
+    else
+        sb_puts(&d->ex, " allows only a limited number of intermediate CAs below it");
+    if (d->depth >= 1)
+        sb_printf(&d->ex, ", but the chain has %d.", d->depth - 1);
+    else
+        sb_puts(&d->ex, ", and the chain has more.");
+    sb_puts(&d->fx, "Serve a chain that respects the constraint (drop extra or wrong "
+                    "intermediates; a cross-signed duplicate often adds one). For your own CA, "
+                    "re-create the constrained CA with a larger pathlen, or sign the server "
+                    "certificate from a CA higher up.");
+}
+
+static void d_invalid_purpose(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex, "%s may not be used for TLS server authentication: ", d->who);
+    if (c && c->ext_key_usage.len) {
+        char *eku = strlist_join(&c->ext_key_usage, ", ");
+        char *clipped = clip(eku);
+        sb_printf(&d->ex, "its extended key usage allows only %s, not serverAuth.", clipped);
+        free(clipped);
+        free(eku);
+    } else if (c && c->key_usage.len) {
+        char *ku = strlist_join(&c->key_usage, ", ");
+        sb_printf(&d->ex, "its key usage (%s) does not fit a TLS server.", ku);
+        free(ku);
+    } else {
+        sb_puts(&d->ex, "its key usage or extended key usage excludes it.");
+    }
+    if (d->role == ROLE_LEAF || d->role == ROLE_CHAIN) {
+        sb_puts(&d->fx, "Reissue it as a TLS server certificate: `extendedKeyUsage=serverAuth` "
+                        "and `keyUsage=digitalSignature,keyEncipherment` (a client, e-mail or "
+                        "code-signing certificate cannot serve TLS).");
+    } else {
+        sb_puts(&d->ex, " A CA's extended key usage restricts every certificate below it.");
+        sb_puts(&d->fx, "Use a chain through a CA that may issue TLS server certificates (its "
+                        "extendedKeyUsage, if present, must include serverAuth).");
+    }
+}
+
+static void d_untrusted(struct desc *d)
+{
+    const char *who = d->role == ROLE_CHAIN ? "The root CA" : d->who;
+    if (d->code == X509_V_ERR_CERT_REJECTED) {
+        sb_printf(&d->ex,
+                  "%s is marked as rejected (distrusted) in the trust store; "
+                  "certificates issued under it are refused.",
+                  who);
+        sb_puts(&d->fx, "Move to a certificate from a CA that clients still trust; a distrusted "
+                        "CA cannot be fixed on the server.");
+        return;
+    }
+    sb_printf(&d->ex,
+              "%s is in the trust store, but its trust settings do not include TLS "
+              "server authentication, so chains ending in it are not accepted for "
+              "servers.",
+              who);
+    sb_puts(&d->fx, "Use a certificate from a CA trusted for TLS servers. For your own CA, "
+                    "trust its root for serverAuth (a plain BEGIN CERTIFICATE file, or "
+                    "`openssl x509 -addtrust serverAuth`).");
+}
+
+static void d_key_too_small(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_puts(&d->ex, d->who);
+    if (c && c->key_bits > 0)
+        sb_printf(&d->ex, " has a %d-bit %s key", c->key_bits,
+                  c->key_type && *c->key_type ? c->key_type : "public");
+    else
+        sb_puts(&d->ex, " has a key");
+    sb_puts(&d->ex, ", below the minimum the security level in effect accepts. OpenSSL "
+                    "security level 2 (the default on Debian and most distributions) needs RSA, "
+                    "DSA and DH keys of at least 2048 bits and EC keys of at least 224 bits; "
+                    "level 1 needs 1024 and 160. Lowering the client's level only hides the "
+                    "problem.");
+    if (d->code == X509_V_ERR_EE_KEY_TOO_SMALL)
+        sb_puts(&d->fx, "Generate a new key (RSA 2048 or 3072 bits, or ECDSA P-256: `openssl "
+                        "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`) and reissue "
+                        "the certificate with it.");
+    else
+        sb_puts(&d->fx, "Chain through a CA with a current key: get the CA's current "
+                        "intermediate; for a private CA, create a new CA key (RSA 2048+ or "
+                        "P-256) and reissue.");
+}
+
+static void d_md_too_weak(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex, "The signature on %s uses ", d->who_lc);
+    if (c && c->signature_algorithm && *c->signature_algorithm)
+        sb_puts(&d->ex, c->signature_algorithm);
+    else
+        sb_puts(&d->ex, "a digest");
+    sb_puts(&d->ex, ", which the security level in effect rejects: OpenSSL 3 treats SHA-1 and "
+                    "MD5 signatures as too weak from security level 1 up.");
+    if (d->role == ROLE_LEAF || d->role == ROLE_CHAIN)
+        sb_puts(&d->fx, "Reissue the certificate signed with SHA-256 (every current CA does "
+                        "this; for your own CA use `openssl x509 -req -sha256` or `default_md = "
+                        "sha256`).");
+    else
+        sb_puts(&d->fx, "Get the CA's current intermediate, signed with SHA-256, and rebuild "
+                        "the chain file; for your own CA, re-sign it with -sha256.");
+}
+
+static void d_revoked(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex, "%s has been revoked by its CA", d->who);
+    if (c && c->serial && *c->serial) {
+        char *serial = clip(c->serial);
+        sb_printf(&d->ex, " (serial %s)", serial);
+        free(serial);
+    }
+    sb_puts(&d->ex, ": it must not be used any more, and clients that check revocation (CRL, "
+                    "OCSP or a stapled OCSP response) reject it.");
+    if (d->role == ROLE_LEAF || d->role == ROLE_CHAIN)
+        sb_puts(&d->fx, "Install a new certificate; a revoked one cannot be un-revoked. If it "
+                        "was revoked because the key may be compromised, generate a new private "
+                        "key as well, then reload the server so it also stops stapling the old "
+                        "status.");
+    else
+        sb_puts(&d->fx, "The CA revoked this CA certificate: get a new chain from the CA and, "
+                        "if needed, a new certificate issued under a valid intermediate.");
+}
+
+static void d_signature_failure(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex, "The signature on %s does not verify with the public key of its issuer",
+              d->who_lc);
+    if (c && c->issuer && *c->issuer) {
+        char *issuer = clip(c->issuer);
+        sb_printf(&d->ex, " (%s)", issuer);
+        free(issuer);
+    }
+    sb_puts(&d->ex, ": the certificate was altered, or the chain pairs it with a different CA "
+                    "certificate that has the same name, for example an old intermediate after "
+                    "the CA changed its key.");
+    sb_puts(&d->fx, "Rebuild the chain file from the CA's current intermediates (download them "
+                    "again rather than reusing an old chain.pem) and check it with `openssl "
+                    "verify -untrusted chain.pem cert.pem` before reloading the server.");
+}
+
+static void d_chain_too_long(struct desc *d)
+{
+    sb_puts(&d->ex, "The chain");
+    if (d->n_chain)
+        sb_printf(&d->ex, " (%zu certificates)", d->n_chain);
+    sb_puts(&d->ex, " is longer than the maximum verification depth");
+    if (d->depth >= 0)
+        sb_printf(&d->ex, ", exceeded at depth %d", d->depth);
+    sb_puts(&d->ex, ". Real chains have two to four certificates; one this long means a loop of "
+                    "cross-signed CAs or a chain file stuffed with unrelated certificates.");
+    sb_puts(&d->fx, "Send only the server certificate and the intermediates that lead to one "
+                    "root (usually two or three certificates); remove any CA bundle that was "
+                    "pasted into the chain file.");
+}
+
+static void d_critical_extension(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    sb_printf(&d->ex,
+              "%s has an extension marked critical that this client does not "
+              "understand",
+              d->who);
+    size_t listed = 0;
+    for (size_t i = 0; c && i < c->n_extensions && listed < PROSE_SAN_MAX; i++) {
+        if (!c->extensions[i].critical || !c->extensions[i].name)
+            continue;
+        char *name = clip(c->extensions[i].name);
+        sb_printf(&d->ex, "%s%s", listed ? ", " : " (critical extensions: ", name);
+        free(name);
+        listed++;
+    }
+    if (listed)
+        sb_puts(&d->ex, ")");
+    sb_puts(&d->ex, "; RFC 5280 requires a client to reject such a certificate.");
+    sb_puts(&d->fx, "Reissue the certificate without marking that extension critical (normally "
+                    "only basicConstraints, keyUsage and nameConstraints are); if a private CA "
+                    "tool added it, fix the tool's extension config.");
+}
+
+static void d_name_constraints(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    if (d->code == X509_V_ERR_PERMITTED_VIOLATION)
+        sb_printf(&d->ex,
+                  "%s has a name outside the names a CA above it may issue for "
+                  "(nameConstraints, permitted subtrees).",
+                  d->who);
+    else
+        sb_printf(&d->ex,
+                  "%s has a name that a CA above it is forbidden to issue for "
+                  "(nameConstraints, excluded subtrees).",
+                  d->who);
+    if (c && c->san.len) {
+        sb_puts(&d->ex, " Its names: ");
+        list_names(&d->ex, &c->san, NULL, PROSE_SAN_MAX);
+        sb_puts(&d->ex, ".");
+    }
+    sb_puts(&d->fx, "Get the certificate from a CA whose constraints allow these names, or, for "
+                    "your own CA, change the nameConstraints of the constrained CA and re-sign "
+                    "it. Show the constraints with `openssl x509 -noout -ext nameConstraints "
+                    "-in ca.pem`.");
+}
+
+static void d_key_identifier(struct desc *d)
+{
+    if (d->code == X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER) {
+        sb_printf(&d->ex,
+                  "%s has no Authority Key Identifier, which RFC 5280 requires in "
+                  "every certificate except a self-signed root.",
+                  d->who);
+        sb_puts(&d->fx, "Reissue it with `authorityKeyIdentifier=keyid,issuer` in the extension "
+                        "config (for example the file given to `openssl x509 -req -extfile`).");
+    } else {
+        sb_printf(&d->ex,
+                  "%s is a CA certificate without a Subject Key Identifier, which RFC "
+                  "5280 requires in CA certificates.",
+                  d->who);
+        sb_puts(&d->fx, "Re-create the CA certificate with `subjectKeyIdentifier=hash` (OpenSSL "
+                        "3 adds it by default; older tools and hand-written configs often did "
+                        "not), then re-sign the certificates below it.");
+    }
+    sb_puts(&d->ex, STRICT_NOTE);
+}
+
+static void d_ocsp(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    const char *url = c && c->ocsp_url && *c->ocsp_url ? c->ocsp_url : NULL;
+    char *url_c = url ? clip(url) : NULL;
+    switch (d->code) {
+    case X509_V_ERR_OCSP_VERIFY_NEEDED:
+        sb_printf(&d->ex,
+                  "Revocation status through OCSP was required for %s but was not "
+                  "checked.",
+                  d->who_lc);
+        sb_puts(&d->fx, "Have the server staple OCSP (nginx `ssl_stapling on; "
+                        "ssl_stapling_verify on;` with `ssl_trusted_certificate` set to the "
+                        "chain; Apache `SSLUseStapling on` with an `SSLStaplingCache`).");
+        break;
+    case X509_V_ERR_OCSP_VERIFY_FAILED:
+        sb_printf(&d->ex,
+                  "The OCSP response for %s could not be verified: its signature, "
+                  "responder certificate or validity period is wrong. A server that "
+                  "staples a stale or mismatched response causes this.",
+                  d->who_lc);
+        sb_printf(&d->fx,
+                  "Reload the server so it fetches a fresh response, and check that it "
+                  "can reach the CA's OCSP responder%s%s; with nginx, point "
+                  "`ssl_trusted_certificate` at the CA chain so it can verify what it "
+                  "staples.",
+                  url_c ? " at " : "", url_c ? url_c : "");
+        break;
+    default:
+        sb_printf(&d->ex,
+                  "The CA's OCSP responder%s%s does not know %s: the certificate is "
+                  "very new and the responder has not caught up, or the request named "
+                  "the wrong issuer because the chain holds the wrong intermediate.",
+                  url_c ? " at " : "", url_c ? url_c : "", d->who_lc);
+        sb_puts(&d->fx, "If the certificate was issued minutes ago, wait and retry; otherwise "
+                        "check that the server sends the intermediate that really issued it.");
+        break;
+    }
+    free(url_c);
+}
+
+/* Writes the context-specific texts; false when the code has no specific describer. */
+static bool describe_specific(struct desc *d)
+{
+    switch (d->code) {
+    case X509_V_ERR_CERT_HAS_EXPIRED: d_expired(d); return true;
+    case X509_V_ERR_CERT_NOT_YET_VALID: d_not_yet_valid(d); return true;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: d_self_signed_leaf(d); return true;
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: d_self_signed_in_chain(d); return true;
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: d_missing_issuer(d); return true;
+    case X509_V_ERR_HOSTNAME_MISMATCH: d_hostname(d); return true;
+    case X509_V_ERR_IP_ADDRESS_MISMATCH: d_ip_mismatch(d); return true;
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED: d_path_length(d); return true;
+    case X509_V_ERR_INVALID_PURPOSE: d_invalid_purpose(d); return true;
+    case X509_V_ERR_CERT_UNTRUSTED:
+    case X509_V_ERR_CERT_REJECTED: d_untrusted(d); return true;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL: d_key_too_small(d); return true;
+    case X509_V_ERR_CA_MD_TOO_WEAK: d_md_too_weak(d); return true;
+    case X509_V_ERR_CERT_REVOKED: d_revoked(d); return true;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE: d_signature_failure(d); return true;
+    case X509_V_ERR_CERT_CHAIN_TOO_LONG: d_chain_too_long(d); return true;
+    case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION: d_critical_extension(d); return true;
+    case X509_V_ERR_PERMITTED_VIOLATION:
+    case X509_V_ERR_EXCLUDED_VIOLATION: d_name_constraints(d); return true;
+    case X509_V_ERR_OCSP_VERIFY_NEEDED:
+    case X509_V_ERR_OCSP_VERIFY_FAILED:
+    case X509_V_ERR_OCSP_CERT_UNKNOWN: d_ocsp(d); return true;
+#ifdef X509_V_ERR_INVALID_CA
+    case X509_V_ERR_INVALID_CA:
+        if (d->depth <= 0)
+            return false; /* strict-mode complaint about a leaf: the generic text fits */
+        d_invalid_ca(d);
+        return true;
+#endif
+#if defined(X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER) &&                                        \
+    defined(X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER)
+    case X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER:
+    case X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER: d_key_identifier(d); return true;
+#endif
+    }
+    return false;
+}
+
+/* The table's texts, plus which certificate the error was reported for. */
+static void describe_generic(struct desc *d)
+{
+    const struct verify_error_info *e = verify_error_by_code(d->code);
+    if (e) {
+        sb_puts(&d->ex, e->explanation);
+        sb_puts(&d->fx, e->fix);
+    } else {
+        sb_printf(&d->ex,
+                  "OpenSSL reported verification error %d, which this version of "
+                  "tlscope does not know.",
+                  d->code);
+        sb_puts(&d->fx, "Look the code up in `man X509_STORE_CTX_get_error`. " FIX_INSPECT);
+    }
+    if (d->role != ROLE_CHAIN)
+        sb_printf(&d->ex, " It was reported for %s.", d->who_lc);
+}
+
+void verify_error_describe(int code, int depth, const struct cert_info *cert, size_t n_chain,
+                           const char *hostname, time_t now, char **explanation, char **fix)
+{
+    struct desc d = {
+        .code = code,
+        .depth = depth < 0 ? -1 : depth,
+        .cert = cert,
+        .n_chain = n_chain,
+        .host = hostname,
+        .now = now,
+    };
+    d.role = role_of(code, d.depth, cert, n_chain);
+    desc_init(&d);
+    if (!describe_specific(&d))
+        describe_generic(&d);
+    *explanation = sb_take(&d.ex);
+    *fix = sb_take(&d.fx);
+    free(d.label);
+    free(d.who);
+    free(d.who_lc);
+}

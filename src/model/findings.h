@@ -1,0 +1,31 @@
+/* Findings: what one connection shows to be wrong or worth knowing, derived from the report.
+ *
+ * Pure C over struct report (no OpenSSL): the engine calls findings_compute once after it has
+ * filled the report; renderers read r->findings. Each finding has a stable static id, a
+ * severity, and title/detail/fix strings owned by the report (report_free releases them).
+ *
+ * Ids (severity): cert_expired (critical), cert_chain_expired (high), cert_not_yet_valid
+ * (high), cert_expiring (medium, under 30 days), hostname_mismatch (high), self_signed (high;
+ * info when the leaf is trusted explicitly), untrusted_root (high), incomplete_chain (high),
+ * chain_order (low), chain_extra (info), chain_root_included (info), key_too_small (high),
+ * sha1_signature (medium), md5_signature (high), old_protocol (high for SSLv3, else medium),
+ * no_forward_secrecy (medium), weak_cipher (high), sweet32 (medium, 3DES), no_ocsp_staple
+ * (info), ocsp_revoked (critical), ocsp_staple_problem (low), verify_error (high, one per
+ * verification error no other finding explains), ignored_errors (info), verification_off
+ * (medium), weakened_settings (info), insecure_renegotiation (medium),
+ * no_extended_master_secret (low). */
+#ifndef TLSCOPE_MODEL_FINDINGS_H
+#define TLSCOPE_MODEL_FINDINGS_H
+
+#include <time.h>
+
+#include "model/report.h"
+
+/* Appends findings to r (report_add_finding) from the facts already in r, `now` being the
+ * reference time for date maths, then sorts all of r's findings by severity, highest first,
+ * keeping the order within one severity. A report without a TLS session (!r->ok) gets none:
+ * its error is shown instead. Not idempotent: call once after the engine filled the report.
+ * Peer strings (names, SANs) are copied as they are; renderers sanitise. */
+void findings_compute(struct report *r, time_t now);
+
+#endif

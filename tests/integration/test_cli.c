@@ -1,0 +1,321 @@
+/* The tlscope binary as a person or a script runs it: exit codes, the JSON document, the
+ * text report, usage errors that name the bad flag, and output safety. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/harness.h"
+#include "util/mem.h"
+
+#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define SERVER(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static struct peer good;
+static char target[64];
+static char *root_ca;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (peer_s_server(&good, false, SERVER(GOOD_CHAIN)) != 0)
+        return -1;
+    snprintf(target, sizeof(target), "127.0.0.1:%u", (unsigned)good.port);
+    root_ca = harness_path("root.crt");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    peer_stop(&good);
+    free(root_ca);
+    return 0;
+}
+
+/* Runs tlscope with argv (NULL-terminated); returns the exit status, fills out/err. */
+static int run(char **out, char **err, const char *const *argv)
+{
+    int st = run_tlscope(argv, 20, out, err);
+    if (st < 0)
+        fail_msg("could not run tlscope");
+    return st;
+}
+
+static json_t *parse(const char *doc)
+{
+    json_error_t je;
+    json_t *j = json_loads(doc, 0, &je);
+    if (!j)
+        fail_msg("invalid JSON at line %d: %s\n%s", je.line, je.text, doc);
+    return j;
+}
+
+static void test_json_good(void **state)
+{
+    (void)state;
+    char *out, *err;
+    int st = run(&out, &err, SERVER("--json", "--cafile", root_ca, target));
+    assert_int_equal(st, 0);
+    json_t *j = parse(out);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "target"), "host")),
+                        "127.0.0.1");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "target"), "port")),
+                     good.port);
+    assert_true(json_is_true(json_object_get(j, "ok")));
+    assert_true(json_is_null(json_object_get(j, "error")));
+    assert_string_equal(json_string_value(json_object_get(j, "protocol")), "TLSv1.3");
+    json_t *cipher = json_object_get(j, "cipher");
+    assert_non_null(json_string_value(json_object_get(cipher, "iana")));
+    assert_true(json_integer_value(json_object_get(cipher, "bits")) >= 128);
+    assert_non_null(json_string_value(json_object_get(j, "group")));
+    json_t *verify = json_object_get(j, "verify");
+    assert_true(json_is_true(json_object_get(verify, "ok")));
+    assert_int_equal(json_array_size(json_object_get(verify, "errors")), 0);
+    json_t *chain = json_object_get(j, "chain");
+    assert_int_equal(json_array_size(json_object_get(chain, "sent")), 2);
+    assert_int_equal(json_array_size(json_object_get(chain, "verified")), 3);
+    json_t *leaf = json_array_get(json_object_get(chain, "sent"), 0);
+    assert_non_null(strstr(json_string_value(json_object_get(leaf, "subject")), "CN=localhost"));
+    assert_non_null(strstr(json_string_value(json_object_get(leaf, "pem")), "BEGIN CERTIFICATE"));
+    json_t *hs = json_object_get(j, "handshake");
+    assert_true(json_array_size(hs) >= 6);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hs, 0), "type")),
+                        "ClientHello");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(hs, 0), "dir")), "sent");
+    json_t *timing = json_object_get(j, "timing");
+    assert_true(json_number_value(json_object_get(timing, "total_ms")) > 0);
+    assert_true(json_is_array(json_object_get(j, "findings")));
+    json_t *session = json_object_get(j, "session");
+    assert_true(json_is_null(json_object_get(session, "resumed_on_reconnect")));
+    json_decref(j);
+    free(out);
+    free(err);
+}
+
+static void test_exit_codes(void **state)
+{
+    (void)state;
+    char *out, *err;
+    /* verification fails without the lab root: handshake done, exit 1 */
+    int st = run(&out, &err, SERVER("--json", "--cafile", "/dev/null", target));
+    if (st != 1)
+        fail_msg("expected 1, got %d; %s", st, err);
+    json_t *j = parse(out);
+    assert_true(json_is_true(json_object_get(j, "ok")));
+    assert_true(json_is_false(json_object_get(json_object_get(j, "verify"), "ok")));
+    json_decref(j);
+    free(out);
+    free(err);
+    /* --no-verify: exit 0, errors still reported, and the weakening named */
+    st = run(&out, &err, SERVER("--json", "--no-verify", "--cafile", "/dev/null", target));
+    assert_int_equal(st, 0);
+    j = parse(out);
+    json_t *w = json_object_get(json_object_get(j, "settings"), "weakened");
+    assert_true(json_array_size(w) >= 1);
+    assert_true(json_array_size(json_object_get(json_object_get(j, "verify"), "errors")) >= 1);
+    json_decref(j);
+    free(out);
+    free(err);
+    /* refused port: exit 2, error.stage tcp */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    bind(fd, (struct sockaddr *)&a, sizeof(a));
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);
+    char refused[64];
+    snprintf(refused, sizeof(refused), "127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
+    st = run(&out, &err, SERVER("--json", refused));
+    assert_int_equal(st, 2);
+    j = parse(out);
+    json_t *e = json_object_get(j, "error");
+    assert_string_equal(json_string_value(json_object_get(e, "stage")), "tcp");
+    assert_non_null(strstr(json_string_value(json_object_get(e, "message")), "refused"));
+    json_decref(j);
+    free(out);
+    free(err);
+}
+
+static void test_usage_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args[6];
+        const char *stderr_has;
+    } cases[] = {
+        {{"--bogus", "x"}, "'--bogus'"},
+        {{"--min-proto", "tls9", "x"}, "--min-proto 'tls9'"},
+        {{"--sec-level", "7", "x"}, "--sec-level '7'"},
+        {{"--timeout", "-1", "x"}, "--timeout '-1'"},
+        {{"--pass", "hunter2", "x"}, "literal passphrase"},
+        {{"--ciphers", "NOPE", "127.0.0.1"}, "--ciphers 'NOPE'"},
+        {{"--ignore-error", "CERT_HAS_EXPRIED", "127.0.0.1"}, "did you mean"},
+        {{"--pin", "md5//abc", "127.0.0.1"}, "--pin 'md5//abc'"},
+        {{"--cafile", "/nonexistent/ca.pem", "127.0.0.1"}, "/nonexistent/ca.pem"},
+        {{"--cert", "/nonexistent/c.pem", "--key", "/nonexistent/k.pem", "127.0.0.1"}, "--cert"},
+        {{"[::1"}, "missing ']'"},
+        {{"localhost:99999"}, "port must be 1-65535"},
+        {{"a", "b"}, "one target only"},
+        {{"--sni"}, "needs a value"},
+        {{NULL}, "Usage"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *argv[8] = {0};
+        size_t n = 0;
+        for (size_t k = 0; k < 6 && cases[i].args[k]; k++)
+            argv[n++] = cases[i].args[k];
+        char *out, *err;
+        int st = run(&out, &err, argv);
+        if (st != 64 || !strstr(err, cases[i].stderr_has))
+            fail_msg("case %zu (%s): exit %d, stderr: %s", i, cases[i].args[0] ? cases[i].args[0] : "",
+                     st, err);
+        assert_string_equal(out, ""); /* nothing on stdout: scripts never parse half a report */
+        free(out);
+        free(err);
+    }
+}
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    char *out, *err;
+    assert_int_equal(run(&out, &err, SERVER("--help")), 0);
+    static const char *const every[] = {
+        "--json", "--sni", "--no-sni", "--alpn", "--min-proto", "--max-proto", "--ciphers",
+        "--ciphersuites", "--groups", "--sigalgs", "--sec-level", "--cafile", "--capath",
+        "--cert", "--key", "--pass", "--no-verify", "--ignore-error", "--pin", "--ocsp",
+        "--reconnect", "--keylog", "--timeout", "-4", "-6", "--version", "--help"};
+    for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++)
+        if (!strstr(out, every[i]))
+            fail_msg("--help lacks %s", every[i]);
+    free(out);
+    free(err);
+    assert_int_equal(run(&out, &err, SERVER("--version")), 0);
+    assert_non_null(strstr(out, "tlscope "));
+    assert_non_null(strstr(out, "OpenSSL"));
+    free(out);
+    free(err);
+}
+
+static void test_text_output(void **state)
+{
+    (void)state;
+    char *out, *err;
+    assert_int_equal(run(&out, &err, SERVER("--cafile", root_ca, target)), 0);
+    assert_non_null(strstr(out, "VERIFIED"));
+    assert_non_null(strstr(out, "TLSv1.3"));
+    assert_non_null(strstr(out, "CN=localhost"));
+    assert_non_null(strstr(out, "ClientHello"));
+    free(out);
+    free(err);
+}
+
+static void test_escapes_never_reach_output(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, SERVER("-cert", "@evil.crt", "-key", "@evil.key",
+                                                     "-cert_chain", "@inter.crt")),
+                     0);
+    char t[64];
+    snprintf(t, sizeof(t), "127.0.0.1:%u", (unsigned)p.port);
+    char *out, *err;
+    assert_int_equal(run(&out, &err, SERVER("--json", "--cafile", root_ca, t)), 0);
+    assert_null(strchr(out, '\x1b'));
+    assert_null(strchr(out, '\x07'));
+    json_t *j = parse(out);
+    json_t *leaf = json_array_get(json_object_get(json_object_get(j, "chain"), "sent"), 0);
+    /* JSON keeps the real bytes, escaped: parsing gives the ESC back */
+    assert_non_null(strchr(json_string_value(json_object_get(leaf, "subject")), '\x1b'));
+    json_decref(j);
+    free(out);
+    free(err);
+    assert_int_equal(run(&out, &err, SERVER("--cafile", root_ca, t)), 0);
+    peer_stop(&p);
+    assert_null(strchr(out, '\x1b'));
+    assert_null(strchr(out, '\x07'));
+    assert_non_null(strstr(out, "\\x1B[31m"));
+    free(out);
+    free(err);
+}
+
+static void test_keylog(void **state)
+{
+    (void)state;
+    char *path = harness_path("keys.log");
+    unlink(path);
+    char *out, *err;
+    assert_int_equal(run(&out, &err, SERVER("--json", "--cafile", root_ca, "--keylog", path, target)),
+                     0);
+    free(out);
+    free(err);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[512];
+    int traffic = 0;
+    while (fgets(line, sizeof(line), f))
+        if (!strncmp(line, "CLIENT_TRAFFIC_SECRET_0 ", 24))
+            traffic++;
+    fclose(f);
+    assert_int_equal(traffic, 1);
+    free(path);
+}
+
+static void test_dns_failure_offline(void **state)
+{
+    (void)state;
+    /* No packet may leave the machine: resolve a name only inside an empty network namespace. */
+    if (system("unshare -n true >/dev/null 2>&1") != 0) {
+        skip();
+        return;
+    }
+    const char *bin = harness_tlscope_path();
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "unshare -n %s --json --timeout 5 no-such-host.invalid 2>/dev/null",
+             bin);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    struct strbuf_local {
+        char buf[65536];
+        size_t len;
+    } *sb = calloc(1, sizeof(*sb));
+    size_t n;
+    while ((n = fread(sb->buf + sb->len, 1, sizeof(sb->buf) - 1 - sb->len, f)) > 0)
+        sb->len += n;
+    int st = pclose(f);
+    assert_int_equal(WEXITSTATUS(st), 2);
+    json_t *j = parse(sb->buf);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "stage")),
+                        "dns");
+    json_decref(j);
+    free(sb);
+}
+
+int main(void)
+{
+    harness_dir();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_good),
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_text_output),
+        cmocka_unit_test(test_escapes_never_reach_output),
+        cmocka_unit_test(test_keylog),
+        cmocka_unit_test(test_dns_failure_offline),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
