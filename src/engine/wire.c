@@ -87,8 +87,7 @@ static int fail(const char **why, const char *reason)
 }
 
 /* The body of one handshake message of type want (-1: any). n must be exactly the message. */
-static int open_message(const uint8_t *msg, size_t n, int want, struct rd *body,
-                        const char **why)
+static int open_message(const uint8_t *msg, size_t n, int want, struct rd *body, const char **why)
 {
     struct rd r = {msg, n, 0};
     uint8_t type;
@@ -136,8 +135,7 @@ static bool rd_u8_list(struct rd *r, size_t width, size_t min, uint8_t **items, 
 
 /* Reads an extensions block (u16 length, then type/length/body entries) that must end the
  * message body. Spans point into r's bytes. */
-static int parse_ext_block(struct rd *r, struct wire_ext **exts, size_t *n_exts,
-                           const char **why)
+static int parse_ext_block(struct rd *r, struct wire_ext **exts, size_t *n_exts, const char **why)
 {
     struct rd blk;
     if (!rd_vec(r, 2, &blk))
@@ -207,8 +205,7 @@ static bool decode_alpn(struct rd *r, struct wire_span **alpn, size_t *n_alpn)
 }
 
 /* key_share: ClientHello a list of (group, key); ServerHello one; HRR only the group. */
-static bool decode_key_share(struct rd *r, const struct wire_hello *h, uint16_t **groups,
-                             size_t *n)
+static bool decode_key_share(struct rd *r, const struct wire_hello *h, uint16_t **groups, size_t *n)
 {
     if (h->msg_type == WIRE_HS_SERVER_HELLO) {
         uint16_t g;
@@ -279,9 +276,7 @@ static int decode_hello_ext(struct wire_hello *h, const struct wire_ext *e, cons
     case WIRE_EXT_SIGNATURE_ALGORITHMS_CERT:
         ok = rd_u16_list(&r, 2, 1, &h->sigalgs_cert, &h->n_sigalgs_cert);
         break;
-    case WIRE_EXT_KEY_SHARE:
-        ok = decode_key_share(&r, h, &h->key_shares, &h->n_key_shares);
-        break;
+    case WIRE_EXT_KEY_SHARE: ok = decode_key_share(&r, h, &h->key_shares, &h->n_key_shares); break;
     case WIRE_EXT_ALPN:
         ok = decode_alpn(&r, &h->alpn, &h->n_alpn) &&
              (h->msg_type == WIRE_HS_CLIENT_HELLO || h->n_alpn == 1);
@@ -292,8 +287,7 @@ static int decode_hello_ext(struct wire_hello *h, const struct wire_ext *e, cons
     case WIRE_EXT_EC_POINT_FORMATS:
         ok = rd_u8_list(&r, 1, 1, &h->ec_point_formats, &h->n_ec_point_formats);
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     if (!ok || rd_left(&r) != 0)
         return fail(why, hello_ext_error(e->type));
@@ -359,14 +353,12 @@ bad:
     return -1;
 }
 
-int wire_parse_client_hello(const uint8_t *msg, size_t n, struct wire_hello *out,
-                            const char **why)
+int wire_parse_client_hello(const uint8_t *msg, size_t n, struct wire_hello *out, const char **why)
 {
     return parse_hello(msg, n, WIRE_HS_CLIENT_HELLO, out, why);
 }
 
-int wire_parse_server_hello(const uint8_t *msg, size_t n, struct wire_hello *out,
-                            const char **why)
+int wire_parse_server_hello(const uint8_t *msg, size_t n, struct wire_hello *out, const char **why)
 {
     return parse_hello(msg, n, WIRE_HS_SERVER_HELLO, out, why);
 }
@@ -543,7 +535,8 @@ void wire_ext_list_free(struct wire_ext_list *l)
 
 /* ---- ClientHello → struct offered ------------------------------------------------------ */
 
-static void push_names(struct strlist *l, const uint16_t *codes, size_t n, const char *(*namer)(uint16_t, char *, size_t))
+static void push_names(struct strlist *l, const uint16_t *codes, size_t n,
+                       const char *(*namer)(uint16_t, char *, size_t))
 {
     char buf[WIRE_NAME_BUF];
     for (size_t i = 0; i < n; i++)
@@ -554,8 +547,9 @@ static void push_names(struct strlist *l, const uint16_t *codes, size_t n, const
 void wire_fill_offered(const struct wire_hello *ch, struct offered *o)
 {
     char buf[WIRE_NAME_BUF];
-    struct strlist *lists[] = {&o->versions, &o->ciphers,  &o->ciphers_openssl, &o->groups,
-                               &o->key_shares, &o->sigalgs, &o->alpn, &o->extensions};
+    struct strlist *lists[] = {&o->versions, &o->ciphers,    &o->ciphers_openssl,
+                               &o->groups,   &o->key_shares, &o->sigalgs,
+                               &o->alpn,     &o->extensions};
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
         strlist_clear(lists[i]);
     if (ch->n_versions)
@@ -572,8 +566,7 @@ void wire_fill_offered(const struct wire_hello *ch, struct offered *o)
         strlist_take(&o->alpn, utf8_repair((const char *)ch->alpn[i].data, ch->alpn[i].len));
     for (size_t i = 0; i < ch->n_exts; i++)
         if (!wire_is_grease(ch->exts[i].type))
-            strlist_push(&o->extensions,
-                         wire_extension_name(ch->exts[i].type, buf, sizeof(buf)));
+            strlist_push(&o->extensions, wire_extension_name(ch->exts[i].type, buf, sizeof(buf)));
     o->client_hello_len = ch->raw_len;
 }
 
@@ -633,7 +626,8 @@ static char *hex_string(const uint8_t *p, size_t n)
 }
 
 /* "name, name, ..." */
-static char *join_codes(const uint16_t *codes, size_t n, const char *(*namer)(uint16_t, char *, size_t))
+static char *join_codes(const uint16_t *codes, size_t n,
+                        const char *(*namer)(uint16_t, char *, size_t))
 {
     struct strbuf sb = {0};
     char buf[WIRE_NAME_BUF];
@@ -646,7 +640,8 @@ static char *join_codes(const uint16_t *codes, size_t n, const char *(*namer)(ui
 }
 
 /* Reads a u16 list and names it; NULL when it does not parse or does not end r. */
-static char *join_u16_vec(struct rd *r, size_t width, const char *(*namer)(uint16_t, char *, size_t))
+static char *join_u16_vec(struct rd *r, size_t width,
+                          const char *(*namer)(uint16_t, char *, size_t))
 {
     uint16_t *codes = NULL;
     size_t n = 0;
@@ -762,7 +757,9 @@ static char *summary_psk_modes(struct rd *r)
         uint8_t m;
         rd_u8(&list, &m);
         sb_printf(&sb, "%s%s", sb.len ? ", " : "",
-                  m == 0 ? "psk_ke" : m == 1 ? "psk_dhe_ke" : "unknown");
+                  m == 0   ? "psk_ke"
+                  : m == 1 ? "psk_dhe_ke"
+                           : "unknown");
     }
     return sb_take(&sb);
 }
@@ -794,14 +791,13 @@ static char *summary_scalar(struct rd *r, uint16_t type, uint8_t msg_type)
     case WIRE_EXT_STATUS_REQUEST:
         if (rd_left(r) == 0)
             return xstrdup("(acknowledged)");
-        return rd_u8(r, &v8) ? xasprintf("%s, %zu bytes of request", v8 == 1 ? "ocsp" : "unknown",
-                                         rd_left(r))
-                             : NULL;
+        return rd_u8(r, &v8)
+                   ? xasprintf("%s, %zu bytes of request", v8 == 1 ? "ocsp" : "unknown", rd_left(r))
+                   : NULL;
     case WIRE_EXT_EARLY_DATA:
         if (rd_left(r) == 0)
             return xstrdup("(empty)");
-        return rd_uint(r, 4, &v32) && !rd_left(r) ? xasprintf("max_early_data_size %u", v32)
-                                                  : NULL;
+        return rd_uint(r, 4, &v32) && !rd_left(r) ? xasprintf("max_early_data_size %u", v32) : NULL;
     case WIRE_EXT_PRE_SHARED_KEY:
         if (msg_type != WIRE_HS_SERVER_HELLO)
             return xasprintf("%zu bytes of identities and binders", rd_left(r));
@@ -811,8 +807,7 @@ static char *summary_scalar(struct rd *r, uint16_t type, uint8_t msg_type)
         if (!rd_u8(r, &v8) || v8 != rd_left(r))
             return NULL;
         return v8 ? xasprintf("%u bytes of verify_data", (unsigned)v8) : xstrdup("empty");
-    default:
-        return rd_left(r) ? xasprintf("%zu bytes", rd_left(r)) : xstrdup("(empty)");
+    default: return rd_left(r) ? xasprintf("%zu bytes", rd_left(r)) : xstrdup("(empty)");
     }
 }
 
@@ -867,10 +862,11 @@ static void describe_hello(struct nv_list *l, const uint8_t *msg, size_t n, uint
     }
     nv_addf(l, "legacy_version", "%s (0x%04X)",
             wire_version_name(h.legacy_version, buf, sizeof(buf)), h.legacy_version);
-    nv_take(l, "random", h.is_hello_retry_request ? xstrdup("HelloRetryRequest marker")
-                                                  : hex_string(h.random, 32));
-    nv_take(l, "session_id", h.session_id_len ? hex_string(h.session_id, h.session_id_len)
-                                              : xstrdup("(empty)"));
+    nv_take(l, "random",
+            h.is_hello_retry_request ? xstrdup("HelloRetryRequest marker")
+                                     : hex_string(h.random, 32));
+    nv_take(l, "session_id",
+            h.session_id_len ? hex_string(h.session_id, h.session_id_len) : xstrdup("(empty)"));
     if (type == WIRE_HS_CLIENT_HELLO) {
         char *names = join_codes(h.ciphers, h.n_ciphers, wire_cipher_name);
         nv_addf(l, "cipher_suites", "%zu: %s", h.n_ciphers, names);
@@ -1101,9 +1097,10 @@ static void describe_simple(struct nv_list *l, uint8_t type, struct rd *b, bool 
     case WIRE_HS_CLIENT_KEY_EXCHANGE: nv_addf(l, "exchange_keys", "%zu bytes", rd_left(b)); break;
     case WIRE_HS_KEY_UPDATE:
         if (rd_u8(b, &v8) && !rd_left(b))
-            nv_take(l, "request_update", xstrdup(v8 == 0   ? "update_not_requested"
-                                                 : v8 == 1 ? "update_requested"
-                                                           : "invalid"));
+            nv_take(l, "request_update",
+                    xstrdup(v8 == 0   ? "update_not_requested"
+                            : v8 == 1 ? "update_requested"
+                                      : "invalid"));
         else
             nv_take(l, "error", xstrdup("malformed KeyUpdate"));
         break;

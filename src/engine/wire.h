@@ -123,7 +123,7 @@ struct wire_ext {
 
 /* Bounds enforced by the parsers; longer input is rejected as malformed. */
 #define WIRE_LIST_MAX 4096 /* entries in any decoded list (suites, groups, schemes ...) */
-#define WIRE_EXT_MAX 256   /* extensions in one block */
+#define WIRE_EXT_MAX  256  /* extensions in one block */
 
 /* A ClientHello or ServerHello.
  *
@@ -144,30 +144,30 @@ struct wire_hello {
     size_t n_compressions;
     struct wire_ext *exts; /* in wire order */
     size_t n_exts;
-    bool has_extensions;   /* an extensions block was present (possibly empty) */
+    bool has_extensions; /* an extensions block was present (possibly empty) */
 
     /* decoded from the extensions (GREASE values are kept, in wire order) */
-    uint16_t *versions;    /* supported_versions: CH the offered list, SH the selected one */
+    uint16_t *versions; /* supported_versions: CH the offered list, SH the selected one */
     size_t n_versions;
     uint16_t selected_version; /* SH: supported_versions if present, else legacy_version */
-    uint16_t *groups;      /* supported_groups */
+    uint16_t *groups;          /* supported_groups */
     size_t n_groups;
-    uint16_t *key_shares;  /* key_share groups: CH offered, SH chosen, HRR requested */
+    uint16_t *key_shares; /* key_share groups: CH offered, SH chosen, HRR requested */
     size_t n_key_shares;
-    uint16_t *sigalgs;     /* signature_algorithms */
+    uint16_t *sigalgs; /* signature_algorithms */
     size_t n_sigalgs;
     uint16_t *sigalgs_cert; /* signature_algorithms_cert */
     size_t n_sigalgs_cert;
     struct wire_span *alpn; /* protocol names, raw peer bytes (repair before showing) */
     size_t n_alpn;
-    struct wire_span sni;   /* first host_name, raw bytes; len 0 when absent */
-    uint8_t *psk_modes;     /* psk_key_exchange_modes */
+    struct wire_span sni; /* first host_name, raw bytes; len 0 when absent */
+    uint8_t *psk_modes;   /* psk_key_exchange_modes */
     size_t n_psk_modes;
     uint8_t *ec_point_formats;
     size_t n_ec_point_formats;
     bool is_hello_retry_request;
 
-    uint8_t *raw;  /* owned copy of the whole message, header included */
+    uint8_t *raw; /* owned copy of the whole message, header included */
     size_t raw_len;
 };
 
@@ -176,10 +176,8 @@ struct wire_hello {
  * malformed input returns -1, sets *why (when why is not NULL) to a static reason, and
  * leaves out zeroed, owning nothing. out need not be initialised. A HelloRetryRequest parses
  * as a ServerHello with is_hello_retry_request set. */
-int wire_parse_client_hello(const uint8_t *msg, size_t n, struct wire_hello *out,
-                            const char **why);
-int wire_parse_server_hello(const uint8_t *msg, size_t n, struct wire_hello *out,
-                            const char **why);
+int wire_parse_client_hello(const uint8_t *msg, size_t n, struct wire_hello *out, const char **why);
+int wire_parse_server_hello(const uint8_t *msg, size_t n, struct wire_hello *out, const char **why);
 void wire_hello_free(struct wire_hello *h);
 
 /* The first extension of that type, or NULL. */
@@ -194,11 +192,11 @@ struct wire_cert_request {
     size_t n_cert_types;
     uint16_t *sigalgs;
     size_t n_sigalgs;
-    uint16_t *sigalgs_cert;   /* TLS 1.3 signature_algorithms_cert */
+    uint16_t *sigalgs_cert; /* TLS 1.3 signature_algorithms_cert */
     size_t n_sigalgs_cert;
     struct wire_span *ca_names; /* DER-encoded DistinguishedNames */
     size_t n_ca_names;
-    struct wire_ext *exts;    /* TLS 1.3 */
+    struct wire_ext *exts; /* TLS 1.3 */
     size_t n_exts;
     uint8_t *raw;
     size_t raw_len;

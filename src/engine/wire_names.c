@@ -570,8 +570,8 @@ static const struct wire_name extension_names[] = {
 };
 
 static const struct wire_name version_names[] = {
-    {0x0002, "SSLv2"},   {0x0300, "SSLv3"},    {0x0301, "TLSv1"},      {0x0302, "TLSv1.1"},
-    {0x0303, "TLSv1.2"}, {0x0304, "TLSv1.3"},  {0xFEFF, "DTLSv1"},     {0xFEFD, "DTLSv1.2"},
+    {0x0002, "SSLv2"},    {0x0300, "SSLv3"},          {0x0301, "TLSv1"},  {0x0302, "TLSv1.1"},
+    {0x0303, "TLSv1.2"},  {0x0304, "TLSv1.3"},        {0xFEFF, "DTLSv1"}, {0xFEFD, "DTLSv1.2"},
     {0xFEFC, "DTLSv1.3"}, {0x0100, "DTLSv1-OpenSSL"},
 };
 
