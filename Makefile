@@ -59,6 +59,7 @@ TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 .PHONY: all run test test-build asan install uninstall clean check-layers format format-check \
         deps deps-test bench help
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(BIN)
 

@@ -106,8 +106,9 @@ static void test_exit_codes(void **state)
 {
     (void)state;
     char *out, *err;
-    /* verification fails without the lab root: handshake done, exit 1 */
-    int st = run(&out, &err, SERVER("--json", "--cafile", "/dev/null", target));
+    /* verification fails when trusting another root: handshake done, exit 1 */
+    char *other_root = harness_path("root2.crt");
+    int st = run(&out, &err, SERVER("--json", "--cafile", other_root, target));
     if (st != 1)
         fail_msg("expected 1, got %d; %s", st, err);
     json_t *j = parse(out);
@@ -117,7 +118,8 @@ static void test_exit_codes(void **state)
     free(out);
     free(err);
     /* --no-verify: exit 0, errors still reported, and the weakening named */
-    st = run(&out, &err, SERVER("--json", "--no-verify", "--cafile", "/dev/null", target));
+    st = run(&out, &err, SERVER("--json", "--no-verify", "--cafile", other_root, target));
+    free(other_root);
     assert_int_equal(st, 0);
     j = parse(out);
     json_t *w = json_object_get(json_object_get(j, "settings"), "weakened");
@@ -167,6 +169,9 @@ static void test_usage_errors(void **state)
         {{"localhost:99999"}, "port must be 1-65535"},
         {{"a", "b"}, "one target only"},
         {{"--sni"}, "needs a value"},
+        {{"--keylog", "/nonexistent/dir/keys.log", "127.0.0.1"}, "--keylog /nonexistent/dir"},
+        {{"--cafile", "/dev/null", "127.0.0.1"}, "--cafile /dev/null"},
+        {{"--format", "xml", "x"}, "--format 'xml'"},
         {{NULL}, "Usage"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -1,0 +1,547 @@
+/* The JSON renderer: builds a jansson tree from a report, in the order and under the names
+ * docs/json.md documents, and dumps it with terminal-unsafe code points escaped. */
+#include "out/json.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+
+#ifndef TLSCOPE_VERSION
+#define TLSCOPE_VERSION "dev"
+#endif
+
+/* jansson reports allocation failure as NULL; like xmalloc we stop rather than emit half a
+ * document. */
+static void json_oom(void)
+{
+    fputs("tlscope: out of memory while building JSON\n", stderr);
+    abort();
+}
+
+static json_t *jcheck(json_t *v)
+{
+    if (!v)
+        json_oom();
+    return v;
+}
+
+/* Sets o[key] = v, taking v's reference. */
+static void jset(json_t *o, const char *key, json_t *v)
+{
+    if (json_object_set_new(o, key, jcheck(v)) != 0)
+        json_oom();
+}
+
+static void jpush(json_t *a, json_t *v)
+{
+    if (json_array_append_new(a, jcheck(v)) != 0)
+        json_oom();
+}
+
+static json_t *jobj(void)
+{
+    return jcheck(json_object());
+}
+
+/* A string, or null for NULL. Invalid UTF-8 (a model bug) is repaired, never dropped. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *v = json_string(s);
+    if (!v) {
+        char *fixed = utf8_repair(s, strlen(s));
+        v = json_string(fixed);
+        free(fixed);
+    }
+    return jcheck(v);
+}
+
+/* A string, or null for NULL and "" (fixed-size date fields are "" when unknown). */
+static json_t *jstr_or_null(const char *s)
+{
+    return s && *s ? jstr(s) : json_null();
+}
+
+static json_t *jint(long long v)
+{
+    return jcheck(json_integer((json_int_t)v));
+}
+
+/* An integer, or null when v is the model's "none" value -1. */
+static json_t *jint_or_null(long long v)
+{
+    return v < 0 ? json_null() : jint(v);
+}
+
+/* Milliseconds rounded to the microsecond, or null for -1 (stage did not run). */
+static json_t *jms(double ms)
+{
+    if (ms < 0)
+        return json_null();
+    long long us = (long long)(ms * 1000.0 + 0.5); /* no libm: ms is never negative here */
+    return jcheck(json_real((double)us / 1000.0));
+}
+
+static json_t *jtri(enum tristate t)
+{
+    return t == TRI_NA ? json_null() : json_boolean(t == TRI_YES);
+}
+
+/* "0x1302"-style code point, or null for 0. */
+static json_t *jhex16(unsigned v)
+{
+    if (!v)
+        return json_null();
+    char buf[8];
+    snprintf(buf, sizeof(buf), "0x%04X", v & 0xFFFFu);
+    return jstr(buf);
+}
+
+static json_t *jlist(const struct strlist *l)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < l->len; i++)
+        jpush(a, jstr(l->items[i]));
+    return a;
+}
+
+static json_t *json_tool(void)
+{
+    json_t *o = jobj();
+    jset(o, "name", jstr("tlscope"));
+    jset(o, "version", jstr(TLSCOPE_VERSION));
+    return o;
+}
+
+static json_t *json_target(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "host", jstr(r->host));
+    jset(o, "port", jint(r->port));
+    jset(o, "address", jstr(r->address));
+    jset(o, "sni", jstr(r->sni));
+    return o;
+}
+
+static json_t *json_error(const struct report_error *e)
+{
+    if (e->stage == STAGE_NONE)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "stage", jstr(stage_name(e->stage)));
+    jset(o, "during", e->stage == STAGE_TIMEOUT ? jstr(stage_name(e->during)) : json_null());
+    jset(o, "message", jstr(e->message));
+    jset(o, "hint", jstr(e->hint));
+    return o;
+}
+
+static json_t *json_cipher(const struct report *r)
+{
+    if (!r->cipher_name && !r->cipher_iana)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "name", jstr(r->cipher_name));
+    jset(o, "iana", jstr(r->cipher_iana));
+    jset(o, "id", jhex16(r->cipher_id));
+    jset(o, "bits", jint(r->cipher_bits));
+    jset(o, "kx", jstr(r->cipher_kx));
+    jset(o, "auth", jstr(r->cipher_auth));
+    return o;
+}
+
+static json_t *json_peer_key(const struct report *r)
+{
+    if (!r->peer_key_type)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "type", jstr(r->peer_key_type));
+    jset(o, "bits", jint(r->peer_key_bits));
+    return o;
+}
+
+static json_t *json_signature(const struct report *r)
+{
+    if (!r->sig_type && !r->sig_digest && !r->sig_scheme)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "type", jstr(r->sig_type));
+    jset(o, "digest", jstr(r->sig_digest));
+    jset(o, "scheme", jstr(r->sig_scheme));
+    return o;
+}
+
+static json_t *json_session(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "reused", json_boolean(r->session_reused));
+    jset(o, "tickets", jint(r->tickets));
+    jset(o, "ticket_lifetime_hint", jint_or_null(r->ticket_lifetime_hint));
+    jset(o, "resumed_on_reconnect", jtri(r->resumed_on_reconnect));
+    return o;
+}
+
+static json_t *json_ocsp(const struct report *r)
+{
+    if (!r->ocsp_requested)
+        return json_null();
+    bool revoked = r->ocsp_status && !strcmp(r->ocsp_status, "revoked");
+    json_t *o = jobj();
+    jset(o, "requested", json_true());
+    jset(o, "stapled", json_boolean(r->ocsp_stapled));
+    jset(o, "status", jstr(r->ocsp_status));
+    jset(o, "this_update", jstr_or_null(r->ocsp_this_update));
+    jset(o, "next_update", jstr_or_null(r->ocsp_next_update));
+    jset(o, "responder", jstr(r->ocsp_responder));
+    jset(o, "revoked_at", revoked ? jstr_or_null(r->ocsp_revoked_at) : json_null());
+    jset(o, "problem", jstr(r->ocsp_problem));
+    return o;
+}
+
+static json_t *json_client_auth(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "requested", json_boolean(r->client_cert_requested));
+    jset(o, "ca_names", jlist(&r->client_ca_names));
+    jset(o, "sigalgs", jlist(&r->client_sigalgs));
+    jset(o, "cert_sent", jstr(r->client_cert_sent));
+    return o;
+}
+
+static json_t *json_verify_error(const struct verify_error *e)
+{
+    json_t *o = jobj();
+    jset(o, "depth", jint_or_null(e->depth));
+    jset(o, "code", jint(e->code));
+    jset(o, "name", jstr(e->name));
+    jset(o, "message", jstr(e->message));
+    jset(o, "explanation", jstr(e->explanation));
+    jset(o, "fix", jstr(e->fix));
+    jset(o, "ignored", json_boolean(e->ignored));
+    return o;
+}
+
+static json_t *json_verify(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "ok", json_boolean(r->verify_ok));
+    json_t *errors = jcheck(json_array());
+    for (size_t i = 0; i < r->n_verify_errors; i++)
+        jpush(errors, json_verify_error(&r->verify_errors[i]));
+    jset(o, "errors", errors);
+
+    json_t *h = jobj();
+    jset(h, "checked", json_boolean(r->hostname_checked));
+    jset(h, "name", jstr(r->hostname));
+    jset(h, "match", r->hostname_checked ? json_boolean(r->hostname_match) : json_null());
+    jset(h, "matched_name", jstr(r->hostname_matched));
+    jset(o, "hostname", h);
+
+    json_t *p = jobj();
+    jset(p, "checked", json_boolean(r->pins_checked));
+    jset(p, "match", r->pins_checked ? json_boolean(r->pin_match) : json_null());
+    jset(p, "depth", jint_or_null(r->pin_depth));
+    jset(o, "pins", p);
+    return o;
+}
+
+static json_t *json_cert_key(const struct cert_info *c)
+{
+    json_t *o = jobj();
+    jset(o, "type", jstr(c->key_type));
+    jset(o, "bits", jint(c->key_bits));
+    jset(o, "curve", jstr(c->key_curve));
+    return o;
+}
+
+static json_t *json_cert_extensions(const struct cert_info *c)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < c->n_extensions; i++) {
+        json_t *e = jobj();
+        jset(e, "name", jstr(c->extensions[i].name));
+        jset(e, "critical", json_boolean(c->extensions[i].critical));
+        jset(e, "value", jstr(c->extensions[i].value));
+        jpush(a, e);
+    }
+    return a;
+}
+
+static json_t *json_cert(const struct cert_info *c)
+{
+    json_t *o = jobj();
+    jset(o, "subject", jstr(c->subject));
+    jset(o, "issuer", jstr(c->issuer));
+    jset(o, "subject_cn", jstr(c->subject_cn));
+    jset(o, "serial", jstr(c->serial));
+    jset(o, "not_before", jstr_or_null(c->not_before));
+    jset(o, "not_after", jstr_or_null(c->not_after));
+    jset(o, "days_left", jint(c->days_left));
+    jset(o, "key", json_cert_key(c));
+    jset(o, "signature_algorithm", jstr(c->signature_algorithm));
+    jset(o, "san", jlist(&c->san));
+    jset(o, "is_ca", json_boolean(c->is_ca));
+    jset(o, "path_len", jint_or_null(c->path_len));
+    jset(o, "self_signed", json_boolean(c->self_signed));
+    jset(o, "key_usage", jlist(&c->key_usage));
+    jset(o, "extended_key_usage", jlist(&c->ext_key_usage));
+    jset(o, "sha256", jstr(c->sha256));
+    jset(o, "sha1", jstr(c->sha1));
+    jset(o, "spki_sha256", jstr(c->spki_sha256));
+    jset(o, "ocsp_url", jstr(c->ocsp_url));
+    jset(o, "ca_issuers_url", jstr(c->ca_issuers_url));
+    jset(o, "extensions", json_cert_extensions(c));
+    jset(o, "pem", jstr(c->pem));
+    return o;
+}
+
+static json_t *json_certs(const struct cert_info *certs, size_t n)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < n; i++)
+        jpush(a, json_cert(&certs[i]));
+    return a;
+}
+
+static json_t *json_chain(const struct report *r)
+{
+    static const enum chain_issue all[] = {CHAIN_MISSING_INTERMEDIATE, CHAIN_WRONG_ORDER,
+                                           CHAIN_EXTRA_CERTIFICATE, CHAIN_ROOT_INCLUDED};
+    json_t *o = jobj();
+    jset(o, "sent", json_certs(r->sent, r->n_sent));
+    jset(o, "verified", json_certs(r->verified, r->n_verified));
+    json_t *issues = jcheck(json_array());
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (r->chain_issues & (unsigned)all[i])
+            jpush(issues, jstr(chain_issue_name(all[i])));
+    jset(o, "issues", issues);
+    return o;
+}
+
+static json_t *json_offered(const struct offered *off)
+{
+    json_t *o = jobj();
+    jset(o, "versions", jlist(&off->versions));
+    json_t *ciphers = jcheck(json_array());
+    for (size_t i = 0; i < off->ciphers.len; i++) {
+        const char *ossl = i < off->ciphers_openssl.len ? off->ciphers_openssl.items[i] : NULL;
+        json_t *c = jobj();
+        jset(c, "iana", jstr(off->ciphers.items[i]));
+        jset(c, "openssl", jstr_or_null(ossl));
+        jpush(ciphers, c);
+    }
+    jset(o, "ciphers", ciphers);
+    jset(o, "groups", jlist(&off->groups));
+    jset(o, "key_shares", jlist(&off->key_shares));
+    jset(o, "sigalgs", jlist(&off->sigalgs));
+    jset(o, "alpn", jlist(&off->alpn));
+    jset(o, "extensions", jlist(&off->extensions));
+    jset(o, "client_hello_length", jint((long long)off->client_hello_len));
+    return o;
+}
+
+/* {value, source}; value null when the model has none ("" or NULL, or a negative level). */
+static json_t *json_setting(json_t *value, const char *source)
+{
+    json_t *o = jobj();
+    jset(o, "value", value);
+    jset(o, "source", jstr(source));
+    return o;
+}
+
+static json_t *json_settings(const struct effective *e)
+{
+    json_t *o = jobj();
+    jset(o, "min_protocol", json_setting(jstr_or_null(e->min_proto), e->min_proto_source));
+    jset(o, "max_protocol", json_setting(jstr_or_null(e->max_proto), e->max_proto_source));
+    jset(o, "security_level", json_setting(jint_or_null(e->sec_level), e->sec_level_source));
+    jset(o, "verify", json_boolean(e->verify));
+    jset(o, "hostname_check", json_boolean(e->hostname_check));
+    jset(o, "trust", jstr(e->trust));
+    jset(o, "openssl_version", jstr(e->openssl_version));
+    jset(o, "openssl_conf", jstr(e->openssl_conf));
+    jset(o, "weakened", jlist(&e->weakened));
+    return o;
+}
+
+static json_t *json_alert(const struct hs_event *ev)
+{
+    if (ev->content_type != 21 && ev->alert_level == 0)
+        return json_null();
+    const char *level = ev->alert_level == 1   ? "warning"
+                        : ev->alert_level == 2 ? "fatal"
+                                               : "unknown";
+    json_t *o = jobj();
+    jset(o, "level", jstr(level));
+    jset(o, "description", jstr(alert_name(ev->alert_desc)));
+    jset(o, "code", jint(ev->alert_desc));
+    return o;
+}
+
+static json_t *json_event(const struct hs_event *ev)
+{
+    int outer = ev->record_type ? ev->record_type : ev->content_type;
+    json_t *o = jobj();
+    jset(o, "t_us", jint(ev->t_us));
+    jset(o, "connection", jint(ev->connection));
+    jset(o, "dir", jstr(ev->dir == DIR_SENT ? "sent" : "received"));
+    jset(o, "record", jstr(content_type_name(outer)));
+    jset(o, "content", jstr(content_type_name(ev->content_type)));
+    jset(o, "type", jstr(ev->name ? ev->name : content_type_name(ev->content_type)));
+    jset(o, "handshake_type", jint_or_null(ev->hs_type));
+    jset(o, "version", jhex16((unsigned)ev->version));
+    jset(o, "length", jint(ev->length));
+    jset(o, "alert", json_alert(ev));
+    return o;
+}
+
+static json_t *json_handshake(const struct report *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_events; i++)
+        jpush(a, json_event(&r->events[i]));
+    return a;
+}
+
+static json_t *json_timing(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "dns_ms", jms(r->dns_ms));
+    jset(o, "connect_ms", jms(r->connect_ms));
+    jset(o, "handshake_ms", jms(r->handshake_ms));
+    jset(o, "reconnect_ms", jms(r->reconnect_ms));
+    jset(o, "total_ms", jms(r->total_ms));
+    return o;
+}
+
+static json_t *json_bytes(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "sent", jint((long long)r->bytes_sent));
+    jset(o, "received", jint((long long)r->bytes_received));
+    return o;
+}
+
+static json_t *json_findings(const struct report *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_findings; i++) {
+        const struct finding *f = &r->findings[i];
+        json_t *o = jobj();
+        jset(o, "id", jstr(f->id));
+        jset(o, "severity", jstr(severity_name(f->severity)));
+        jset(o, "title", jstr(f->title));
+        jset(o, "detail", jstr(f->detail));
+        jset(o, "fix", jstr(f->fix));
+        jpush(a, o);
+    }
+    return a;
+}
+
+/* The whole document; the order of the jset calls is the documented key order. */
+static json_t *json_report(const struct report *r)
+{
+    json_t *o = jobj();
+    jset(o, "version", jint(JSON_FORMAT_VERSION));
+    jset(o, "tool", json_tool());
+    jset(o, "started_at", jstr_or_null(r->started_at));
+    jset(o, "target", json_target(r));
+    jset(o, "ok", json_boolean(r->ok));
+    jset(o, "error", json_error(&r->error));
+    jset(o, "reached", jstr(stage_name(r->reached)));
+    jset(o, "exit_status", jint(report_exit_status(r)));
+    jset(o, "protocol", jstr(r->protocol));
+    jset(o, "protocol_version", jhex16((unsigned)r->protocol_version));
+    jset(o, "cipher", json_cipher(r));
+    jset(o, "group", jstr(r->group));
+    jset(o, "peer_temp_key", json_peer_key(r));
+    jset(o, "signature", json_signature(r));
+    jset(o, "alpn", jstr(r->alpn));
+    jset(o, "server_extensions", jlist(&r->server_extensions));
+    jset(o, "session", json_session(r));
+    jset(o, "extended_master_secret", jtri(r->extended_master_secret));
+    jset(o, "secure_renegotiation", jtri(r->secure_renegotiation));
+    jset(o, "ocsp", json_ocsp(r));
+    jset(o, "client_auth", json_client_auth(r));
+    jset(o, "verify", json_verify(r));
+    jset(o, "chain", json_chain(r));
+    jset(o, "offered", json_offered(&r->offered));
+    jset(o, "settings", json_settings(&r->effective));
+    jset(o, "handshake", json_handshake(r));
+    jset(o, "handshake_truncated", json_boolean(r->events_truncated));
+    jset(o, "timing", json_timing(r));
+    jset(o, "bytes", json_bytes(r));
+    jset(o, "findings", json_findings(r));
+    return o;
+}
+
+/* Code points jansson writes raw that a terminal (or a JavaScript parser) would act on: DEL,
+ * C1 controls, bidi controls, U+2028/U+2029. Returns the sequence length (2 or 3) when the
+ * well-formed UTF-8 at p (n bytes left) is one, storing the code point; else 0. */
+static size_t json_unsafe_seq(const unsigned char *p, size_t n, unsigned *cp)
+{
+    if (p[0] == 0x7F) {
+        *cp = 0x7F;
+        return 1;
+    }
+    if (p[0] == 0xC2 && n >= 2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+        *cp = p[1];
+        return 2;
+    }
+    if (p[0] == 0xD8 && n >= 2 && p[1] == 0x9C) { /* U+061C arabic letter mark */
+        *cp = 0x061C;
+        return 2;
+    }
+    if (p[0] == 0xE2 && n >= 3 && (p[1] == 0x80 || p[1] == 0x81)) {
+        unsigned v = 0x2000u | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3Fu);
+        if (v == 0x200E || v == 0x200F || v == 0x2028 || v == 0x2029 ||
+            (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)) {
+            *cp = v;
+            return 3;
+        }
+    }
+    return 0;
+}
+
+/* Copies jansson's output and a final newline, escaping the code points above. They can only
+ * occur inside strings (JSON syntax is ASCII), where "\uXXXX" means the same character. */
+static char *json_escape_unsafe(const char *doc)
+{
+    struct strbuf sb = {0};
+    const unsigned char *p = (const unsigned char *)doc;
+    size_t n = strlen(doc), start = 0, i = 0;
+    while (i < n) {
+        unsigned cp;
+        size_t len = json_unsafe_seq(p + i, n - i, &cp);
+        if (!len) {
+            i++;
+            continue;
+        }
+        sb_add(&sb, doc + start, i - start);
+        sb_printf(&sb, "\\u%04X", cp);
+        i += len;
+        start = i;
+    }
+    sb_add(&sb, doc + start, n - start);
+    sb_putc(&sb, '\n');
+    return sb_take(&sb);
+}
+
+char *json_render_report(const struct report *r, bool pretty)
+{
+    json_t *root = json_report(r);
+    size_t flags = JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15);
+    flags |= pretty ? JSON_INDENT(2) : JSON_COMPACT;
+    char *doc = json_dumps(root, flags);
+    json_decref(root);
+    if (!doc)
+        json_oom();
+    char *out = json_escape_unsafe(doc);
+    free(doc);
+    return out;
+}

@@ -1,0 +1,18 @@
+/* The plain-text renderer: a report as readable text for a person without the UI (and the
+ * UI's "Raw" pane). */
+#ifndef TLSCOPE_OUT_TEXT_H
+#define TLSCOPE_OUT_TEXT_H
+
+#include "model/report.h"
+
+/* The whole report as plain text (malloc'ed, caller frees; never NULL), in sections: Target,
+ * Result, Connection, Verification, Certificates, Handshake, Offered, Settings in effect,
+ * Findings, Timing. Sections with nothing to show are left out (Target, Result and Timing
+ * are always there).
+ * Every value passes through sanitize_terminal (util/sanitize.h), so the text holds no control
+ * character but '\n'. Lines are "  label         value"; values longer than the line are
+ * word-wrapped at width columns (counted in code points) with the continuation aligned under
+ * the value. width <= 0 disables wrapping; smaller widths are raised to 40. */
+char *text_render_report(const struct report *r, int width);
+
+#endif

@@ -1,0 +1,320 @@
+/* Unit tests for the plain-text renderer: sanitising, the verdict line, the key facts, section
+ * order and wrapping, on reports built by hand. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/report.h"
+#include "out/text.h"
+#include "util/mem.h"
+
+static void fill_cert(struct cert_info *c, const char *subject, const char *issuer,
+                      const char *sha256)
+{
+    c->subject = xstrdup(subject);
+    c->issuer = xstrdup(issuer);
+    snprintf(c->not_before, sizeof(c->not_before), "2026-01-01T00:00:00Z");
+    snprintf(c->not_after, sizeof(c->not_after), "2027-01-01T00:00:00Z");
+    c->days_left = 36;
+    c->key_type = xstrdup("RSA");
+    c->key_bits = 2048;
+    c->signature_algorithm = xstrdup("sha256WithRSAEncryption");
+    c->path_len = -1;
+    c->sha256 = xstrdup(sha256);
+    c->serial = xstrdup("1F2E");
+}
+
+static void add_event(struct report *r, int64_t t_us, enum event_dir dir, int ct, const char *name,
+                      uint32_t len, int level, int desc, int connection)
+{
+    struct hs_event ev = {0};
+    ev.t_us = t_us;
+    ev.dir = dir;
+    ev.content_type = ct;
+    ev.record_type = ct;
+    ev.hs_type = -1;
+    ev.name = name;
+    ev.length = len;
+    ev.alert_level = level;
+    ev.alert_desc = desc;
+    ev.connection = connection;
+    report_add_event(r, &ev);
+}
+
+/* A finished connection with an evil subject, a verify error, two events and a finding. */
+static struct report *full_report(void)
+{
+    struct report *r = report_new();
+    r->host = xstrdup("localhost");
+    r->port = 8443;
+    r->address = xstrdup("127.0.0.1");
+    r->ok = true;
+    r->protocol = xstrdup("TLSv1.3");
+    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
+    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
+    r->cipher_id = 0x1302;
+    r->cipher_bits = 256;
+    r->group = xstrdup("x25519");
+    r->alpn = xstrdup("h2\x1b]0;pwned\x07");
+    r->verify_errors = xcalloc(1, sizeof(*r->verify_errors));
+    r->n_verify_errors = 1;
+    r->verify_errors[0] = (struct verify_error){
+        .depth = 0,
+        .code = 10,
+        .name = xstrdup("X509_V_ERR_CERT_HAS_EXPIRED"),
+        .message = xstrdup("certificate has expired"),
+        .explanation = xstrdup("The leaf expired yesterday."),
+        .fix = xstrdup("Renew the leaf certificate."),
+    };
+    r->hostname_checked = r->hostname_match = true;
+    r->hostname = xstrdup("localhost");
+    r->hostname_matched = xstrdup("DNS:localhost");
+    r->sent = xcalloc(1, sizeof(*r->sent));
+    r->n_sent = 1;
+    fill_cert(&r->sent[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01");
+    strlist_push(&r->sent[0].san, "DNS:localhost");
+    r->verified = xcalloc(2, sizeof(*r->verified));
+    r->n_verified = 2;
+    fill_cert(&r->verified[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01");
+    fill_cert(&r->verified[1], "CN=Lab Root", "CN=Lab Root", "BB:02");
+    r->verified[1].is_ca = r->verified[1].self_signed = true;
+    add_event(r, 412, DIR_SENT, 22, "ClientHello", 517, 0, 0, 1);
+    add_event(r, 3100, DIR_RECEIVED, 21, "Alert", 2, 2, 40, 1);
+    r->effective.verify = r->effective.hostname_check = true;
+    r->effective.min_proto = xstrdup("TLSv1.2");
+    r->effective.min_proto_source = "option";
+    r->effective.max_proto = xstrdup("");
+    r->effective.max_proto_source = "system";
+    r->effective.openssl_version = xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+    strlist_push(&r->effective.weakened, "hostname check off");
+    r->total_ms = 14.3;
+    report_add_finding(r, "cert_expired", SEV_CRITICAL, xstrdup("The certificate has expired"),
+                       xstrdup("It expired yesterday."), xstrdup("Renew it."));
+    return r;
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+    if (!strstr(text, needle))
+        fail_msg("missing \"%s\" in:\n%s", needle, text);
+}
+
+static void assert_no_controls(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if ((*p < 0x20 && *p != '\n') || *p == 0x7F)
+            fail_msg("raw byte 0x%02X at offset %td", *p, (const char *)p - text);
+}
+
+static void test_sanitized_and_key_facts(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    char *t = text_render_report(r, 80);
+    assert_no_controls(t);
+    assert_null(strchr(t, '\x1b'));
+    assert_contains(t, "CN=evil\\x1B[31mred");
+    assert_contains(t, "h2\\x1B]0;pwned\\x07");
+    static const char *const facts[] = {
+        "  host          localhost\n",
+        "  port          8443\n",
+        "  NOT VERIFIED\n",
+        "  protocol      TLSv1.3\n",
+        "  cipher        TLS_AES_256_GCM_SHA384 (0x1302, 256 bits)\n",
+        "  group         x25519\n",
+        "  hostname      localhost matches DNS:localhost\n",
+        "  depth 0       X509_V_ERR_CERT_HAS_EXPIRED (10): certificate has expired\n",
+        "  meaning       The leaf expired yesterday.\n",
+        "  fix           Renew the leaf certificate.\n",
+        "  sent chain    1 certificate\n",
+        "  key           RSA 2048 bits\n",
+        "  verified path 2 certificates\n",
+        "  #0            CN=evil\\x1B[31mred (sent #0)\n",
+        "  #1            CN=Lab Root\n",
+        "  self-signed   yes\n",
+        "  from          the trust store (not sent by the server)\n",
+        "→  ClientHello",
+        "←  Alert fatal handshake_failure (40)",
+        "  min protocol  TLSv1.2 (option)\n",
+        "  max protocol  library highest (system)\n",
+        "  WEAKENED      hostname check off\n",
+        "  CRITICAL      The certificate has expired [cert_expired]\n",
+        "                It expired yesterday.\n",
+        "  total         14.3 ms\n",
+    };
+    for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+        assert_contains(t, facts[i]);
+    free(t);
+    report_free(r);
+}
+
+static void test_section_order(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    char *t = text_render_report(r, 80);
+    static const char *const sections[] = {
+        "Target\n",         "\nResult\n",    "\nConnection\n",         "\nVerification\n",
+        "\nCertificates\n", "\nHandshake\n", "\nSettings in effect\n", "\nFindings\n",
+        "\nTiming\n"};
+    const char *at = t;
+    assert_int_equal(strncmp(t, "Target\n", 7), 0);
+    for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+        const char *next = strstr(at, sections[i]);
+        if (!next)
+            fail_msg("section %s missing or out of order in:\n%s", sections[i], t);
+        at = next + 1;
+    }
+    assert_null(strstr(t, "\nOffered\n")); /* nothing offered in this report */
+    free(t);
+    report_free(r);
+}
+
+/* The first line of the Result section for each outcome. */
+static void test_verdicts(void **state)
+{
+    (void)state;
+    static const struct {
+        bool ok, verify_ok, verify_on, ignored;
+        enum stage stage;
+        const char *want;
+    } cases[] = {
+        {true, true, true, false, STAGE_NONE, "Result\n  VERIFIED\n"},
+        {true, true, true, true, STAGE_NONE, "Result\n  VERIFIED (1 error ignored)\n"},
+        {true, false, true, false, STAGE_NONE, "Result\n  NOT VERIFIED\n"},
+        {true, false, false, false, STAGE_NONE,
+         "Result\n  NOT VERIFIED (verification off: connection kept)\n"},
+        {false, false, true, false, STAGE_TCP, "Result\n  FAILED (tcp): connection refused\n"},
+        {false, false, true, false, STAGE_TLS, "Result\n  FAILED (tls): connection refused\n"},
+        {false, false, true, false, STAGE_TIMEOUT,
+         "Result\n  FAILED (timeout in tls): connection refused\n"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct report *r = report_new();
+        r->ok = cases[i].ok;
+        r->verify_ok = cases[i].verify_ok;
+        r->effective.verify = cases[i].verify_on;
+        r->reached = STAGE_TLS;
+        if (cases[i].ignored) {
+            r->verify_errors = xcalloc(1, sizeof(*r->verify_errors));
+            r->verify_errors[0].ignored = true;
+            r->verify_errors[0].depth = -1;
+            r->n_verify_errors = 1;
+        }
+        if (cases[i].stage != STAGE_NONE)
+            report_set_error(r, cases[i].stage, "try again", "connection refused");
+        char *t = text_render_report(r, 80);
+        if (!strstr(t, cases[i].want))
+            fail_msg("case %zu: want \"%s\" in:\n%s", i, cases[i].want, t);
+        free(t);
+        report_free(r);
+    }
+}
+
+/* Error only: the verdict, the hint and timing; no session sections. */
+static void test_error_only(void **state)
+{
+    (void)state;
+    struct report *r = report_new();
+    r->host = xstrdup("127.0.0.1");
+    r->port = 1;
+    report_set_error(r, STAGE_TCP, "Is the server running?", "connection refused");
+    r->connect_ms = 0.5;
+    char *t = text_render_report(r, 80);
+    assert_contains(t, "  FAILED (tcp): connection refused\n");
+    assert_contains(t, "  hint          Is the server running?\n");
+    assert_contains(t, "  exit status   2\n");
+    assert_contains(t, "  connect       0.5 ms\n");
+    assert_contains(t, "  sni           (none sent)\n");
+    assert_null(strstr(t, "Connection\n"));
+    assert_null(strstr(t, "Certificates\n"));
+    assert_null(strstr(t, "Verification\n"));
+    assert_null(strstr(t, "Handshake\n"));
+    free(t);
+    report_free(r);
+}
+
+static size_t count_cps(const char *s, size_t n)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < n; i++)
+        cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return cps;
+}
+
+/* Every line fits the width; continuation lines sit under the value column; nothing is lost. */
+static void test_wrapping(void **state)
+{
+    (void)state;
+    static const int widths[] = {40, 60, 80, 100};
+    struct report *r = full_report();
+    for (int i = 0; i < 30; i++)
+        strlist_take(&r->sent[0].san, xasprintf("DNS:host-%02d.example.com", i));
+    free(r->sent[0].sha256);
+    r->sent[0].sha256 =
+        xstrdup("ÄB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:"
+                "89:AB:CD:EF:01:23:45:67:89:AB:CD:EF");
+    for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+        char *t = text_render_report(r, widths[w]);
+        bool in_san = false;
+        for (const char *line = t; *line;) {
+            const char *nl = strchr(line, '\n');
+            assert_non_null(nl);
+            size_t cps = count_cps(line, (size_t)(nl - line));
+            if (cps > (size_t)widths[w])
+                fail_msg("width %d: line of %zu: %.*s", widths[w], cps, (int)(nl - line), line);
+            if (!strncmp(line, "  san ", 6))
+                in_san = true;
+            else if (in_san && strncmp(line, "                ", 16))
+                in_san = false;
+            if (in_san && line[16] == ' ')
+                fail_msg("width %d: continuation misaligned: %.*s", widths[w], (int)(nl - line),
+                         line);
+            line = nl + 1;
+        }
+        assert_contains(t, "DNS:host-29.example.com\n"); /* the last item, never split */
+        assert_contains(t, "  sha256        ÄB:CD:");
+        free(t);
+    }
+    char *flat = text_render_report(r, 0); /* width 0: never wrapped */
+    assert_contains(flat, "DNS:host-00.example.com, DNS:host-01.example.com, DNS:host-02");
+    assert_contains(flat, "67:89:AB:CD:EF\n");
+    free(flat);
+    report_free(r);
+}
+
+/* Reconnect events are marked, truncation is said. */
+static void test_reconnect_and_truncation(void **state)
+{
+    (void)state;
+    struct report *r = report_new();
+    add_event(r, 100, DIR_SENT, 22, "ClientHello", 300, 0, 0, 1);
+    add_event(r, 900000, DIR_SENT, 22, "ClientHello", 400, 0, 0, 2);
+    r->events_truncated = true;
+    char *t = text_render_report(r, 80);
+    assert_contains(t, "     0.100 ms  →  ClientHello");
+    assert_contains(t, "  -- connection 2 (reconnect) --\n     900.000 ms  →  ClientHello");
+    assert_contains(t, "not recorded (limit 256)");
+    assert_contains(t, "  FAILED: no TLS session\n"); /* not ok, yet no error recorded */
+    free(t);
+    report_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitized_and_key_facts),
+        cmocka_unit_test(test_section_order),
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_error_only),
+        cmocka_unit_test(test_wrapping),
+        cmocka_unit_test(test_reconnect_and_truncation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
