@@ -113,7 +113,7 @@ test: deps-test
 	$(Q)sh tests/run.sh $(B)
 
 bench: all
-	$(Q)sh bench/explore.sh $(BIN)
+	$(Q)bash bench/explore.sh $(BIN)
 
 check-layers:
 	$(Q)sh scripts/check-layers.sh

@@ -63,26 +63,38 @@ static const struct cli_option {
     {"compact", no_argument, OPT_COMPACT, 0, NULL, "JSON on one line"},
     {"sni", required_argument, OPT_SNI, 0, "NAME", "server name to send (default: the host)"},
     {"no-sni", no_argument, OPT_NO_SNI, 0, NULL, "send no server_name extension"},
-    {"alpn", required_argument, OPT_ALPN, 0, "LIST", "offer these ALPN protocols, e.g. h2,http/1.1"},
-    {"min-proto", required_argument, OPT_MIN_PROTO, 0, "VER", "lowest version: tls1.0 tls1.1 tls1.2 tls1.3"},
+    {"alpn", required_argument, OPT_ALPN, 0, "LIST",
+     "offer these ALPN protocols, e.g. h2,http/1.1"},
+    {"min-proto", required_argument, OPT_MIN_PROTO, 0, "VER",
+     "lowest version: tls1.0 tls1.1 tls1.2 tls1.3"},
     {"max-proto", required_argument, OPT_MAX_PROTO, 0, "VER", "highest version"},
     {"ciphers", required_argument, OPT_CIPHERS, 0, "STR", "TLS <= 1.2 cipher list, OpenSSL syntax"},
     {"ciphersuites", required_argument, OPT_CIPHERSUITES, 0, "STR", "TLS 1.3 cipher suites"},
     {"groups", required_argument, OPT_GROUPS, 0, "LIST", "key-exchange groups, e.g. X25519:P-256"},
-    {"sigalgs", required_argument, OPT_SIGALGS, 0, "LIST", "signature algorithms, e.g. rsa_pss_rsae_sha256:ed25519"},
-    {"sec-level", required_argument, OPT_SEC_LEVEL, 0, "N", "OpenSSL security level 0-5 (default: openssl.cnf)"},
-    {"cafile", required_argument, OPT_CAFILE, 0, "FILE", "trust these CA certificates instead of the system store"},
+    {"sigalgs", required_argument, OPT_SIGALGS, 0, "LIST",
+     "signature algorithms, e.g. rsa_pss_rsae_sha256:ed25519"},
+    {"sec-level", required_argument, OPT_SEC_LEVEL, 0, "N",
+     "OpenSSL security level 0-5 (default: openssl.cnf)"},
+    {"cafile", required_argument, OPT_CAFILE, 0, "FILE",
+     "trust these CA certificates instead of the system store"},
     {"capath", required_argument, OPT_CAPATH, 0, "DIR", "trust a hashed CA directory"},
-    {"cert", required_argument, OPT_CERT, 0, "FILE", "client certificate (PEM, may hold the chain)"},
+    {"cert", required_argument, OPT_CERT, 0, "FILE",
+     "client certificate (PEM, may hold the chain)"},
     {"key", required_argument, OPT_KEY, 0, "FILE", "client private key (PEM)"},
     {"pass", required_argument, OPT_PASS, 0, "SRC", "key passphrase from env:VAR or file:PATH"},
-    {"no-verify", no_argument, OPT_NO_VERIFY, 0, NULL, "do not fail on verification errors (still reported)"},
-    {"no-hostname-check", no_argument, OPT_NO_HOSTNAME_CHECK, 0, NULL, "do not check the name against the certificate"},
-    {"ignore-error", required_argument, OPT_IGNORE_ERROR, 0, "NAME", "accept this verification error (repeatable)"},
-    {"pin", required_argument, OPT_PIN, 0, "sha256//B64", "require a certificate with this SPKI (repeatable)"},
+    {"no-verify", no_argument, OPT_NO_VERIFY, 0, NULL,
+     "do not fail on verification errors (still reported)"},
+    {"no-hostname-check", no_argument, OPT_NO_HOSTNAME_CHECK, 0, NULL,
+     "do not check the name against the certificate"},
+    {"ignore-error", required_argument, OPT_IGNORE_ERROR, 0, "NAME",
+     "accept this verification error (repeatable)"},
+    {"pin", required_argument, OPT_PIN, 0, "sha256//B64",
+     "require a certificate with this SPKI (repeatable)"},
     {"ocsp", no_argument, OPT_OCSP, 0, NULL, "ask for a stapled OCSP response"},
-    {"reconnect", no_argument, OPT_RECONNECT, 0, NULL, "connect again and report session resumption"},
-    {"keylog", required_argument, OPT_KEYLOG, 0, "FILE", "append NSS key log lines (for Wireshark)"},
+    {"reconnect", no_argument, OPT_RECONNECT, 0, NULL,
+     "connect again and report session resumption"},
+    {"keylog", required_argument, OPT_KEYLOG, 0, "FILE",
+     "append NSS key log lines (for Wireshark)"},
     {"timeout", required_argument, OPT_TIMEOUT, 0, "SECONDS", "limit for each stage (default 10)"},
     {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
     {NULL, no_argument, '6', '6', NULL, "IPv6 only"},
@@ -163,7 +175,10 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_COMPACT: cli->compact = true; break;
     case OPT_SNI: set_str(&c->sni, arg); break;
     case OPT_NO_SNI: c->no_sni = true; break;
-    case OPT_ALPN: strlist_clear(&c->alpn); strlist_split(&c->alpn, arg, ","); break;
+    case OPT_ALPN:
+        strlist_clear(&c->alpn);
+        strlist_split(&c->alpn, arg, ",");
+        break;
     case OPT_MIN_PROTO: return parse_proto("--min-proto", arg, &c->min_proto);
     case OPT_MAX_PROTO: return parse_proto("--max-proto", arg, &c->max_proto);
     case OPT_CIPHERS: set_str(&c->ciphers, arg); break;

@@ -116,8 +116,8 @@ int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t 
     }
     char rerr[256];
     enter(c, CS_RESOLVE, STAGE_DNS);
-    if (resolver_start(cfg->host, cfg->port, (int)cfg->family, &c->resolver, rerr,
-                       sizeof(rerr)) < 0) {
+    if (resolver_start(cfg->host, cfg->port, (int)cfg->family, &c->resolver, rerr, sizeof(rerr)) <
+        0) {
         report_set_error(c->r, STAGE_DNS, NULL, "%s", rerr);
         finish(c);
     }
@@ -132,8 +132,9 @@ fail:
 
 static void addr_text(const struct sockaddr *sa, char *buf, size_t n)
 {
-    const void *a = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-                                              : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+    const void *a = sa->sa_family == AF_INET6
+                        ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                        : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
     if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)n))
         snprintf(buf, n, "?");
 }
@@ -161,8 +162,9 @@ static void tcp_failed(struct conn *c, int e)
         snprintf(c->last_tcp_error, sizeof(c->last_tcp_error), "TCP connect to %s%s%s:%u %s",
                  v6 ? "[" : "", a, v6 ? "]" : "", (unsigned)c->cfg.port, words);
     else
-        snprintf(c->last_tcp_error, sizeof(c->last_tcp_error), "TCP connect to %s%s%s:%u failed: %s",
-                 v6 ? "[" : "", a, v6 ? "]" : "", (unsigned)c->cfg.port, strerror(e));
+        snprintf(c->last_tcp_error, sizeof(c->last_tcp_error),
+                 "TCP connect to %s%s%s:%u failed: %s", v6 ? "[" : "", a, v6 ? "]" : "",
+                 (unsigned)c->cfg.port, strerror(e));
 }
 
 /* Starts a non-blocking connect to the next address; returns 0 when one is under way. */
@@ -222,8 +224,9 @@ static void step_resolve(struct conn *c)
     const struct addrinfo *res = resolver_result(c->resolver, err, sizeof(err));
     c->r->dns_ms = (double)(mono_us() - c->t_start_us) / 1000.0;
     if (!res) {
-        report_set_error(c->r, STAGE_DNS, "check the spelling of the host name, or connect to an "
-                                          "IP address directly",
+        report_set_error(c->r, STAGE_DNS,
+                         "check the spelling of the host name, or connect to an "
+                         "IP address directly",
                          "%s", err);
         finish(c);
         return;
@@ -500,8 +503,7 @@ void conn_cancel(struct conn *c)
 {
     if (c->state == CS_DONE)
         return;
-    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s",
-                     stage_name(c->r->reached));
+    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s", stage_name(c->r->reached));
     finish(c);
 }
 

@@ -20,7 +20,7 @@ enum conn_state {
     CS_DONE,
 };
 
-#define FIRST_BYTES_MAX 64
+#define FIRST_BYTES_MAX    64
 #define VERIFY_RECORDS_MAX 64
 
 struct verify_record {
@@ -32,9 +32,9 @@ struct conn {
     struct tls_config cfg;
     struct report *r;
     enum conn_state state;
-    int64_t t_start_us;    /* conn_new */
-    int64_t t_stage_us;    /* start of the current stage (for its timeout) */
-    int64_t t_tcp_us;      /* start of the current TCP connect: event times count from here */
+    int64_t t_start_us; /* conn_new */
+    int64_t t_stage_us; /* start of the current stage (for its timeout) */
+    int64_t t_tcp_us;   /* start of the current TCP connect: event times count from here */
     int64_t linger_until_us;
 
     struct resolver *resolver;
@@ -47,8 +47,8 @@ struct conn {
     SSL_CTX *ctx;
     SSL *ssl;
     BIO *bio;
-    int want_events;       /* POLLIN / POLLOUT for the handshake */
-    int connection;        /* 1 first, 2 reconnect */
+    int want_events; /* POLLIN / POLLOUT for the handshake */
+    int connection;  /* 1 first, 2 reconnect */
 
     /* captured by callbacks */
     unsigned char first_bytes[FIRST_BYTES_MAX];
@@ -56,10 +56,10 @@ struct conn {
     struct verify_record verify[VERIFY_RECORDS_MAX];
     size_t n_verify;
     int hdr_record_type[2]; /* outer record type of the last header seen, per direction */
-    SSL_SESSION *session;  /* latest resumable session (new-session callback) */
+    SSL_SESSION *session;   /* latest resumable session (new-session callback) */
     int tickets_seen;
     bool cert_requested;
-    bool post_failed;      /* the connection failed while collecting tickets */
+    bool post_failed; /* the connection failed while collecting tickets */
     int post_ssl_err, post_sys_errno;
     unsigned long post_lib_err;
     FILE *keylog;
@@ -89,8 +89,6 @@ void facts_offered(struct conn *c);
 /* failure.c — explains why the handshake failed; sets c->r->error. ssl_err is the
  * SSL_get_error() result, lib_err the first OpenSSL error code (0 if none). */
 void failure_explain(struct conn *c, int ssl_err, unsigned long lib_err, int sys_errno);
-
-
 
 /* tlsctx.c — resolves --ignore-error names to codes (caller frees *codes). */
 int tlsctx_ignore_codes(const struct tls_config *cfg, int **codes, size_t *n, char *err,

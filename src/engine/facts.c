@@ -166,7 +166,7 @@ static void asn1_time_iso(const ASN1_GENERALIZEDTIME *t, char *out, size_t n)
         strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void collect_ocsp(struct conn *c, STACK_OF(X509) *chain)
+static void collect_ocsp(struct conn *c, STACK_OF(X509) * chain)
 {
     struct report *r = c->r;
     if (!c->cfg.ocsp)
@@ -217,8 +217,8 @@ static void collect_ocsp(struct conn *c, STACK_OF(X509) *chain)
     X509_STORE *store = SSL_CTX_get_cert_store(c->ctx);
     if (OCSP_basic_verify(bs, chain, store, 0) != 1) {
         char e[256];
-        r->ocsp_problem = xasprintf("the response's signature does not verify (%s)",
-                                    ossl_errors(e, sizeof(e)));
+        r->ocsp_problem =
+            xasprintf("the response's signature does not verify (%s)", ossl_errors(e, sizeof(e)));
     } else if (OCSP_check_validity(thisupd, nextupd, 300, -1) != 1) {
         r->ocsp_problem = xstrdup("the response is outside its validity period (stale staple)");
     }
@@ -228,7 +228,7 @@ out:
     ERR_clear_error();
 }
 
-static void copy_chain(STACK_OF(X509) *sk, struct cert_info **out, size_t *n, time_t now)
+static void copy_chain(STACK_OF(X509) * sk, struct cert_info **out, size_t *n, time_t now)
 {
     int count = sk ? sk_X509_num(sk) : 0;
     if (count > 64)
@@ -251,7 +251,8 @@ static bool code_ignored(const struct conn *c, int code)
 static void add_verify_error(struct report *r, int depth, int code, const char *name,
                              const char *message, char *explanation, char *fix, bool ignored)
 {
-    r->verify_errors = xrealloc(r->verify_errors, (r->n_verify_errors + 1) * sizeof(*r->verify_errors));
+    r->verify_errors =
+        xrealloc(r->verify_errors, (r->n_verify_errors + 1) * sizeof(*r->verify_errors));
     struct verify_error *e = &r->verify_errors[r->n_verify_errors++];
     e->depth = depth;
     e->code = code;
@@ -276,8 +277,8 @@ static void collect_verify(struct conn *c, time_t now)
             ci = &r->sent[depth];
         char buf[64];
         char *expl = NULL, *fix = NULL;
-        verify_error_describe(code, depth, ci, r->n_verified ? r->n_verified : r->n_sent, name,
-                              now, &expl, &fix);
+        verify_error_describe(code, depth, ci, r->n_verified ? r->n_verified : r->n_sent, name, now,
+                              &expl, &fix);
         bool ign = code_ignored(c, code);
         if (!ign)
             all_ignored = false;
@@ -327,8 +328,7 @@ static void collect_verify(struct conn *c, time_t now)
                 r->hostname_matched = xasprintf("IP:%s", name);
         } else {
             char *peername = NULL;
-            r->hostname_match = X509_check_host(leaf, name, 0,
-                                                X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+            r->hostname_match = X509_check_host(leaf, name, 0, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
                                                 &peername) == 1;
             if (peername) {
                 r->hostname_matched = utf8_repair(peername, strlen(peername));

@@ -119,8 +119,7 @@ static bool explain_alert(struct conn *c, const struct hs_event *a)
         return true;
     case 40:
         if (c->cert_requested && !sent_cert) {
-            report_set_error(r, STAGE_TLS,
-                             "pass a client certificate with --cert FILE --key FILE",
+            report_set_error(r, STAGE_TLS, "pass a client certificate with --cert FILE --key FILE",
                              "the server requires a client certificate and we sent none (alert "
                              "handshake_failure)");
         } else {
@@ -133,7 +132,14 @@ static bool explain_alert(struct conn *c, const struct hs_event *a)
                              r->offered.ciphers.len, r->offered.groups.len);
         }
         return true;
-    case 42: case 43: case 44: case 45: case 46: case 48: case 49: case 51:
+    case 42:
+    case 43:
+    case 44:
+    case 45:
+    case 46:
+    case 48:
+    case 49:
+    case 51:
         if (sent_cert) {
             report_set_error(r, STAGE_TLS,
                              "the server does not trust our client certificate: use one issued "
@@ -204,8 +210,7 @@ static bool explain_local(struct conn *c, unsigned long lib)
                              "no shared protocol version: server wants %s, we allow %s",
                              version_label(v), range);
         } else {
-            report_set_error(r, STAGE_TLS, NULL, "no shared protocol version: we allow %s",
-                             range);
+            report_set_error(r, STAGE_TLS, NULL, "no shared protocol version: we allow %s", range);
         }
         return true;
     case SSL_R_NO_PROTOCOLS_AVAILABLE:
@@ -239,8 +244,7 @@ static bool explain_local(struct conn *c, unsigned long lib)
                          "the server's reply is not a valid TLS record (%s)",
                          ERR_reason_error_string(lib));
         return true;
-    case SSL_R_UNEXPECTED_EOF_WHILE_READING:
-        return false;
+    case SSL_R_UNEXPECTED_EOF_WHILE_READING: return false;
     }
     return false;
 }

@@ -15,7 +15,7 @@
 
 struct resolver {
     pthread_mutex_t lock;
-    int refs;           /* caller + thread */
+    int refs; /* caller + thread */
     int pipe_rd, pipe_wr;
     char *host;
     char port[8];
@@ -160,8 +160,7 @@ const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t err
     case EAI_SYSTEM:
         snprintf(err, errlen, "could not resolve '%s': %s", r->host, strerror(e));
         break;
-    default:
-        snprintf(err, errlen, "could not resolve '%s': %s", r->host, gai_strerror(rc));
+    default: snprintf(err, errlen, "could not resolve '%s': %s", r->host, gai_strerror(rc));
     }
     return NULL;
 }

@@ -223,8 +223,7 @@ static int set_alpn(SSL_CTX *ctx, const struct strlist *alpn, char *err, size_t 
     for (size_t i = 0; i < alpn->len; i++) {
         size_t len = strlen(alpn->items[i]);
         if (len == 0 || len > 255 || used + len + 1 > sizeof(wire)) {
-            snprintf(err, errlen, "--alpn: protocol name '%s' must be 1-255 bytes",
-                     alpn->items[i]);
+            snprintf(err, errlen, "--alpn: protocol name '%s' must be 1-255 bytes", alpn->items[i]);
             return -1;
         }
         wire[used++] = (unsigned char)len;
@@ -257,9 +256,9 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
     eff->hostname_check = cfg->hostname_check && cfg->verify;
     free(eff->trust);
     if (cfg->ca_file || cfg->ca_path)
-        eff->trust = xasprintf("%s%s%s", cfg->ca_file ? cfg->ca_file : "",
-                               cfg->ca_file && cfg->ca_path ? " + " : "",
-                               cfg->ca_path ? cfg->ca_path : "");
+        eff->trust =
+            xasprintf("%s%s%s", cfg->ca_file ? cfg->ca_file : "",
+                      cfg->ca_file && cfg->ca_path ? " + " : "", cfg->ca_path ? cfg->ca_path : "");
     else
         eff->trust = xasprintf("system store (%s, %s)", X509_get_default_cert_file(),
                                X509_get_default_cert_dir());
@@ -284,7 +283,8 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         strlist_take(&eff->weakened, s);
     }
     if (eff->sec_level == 0)
-        strlist_push(&eff->weakened, "security level 0: weak keys, SHA-1 and old protocols allowed");
+        strlist_push(&eff->weakened,
+                     "security level 0: weak keys, SHA-1 and old protocols allowed");
     if (cfg->min_proto && cfg->min_proto < PROTO_TLS1_2)
         strlist_take(&eff->weakened,
                      xasprintf("%s allowed (deprecated by RFC 8996)", proto_label(cfg->min_proto)));
@@ -292,8 +292,7 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         strlist_take(&eff->weakened, xasprintf("session keys written to %s", cfg->keylog));
 }
 
-SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err,
-                      size_t errlen)
+SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err, size_t errlen)
 {
     char e[512];
     SSL_CTX *ctx = NULL;
@@ -305,8 +304,8 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
         return NULL;
     }
     if (cfg->min_proto && cfg->max_proto && cfg->min_proto > cfg->max_proto) {
-        snprintf(err, errlen, "--min-proto %s is above --max-proto %s",
-                 proto_label(cfg->min_proto), proto_label(cfg->max_proto));
+        snprintf(err, errlen, "--min-proto %s is above --max-proto %s", proto_label(cfg->min_proto),
+                 proto_label(cfg->max_proto));
         goto fail;
     }
     if (cfg->sec_level > 5) {

@@ -64,8 +64,8 @@ void config_init(struct tls_config *c)
 
 void config_free(struct tls_config *c)
 {
-    char **strs[] = {&c->host,    &c->sni,     &c->ciphers,   &c->ciphersuites,
-                     &c->groups,  &c->sigalgs, &c->ca_file,   &c->ca_path,
+    char **strs[] = {&c->host,      &c->sni,      &c->ciphers,  &c->ciphersuites,
+                     &c->groups,    &c->sigalgs,  &c->ca_file,  &c->ca_path,
                      &c->cert_file, &c->key_file, &c->key_pass, &c->keylog};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
@@ -210,8 +210,8 @@ int target_parse(const char *spec, struct tls_config *c, char *err, size_t errle
                 return -1;
             }
             if (!valid_hostname(host)) {
-                snprintf(err, errlen,
-                         "target '%s': '%s' is not a valid host name or address", spec, host);
+                snprintf(err, errlen, "target '%s': '%s' is not a valid host name or address", spec,
+                         host);
                 return -1;
             }
         }

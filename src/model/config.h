@@ -33,10 +33,10 @@ enum addr_family { FAMILY_ANY = 0, FAMILY_V4 = 4, FAMILY_V6 = 6 };
 
 struct tls_config {
     /* target */
-    char *host;          /* name or literal address, without brackets */
-    uint16_t port;       /* 443 when not given */
-    char *sni;           /* server name to send; NULL means "the host, if it is a name" */
-    bool no_sni;         /* send no server_name at all */
+    char *host;    /* name or literal address, without brackets */
+    uint16_t port; /* 443 when not given */
+    char *sni;     /* server name to send; NULL means "the host, if it is a name" */
+    bool no_sni;   /* send no server_name at all */
     enum addr_family family;
 
     /* what to offer */
@@ -49,21 +49,21 @@ struct tls_config {
     struct strlist alpn; /* protocols in preference order */
 
     /* verification */
-    bool verify;         /* verify the peer chain (default on) */
-    bool hostname_check; /* check the name against the leaf (default on) */
-    char *ca_file, *ca_path; /* NULL: the system store */
+    bool verify;                  /* verify the peer chain (default on) */
+    bool hostname_check;          /* check the name against the leaf (default on) */
+    char *ca_file, *ca_path;      /* NULL: the system store */
     struct strlist ignore_errors; /* OpenSSL symbols, e.g. X509_V_ERR_CERT_HAS_EXPIRED */
     struct strlist pins;          /* "sha256//BASE64" SPKI pins */
 
     /* client certificate */
     char *cert_file, *key_file;
-    char *key_pass;      /* passphrase source: "env:VAR" or "file:PATH", never the secret */
+    char *key_pass; /* passphrase source: "env:VAR" or "file:PATH", never the secret */
 
     /* extras */
-    bool ocsp;           /* ask for a stapled OCSP response */
-    bool reconnect;      /* a second connection that tries to resume */
-    char *keylog;        /* NSS key log file */
-    double timeout_s;    /* per stage */
+    bool ocsp;        /* ask for a stapled OCSP response */
+    bool reconnect;   /* a second connection that tries to resume */
+    char *keylog;     /* NSS key log file */
+    double timeout_s; /* per stage */
 };
 
 /* Fills c with the defaults (verify on, hostname check on, port 443, timeout 10 s). */

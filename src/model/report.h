@@ -36,10 +36,10 @@ enum stage {
 const char *stage_name(enum stage s); /* "dns", "tcp", "starttls", "tls", ... */
 
 struct report_error {
-    enum stage stage;     /* STAGE_NONE when there is no error */
-    enum stage during;    /* for STAGE_TIMEOUT: the stage that ran out of time */
-    char *message;        /* one sentence a person can act on */
-    char *hint;           /* what to try next, or NULL */
+    enum stage stage;  /* STAGE_NONE when there is no error */
+    enum stage during; /* for STAGE_TIMEOUT: the stage that ran out of time */
+    char *message;     /* one sentence a person can act on */
+    char *hint;        /* what to try next, or NULL */
 };
 
 struct name_value {
@@ -49,23 +49,23 @@ struct name_value {
 };
 
 struct cert_info {
-    char *subject, *issuer; /* RFC 2253 order, UTF-8 */
-    char *subject_cn;       /* first CN, or NULL */
-    char *serial;           /* hex, colon-free */
+    char *subject, *issuer;             /* RFC 2253 order, UTF-8 */
+    char *subject_cn;                   /* first CN, or NULL */
+    char *serial;                       /* hex, colon-free */
     char not_before[24], not_after[24]; /* ISO 8601 UTC */
     time_t not_before_t, not_after_t;
-    long days_left;         /* negative once expired */
-    char *key_type;         /* "RSA", "EC", "ED25519", ... */
+    long days_left; /* negative once expired */
+    char *key_type; /* "RSA", "EC", "ED25519", ... */
     int key_bits;
-    char *key_curve;        /* "prime256v1" for EC keys, else NULL */
+    char *key_curve;           /* "prime256v1" for EC keys, else NULL */
     char *signature_algorithm; /* "sha256WithRSAEncryption" */
-    struct strlist san;     /* "DNS:localhost", "IP:127.0.0.1", ... */
+    struct strlist san;        /* "DNS:localhost", "IP:127.0.0.1", ... */
     bool is_ca;
-    int path_len;           /* -1 when absent */
-    bool self_signed;       /* issuer == subject and the signature verifies with its own key */
+    int path_len;     /* -1 when absent */
+    bool self_signed; /* issuer == subject and the signature verifies with its own key */
     struct strlist key_usage, ext_key_usage;
-    char *sha256, *sha1;    /* colon-separated upper-case hex */
-    char *spki_sha256;      /* base64 */
+    char *sha256, *sha1;             /* colon-separated upper-case hex */
+    char *spki_sha256;               /* base64 */
     char *ocsp_url, *ca_issuers_url; /* from AIA, or NULL */
     struct name_value *extensions;
     size_t n_extensions;
@@ -73,13 +73,13 @@ struct cert_info {
 };
 
 struct verify_error {
-    int depth;          /* -1 when not tied to one certificate (e.g. a pin mismatch) */
-    int code;           /* OpenSSL X509_V_ERR_* value; 0 for tlscope's own checks */
-    char *name;         /* "X509_V_ERR_CERT_HAS_EXPIRED", or "TLSCOPE_PIN_MISMATCH" */
-    char *message;      /* OpenSSL's one-line text */
-    char *explanation;  /* what it means for this server */
-    char *fix;          /* what to change */
-    bool ignored;       /* accepted through --ignore-error */
+    int depth;         /* -1 when not tied to one certificate (e.g. a pin mismatch) */
+    int code;          /* OpenSSL X509_V_ERR_* value; 0 for tlscope's own checks */
+    char *name;        /* "X509_V_ERR_CERT_HAS_EXPIRED", or "TLSCOPE_PIN_MISMATCH" */
+    char *message;     /* OpenSSL's one-line text */
+    char *explanation; /* what it means for this server */
+    char *fix;         /* what to change */
+    bool ignored;      /* accepted through --ignore-error */
 };
 
 enum chain_issue {
@@ -94,118 +94,118 @@ enum event_dir { DIR_SENT, DIR_RECEIVED };
 
 /* One record-layer message seen by the message callback. */
 struct hs_event {
-    int64_t t_us;       /* since the TCP connect started */
+    int64_t t_us; /* since the TCP connect started */
     enum event_dir dir;
-    int content_type;   /* 20 ccs, 21 alert, 22 handshake, 23 application data */
-    int record_type;    /* outer record type (23 for encrypted TLS 1.3 handshake records) */
-    int version;        /* record or protocol version as 0x0303 */
-    int hs_type;        /* handshake message type, -1 for others */
-    const char *name;   /* static: "ClientHello", "Alert", "ChangeCipherSpec", ... */
-    uint32_t length;    /* full message length */
-    int alert_level;    /* 1 warning, 2 fatal; 0 for non-alerts */
-    int alert_desc;     /* TLS AlertDescription */
+    int content_type;     /* 20 ccs, 21 alert, 22 handshake, 23 application data */
+    int record_type;      /* outer record type (23 for encrypted TLS 1.3 handshake records) */
+    int version;          /* record or protocol version as 0x0303 */
+    int hs_type;          /* handshake message type, -1 for others */
+    const char *name;     /* static: "ClientHello", "Alert", "ChangeCipherSpec", ... */
+    uint32_t length;      /* full message length */
+    int alert_level;      /* 1 warning, 2 fatal; 0 for non-alerts */
+    int alert_desc;       /* TLS AlertDescription */
     unsigned char *bytes; /* the message as seen (bounded, see EVENT_BYTES_MAX) */
     size_t n_bytes;
-    bool truncated;     /* bytes holds a prefix only */
-    int connection;     /* 1 for the first connection, 2 for the reconnect */
+    bool truncated; /* bytes holds a prefix only */
+    int connection; /* 1 for the first connection, 2 for the reconnect */
 };
 #define EVENT_BYTES_MAX 16384
-#define EVENT_MAX 256
-const char *alert_name(int desc);         /* 40 → "handshake_failure" */
-const char *content_type_name(int type);  /* 22 → "handshake" */
+#define EVENT_MAX       256
+const char *alert_name(int desc);        /* 40 → "handshake_failure" */
+const char *content_type_name(int type); /* 22 → "handshake" */
 
 enum severity { SEV_INFO, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL };
 const char *severity_name(enum severity s);
 
 struct finding {
-    const char *id;     /* static, stable: "cert_expired" */
+    const char *id; /* static, stable: "cert_expired" */
     enum severity severity;
     char *title, *detail, *fix;
 };
 
 /* What we put in our ClientHello, decoded from the bytes actually sent. */
 struct offered {
-    struct strlist versions;     /* "TLSv1.3", ... highest first */
-    struct strlist ciphers;      /* IANA names, in order */
+    struct strlist versions;        /* "TLSv1.3", ... highest first */
+    struct strlist ciphers;         /* IANA names, in order */
     struct strlist ciphers_openssl; /* OpenSSL names, parallel to ciphers ("" if none) */
-    struct strlist groups;       /* "x25519", ... */
-    struct strlist key_shares;   /* groups with a key share */
-    struct strlist sigalgs;      /* "rsa_pss_rsae_sha256", ... */
+    struct strlist groups;          /* "x25519", ... */
+    struct strlist key_shares;      /* groups with a key share */
+    struct strlist sigalgs;         /* "rsa_pss_rsae_sha256", ... */
     struct strlist alpn;
-    struct strlist extensions;   /* extension names in order */
+    struct strlist extensions; /* extension names in order */
     size_t client_hello_len;
 };
 
 /* The settings in effect for the connection and where each came from. */
 struct effective {
-    char *min_proto, *max_proto;          /* "TLSv1.2"; "" = library lowest / highest */
+    char *min_proto, *max_proto;                     /* "TLSv1.2"; "" = library lowest / highest */
     const char *min_proto_source, *max_proto_source; /* "option", "openssl.cnf", "library" */
     int sec_level;
     const char *sec_level_source;
     bool verify, hostname_check;
-    char *trust;                          /* "system store (/usr/lib/ssl/certs)" or a file */
-    char *openssl_version;                /* "OpenSSL 3.0.19 27 Jan 2026" */
-    char *openssl_conf;                   /* path of the config file OpenSSL read */
-    struct strlist weakened;              /* human phrases: "verification off", ... */
+    char *trust;             /* "system store (/usr/lib/ssl/certs)" or a file */
+    char *openssl_version;   /* "OpenSSL 3.0.19 27 Jan 2026" */
+    char *openssl_conf;      /* path of the config file OpenSSL read */
+    struct strlist weakened; /* human phrases: "verification off", ... */
 };
 
 struct report {
     /* target */
     char *host;
     uint16_t port;
-    char *address;        /* literal IP actually connected, or NULL */
-    char *sni;            /* sent server name or NULL */
+    char *address; /* literal IP actually connected, or NULL */
+    char *sni;     /* sent server name or NULL */
 
-    bool ok;              /* a TLS session was established */
+    bool ok; /* a TLS session was established */
     struct report_error error;
-    enum stage reached;   /* the last stage entered */
+    enum stage reached; /* the last stage entered */
 
     /* negotiated */
     char *protocol;       /* "TLSv1.3" */
     int protocol_version; /* 0x0304 */
     char *cipher_name, *cipher_iana;
-    uint16_t cipher_id;   /* IANA code point */
+    uint16_t cipher_id; /* IANA code point */
     int cipher_bits;
     char *cipher_kx, *cipher_auth; /* "ECDHE", "RSA", "any" ... */
-    char *group;          /* "x25519" */
-    char *peer_key_type;  /* temporary key: "X25519", "ECDH", "DH" */
+    char *group;                   /* "x25519" */
+    char *peer_key_type;           /* temporary key: "X25519", "ECDH", "DH" */
     int peer_key_bits;
-    char *sig_type, *sig_digest; /* "RSA-PSS", "SHA256" */
-    char *sig_scheme;     /* "rsa_pss_rsae_sha256" when known */
-    char *alpn;           /* selected, or NULL */
+    char *sig_type, *sig_digest;      /* "RSA-PSS", "SHA256" */
+    char *sig_scheme;                 /* "rsa_pss_rsae_sha256" when known */
+    char *alpn;                       /* selected, or NULL */
     struct strlist server_extensions; /* extensions in ServerHello/EncryptedExtensions */
 
     /* session */
     bool session_reused;
-    int tickets;          /* NewSessionTickets received on the first connection */
-    long ticket_lifetime_hint; /* seconds, -1 when none */
-    enum tristate resumed_on_reconnect; /* TRI_NA without --reconnect */
+    int tickets;                          /* NewSessionTickets received on the first connection */
+    long ticket_lifetime_hint;            /* seconds, -1 when none */
+    enum tristate resumed_on_reconnect;   /* TRI_NA without --reconnect */
     enum tristate extended_master_secret; /* TRI_NA for TLS 1.3 */
     enum tristate secure_renegotiation;   /* TRI_NA for TLS 1.3 */
 
     /* OCSP */
     bool ocsp_requested, ocsp_stapled;
-    char *ocsp_status;    /* "good" | "revoked" | "unknown" */
+    char *ocsp_status; /* "good" | "revoked" | "unknown" */
     char ocsp_this_update[24], ocsp_next_update[24], ocsp_revoked_at[24];
     char *ocsp_responder;
-    char *ocsp_problem;   /* why the staple could not be read or checked, or NULL */
+    char *ocsp_problem; /* why the staple could not be read or checked, or NULL */
 
     /* client authentication (CertificateRequest) */
     bool client_cert_requested;
-    struct strlist client_ca_names;   /* acceptable CA names sent by the server */
-    struct strlist client_sigalgs;    /* signature algorithms it accepts */
-    char *client_cert_sent;           /* subject of the certificate we sent, or NULL */
+    struct strlist client_ca_names; /* acceptable CA names sent by the server */
+    struct strlist client_sigalgs;  /* signature algorithms it accepts */
+    char *client_cert_sent;         /* subject of the certificate we sent, or NULL */
 
     /* verification */
-    bool verify_ok;       /* the chain verified (all errors ignored counts as verified); computed
-                           * even with verification off, which only changes the exit status */
+    bool verify_ok; /* the chain verified (all errors ignored counts as verified); computed
+                     * even with verification off, which only changes the exit status */
     struct verify_error *verify_errors;
     size_t n_verify_errors;
     bool hostname_checked, hostname_match;
-    char *hostname;       /* the name checked */
+    char *hostname;         /* the name checked */
     char *hostname_matched; /* the SAN/CN that matched, or NULL */
     bool pins_checked, pin_match;
-    int pin_depth;        /* depth of the certificate whose SPKI matched, -1 */
+    int pin_depth; /* depth of the certificate whose SPKI matched, -1 */
 
     /* certificates */
     struct cert_info *sent;
@@ -230,7 +230,7 @@ struct report {
     struct finding *findings;
     size_t n_findings, cap_findings;
 
-    char started_at[24];  /* wall clock, ISO 8601 UTC */
+    char started_at[24]; /* wall clock, ISO 8601 UTC */
 };
 
 struct report *report_new(void);

@@ -78,8 +78,8 @@ char *sanitize_terminal(const char *s)
         else if (cp >= 0x80 && cp <= 0x9F)
             sb_printf(&sb, "\\u%04X", (unsigned)cp);
         /* Bidi overrides and isolates can reorder what follows them on screen. */
-        else if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-                 cp == 0x200E || cp == 0x200F || cp == 0x061C)
+        else if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
+                 cp == 0x200F || cp == 0x061C)
             sb_printf(&sb, "\\u%04X", (unsigned)cp);
         else
             sb_add(&sb, (const char *)p + i, len);

@@ -17,7 +17,7 @@
 #include "lib/harness.h"
 #include "util/mem.h"
 
-#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define GOOD_CHAIN  "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
 #define SERVER(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static struct peer good;
@@ -182,8 +182,8 @@ static void test_usage_errors(void **state)
         char *out, *err;
         int st = run(&out, &err, argv);
         if (st != 64 || !strstr(err, cases[i].stderr_has))
-            fail_msg("case %zu (%s): exit %d, stderr: %s", i, cases[i].args[0] ? cases[i].args[0] : "",
-                     st, err);
+            fail_msg("case %zu (%s): exit %d, stderr: %s", i,
+                     cases[i].args[0] ? cases[i].args[0] : "", st, err);
         assert_string_equal(out, ""); /* nothing on stdout: scripts never parse half a report */
         free(out);
         free(err);
@@ -196,10 +196,11 @@ static void test_help_and_version(void **state)
     char *out, *err;
     assert_int_equal(run(&out, &err, SERVER("--help")), 0);
     static const char *const every[] = {
-        "--json", "--sni", "--no-sni", "--alpn", "--min-proto", "--max-proto", "--ciphers",
-        "--ciphersuites", "--groups", "--sigalgs", "--sec-level", "--cafile", "--capath",
-        "--cert", "--key", "--pass", "--no-verify", "--ignore-error", "--pin", "--ocsp",
-        "--reconnect", "--keylog", "--timeout", "-4", "-6", "--version", "--help"};
+        "--json",    "--sni",          "--no-sni",    "--alpn",    "--min-proto", "--max-proto",
+        "--ciphers", "--ciphersuites", "--groups",    "--sigalgs", "--sec-level", "--cafile",
+        "--capath",  "--cert",         "--key",       "--pass",    "--no-verify", "--ignore-error",
+        "--pin",     "--ocsp",         "--reconnect", "--keylog",  "--timeout",   "-4",
+        "-6",        "--version",      "--help"};
     for (size_t i = 0; i < sizeof(every) / sizeof(every[0]); i++)
         if (!strstr(out, every[i]))
             fail_msg("--help lacks %s", every[i]);
@@ -229,8 +230,9 @@ static void test_escapes_never_reach_output(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, SERVER("-cert", "@evil.crt", "-key", "@evil.key",
-                                                     "-cert_chain", "@inter.crt")),
+    assert_int_equal(peer_s_server(&p, false,
+                                   SERVER("-cert", "@evil.crt", "-key", "@evil.key", "-cert_chain",
+                                          "@inter.crt")),
                      0);
     char t[64];
     snprintf(t, sizeof(t), "127.0.0.1:%u", (unsigned)p.port);
@@ -260,8 +262,8 @@ static void test_keylog(void **state)
     char *path = harness_path("keys.log");
     unlink(path);
     char *out, *err;
-    assert_int_equal(run(&out, &err, SERVER("--json", "--cafile", root_ca, "--keylog", path, target)),
-                     0);
+    assert_int_equal(
+        run(&out, &err, SERVER("--json", "--cafile", root_ca, "--keylog", path, target)), 0);
     free(out);
     free(err);
     struct stat st;
@@ -287,10 +289,11 @@ static void test_dns_failure_offline(void **state)
         skip();
         return;
     }
-    const char *bin = harness_tlscope_path();
+    char *bin = harness_tlscope_path();
     char cmd[1024];
     snprintf(cmd, sizeof(cmd), "unshare -n %s --json --timeout 5 no-such-host.invalid 2>/dev/null",
              bin);
+    free(bin);
     FILE *f = popen(cmd, "r");
     assert_non_null(f);
     struct strbuf_local {
@@ -313,14 +316,10 @@ int main(void)
 {
     harness_dir();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_good),
-        cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_usage_errors),
-        cmocka_unit_test(test_help_and_version),
-        cmocka_unit_test(test_text_output),
-        cmocka_unit_test(test_escapes_never_reach_output),
-        cmocka_unit_test(test_keylog),
-        cmocka_unit_test(test_dns_failure_offline),
+        cmocka_unit_test(test_json_good),    cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_text_output),  cmocka_unit_test(test_escapes_never_reach_output),
+        cmocka_unit_test(test_keylog),       cmocka_unit_test(test_dns_failure_offline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,7 +18,8 @@
 #include "util/timeutil.h"
 
 /* Runs one connection to 127.0.0.1:port (or [::1]) trusting the lab root. */
-static struct report *connect_to(uint16_t port, const char *host, void (*tweak)(struct tls_config *))
+static struct report *connect_to(uint16_t port, const char *host,
+                                 void (*tweak)(struct tls_config *))
 {
     struct tls_config c;
     config_init(&c);
@@ -60,7 +61,7 @@ static const struct hs_event *find_event(const struct report *r, enum event_dir 
 }
 
 #define SERVER(...) ((const char *const[]){__VA_ARGS__, NULL})
-#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define GOOD_CHAIN  "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
 
 static void start(struct peer *p, const char *const *args)
 {
@@ -296,8 +297,8 @@ static void test_wrong_host(void **state)
 {
     (void)state;
     struct peer p;
-    start(&p, SERVER("-cert", "@wronghost.crt", "-key", "@wronghost.key", "-cert_chain",
-                     "@inter.crt"));
+    start(&p,
+          SERVER("-cert", "@wronghost.crt", "-key", "@wronghost.key", "-cert_chain", "@inter.crt"));
     struct report *r = connect_to(p.port, NULL, localhost_name);
     peer_stop(&p);
     assert_true(r->ok);
@@ -345,7 +346,8 @@ static void test_root_included(void **state)
 {
     (void)state;
     struct peer p;
-    start(&p, SERVER("-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@chain_with_root.pem"));
+    start(&p,
+          SERVER("-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@chain_with_root.pem"));
     struct report *r = connect_to(p.port, NULL, NULL);
     peer_stop(&p);
     assert_true(r->ok);
@@ -360,7 +362,8 @@ static void test_wrong_order_and_extra(void **state)
     (void)state;
     struct peer p;
     /* the server sends leaf, an unrelated intermediate, then the leaf's issuer */
-    start(&p, SERVER("-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@wrongorder_extra.pem"));
+    start(&p, SERVER("-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain",
+                     "@wrongorder_extra.pem"));
     struct report *r = connect_to(p.port, NULL, NULL);
     peer_stop(&p);
     assert_true(r->ok);
@@ -651,7 +654,8 @@ static void test_plaintext_peer(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_plaintext(&p, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"), 0);
+    assert_int_equal(peer_plaintext(&p, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+                     0);
     struct report *r = connect_to(p.port, NULL, NULL);
     peer_stop(&p);
     assert_false(r->ok);

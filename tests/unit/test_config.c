@@ -53,8 +53,7 @@ static void test_target_parse(void **state)
             if (rc == 0)
                 fail_msg("'%s' should be rejected", targets[i].spec);
             if (!strstr(err, targets[i].err_has))
-                fail_msg("'%s': message '%s' lacks '%s'", targets[i].spec, err,
-                         targets[i].err_has);
+                fail_msg("'%s': message '%s' lacks '%s'", targets[i].spec, err, targets[i].err_has);
         }
         config_free(&c);
     }

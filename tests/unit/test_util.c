@@ -20,14 +20,16 @@ static void test_utf8_repair(void **state)
         const char *out;
     } cases[] = {
         {"plain", 5, "plain"},
-        {"caf\xc3\xa9", 5, "caf\xc3\xa9"},                 /* valid 2-byte */
-        {"\xe2\x9c\x94 ok", 6, "\xe2\x9c\x94 ok"},          /* valid 3-byte */
-        {"a\xff" "b", 3, "a\\xFFb"},                        /* invalid byte */
-        {"\xc0\xaf", 2, "\\xC0\\xAF"},                      /* overlong '/' */
-        {"\xed\xa0\x80", 3, "\\xED\\xA0\\x80"},             /* surrogate */
-        {"\xe2\x9c", 2, "\\xE2\\x9C"},                      /* truncated */
-        {"a\0b", 3, "a\\x00b"},                             /* NUL */
-        {"\x1b[31m", 5, "\x1b[31m"},                        /* controls survive in the model */
+        {"caf\xc3\xa9", 5, "caf\xc3\xa9"},         /* valid 2-byte */
+        {"\xe2\x9c\x94 ok", 6, "\xe2\x9c\x94 ok"}, /* valid 3-byte */
+        {"a\xff"
+         "b",
+         3, "a\\xFFb"},                         /* invalid byte */
+        {"\xc0\xaf", 2, "\\xC0\\xAF"},          /* overlong '/' */
+        {"\xed\xa0\x80", 3, "\\xED\\xA0\\x80"}, /* surrogate */
+        {"\xe2\x9c", 2, "\\xE2\\x9C"},          /* truncated */
+        {"a\0b", 3, "a\\x00b"},                 /* NUL */
+        {"\x1b[31m", 5, "\x1b[31m"},            /* controls survive in the model */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char *s = utf8_repair(cases[i].in, cases[i].n);
@@ -46,8 +48,12 @@ static void test_sanitize_terminal(void **state)
         {"evil\x1b[31mRED\x1b[0m\x07", "evil\\x1B[31mRED\\x1B[0m\\x07"},
         {"tab\there\r\n", "tab\\x09here\\x0D\\x0A"},
         {"del\x7f", "del\\x7F"},
-        {"c1 \xc2\x9b" "31m", "c1 \\u009B31m"},              /* 8-bit CSI */
-        {"rtl \xe2\x80\xae" "gnp.exe", "rtl \\u202Egnp.exe"}, /* RIGHT-TO-LEFT OVERRIDE */
+        {"c1 \xc2\x9b"
+         "31m",
+         "c1 \\u009B31m"}, /* 8-bit CSI */
+        {"rtl \xe2\x80\xae"
+         "gnp.exe",
+         "rtl \\u202Egnp.exe"}, /* RIGHT-TO-LEFT OVERRIDE */
         {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -121,10 +127,8 @@ static void test_strbuf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_repair),
-        cmocka_unit_test(test_sanitize_terminal),
-        cmocka_unit_test(test_sanitize_preview),
-        cmocka_unit_test(test_strlist),
+        cmocka_unit_test(test_utf8_repair),      cmocka_unit_test(test_sanitize_terminal),
+        cmocka_unit_test(test_sanitize_preview), cmocka_unit_test(test_strlist),
         cmocka_unit_test(test_strbuf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
