@@ -185,8 +185,19 @@ static void text_verdict(struct tx *t, const struct report *r)
         line = n ? xasprintf("VERIFIED (%zu error%s ignored)", n, n == 1 ? "" : "s")
                  : xstrdup("VERIFIED");
     } else {
-        line = xstrdup(r->effective.verify ? "NOT VERIFIED"
-                                           : "NOT VERIFIED (verification off: connection kept)");
+        /* Lead with the first error that counts: the reason a person reads first. */
+        const struct verify_error *first = NULL;
+        for (size_t i = 0; i < r->n_verify_errors && !first; i++)
+            if (!r->verify_errors[i].ignored)
+                first = &r->verify_errors[i];
+        const char *off = r->effective.verify ? "" : " (verification off: connection kept)";
+        if (first && first->depth >= 0)
+            line = xasprintf("NOT VERIFIED: %s (depth %d)%s", str_or(first->message, first->name),
+                             first->depth, off);
+        else if (first)
+            line = xasprintf("NOT VERIFIED: %s%s", str_or(first->message, first->name), off);
+        else
+            line = xasprintf("NOT VERIFIED%s", off);
     }
     char *safe = sanitize_terminal(line);
     sb_puts(&t->sb, "  ");

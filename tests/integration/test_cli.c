@@ -102,6 +102,68 @@ static void test_json_good(void **state)
     free(err);
 }
 
+/* Every key the program prints is documented in docs/json.md (as `key`). */
+static void check_documented(json_t *j, const char *doc, const char *path)
+{
+    if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) check_documented(v, doc, path);
+        return;
+    }
+    if (!json_is_object(j))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        /* documented as `key`, as `key.sub` or as `parent.key` */
+        char a[128], b[128], c[128];
+        snprintf(a, sizeof(a), "`%s`", key);
+        snprintf(b, sizeof(b), "`%s.", key);
+        snprintf(c, sizeof(c), ".%s`", key);
+        if (!strstr(doc, a) && !strstr(doc, b) && !strstr(doc, c))
+            fail_msg("key %s.%s is not documented in docs/json.md", path, key);
+        check_documented(v, doc, key);
+    }
+}
+
+static char *read_doc(void)
+{
+    FILE *f = fopen("docs/json.md", "r");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void test_json_documented(void **state)
+{
+    (void)state;
+    char *doc = read_doc();
+    if (!doc) {
+        skip(); /* run from the source tree (make test) */
+        return;
+    }
+    char *out, *err;
+    run(&out, &err, SERVER("--json", "--cafile", root_ca, "--ocsp", "--reconnect", "--alpn", "h2", target));
+    json_t *j = parse(out);
+    check_documented(j, doc, "");
+    json_decref(j);
+    free(out);
+    free(err);
+    run(&out, &err, SERVER("--json", "127.0.0.1:1"));
+    j = parse(out);
+    check_documented(j, doc, "");
+    json_decref(j);
+    free(out);
+    free(err);
+    free(doc);
+}
+
 static void test_exit_codes(void **state)
 {
     (void)state;
@@ -316,7 +378,8 @@ int main(void)
 {
     harness_dir();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_good),    cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_json_good), cmocka_unit_test(test_json_documented),
+        cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_text_output),  cmocka_unit_test(test_escapes_never_reach_output),
         cmocka_unit_test(test_keylog),       cmocka_unit_test(test_dns_failure_offline),

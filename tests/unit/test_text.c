@@ -124,7 +124,7 @@ static void test_sanitized_and_key_facts(void **state)
     static const char *const facts[] = {
         "  host          localhost\n",
         "  port          8443\n",
-        "  NOT VERIFIED\n",
+        "  NOT VERIFIED: certificate has expired (depth 0)\n",
         "  protocol      TLSv1.3\n",
         "  cipher        TLS_AES_256_GCM_SHA384 (0x1302, 256 bits)\n",
         "  group         x25519\n",
