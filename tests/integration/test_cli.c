@@ -149,7 +149,8 @@ static void test_json_documented(void **state)
         return;
     }
     char *out, *err;
-    run(&out, &err, SERVER("--json", "--cafile", root_ca, "--ocsp", "--reconnect", "--alpn", "h2", target));
+    run(&out, &err,
+        SERVER("--json", "--cafile", root_ca, "--ocsp", "--reconnect", "--alpn", "h2", target));
     json_t *j = parse(out);
     check_documented(j, doc, "");
     json_decref(j);
@@ -378,11 +379,15 @@ int main(void)
 {
     harness_dir();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_json_good), cmocka_unit_test(test_json_documented),
+        cmocka_unit_test(test_json_good),
+        cmocka_unit_test(test_json_documented),
         cmocka_unit_test(test_exit_codes),
-        cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_help_and_version),
-        cmocka_unit_test(test_text_output),  cmocka_unit_test(test_escapes_never_reach_output),
-        cmocka_unit_test(test_keylog),       cmocka_unit_test(test_dns_failure_offline),
+        cmocka_unit_test(test_usage_errors),
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_text_output),
+        cmocka_unit_test(test_escapes_never_reach_output),
+        cmocka_unit_test(test_keylog),
+        cmocka_unit_test(test_dns_failure_offline),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
