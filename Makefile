@@ -37,7 +37,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfo
             -Wwrite-strings -Werror
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(SANFLAGS) \
-             -Isrc -DTLSCOPE_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
+             -Isrc -DTLSCOPE_VERSION='"$(VERSION)"' \
+             -DTLSCOPE_DATADIR='"$(PREFIX)/share/tlscope"' $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS) -pthread
 
 SRC      := $(shell find src -name '*.c' | sort)

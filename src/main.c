@@ -10,6 +10,8 @@
 #include "model/config.h"
 #include "out/json.h"
 #include "out/text.h"
+#include "profile/profile.h"
+#include "profile/schema.h"
 #include "util/mem.h"
 
 #ifndef TLSCOPE_VERSION
@@ -42,9 +44,15 @@ enum opt_id {
     OPT_IGNORE_ERROR,
     OPT_PIN,
     OPT_OCSP,
+    OPT_OCSP_REQUIRED,
     OPT_RECONNECT,
     OPT_KEYLOG,
     OPT_TIMEOUT,
+    OPT_PROFILE,
+    OPT_SAVE_PROFILE,
+    OPT_FORCE,
+    OPT_LIST_PROFILES,
+    OPT_SHOW_PROFILE,
     OPT_VERSION,
     OPT_HELP,
 };
@@ -91,11 +99,17 @@ static const struct cli_option {
     {"pin", required_argument, OPT_PIN, 0, "sha256//B64",
      "require a certificate with this SPKI (repeatable)"},
     {"ocsp", no_argument, OPT_OCSP, 0, NULL, "ask for a stapled OCSP response"},
+    {"ocsp-required", no_argument, OPT_OCSP_REQUIRED, 0, NULL, "fail verification without a good stapled OCSP response"},
     {"reconnect", no_argument, OPT_RECONNECT, 0, NULL,
      "connect again and report session resumption"},
     {"keylog", required_argument, OPT_KEYLOG, 0, "FILE",
      "append NSS key log lines (for Wireshark)"},
     {"timeout", required_argument, OPT_TIMEOUT, 0, "SECONDS", "limit for each stage (default 10)"},
+    {"profile", required_argument, OPT_PROFILE, 'p', "NAME|PATH", "start from this profile; flags override its values"},
+    {"save-profile", required_argument, OPT_SAVE_PROFILE, 0, "NAME", "save the effective settings (profile + flags + target) as a user profile"},
+    {"force", no_argument, OPT_FORCE, 0, NULL, "let --save-profile replace an existing profile"},
+    {"list-profiles", no_argument, OPT_LIST_PROFILES, 0, NULL, "list bundled and user profiles"},
+    {"show-profile", required_argument, OPT_SHOW_PROFILE, 0, "NAME", "print a profile merged with what it extends, as YAML"},
     {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
     {NULL, no_argument, '6', '6', NULL, "IPv6 only"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
@@ -120,6 +134,15 @@ static void usage(FILE *f)
         else
             snprintf(left, sizeof(left), "-%c", o->short_opt);
         fprintf(f, "  %-30s %s\n", left, o->help);
+    }
+    fprintf(f, "\nProfile keys (YAML, in profiles/ and ~/.config/tlscope/profiles/):\n");
+    for (size_t i = 0; i < pkey_count(); i++) {
+        const struct pkey *k = pkey_at(i);
+        fprintf(f, "  %-16s %s", k->name, k->help);
+        if (k->values)
+            fprintf(f, " Values: %s.", k->values);
+        fprintf(f, " Default: %s.%s%s\n", k->default_text, k->flag ? " Flag: " : "",
+                k->flag ? k->flag : "");
     }
     fprintf(f, "\nExit status: 0 verified (or --no-verify), 1 handshake done but not verified,\n"
                "2 no TLS session (DNS, TCP, handshake, timeout), 64 usage error.\n");
@@ -156,6 +179,8 @@ static int parse_proto(const char *flag, const char *v, enum proto_version *out)
 struct cli {
     struct tls_config cfg;
     bool json, compact;
+    const char *profile, *save_profile, *show_profile;
+    bool force, list_profiles;
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -207,6 +232,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_IGNORE_ERROR: strlist_push(&c->ignore_errors, arg); break;
     case OPT_PIN: strlist_push(&c->pins, arg); break;
     case OPT_OCSP: c->ocsp = true; break;
+    case OPT_OCSP_REQUIRED: c->ocsp = c->ocsp_required = true; break;
     case OPT_RECONNECT: c->reconnect = true; break;
     case OPT_KEYLOG: set_str(&c->keylog, arg); break;
     case OPT_TIMEOUT: {
@@ -218,6 +244,11 @@ static int apply_option(struct cli *cli, int id, const char *arg)
         c->timeout_s = v;
         break;
     }
+    case OPT_PROFILE: cli->profile = arg; break;
+    case OPT_SAVE_PROFILE: cli->save_profile = arg; break;
+    case OPT_FORCE: cli->force = true; break;
+    case OPT_LIST_PROFILES: cli->list_profiles = true; break;
+    case OPT_SHOW_PROFILE: cli->show_profile = arg; break;
     case '4': c->family = FAMILY_V4; break;
     case '6': c->family = FAMILY_V6; break;
     default: return EXIT_USAGE;
@@ -251,72 +282,174 @@ static int short_to_id(int ch)
     return -1;
 }
 
-int main(int argc, char **argv)
+static bool is_profile_option(int id)
 {
-    struct cli cli = {0};
-    config_init(&cli.cfg);
+    return id == OPT_PROFILE || id == OPT_SAVE_PROFILE || id == OPT_FORCE ||
+           id == OPT_LIST_PROFILES || id == OPT_SHOW_PROFILE || id == OPT_JSON ||
+           id == OPT_FORMAT || id == OPT_COMPACT;
+}
+
+static void list_profiles(void)
+{
+    struct profile_entry *e;
+    size_t n;
+    profile_list(&e, &n);
+    printf("%-20s %-8s %s\n", "NAME", "ORIGIN", "DESCRIPTION");
+    for (size_t i = 0; i < n; i++)
+        printf("%-20s %-8s %s%s\n", e[i].name, profile_origin_name(e[i].origin),
+               e[i].shadowed ? "(shadowed by a user profile) " : "", e[i].description);
+    if (n == 0)
+        printf("(no profiles found)\n");
+    char *user = profile_user_dir(), *bundled = profile_bundled_dir();
+    printf("\nbundled: %s\nuser:    %s\n", bundled, user ? user : "(HOME is not set)");
+    free(user);
+    free(bundled);
+    profile_entries_free(e, n);
+}
+
+struct parsed_opt {
+    int id;
+    const char *arg;
+};
+
+/* Collects the options in order; returns 0, a usage status, or -1 when --help/--version ran. */
+static int collect_options(int argc, char **argv, struct parsed_opt *opts, size_t *n,
+                           struct cli *cli)
+{
     struct option longopts[N_OPTIONS + 1];
     char shortopts[2 * N_OPTIONS + 2];
     shortopts[0] = ':';
     build_getopt(longopts, shortopts + 1);
     opterr = 0;
-    int status = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (ch == '?') {
-            if (optopt)
-                status = usage_error("unknown option '-%c'", optopt);
-            else
-                status = usage_error("unknown option '%s'", argv[optind - 1]);
-            goto out;
+            if (optopt && optopt < 256)
+                return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
         }
-        if (ch == ':') {
-            status = usage_error("option '%s' needs a value", argv[optind - 1]);
-            goto out;
-        }
+        if (ch == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
         int id = ch < 256 ? short_to_id(ch) : ch;
         if (id == OPT_HELP) {
             usage(stdout);
-            goto out;
+            return -1;
         }
         if (id == OPT_VERSION) {
             printf("tlscope %s (%s)\n", TLSCOPE_VERSION, engine_openssl_version());
-            goto out;
+            return -1;
         }
-        if ((status = apply_option(&cli, id, optarg)) != 0)
-            goto out;
+        if (is_profile_option(id)) {
+            int st = apply_option(cli, id, optarg);
+            if (st)
+                return st;
+        } else {
+            opts[(*n)++] = (struct parsed_opt){id, optarg};
+        }
     }
-    if (optind >= argc) {
+    return 0;
+}
+
+/* Keys to write for --show-profile / --save-profile: what the profile chain set explicitly
+ * (even to a default value) plus everything else that differs from the defaults. */
+static uint64_t keys_to_write(const struct tls_config *cfg, uint64_t set)
+{
+    return set | profile_nondefault_keys(cfg);
+}
+
+static int run(struct cli *cli, const char *target)
+{
+    char err[512];
+    if (target) {
+        uint16_t profile_port = cli->cfg.port;
+        if (target_parse(target, &cli->cfg, err, sizeof(err)) < 0)
+            return usage_error("%s", err);
+        if (!target_has_port(target) && profile_port != 443)
+            cli->cfg.port = profile_port; /* "host" keeps the profile's port */
+    }
+    if (!cli->cfg.host && !cli->save_profile && !cli->show_profile) {
         usage(stderr);
-        status = EXIT_USAGE;
+        return EXIT_USAGE;
+    }
+    if (engine_check_config(&cli->cfg, err, sizeof(err)) < 0)
+        return usage_error("%s", err);
+    if (cli->save_profile) {
+        struct profile_error perr;
+        char *desc = cli->profile ? xasprintf("Saved by tlscope from profile %s", cli->profile)
+                                  : xstrdup("Saved by tlscope");
+        char *path = profile_save(cli->save_profile, &cli->cfg, desc, cli->force, &perr);
+        free(desc);
+        if (!path) {
+            char buf[1200];
+            return usage_error("%s", profile_error_format(&perr, buf, sizeof(buf)));
+        }
+        fprintf(stderr, "tlscope: saved profile '%s' to %s\n", cli->save_profile, path);
+        free(path);
+        return 0;
+    }
+    struct report *r = engine_connect(&cli->cfg);
+    if (r->error.stage == STAGE_INTERNAL && !r->ok) {
+        /* A local problem found only at connect time (e.g. the key log file). */
+        int st = usage_error("%s", r->error.message);
+        report_free(r);
+        return st;
+    }
+    char *doc = cli->json ? json_render_report(r, !cli->compact) : text_render_report(r, 80);
+    fputs(doc, stdout);
+    free(doc);
+    int status = report_exit_status(r);
+    report_free(r);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    config_init(&cli.cfg);
+    struct parsed_opt *opts = xcalloc((size_t)argc + 1, sizeof(*opts));
+    size_t n_opts = 0;
+    uint64_t set = 0;
+    int status = collect_options(argc, argv, opts, &n_opts, &cli);
+    if (status != 0) {
+        status = status < 0 ? 0 : status;
+        goto out;
+    }
+    if (cli.list_profiles) {
+        list_profiles();
         goto out;
     }
     if (optind + 1 < argc) {
         status = usage_error("one target only; unexpected '%s'", argv[optind + 1]);
         goto out;
     }
-    char err[512];
-    if (target_parse(argv[optind], &cli.cfg, err, sizeof(err)) < 0) {
-        status = usage_error("%s", err);
+    /* The profile first, then every flag on top of it, in the order given. */
+    const char *profile = cli.show_profile ? cli.show_profile : cli.profile;
+    if (profile) {
+        struct profile_error perr;
+        if (profile_apply(profile, &cli.cfg, &set, &perr) < 0) {
+            char buf[1200];
+            status = usage_error("%s", profile_error_format(&perr, buf, sizeof(buf)));
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < n_opts; i++)
+        if ((status = apply_option(&cli, opts[i].id, opts[i].arg)) != 0)
+            goto out;
+    if (cli.show_profile) {
+        struct profile_error perr;
+        char *yaml = profile_emit(&cli.cfg, keys_to_write(&cli.cfg, set), NULL, NULL, &perr);
+        if (!yaml) {
+            char buf[1200];
+            status = usage_error("%s", profile_error_format(&perr, buf, sizeof(buf)));
+            goto out;
+        }
+        fputs(yaml, stdout);
+        free(yaml);
         goto out;
     }
-    if (engine_check_config(&cli.cfg, err, sizeof(err)) < 0) {
-        status = usage_error("%s", err);
-        goto out;
-    }
-    struct report *r = engine_connect(&cli.cfg);
-    if (r->error.stage == STAGE_INTERNAL && !r->ok) {
-        /* A local problem found only at connect time (e.g. the key log file). */
-        status = usage_error("%s", r->error.message);
-        report_free(r);
-        goto out;
-    }
-    char *doc = cli.json ? json_render_report(r, !cli.compact) : text_render_report(r, 80);
-    fputs(doc, stdout);
-    free(doc);
-    status = report_exit_status(r);
-    report_free(r);
+    status = run(&cli, optind < argc ? argv[optind] : NULL);
 out:
+    free(opts);
     config_free(&cli.cfg);
     return status;
 }

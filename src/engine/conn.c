@@ -93,7 +93,7 @@ int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t 
     c->r->host = xstrdup(cfg->host);
     c->r->port = cfg->port;
     c->r->sni = xstrdup(config_sni(cfg));
-    c->r->ocsp_requested = cfg->ocsp;
+    c->r->ocsp_requested = cfg->ocsp || cfg->ocsp_required;
 
     if (!cfg->host || !*cfg->host) {
         snprintf(err, errlen, "no target host given");

@@ -169,7 +169,7 @@ static void asn1_time_iso(const ASN1_GENERALIZEDTIME *t, char *out, size_t n)
 static void collect_ocsp(struct conn *c, STACK_OF(X509) * chain)
 {
     struct report *r = c->r;
-    if (!c->cfg.ocsp)
+    if (!c->cfg.ocsp && !c->cfg.ocsp_required)
         return;
     const unsigned char *p = NULL;
     long len = SSL_get_tlsext_status_ocsp_resp(c->ssl, &p);
@@ -388,6 +388,30 @@ void facts_offered(struct conn *c)
     }
 }
 
+/* --ocsp-required: a missing, bad or stale staple fails verification like a chain error. */
+static void require_ocsp(struct conn *c)
+{
+    struct report *r = c->r;
+    if (!c->cfg.ocsp_required)
+        return;
+    const char *problem = NULL;
+    if (!r->ocsp_stapled)
+        problem = "the server stapled no OCSP response";
+    else if (r->ocsp_problem)
+        problem = r->ocsp_problem;
+    else if (!r->ocsp_status || strcmp(r->ocsp_status, "good") != 0)
+        problem = "the stapled OCSP response does not say the certificate is good";
+    if (!problem)
+        return;
+    add_verify_error(r, 0, 0, "TLSCOPE_OCSP_REQUIRED", problem,
+                     xasprintf("OCSP stapling is required by this profile and %s.", problem),
+                     xstrdup("Enable stapling on the server (nginx: ssl_stapling on; "
+                             "ssl_stapling_verify on; Apache: SSLUseStapling on) and make sure it "
+                             "can reach its CA's OCSP responder."),
+                     false);
+    r->verify_ok = false;
+}
+
 void facts_collect(struct conn *c)
 {
     struct report *r = c->r;
@@ -401,6 +425,7 @@ void facts_collect(struct conn *c)
     collect_verify(c, now);
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);
+    require_ocsp(c);
     if (c->cert_requested && SSL_get_certificate(c->ssl))
         r->client_cert_sent = certinfo_name(X509_get_subject_name(SSL_get_certificate(c->ssl)));
     facts_offered(c);

@@ -573,7 +573,7 @@ int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
             return -1;
         }
     }
-    if (c->cfg.ocsp)
+    if (c->cfg.ocsp || c->cfg.ocsp_required)
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
     if (c->connection == 2 && c->session)
         SSL_set_session(ssl, c->session);

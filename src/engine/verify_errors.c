@@ -1,6 +1,7 @@
 /* The verification-error catalogue: one table entry per X509_V_ERR_* code, and name lookups
  * with typo suggestions. The context-aware explanations live in verify_explain.c. */
 #include "engine/verify_errors.h"
+#include "util/suggest.h"
 
 #include <openssl/x509_vfy.h>
 
@@ -553,37 +554,6 @@ int verify_error_code_from_name(const char *name)
     return -1;
 }
 
-/* Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent
- * transpositions each cost 1. Both strings are at most NAME_INPUT_MAX bytes. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t rows[3][NAME_INPUT_MAX + 1];
-    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] != b[j - 1];
-            size_t best = prev[j - 1] + cost;
-            if (prev[j] + 1 < best)
-                best = prev[j] + 1;
-            if (cur[j - 1] + 1 < best)
-                best = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                prev2[j - 2] + 1 < best)
-                best = prev2[j - 2] + 1;
-            cur[j] = best;
-        }
-        size_t *t = prev2;
-        prev2 = prev;
-        prev = cur;
-        cur = t;
-    }
-    return prev[lb];
-}
-
 const char *verify_error_suggest(const char *name)
 {
     char norm[NAME_INPUT_MAX + 1];
@@ -594,7 +564,7 @@ const char *verify_error_suggest(const char *name)
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < TABLE_LEN; i++) {
-        size_t d = edit_distance(norm, verify_table[i].name + SYM_PREFIX_LEN);
+        size_t d = suggest_distance(norm, verify_table[i].name + SYM_PREFIX_LEN);
         if (d < best_d) {
             best_d = d;
             best = verify_table[i].name;

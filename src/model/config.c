@@ -149,6 +149,18 @@ static bool valid_hostname(const char *h)
     return true;
 }
 
+bool target_has_port(const char *spec)
+{
+    if (!spec)
+        return false;
+    if (spec[0] == '[') {
+        const char *close = strchr(spec, ']');
+        return close && close[1] == ':';
+    }
+    const char *colon = strchr(spec, ':');
+    return colon && !strchr(colon + 1, ':');
+}
+
 int target_parse(const char *spec, struct tls_config *c, char *err, size_t errlen)
 {
     char host[256];

@@ -61,6 +61,7 @@ struct tls_config {
 
     /* extras */
     bool ocsp;        /* ask for a stapled OCSP response */
+    bool ocsp_required; /* no good, valid staple fails verification (implies ocsp) */
     bool reconnect;   /* a second connection that tries to resume */
     char *keylog;     /* NSS key log file */
     double timeout_s; /* per stage */
@@ -81,5 +82,7 @@ bool host_is_ip_literal(const char *host);
 /* Parses "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into c->host / c->port.
  * Returns 0, or -1 with a message in err (size errlen) naming what is wrong. */
 int target_parse(const char *spec, struct tls_config *c, char *err, size_t errlen);
+/* True when spec names a port explicitly ("host:8443", "[::1]:8443"). */
+bool target_has_port(const char *spec);
 
 #endif

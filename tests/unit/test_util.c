@@ -10,6 +10,7 @@
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "util/strlist.h"
+#include "util/suggest.h"
 
 static void test_utf8_repair(void **state)
 {
@@ -124,12 +125,31 @@ static void test_strbuf(void **state)
     free(s);
 }
 
+static void test_suggest(void **state)
+{
+    (void)state;
+    assert_int_equal(suggest_distance("cipher", "ciphers"), 1);
+    assert_int_equal(suggest_distance("ciphres", "ciphers"), 1); /* a swap is one edit */
+    assert_int_equal(suggest_distance("VERIFY", "verify"), 0);
+    assert_int_equal(suggest_distance("", "abc"), 3);
+    static const char *const keys[] = {"ciphers", "ciphersuites", "groups", "verify", "alpn"};
+    assert_string_equal(suggest_nearest("cipher", keys, 5), "ciphers");
+    assert_string_equal(suggest_nearest("grops", keys, 5), "groups");
+    assert_string_equal(suggest_nearest("alpns", keys, 5), "alpn");
+    assert_null(suggest_nearest("timeout", keys, 5));
+    char longw[300];
+    memset(longw, 'a', sizeof(longw) - 1);
+    longw[sizeof(longw) - 1] = '\0';
+    assert_null(suggest_nearest(longw, keys, 5));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_repair),      cmocka_unit_test(test_sanitize_terminal),
         cmocka_unit_test(test_sanitize_preview), cmocka_unit_test(test_strlist),
         cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
