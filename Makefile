@@ -146,3 +146,44 @@ help:
 	@echo "vars:    SAN=1 (ASan+UBSan)  V=1 (show commands)  PREFIX DESTDIR  HOST= ARGS="
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target, seeded from
+# tests/fuzz/corpus/NAME/. Needs clang with libFuzzer (not part of `make test`).
+#   make fuzz                        build build/fuzz/fuzz_NAME (libFuzzer + ASan + UBSan)
+#   make fuzz-run FUZZ_SECONDS=30    run each for that long on build/fuzz/corpus/NAME, a copy
+#                                    of the seeds that also keeps what earlier runs found;
+#                                    crashing inputs are saved as build/fuzz/artifacts/NAME-*
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_B       := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS   = $(filter-out $(CFLAGS) $(SANFLAGS),$(ALL_CFLAGS)) -g -O1 $(FUZZ_SAN) \
+                -fsanitize=fuzzer-no-link -Itests
+FUZZ_LIB_SRC  = $(filter-out src/main.c src/ui/%,$(SRC))
+FUZZ_LIB_OBJ  = $(FUZZ_LIB_SRC:%.c=$(FUZZ_B)/obj/%.o)
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
+
+.PHONY: fuzz fuzz-run
+
+fuzz: $(FUZZ_BIN)
+
+$(FUZZ_B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  FUZZLD  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm -pthread
+
+fuzz-run: fuzz
+	$(Q)for bin in $(FUZZ_BIN); do \
+	    name=$${bin##*/fuzz_}; corpus=$(FUZZ_B)/corpus/$$name; \
+	    mkdir -p "$$corpus" $(FUZZ_B)/artifacts || exit 1; \
+	    if [ -d "tests/fuzz/corpus/$$name" ]; then cp -R "tests/fuzz/corpus/$$name/." "$$corpus/"; fi; \
+	    echo "  FUZZ    $$bin for $(FUZZ_SECONDS) s"; \
+	    "$$bin" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_B)/artifacts/$$name- "$$corpus" || exit 1; \
+	done

@@ -60,11 +60,11 @@ struct tls_config {
     char *key_pass; /* passphrase source: "env:VAR" or "file:PATH", never the secret */
 
     /* extras */
-    bool ocsp;        /* ask for a stapled OCSP response */
+    bool ocsp;          /* ask for a stapled OCSP response */
     bool ocsp_required; /* no good, valid staple fails verification (implies ocsp) */
-    bool reconnect;   /* a second connection that tries to resume */
-    char *keylog;     /* NSS key log file */
-    double timeout_s; /* per stage */
+    bool reconnect;     /* a second connection that tries to resume */
+    char *keylog;       /* NSS key log file */
+    double timeout_s;   /* per stage */
 };
 
 /* Fills c with the defaults (verify on, hostname check on, port 443, timeout 10 s). */

@@ -73,8 +73,11 @@ char *profile_bundled_dir(void)
                                           "../share/tlscope/profiles"};
         for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
             char *p = xasprintf("%s/%s", exe, rel[i]);
-            if (is_dir(p))
-                return p;
+            char real[PATH_MAX];
+            if (is_dir(p) && realpath(p, real)) {
+                free(p);
+                return xstrdup(real);
+            }
             free(p);
         }
     }
@@ -200,8 +203,9 @@ int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *se
         path = locate(p->extends, bundled_only, &origin, err);
         if (!path) {
             char msg[sizeof(err->message)];
-            snprintf(msg, sizeof(msg), "extends '%s': %s", p->extends, err->message);
-            set_error(err, p->path, "%s", msg);
+            memcpy(msg, err->message, sizeof(msg));
+            msg[200] = '\0'; /* room for the prefix */
+            set_error(err, p->path, "extends '%.64s': %s", p->extends, msg);
             goto out;
         }
     }
@@ -257,7 +261,8 @@ static void list_dir(const char *dir, enum profile_origin origin, struct profile
             profile_free(&p);
         } else {
             char buf[700];
-            e->description = xasprintf("(invalid: %s)", profile_error_format(&perr, buf, sizeof(buf)));
+            e->description =
+                xasprintf("(invalid: %s)", profile_error_format(&perr, buf, sizeof(buf)));
         }
     }
     closedir(d);

@@ -20,9 +20,9 @@ enum profile_origin { PROFILE_BUNDLED, PROFILE_USER, PROFILE_FILE };
 const char *profile_origin_name(enum profile_origin o); /* "bundled", "user", "file" */
 
 /* Input bounds: a larger or deeper document is refused before it is parsed further. */
-#define PROFILE_MAX_BYTES (256 * 1024)
-#define PROFILE_MAX_DEPTH 8
-#define PROFILE_MAX_LIST 256
+#define PROFILE_MAX_BYTES   (256 * 1024)
+#define PROFILE_MAX_DEPTH   8
+#define PROFILE_MAX_LIST    256
 #define PROFILE_EXTENDS_MAX 16
 
 /* Where a problem is: file, 1-based line and column (0 when not tied to a place). */
@@ -37,8 +37,8 @@ const char *profile_error_format(const struct profile_error *e, char *buf, size_
 /* One parsed file. cfg holds the values of the keys this file sets; `set` has bit
  * pkey_index(k) for each of them; other fields hold config_init defaults. Owns everything. */
 struct profile {
-    char *name;        /* file stem */
-    char *path;        /* file it came from, or the name given to profile_parse */
+    char *name; /* file stem */
+    char *path; /* file it came from, or the name given to profile_parse */
     enum profile_origin origin;
     char *description; /* or NULL */
     char *extends;     /* parent profile name, or NULL */

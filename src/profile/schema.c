@@ -18,8 +18,7 @@ static const struct pkey keys[] = {
     /* target */
     {"host", PK_STRING, OFF(host), 0, 0, PKC_HOST, NULL, "none", NULL,
      "Host to connect to when none is given on the command line."},
-    {"port", PK_PORT, OFF(port), 1, 65535, PKC_NONE, "1-65535", "443", NULL,
-     "TCP port."},
+    {"port", PK_PORT, OFF(port), 1, 65535, PKC_NONE, "1-65535", "443", NULL, "TCP port."},
     {"sni", PK_SNI, 0, 0, 0, PKC_HOST, "a name, or false", "the host when it is a name", "--sni",
      "Server name to send; false sends none."},
     {"family", PK_FAMILY, OFF(family), 0, 0, PKC_NONE, "any ipv4 ipv6", "any", "-4/-6",
@@ -29,17 +28,16 @@ static const struct pkey keys[] = {
      "the system's (openssl.cnf)", "--min-proto", "Lowest protocol version to offer."},
     {"max_protocol", PK_PROTO, OFF(max_proto), 0, 0, PKC_NONE, "tls1.0 tls1.1 tls1.2 tls1.3",
      "the system's (openssl.cnf)", "--max-proto", "Highest protocol version to offer."},
-    {"ciphers", PK_STRING, OFF(ciphers), 0, 0, PKC_ENGINE, "OpenSSL cipher string",
-     "the system's", "--ciphers", "Cipher suites for TLS 1.2 and older (OpenSSL syntax)."},
+    {"ciphers", PK_STRING, OFF(ciphers), 0, 0, PKC_ENGINE, "OpenSSL cipher string", "the system's",
+     "--ciphers", "Cipher suites for TLS 1.2 and older (OpenSSL syntax)."},
     {"ciphersuites", PK_STRING, OFF(ciphersuites), 0, 0, PKC_ENGINE, "colon-separated suites",
      "the system's", "--ciphersuites", "TLS 1.3 cipher suites."},
-    {"groups", PK_STRING, OFF(groups), 0, 0, PKC_ENGINE, "colon-separated groups",
-     "the system's", "--groups", "Key-exchange groups, e.g. X25519:P-256."},
+    {"groups", PK_STRING, OFF(groups), 0, 0, PKC_ENGINE, "colon-separated groups", "the system's",
+     "--groups", "Key-exchange groups, e.g. X25519:P-256."},
     {"sigalgs", PK_STRING, OFF(sigalgs), 0, 0, PKC_ENGINE, "colon-separated algorithms",
      "the system's", "--sigalgs", "Signature algorithms to offer."},
-    {"security_level", PK_INT, OFF(sec_level), 0, 5, PKC_NONE, "0-5",
-     "the system's (openssl.cnf)", "--sec-level",
-     "OpenSSL security level; 0 allows TLS 1.0/1.1 and weak keys."},
+    {"security_level", PK_INT, OFF(sec_level), 0, 5, PKC_NONE, "0-5", "the system's (openssl.cnf)",
+     "--sec-level", "OpenSSL security level; 0 allows TLS 1.0/1.1 and weak keys."},
     {"alpn", PK_LIST, OFF(alpn), 0, 0, PKC_NONE, "list of protocol names", "none", "--alpn",
      "ALPN protocols to offer, in order, e.g. [h2, http/1.1]."},
     /* verification */
@@ -47,8 +45,8 @@ static const struct pkey keys[] = {
      "Fail when the chain does not verify (errors are reported either way)."},
     {"hostname_check", PK_BOOL, OFF(hostname_check), 0, 0, PKC_NONE, "true false", "true",
      "--no-hostname-check", "Check the name against the certificate."},
-    {"ca_file", PK_PATH, OFF(ca_file), 0, 0, PKC_NONE, "a PEM file", "the system store",
-     "--cafile", "Trust these CA certificates instead of the system store."},
+    {"ca_file", PK_PATH, OFF(ca_file), 0, 0, PKC_NONE, "a PEM file", "the system store", "--cafile",
+     "Trust these CA certificates instead of the system store."},
     {"ca_path", PK_PATH, OFF(ca_path), 0, 0, PKC_NONE, "a hashed directory", "the system store",
      "--capath", "Trust a hashed CA directory."},
     {"ignore_errors", PK_LIST, OFF(ignore_errors), 0, 0, PKC_ERROR,
@@ -68,8 +66,8 @@ static const struct pkey keys[] = {
      "Ask for a stapled OCSP response."},
     {"ocsp_required", PK_BOOL, OFF(ocsp_required), 0, 0, PKC_NONE, "true false", "false",
      "--ocsp-required", "Fail verification unless the server staples a good, valid OCSP response."},
-    {"reconnect", PK_BOOL, OFF(reconnect), 0, 0, PKC_NONE, "true false", "false",
-     "--reconnect", "Connect a second time and report session resumption."},
+    {"reconnect", PK_BOOL, OFF(reconnect), 0, 0, PKC_NONE, "true false", "false", "--reconnect",
+     "Connect a second time and report session resumption."},
     {"keylog", PK_PATH, OFF(keylog), 0, 0, PKC_NONE, "a file", "none", "--keylog",
      "Append TLS secrets in NSS key log format (for Wireshark)."},
     {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, up to 3600", "10",
@@ -110,7 +108,7 @@ const char *pkey_suggest(const char *name)
     return suggest_nearest(name, names, NKEYS);
 }
 
-#define FIELD(c, k, type) ((type *)((char *)(c) + (k)->offset))
+#define FIELD(c, k, type)  ((type *)((char *)(c) + (k)->offset))
 #define CFIELD(c, k, type) ((const type *)((const char *)(c) + (k)->offset))
 
 static bool str_eq(const char *a, const char *b)
@@ -133,9 +131,7 @@ void pkey_copy(const struct pkey *k, struct tls_config *dst, const struct tls_co
     case PK_INT: *FIELD(dst, k, int) = *CFIELD(src, k, int); break;
     case PK_PORT: *FIELD(dst, k, uint16_t) = *CFIELD(src, k, uint16_t); break;
     case PK_SECONDS: *FIELD(dst, k, double) = *CFIELD(src, k, double); break;
-    case PK_PROTO:
-        *FIELD(dst, k, enum proto_version) = *CFIELD(src, k, enum proto_version);
-        break;
+    case PK_PROTO: *FIELD(dst, k, enum proto_version) = *CFIELD(src, k, enum proto_version); break;
     case PK_FAMILY: *FIELD(dst, k, enum addr_family) = *CFIELD(src, k, enum addr_family); break;
     case PK_LIST: {
         struct strlist *d = FIELD(dst, k, struct strlist);

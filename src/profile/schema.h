@@ -28,17 +28,17 @@ enum pk_type {
 /* How a string value is checked beyond its type. */
 enum pk_check {
     PKC_NONE,
-    PKC_ENGINE,   /* OpenSSL's own parser, through engine_check_config */
-    PKC_HOST,     /* a host name or literal address */
-    PKC_ERROR,    /* a verification error name (ignore_errors items) */
-    PKC_PIN,      /* sha256//BASE64 (pins items) */
+    PKC_ENGINE, /* OpenSSL's own parser, through engine_check_config */
+    PKC_HOST,   /* a host name or literal address */
+    PKC_ERROR,  /* a verification error name (ignore_errors items) */
+    PKC_PIN,    /* sha256//BASE64 (pins items) */
 };
 
 struct pkey {
     const char *name;
     enum pk_type type;
-    size_t offset;            /* of the field in struct tls_config (unused for PK_META/PK_SNI) */
-    int min, max;             /* PK_INT range; PK_SECONDS max */
+    size_t offset; /* of the field in struct tls_config (unused for PK_META/PK_SNI) */
+    int min, max;  /* PK_INT range; PK_SECONDS max */
     enum pk_check check;
     const char *values;       /* allowed values, for help and errors ("tls1.0 ... tls1.3") */
     const char *default_text; /* what applies when the key is absent */

@@ -17,13 +17,13 @@
 #include "util/mem.h"
 
 #define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define ARGS(...)  ((const char *const[]){__VA_ARGS__, NULL})
 
-static struct peer good;      /* TLS 1.2 and 1.3, ALPN h2 */
+static struct peer good; /* TLS 1.2 and 1.3, ALPN h2 */
 static char target[64];
 static char *root_ca;
-static char *config_home;     /* XDG_CONFIG_HOME for every run */
-static char *profile_dir;     /* config_home/tlscope/profiles */
+static char *config_home; /* XDG_CONFIG_HOME for every run */
+static char *profile_dir; /* config_home/tlscope/profiles */
 
 static void write_file(const char *path, const char *text)
 {
@@ -130,7 +130,7 @@ static void test_extends_merges(void **state)
     user_profile("child", "extends: parent\nmax_protocol: tls1.2\n");
     json_t *j = run_json(0, ARGS("--json", "--profile", "child", "--cafile", root_ca, target));
     assert_string_equal(jstr(j, "protocol"), "TLSv1.2"); /* child overrides */
-    assert_string_equal(jstr(j, "alpn"), "h2");           /* parent's value kept */
+    assert_string_equal(jstr(j, "alpn"), "h2");          /* parent's value kept */
     json_decref(j);
     /* a user profile may extend the bundled profile of the same name */
     user_profile("modern", "extends: modern\nalpn: [http/1.1]\n");
@@ -187,8 +187,8 @@ static void test_save_then_reuse(void **state)
     free(out);
     free(err);
 
-    json_t *a = run_json(0, ARGS("--json", "--max-proto", "tls1.2", "--alpn", "h2", "--cafile",
-                                 root_ca, target));
+    json_t *a = run_json(
+        0, ARGS("--json", "--max-proto", "tls1.2", "--alpn", "h2", "--cafile", root_ca, target));
     json_t *b = run_json(0, ARGS("--json", "--profile", "saved")); /* target from the profile */
     static const char *const facts[] = {"protocol", "alpn", "group"};
     for (size_t i = 0; i < 3; i++)
@@ -231,8 +231,8 @@ static void test_list_and_shadow(void **state)
     (void)state;
     char *out, *err;
     assert_int_equal(run_tlscope(ARGS("--list-profiles"), 10, &out, &err), 0);
-    static const char *const bundled[] = {"default",  "modern",       "intermediate", "legacy",
-                                          "strict",   "mtls-example", "no-verify"};
+    static const char *const bundled[] = {"default", "modern",       "intermediate", "legacy",
+                                          "strict",  "mtls-example", "no-verify"};
     for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
         char *line = xasprintf("\n%s ", bundled[i]);
         if (!strstr(out, line))
@@ -260,8 +260,8 @@ static void test_list_and_shadow(void **state)
 static void test_every_bundled_profile_loads(void **state)
 {
     (void)state;
-    static const char *const bundled[] = {"default",  "modern",       "intermediate", "legacy",
-                                          "strict",   "mtls-example", "no-verify"};
+    static const char *const bundled[] = {"default", "modern",       "intermediate", "legacy",
+                                          "strict",  "mtls-example", "no-verify"};
     for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++) {
         char *out, *err;
         int st = run_tlscope(ARGS("--show-profile", bundled[i]), 10, &out, &err);
@@ -297,9 +297,8 @@ static void test_bundled_against_servers(void **state)
     free(other);
     peer_stop(&p);
     /* legacy reaches a TLS 1.0-only server */
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN, "-tls1", "-cipher",
-                                                   "DEFAULT:@SECLEVEL=0")),
-                     0);
+    assert_int_equal(
+        peer_s_server(&p, false, ARGS(GOOD_CHAIN, "-tls1", "-cipher", "DEFAULT:@SECLEVEL=0")), 0);
     snprintf(t, sizeof(t), "127.0.0.1:%u", (unsigned)p.port);
     j = run_json(0, ARGS("--json", "--profile", "legacy", "--cafile", root_ca, t));
     assert_string_equal(jstr(j, "protocol"), "TLSv1");

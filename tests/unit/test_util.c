@@ -148,8 +148,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_repair),      cmocka_unit_test(test_sanitize_terminal),
         cmocka_unit_test(test_sanitize_preview), cmocka_unit_test(test_strlist),
-        cmocka_unit_test(test_strbuf),
-        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_strbuf),           cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,273 @@
+/* Writing a profile: libyaml's emitter turns a tls_config into YAML, key by key in schema
+ * order, quoting every string that YAML would otherwise read as something else. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+#include "profile/profile.h"
+#include "profile/schema.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* The emitter plus where its output goes and what went wrong. */
+struct emit {
+    yaml_emitter_t em;
+    struct strbuf out;
+    struct profile_error *err;
+};
+
+static int emit_error(struct emit *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int emit_error(struct emit *e, const char *fmt, ...)
+{
+    va_list ap;
+    if (e->err->message[0])
+        return -1; /* keep the first problem */
+    va_start(ap, fmt);
+    vsnprintf(e->err->message, sizeof(e->err->message), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int write_out(void *data, unsigned char *buf, size_t n)
+{
+    sb_add(data, (const char *)buf, n);
+    return 1;
+}
+
+/* Hands ev to the emitter (which owns it from here on, success or not). */
+static int put(struct emit *e, yaml_event_t *ev)
+{
+    if (yaml_emitter_emit(&e->em, ev))
+        return 0;
+    return emit_error(e, "cannot write YAML: %s", e->em.problem ? e->em.problem : "emitter error");
+}
+
+/* YAML 1.1 reads these plain words as booleans or null. */
+static bool is_yaml_word(const char *s)
+{
+    static const char *const words[] = {"y",     "n",  "yes", "no",   "true",
+                                        "false", "on", "off", "null", "~"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (!strcasecmp(s, words[i]))
+            return true;
+    return false;
+}
+
+/* Plain style only for [A-Za-z0-9_./+@-]+ starting with a letter, '_' or '/': such a string
+ * is never a number, and with the words above excluded never a bool or null either. */
+static bool plain_safe(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == '/'))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("_./+@-", *p)))
+            return false;
+    return !is_yaml_word(s);
+}
+
+/* A scalar of key `key`: `raw` for text we made (keys, numbers, bools) and know to be
+ * plain-safe; otherwise plain when plain_safe, else double-quoted. */
+static int put_scalar(struct emit *e, const char *key, const char *s, bool raw)
+{
+    yaml_event_t ev;
+    bool plain = raw || plain_safe(s);
+    yaml_scalar_style_t style = plain ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), plain, 1,
+                                      style))
+        return emit_error(e, "cannot write `%s`: the value is not valid UTF-8", key);
+    return put(e, &ev);
+}
+
+static int put_list(struct emit *e, const char *key, const struct strlist *l)
+{
+    yaml_event_t ev;
+    yaml_sequence_start_event_initialize(
+        &ev, NULL, NULL, 1, l->len ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
+    if (put(e, &ev) < 0)
+        return -1;
+    for (size_t i = 0; i < l->len; i++)
+        if (put_scalar(e, key, l->items[i], false) < 0)
+            return -1;
+    yaml_sequence_end_event_initialize(&ev);
+    return put(e, &ev);
+}
+
+static int put_pair(struct emit *e, const char *key, const char *value, bool raw)
+{
+    if (put_scalar(e, key, key, true) < 0)
+        return -1;
+    return put_scalar(e, key, value, raw);
+}
+
+/* The shortest of %g and %.17g that reads back as the same double. */
+static void format_seconds(double d, char *buf, size_t n)
+{
+    snprintf(buf, n, "%g", d);
+    if (strtod(buf, NULL) != d)
+        snprintf(buf, n, "%.17g", d);
+}
+
+static const char *proto_key_name(enum proto_version v)
+{
+    switch (v) {
+    case PROTO_TLS1_0: return "tls1.0";
+    case PROTO_TLS1_1: return "tls1.1";
+    case PROTO_TLS1_2: return "tls1.2";
+    case PROTO_TLS1_3: return "tls1.3";
+    default: return NULL;
+    }
+}
+
+static const void *cfield(const struct tls_config *c, const struct pkey *k)
+{
+    return (const char *)c + k->offset;
+}
+
+/* Numbers and enums: refuses values the loader would refuse, so what is written loads. */
+static int put_number_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+{
+    char buf[64];
+    long long v = 0;
+    switch (k->type) {
+    case PK_INT:
+        v = *(const int *)cfield(c, k);
+        if (v < k->min && pkey_is_default(k, c))
+            return 0; /* e.g. security_level -1, "the library's": nothing to write */
+        break;
+    case PK_PORT: v = *(const uint16_t *)cfield(c, k); break;
+    case PK_SECONDS: {
+        double d = *(const double *)cfield(c, k);
+        if (!(d > 0) || d > k->max)
+            return emit_error(e, "`%s` %g is out of range (more than 0, at most %d seconds)",
+                              k->name, d, k->max);
+        format_seconds(d, buf, sizeof(buf));
+        return put_pair(e, k->name, buf, true);
+    }
+    default: return emit_error(e, "`%s`: not a number key", k->name);
+    }
+    if (v < k->min || v > k->max)
+        return emit_error(e, "%s: %lld is out of range %d-%d", k->name, v, k->min, k->max);
+    snprintf(buf, sizeof(buf), "%lld", v);
+    return put_pair(e, k->name, buf, true);
+}
+
+static int put_enum_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+{
+    if (k->type == PK_PROTO) {
+        enum proto_version v = *(const enum proto_version *)cfield(c, k);
+        if (v == PROTO_UNSET)
+            return 0;
+        if (!proto_key_name(v))
+            return emit_error(e, "`%s`: %s cannot be written to a profile; expected one of %s",
+                              k->name, proto_label(v), k->values);
+        return put_pair(e, k->name, proto_key_name(v), true);
+    }
+    enum addr_family f = *(const enum addr_family *)cfield(c, k);
+    const char *name = f == FAMILY_V4 ? "ipv4" : f == FAMILY_V6 ? "ipv6" : "any";
+    return put_pair(e, k->name, name, true);
+}
+
+/* One connection key. Absent values (no string, an empty list, no sni) write nothing: the
+ * loader would read their absence as the same default. */
+static int put_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+{
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: {
+        const char *s = *(char *const *)cfield(c, k);
+        return s ? put_pair(e, k->name, s, false) : 0;
+    }
+    case PK_BOOL: return put_pair(e, k->name, *(const bool *)cfield(c, k) ? "true" : "false", true);
+    case PK_INT:
+    case PK_PORT:
+    case PK_SECONDS: return put_number_key(e, k, c);
+    case PK_PROTO:
+    case PK_FAMILY: return put_enum_key(e, k, c);
+    case PK_LIST: {
+        /* An empty list is written as [] when asked for: in a child profile it clears what
+         * the parent offered. */
+        const struct strlist *l = cfield(c, k);
+        return put_scalar(e, k->name, k->name, true) < 0 ? -1 : put_list(e, k->name, l);
+    }
+    case PK_SNI:
+        if (c->no_sni)
+            return put_pair(e, k->name, "false", true);
+        return c->sni ? put_pair(e, k->name, c->sni, false) : 0;
+    case PK_META: return 0;
+    }
+    return 0;
+}
+
+static int put_document(struct emit *e, const struct tls_config *cfg, uint64_t which,
+                        const char *description, const char *extends)
+{
+    yaml_event_t ev;
+    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+    if (put(e, &ev) < 0)
+        return -1;
+    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+    if (put(e, &ev) < 0)
+        return -1;
+    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+    if (put(e, &ev) < 0)
+        return -1;
+    if (description && put_pair(e, "description", description, false) < 0)
+        return -1;
+    if (extends && put_pair(e, "extends", extends, false) < 0)
+        return -1;
+    for (size_t i = 0; i < pkey_count(); i++)
+        if ((which & (UINT64_C(1) << i)) && put_key(e, pkey_at(i), cfg) < 0)
+            return -1;
+    yaml_mapping_end_event_initialize(&ev);
+    if (put(e, &ev) < 0)
+        return -1;
+    yaml_document_end_event_initialize(&ev, 1);
+    if (put(e, &ev) < 0)
+        return -1;
+    yaml_stream_end_event_initialize(&ev);
+    return put(e, &ev);
+}
+
+char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *description,
+                   const char *extends, struct profile_error *err)
+{
+    struct profile_error scratch;
+    struct emit e;
+    char *doc = NULL;
+    memset(&e, 0, sizeof(e));
+    e.err = err ? err : &scratch;
+    memset(e.err, 0, sizeof(*e.err));
+    if (!yaml_emitter_initialize(&e.em)) {
+        emit_error(&e, "cannot write YAML: out of memory");
+        return NULL;
+    }
+    yaml_emitter_set_output(&e.em, write_out, &e.out);
+    yaml_emitter_set_unicode(&e.em, 1);
+    yaml_emitter_set_width(&e.em, -1); /* never fold a long cipher string */
+    /* The one line not produced by the emitter. */
+    sb_puts(&e.out, "# tlscope profile\n");
+    if (put_document(&e, cfg, which, description, extends) == 0 && yaml_emitter_flush(&e.em))
+        doc = sb_take(&e.out);
+    else
+        emit_error(&e, "cannot write YAML: %s", e.em.problem ? e.em.problem : "emitter error");
+    yaml_emitter_delete(&e.em);
+    sb_free(&e.out);
+    return doc;
+}
+
+uint64_t profile_nondefault_keys(const struct tls_config *cfg)
+{
+    uint64_t keys = 0;
+    for (size_t i = 0; i < pkey_count(); i++) {
+        const struct pkey *k = pkey_at(i);
+        if (k->type != PK_META && !pkey_is_default(k, cfg))
+            keys |= UINT64_C(1) << pkey_index(k);
+    }
+    return keys;
+}

@@ -1,0 +1,299 @@
+/* Filesystem helpers: mkdir -p, atomic replace (temp file + fsync + rename), bounded reads,
+ * XDG directory lookup. Errors name the file and say what failed. */
+#include "util/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/mem.h"
+
+static void fs_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fs_error(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Creates one directory with exactly mode; an existing directory is fine. */
+static int mkdir_one(const char *p, mode_t mode, char *err, size_t errlen)
+{
+    if (mkdir(p, mode) == 0) {
+        if (chmod(p, mode) == 0)
+            return 0;
+        int e = errno;
+        fs_error(err, errlen, "cannot set the mode of %s: %s", p, strerror(e));
+        errno = e;
+        return -1;
+    }
+    int e = errno;
+    if (is_dir(p))
+        return 0; /* EEXIST, or EACCES/EROFS on a directory that is already there */
+    if (e == EEXIST) {
+        fs_error(err, errlen, "cannot create directory %s: it exists and is not a directory", p);
+        errno = ENOTDIR;
+        return -1;
+    }
+    fs_error(err, errlen, "cannot create directory %s: %s", p, strerror(e));
+    errno = e;
+    return -1;
+}
+
+int mkdir_p(const char *dir, mode_t mode, char *err, size_t errlen)
+{
+    if (!dir || !*dir) {
+        fs_error(err, errlen, "cannot create a directory with an empty name");
+        errno = EINVAL;
+        return -1;
+    }
+    char *buf = xstrdup(dir);
+    size_t len = strlen(buf);
+    int rc = 0;
+    /* Each prefix that ends a component ("a", "a/b", "a/b/c"); repeated and trailing
+     * slashes add nothing, and a leading "/" is never created. */
+    for (size_t i = 1; i <= len && rc == 0; i++) {
+        if ((buf[i] != '/' && buf[i] != '\0') || buf[i - 1] == '/')
+            continue;
+        char saved = buf[i];
+        buf[i] = '\0';
+        rc = mkdir_one(buf, mode, err, errlen);
+        buf[i] = saved;
+    }
+    int e = errno;
+    free(buf);
+    errno = e;
+    return rc;
+}
+
+int fsync_dir(const char *dir, char *err, size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        fs_error(err, errlen, "cannot open directory %s to sync it: %s", dir, strerror(e));
+        errno = e;
+        return -1;
+    }
+    int rc = fsync(fd), e = errno;
+    close(fd);
+    if (rc < 0 && e != EINVAL && e != EROFS && e != ENOTSUP) {
+        fs_error(err, errlen, "cannot sync directory %s: %s", dir, strerror(e));
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Creates the temp file from the template tmp (rewritten in place), fills it with exactly
+ * mode, data and fsync, and closes it. On failure nothing is left behind. */
+static int write_temp(char *tmp, const void *data, size_t n, mode_t mode, char *err, size_t errlen)
+{
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        fs_error(err, errlen, "cannot create temporary file %s: %s", tmp, strerror(e));
+        errno = e;
+        return -1;
+    }
+    const char *what = "set the mode of";
+    if (fchmod(fd, mode) == 0) {
+        what = "write";
+        if (write_all(fd, data, n) == 0) {
+            what = "sync";
+            if (fsync(fd) == 0) {
+                what = "close";
+                int rc = close(fd);
+                fd = -1;
+                if (rc == 0)
+                    return 0;
+            }
+        }
+    }
+    int e = errno;
+    fs_error(err, errlen, "cannot %s temporary file %s: %s", what, tmp, strerror(e));
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    errno = e;
+    return -1;
+}
+
+/* Test-only: lets a test kill the writer between the fsync and the rename (see fsutil.h). */
+static void test_hook_pause_before_rename(void)
+{
+    const char *hook = getenv("TLSCOPE_TEST_HOOK");
+    if (hook && strcmp(hook, "pause-before-rename") == 0)
+        raise(SIGSTOP);
+}
+
+/* Gives the finished temp file its final name; on failure removes it. */
+static int publish(const char *tmp, const char *path, bool replace, char *err, size_t errlen)
+{
+    if (replace) {
+        if (rename(tmp, path) == 0)
+            return 0;
+    } else if (link(tmp, path) == 0) {
+        unlink(tmp); /* the file lives on under path; a leftover temp would be harmless */
+        return 0;
+    }
+    int e = errno;
+    if (e == EEXIST && !replace)
+        fs_error(err, errlen, "%s exists; use --force to replace it", path);
+    else
+        fs_error(err, errlen, "cannot %s %s: %s", replace ? "replace" : "create", path,
+                 strerror(e));
+    unlink(tmp);
+    errno = e;
+    return -1;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t n, mode_t mode, bool replace,
+                      char *err, size_t errlen)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+        fs_error(err, errlen, "cannot write %s: that names a directory, not a file", path);
+        errno = EISDIR;
+        return -1;
+    }
+    char *dir = !slash          ? xstrdup(".")
+                : slash == path ? xstrdup("/")
+                                : xstrndup(path, (size_t)(slash - path));
+    char *tmp = xasprintf("%.*s.%s.tmp-XXXXXX", (int)(base - path), path, base);
+    int rc = write_temp(tmp, data, n, mode, err, errlen);
+    if (rc == 0) {
+        test_hook_pause_before_rename();
+        rc = publish(tmp, path, replace, err, errlen);
+    }
+    if (rc == 0)
+        rc = fsync_dir(dir, err, errlen);
+    int e = errno;
+    free(tmp);
+    free(dir);
+    errno = e;
+    return rc;
+}
+
+char *xdg_dir(const char *env, const char *fallback_rel)
+{
+    const char *v = env ? getenv(env) : NULL;
+    if (v && v[0] == '/')
+        return xasprintf("%s/tlscope", v);
+    const char *home = getenv("HOME");
+    if (!home || !*home)
+        return NULL;
+    if (!fallback_rel || !*fallback_rel)
+        return xasprintf("%s/tlscope", home);
+    return xasprintf("%s/%s/tlscope", home, fallback_rel);
+}
+
+/* Reads fd to its end into a new buffer, but never more than max + 1 bytes (so a file that
+ * grows while read is still caught). hint is the size fstat reported (<= max). */
+static ssize_t read_upto(int fd, size_t max, size_t hint, char **out)
+{
+    size_t cap = hint + 2, len = 0;
+    char *buf = xmalloc(cap);
+    while (len <= max) {
+        if (len + 1 == cap) {
+            cap = cap > max / 2 ? max + 2 : cap * 2;
+            buf = xrealloc(buf, cap);
+        }
+        ssize_t r = read(fd, buf + len, cap - 1 - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            errno = e;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return (ssize_t)len;
+}
+
+int file_read_bounded(const char *path, size_t max, char **data, size_t *n, char *err,
+                      size_t errlen)
+{
+    *data = NULL;
+    *n = 0;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; regular files ignore it. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        fs_error(err, errlen, "cannot open %s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    struct stat st;
+    char *buf = NULL;
+    ssize_t got = -1;
+    int e = 0;
+    if (fstat(fd, &st) < 0) {
+        e = errno;
+        fs_error(err, errlen, "cannot stat %s: %s", path, strerror(e));
+    } else if (!S_ISREG(st.st_mode)) {
+        e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        fs_error(err, errlen, "%s is not a regular file", path);
+    } else if ((uintmax_t)st.st_size > max) {
+        e = EFBIG;
+        fs_error(err, errlen, "%s is too large: %jd bytes (the limit is %zu bytes)", path,
+                 (intmax_t)st.st_size, max);
+    } else if ((got = read_upto(fd, max, (size_t)st.st_size, &buf)) < 0) {
+        e = errno;
+        fs_error(err, errlen, "cannot read %s: %s", path, strerror(e));
+    } else if ((size_t)got > max) {
+        e = EFBIG;
+        fs_error(err, errlen, "%s is too large: it grew past %zu bytes while being read", path,
+                 max);
+        free(buf);
+        got = -1;
+    }
+    close(fd);
+    if (got < 0) {
+        errno = e;
+        return -1;
+    }
+    *data = buf;
+    *n = (size_t)got;
+    return 0;
+}
