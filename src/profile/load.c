@@ -463,7 +463,12 @@ static int set_string(struct loader *ld, const struct pkey *k, const struct ynod
                        show(s, b, sizeof(b)));
     char **f = field(c, k);
     free(*f);
-    *f = xstrdup(s);
+    /* "~/x" in a file name means the home directory, as in a shell. */
+    const char *home = getenv("HOME");
+    if (k->type == PK_PATH && s[0] == '~' && s[1] == '/' && home && *home)
+        *f = xasprintf("%s%s", home, s + 1);
+    else
+        *f = xstrdup(s);
     return k->check == PKC_ENGINE ? engine_check_key(ld, k, c, v) : 0;
 }
 

@@ -226,6 +226,27 @@ static void test_bad_profile_points_at_line(void **state)
     free(err);
 }
 
+static void test_tilde_in_paths(void **state)
+{
+    (void)state;
+    /* "~/" expands to $HOME: the CA file is found through it */
+    char *home = harness_path("home");
+    char *cmd = xasprintf("mkdir -p '%s' && cp '%s' '%s/lab-root.pem'", home, root_ca, home);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    const char *old = getenv("HOME");
+    char *saved = old ? xstrdup(old) : NULL;
+    setenv("HOME", home, 1);
+    user_profile("tilde", "ca_file: ~/lab-root.pem\n");
+    json_t *j = run_json(0, ARGS("--json", "--profile", "tilde", target));
+    assert_true(json_is_true(json_object_get(json_object_get(j, "verify"), "ok")));
+    json_decref(j);
+    if (saved)
+        setenv("HOME", saved, 1);
+    free(saved);
+    free(home);
+}
+
 static void test_list_and_shadow(void **state)
 {
     (void)state;
@@ -328,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_extends_cycle_and_missing),
         cmocka_unit_test(test_save_then_reuse),
         cmocka_unit_test(test_bad_profile_points_at_line),
+        cmocka_unit_test(test_tilde_in_paths),
         cmocka_unit_test(test_list_and_shadow),
         cmocka_unit_test(test_every_bundled_profile_loads),
         cmocka_unit_test(test_bundled_against_servers),
