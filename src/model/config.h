@@ -65,6 +65,9 @@ struct tls_config {
     bool reconnect;     /* a second connection that tries to resume */
     char *keylog;       /* NSS key log file */
     double timeout_s;   /* per stage */
+
+    /* UI preference a profile may carry; the engine ignores it */
+    char *theme;
 };
 
 /* Fills c with the defaults (verify on, hostname check on, port 443, timeout 10 s). */
