@@ -375,9 +375,9 @@ static int run(struct cli *cli, const char *target)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (engine_check_config(&cli->cfg, err, sizeof(err)) < 0)
-        return usage_error("%s", err);
     if (cli->save_profile) {
+        if (engine_check_config(&cli->cfg, err, sizeof(err)) < 0)
+            return usage_error("%s", err);
         struct profile_error perr;
         char *desc = cli->profile ? xasprintf("Saved by tlscope from profile %s", cli->profile)
                                   : xstrdup("Saved by tlscope");

@@ -22,6 +22,7 @@
  * for them at most this long, and stop early once one arrived and nothing more is queued. */
 #define LINGER_MIN_US 20000
 #define LINGER_MAX_US 300000
+#define LINGER_AFTER_TICKET_US 500
 
 const char *engine_openssl_version(void)
 {
@@ -396,9 +397,10 @@ static void step_linger(struct conn *c, short revents)
         }
     }
     int64_t now = mono_us();
-    /* Once a ticket has arrived, wait only for what is already in flight. */
-    if (c->tickets_seen > 0 && c->linger_until_us > now + 2000)
-        c->linger_until_us = now + 2000;
+    /* Once a ticket has arrived, wait only for what is already in flight (the rest of the
+     * server's ticket flight follows within microseconds). */
+    if (c->tickets_seen > 0 && c->linger_until_us > now + LINGER_AFTER_TICKET_US)
+        c->linger_until_us = now + LINGER_AFTER_TICKET_US;
     if (now < c->linger_until_us)
         return;
     facts_collect(c);
