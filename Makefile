@@ -105,7 +105,7 @@ deps-test:
 # HOST=host[:port] connects at once; ARGS passes further options.
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --help)
+	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --demo $(ARGS))
 
 test-build: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOLS_BIN)
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "model/config.h"
@@ -12,6 +13,7 @@
 #include "out/text.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
+#include "ui/ui.h"
 #include "util/mem.h"
 
 #ifndef TLSCOPE_VERSION
@@ -53,6 +55,8 @@ enum opt_id {
     OPT_FORCE,
     OPT_LIST_PROFILES,
     OPT_SHOW_PROFILE,
+    OPT_DEMO,
+    OPT_THEME,
     OPT_VERSION,
     OPT_HELP,
 };
@@ -114,6 +118,8 @@ static const struct cli_option {
     {"list-profiles", no_argument, OPT_LIST_PROFILES, 0, NULL, "list bundled and user profiles"},
     {"show-profile", required_argument, OPT_SHOW_PROFILE, 0, "NAME",
      "print a profile merged with what it extends, as YAML"},
+    {"demo", no_argument, OPT_DEMO, 0, NULL, "start a lab of local TLS servers and explore them in the UI"},
+    {"theme", required_argument, OPT_THEME, 0, "NAME", "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
     {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
     {NULL, no_argument, '6', '6', NULL, "IPv6 only"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
@@ -183,8 +189,8 @@ static int parse_proto(const char *flag, const char *v, enum proto_version *out)
 struct cli {
     struct tls_config cfg;
     bool json, compact;
-    const char *profile, *save_profile, *show_profile;
-    bool force, list_profiles;
+    const char *profile, *save_profile, *show_profile, *theme;
+    bool force, list_profiles, demo, format_set;
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -192,8 +198,11 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     struct tls_config *c = &cli->cfg;
     char *end;
     switch (id) {
-    case OPT_JSON: cli->json = true; break;
+    case OPT_JSON:
+        cli->json = cli->format_set = true;
+        break;
     case OPT_FORMAT:
+        cli->format_set = true;
         if (!strcmp(arg, "json"))
             cli->json = true;
         else if (!strcmp(arg, "text"))
@@ -253,6 +262,8 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_FORCE: cli->force = true; break;
     case OPT_LIST_PROFILES: cli->list_profiles = true; break;
     case OPT_SHOW_PROFILE: cli->show_profile = arg; break;
+    case OPT_DEMO: cli->demo = true; break;
+    case OPT_THEME: cli->theme = arg; break;
     case '4': c->family = FAMILY_V4; break;
     case '6': c->family = FAMILY_V6; break;
     default: return EXIT_USAGE;
@@ -290,7 +301,7 @@ static bool is_profile_option(int id)
 {
     return id == OPT_PROFILE || id == OPT_SAVE_PROFILE || id == OPT_FORCE ||
            id == OPT_LIST_PROFILES || id == OPT_SHOW_PROFILE || id == OPT_JSON ||
-           id == OPT_FORMAT || id == OPT_COMPACT;
+           id == OPT_FORMAT || id == OPT_COMPACT || id == OPT_DEMO || id == OPT_THEME;
 }
 
 static void list_profiles(void)
@@ -361,16 +372,55 @@ static uint64_t keys_to_write(const struct tls_config *cfg, uint64_t set)
     return set | profile_nondefault_keys(cfg);
 }
 
+/* The flags given on the command line, re-applied by the UI over any profile it loads. */
+struct flag_set {
+    const struct parsed_opt *opts;
+    size_t n;
+};
+
+static void reapply_flags(struct tls_config *cfg, void *arg)
+{
+    const struct flag_set *fs = arg;
+    struct cli tmp = {.cfg = *cfg};
+    for (size_t i = 0; i < fs->n; i++)
+        apply_option(&tmp, fs->opts[i].id, fs->opts[i].arg); /* validated once already */
+    *cfg = tmp.cfg;
+}
+
+static int set_target(struct cli *cli, const char *target)
+{
+    char err[512];
+    uint16_t profile_port = cli->cfg.port;
+    if (target_parse(target, &cli->cfg, err, sizeof(err)) < 0)
+        return usage_error("%s", err);
+    if (!target_has_port(target) && profile_port != 443)
+        cli->cfg.port = profile_port; /* "host" keeps the profile's port */
+    return 0;
+}
+
+static int run_ui(struct cli *cli, const char *target, const struct flag_set *flags)
+{
+    int st;
+    if (target && (st = set_target(cli, target)) != 0)
+        return st;
+    struct ui_options uo = {
+        .cfg = &cli->cfg,
+        .apply_flags = reapply_flags,
+        .apply_flags_arg = (void *)flags,
+        .profile = cli->profile,
+        .connect_now = target != NULL,
+        .demo = cli->demo,
+        .theme = cli->theme ? cli->theme : cli->cfg.theme,
+    };
+    return ui_run(&uo);
+}
+
 static int run(struct cli *cli, const char *target)
 {
     char err[512];
-    if (target) {
-        uint16_t profile_port = cli->cfg.port;
-        if (target_parse(target, &cli->cfg, err, sizeof(err)) < 0)
-            return usage_error("%s", err);
-        if (!target_has_port(target) && profile_port != 443)
-            cli->cfg.port = profile_port; /* "host" keeps the profile's port */
-    }
+    int st;
+    if (target && (st = set_target(cli, target)) != 0)
+        return st;
     if (!cli->cfg.host && !cli->save_profile && !cli->show_profile) {
         usage(stderr);
         return EXIT_USAGE;
@@ -394,7 +444,7 @@ static int run(struct cli *cli, const char *target)
     struct report *r = engine_connect(&cli->cfg);
     if (r->error.stage == STAGE_INTERNAL && !r->ok) {
         /* A local problem found only at connect time (e.g. the key log file). */
-        int st = usage_error("%s", r->error.message);
+        st = usage_error("%s", r->error.message);
         report_free(r);
         return st;
     }
@@ -451,7 +501,19 @@ int main(int argc, char **argv)
         free(yaml);
         goto out;
     }
-    status = run(&cli, optind < argc ? argv[optind] : NULL);
+    const char *target = optind < argc ? argv[optind] : NULL;
+    /* The UI on a terminal; text or JSON when asked, or when output goes to a pipe or file. */
+    bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    if (cli.demo && (!tty || cli.format_set || cli.save_profile)) {
+        status = usage_error("--demo opens the terminal UI: run it in a terminal, without --json");
+        goto out;
+    }
+    if (tty && !cli.format_set && !cli.save_profile) {
+        struct flag_set flags = {opts, n_opts};
+        status = run_ui(&cli, target, &flags);
+        goto out;
+    }
+    status = run(&cli, target);
 out:
     free(opts);
     config_free(&cli.cfg);

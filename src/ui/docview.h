@@ -12,11 +12,13 @@
 #include "ui/term.h"
 
 struct docview {
-    struct doc doc;      /* owned */
-    size_t top;          /* first line shown */
-    size_t sel;          /* selected line index (always a selectable line when any exists) */
-    bool focus;          /* draw the selection bar */
-    char search[128];    /* current search text ("" none) */
+    struct doc doc;   /* owned */
+    size_t top;       /* first line shown */
+    size_t sel;       /* selected line index (always a selectable line when any exists) */
+    bool focus;       /* draw the selection bar */
+    char search[128]; /* current search text ("" none) */
+    int page;         /* rows shown by the last docview_draw (0 before the first) */
+    size_t found;     /* 1 + the line the last docview_find matched; 0 for none */
 };
 
 /* Replaces the document (takes ownership of d's contents; d is left empty). Keeps the

@@ -50,7 +50,7 @@ int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_col
     char cols_s[16], rows_s[16];
     snprintf(cols_s, sizeof(cols_s), "%d", cols);
     snprintf(rows_s, sizeof(rows_s), "%d", rows);
-    char *full = xasprintf("env -i PATH=\"$PATH\" TERM=xterm-256color LANG=%s LC_ALL=%s TZ=UTC "
+    char *full = xasprintf("env -i PATH=\"$PATH\" TERM=tmux-256color LANG=%s LC_ALL=%s TZ=UTC "
                            "HOME='%s' XDG_CONFIG_HOME='%s/.config' XDG_STATE_HOME='%s/.local/state'"
                            " %s %s; sleep 30",
                            lang ? lang : "C.UTF-8", lang ? lang : "C.UTF-8", t->home, t->home,
@@ -115,19 +115,6 @@ int tmux_resize(struct tmux *t, int cols, int rows)
     snprintf(r, sizeof(r), "%d", rows);
     const char *args[] = {"resize-window", "-t", "0", "-x", c, "-y", r, NULL};
     return tmux_run(t, args, NULL);
-}
-
-bool tmux_running(struct tmux *t)
-{
-    const char *args[] = {"display-message", "-p", "-t", "0", "#{pane_current_command}", NULL};
-    char *out = NULL;
-    if (tmux_run(t, args, &out) != 0) {
-        free(out);
-        return false;
-    }
-    bool running = out && strstr(out, "tlscope") != NULL;
-    free(out);
-    return running;
 }
 
 void tmux_stop(struct tmux *t)

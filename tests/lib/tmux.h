@@ -12,7 +12,7 @@ struct tmux {
 };
 
 /* Starts `cmd` (a shell command line) in a detached session of cols x rows, with TERM=
- * xterm-256color, LANG=C.UTF-8 (or `lang`), TZ=UTC, HOME and XDG dirs in a fresh temp dir,
+ * tmux-256color (what tmux emulates, so keys decode right), LANG=C.UTF-8 (or `lang`), TZ=UTC, HOME and XDG dirs in a fresh temp dir,
  * NO_COLOR unset unless no_color. Returns 0 or -1. */
 int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color,
                const char *cmd);
@@ -27,8 +27,6 @@ bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s);
 /* Like tmux_wait_for, but waits until the screen no longer contains needle. */
 bool tmux_wait_gone(struct tmux *t, const char *needle, double timeout_s);
 int tmux_resize(struct tmux *t, int cols, int rows);
-/* True while the program in the pane still runs. */
-bool tmux_running(struct tmux *t);
 void tmux_stop(struct tmux *t);
 
 #endif

@@ -1,0 +1,175 @@
+/* Private to the UI framework: the state ui.c (event loop, overlays, connecting), home.c (the
+ * home screen) and result.c (the result panes) share. Everything here is owned by struct ui
+ * and freed by ui_run before it returns. */
+#ifndef TLSCOPE_UI_SCREENS_H
+#define TLSCOPE_UI_SCREENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "engine/lab.h"
+#include "profile/profile.h"
+#include "ui/docview.h"
+#include "ui/pane.h"
+#include "ui/term.h"
+#include "ui/ui.h"
+#include "util/strlist.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+#define UI_NAME_MAX 128
+
+enum ui_screen { SCR_HOME, SCR_RESULT };
+
+/* Where a connection goes, apart from the profile (what it offers). */
+struct ui_target {
+    char spec[256];   /* "host[:port]" as typed; "" with lab_index >= 0 or from_cli */
+    int lab_index;    /* >= 0: a demo lab target (localhost, the lab's CA) */
+    bool client_cert; /* lab target: present the lab's client certificate */
+    bool from_cli;    /* the target given on the command line (opt->cfg) */
+};
+
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_EXPORT, PROMPT_OVERWRITE };
+
+/* One-line text entry on the status line (ASCII/UTF-8 bytes; the cursor is a byte offset). */
+struct ui_prompt {
+    enum prompt_kind kind;
+    char label[96];
+    char buf[512];
+    size_t len, cur;
+};
+
+enum home_focus { HF_HOST, HF_PROFILES, HF_DEMO };
+
+struct home {
+    char host[256];
+    size_t host_len, host_cur;
+    enum home_focus focus;
+    struct profile_entry *profiles; /* owned (profile_entries_free) */
+    size_t n_profiles;
+    bool *weak; /* owned: per profile, it weakens verification */
+    struct docview plist, settings, demo;
+    struct strlist history;              /* newest first */
+    char *history_path;                  /* owned, NULL when there is nowhere to keep it */
+    long hist_pos;                       /* -1: the person's own text; else an index into history */
+    char hist_saved[256];                /* the person's own text while browsing */
+    struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
+};
+
+struct result {
+    struct report *report; /* owned; NULL before the first result */
+    struct tls_config cfg; /* owned copy of what was used: `r` reconnects with it */
+    struct ui_target target;
+    char profile[UI_NAME_MAX]; /* "" when no profile */
+    int pane;
+    void *state[PANE_COUNT]; /* owned (pane done() then free) */
+    struct docview list[PANE_COUNT];
+    bool built[PANE_COUNT];
+    int built_width;
+    struct docview detail;
+    int detail_id;          /* the id the detail was built for; -1 none */
+    char detail_title[160]; /* the detail's heading, shown on the rule above it */
+    bool detail_full;
+    int tab_x[PANE_COUNT], tab_w[PANE_COUNT], tab_y;
+    struct rect list_r, detail_r;
+    char export_path[512];
+};
+
+struct ui {
+    const struct ui_options *opt;
+    struct term term;
+    bool term_open;
+    char theme_name[64];
+    enum ui_screen screen;
+    bool help;
+    struct docview help_view;
+    bool picker;
+    struct docview picker_view;
+    struct profile_entry *picker_entries; /* owned while the picker is open */
+    size_t n_picker;
+    struct ui_prompt prompt;
+    char status[512];
+    enum theme_role status_role;
+    /* the connection in progress, if any */
+    struct conn *conn;
+    struct tls_config conn_cfg; /* owned while conn is set */
+    struct ui_target conn_target;
+    char conn_profile[UI_NAME_MAX];
+    short conn_revents;
+    struct home home;
+    struct result result;
+    struct lab *lab;       /* demo lab, or NULL */
+    struct rect overlay_r; /* inner rect of the open overlay, for the mouse */
+    int cur_y, cur_x;      /* where the visible cursor goes after a frame; cur_y < 0 hides it */
+    bool quit;
+};
+
+/* ui.c */
+void ui_status(struct ui *ui, enum theme_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Builds the config for profile (NULL or "": the command line's own) and target, then starts
+ * connecting. Problems go to the status line; returns false when nothing started. */
+bool ui_connect(struct ui *ui, const struct ui_target *target, const char *profile);
+/* The config a profile gives (NULL, "" or the --profile one: the command line's own config;
+ * else the profile over the defaults with the command-line flags re-applied). *port_set says
+ * whether the profile chose a port. Returns 0 (config_free *out), or -1 with err. */
+int ui_profile_config(struct ui *ui, const char *profile, struct tls_config *out, bool *port_set,
+                      char *err, size_t errlen);
+/* Builds a config as ui_connect would, into *out (config_free it). Returns 0, or -1 with err. */
+int ui_build_config(struct ui *ui, const struct ui_target *target, const char *profile,
+                    struct tls_config *out, char *err, size_t errlen);
+/* Starts connecting with cfg (takes its contents; cfg is left empty). */
+bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
+              const char *profile);
+/* Line editing shared by the host line and the prompt: inserts printable bytes, moves and
+ * deletes (UTF-8 aware). Returns true when the key was an editing key. */
+bool ui_edit_key(char *buf, size_t cap, size_t *len, size_t *cur, int key);
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const char *text);
+/* The bottom two rows: the status line (prompt, connecting, message) and key hints given as
+ * "key label" pairs separated by two spaces, e.g. "Enter connect  Tab focus". */
+void ui_draw_bottom(struct ui *ui, const char *hints);
+/* The title bar: left text and right text on a TR_TITLE row. */
+void ui_draw_title(struct ui *ui, int y, const char *left, const char *right);
+/* The profile used when none is chosen: --profile, else "default" when it exists, else "". */
+const char *ui_default_profile(const struct ui *ui);
+
+/* home.c */
+void home_init(struct ui *ui);
+void home_free(struct home *h);
+void home_draw(struct ui *ui);
+/* Returns true when the key was used. */
+bool home_key(struct ui *ui, int key, enum ui_action a);
+void home_click(struct ui *ui, int y, int x, int button);
+/* The terminal changed size: rebuilds what depends on the width. */
+void home_relayout(struct ui *ui);
+/* The profile the home screen has selected, or "" for none. */
+const char *home_profile(const struct ui *ui);
+/* "host", "host:port" or "[v6]:port" (the port only when it is not 443) into out. */
+void home_target_text(const char *host, uint16_t port, char *out, size_t n);
+/* Remembers a typed target in the history (errors go to the status line). */
+void home_remember(struct ui *ui, const char *spec);
+
+/* result.c */
+/* Shows a new report (takes ownership of r and cfg's contents). */
+void result_set(struct ui *ui, struct report *r, struct tls_config *cfg,
+                const struct ui_target *target, const char *profile);
+void result_free(struct result *res);
+void result_draw(struct ui *ui);
+bool result_key(struct ui *ui, int key, enum ui_action a);
+void result_click(struct ui *ui, int y, int x, int button);
+/* Layout changed (resize, theme): panes are rebuilt for the new width on the next draw. */
+void result_invalidate(struct result *res);
+/* Answers from the status-line prompt. */
+void result_search(struct ui *ui, const char *text);
+void result_export(struct ui *ui, const char *path);
+void result_overwrite(struct ui *ui, bool yes);
+/* The profile picker overlay (state in struct ui): Enter reconnects the current result's
+ * target with the chosen profile. */
+void result_picker_open(struct ui *ui);
+void result_picker_close(struct ui *ui);
+void result_picker_pick(struct ui *ui);
+void result_picker_key(struct ui *ui, enum ui_action a);
+
+#endif

@@ -1,0 +1,802 @@
+/* The terminal UI's event loop: poll() on the keyboard and the connection's socket, never
+ * blocking; the theme; connecting with a spinner and Esc to cancel; the help overlay, the
+ * profile picker, the status-line prompt and the too-small screen. */
+#include "ui/ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/schema.h"
+#include "theme/theme.h"
+#include "ui/screens.h"
+#include "ui/term_ext.h"
+#include "util/mem.h"
+#include "util/sanitize.h"
+#include "util/strbuf.h"
+#include "util/timeutil.h"
+
+#define UI_TICK_MS 100  /* spinner and elapsed time while connecting */
+#define UI_IDLE_MS 1000 /* bound on a poll() with nothing running */
+#define UI_ESC_MS  40   /* after input: longer than curses' escape delay (25 ms) */
+#define UI_CTRL(c) ((c)&0x1f)
+
+void ui_status(struct ui *ui, enum theme_role role, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+    va_end(ap);
+    ui->status_role = role;
+}
+
+const char *ui_default_profile(const struct ui *ui)
+{
+    if (ui->opt->profile)
+        return ui->opt->profile;
+    for (size_t i = 0; i < ui->home.n_profiles; i++)
+        if (strcmp(ui->home.profiles[i].name, "default") == 0)
+            return "default";
+    return "";
+}
+
+/* ---- theme ---- */
+
+static void ui_theme_initial(struct ui *ui, struct theme *t, char *msg, size_t msglen)
+{
+    const struct ui_options *o = ui->opt;
+    const char *name = o->theme ? o->theme : (o->cfg && o->cfg->theme) ? o->cfg->theme : NULL;
+    const char *nc = getenv("NO_COLOR");
+    struct theme_error err;
+    msg[0] = '\0';
+    if (!name && nc && *nc) {
+        theme_builtin_mono(t);
+        snprintf(ui->theme_name, sizeof ui->theme_name, "mono");
+        return;
+    }
+    if (theme_load(name ? name : "default", t, &err) < 0) {
+        theme_builtin(t); /* an absent default file is no news; a chosen broken one is */
+        if (name) {
+            char buf[1200];
+            snprintf(msg, msglen, "theme: %s (using the built-in default)",
+                     theme_error_format(&err, buf, sizeof buf));
+        }
+        snprintf(ui->theme_name, sizeof ui->theme_name, "default");
+        return;
+    }
+    snprintf(ui->theme_name, sizeof ui->theme_name, "%s", name ? name : "default");
+}
+
+static void ui_theme_next(struct ui *ui)
+{
+    size_t n = 0;
+    char **names = theme_list(&n);
+    struct theme t;
+    if (n == 0) {
+        bool mono = strcmp(ui->theme_name, "mono") != 0;
+        if (mono)
+            theme_builtin_mono(&t);
+        else
+            theme_builtin(&t);
+        snprintf(ui->theme_name, sizeof ui->theme_name, "%s", mono ? "mono" : "default");
+        ui_status(ui, TR_DIM, "theme: %s (built in; no theme files found)", ui->theme_name);
+    } else {
+        size_t next = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(names[i], ui->theme_name) == 0)
+                next = (i + 1) % n;
+        struct theme_error err;
+        snprintf(ui->theme_name, sizeof ui->theme_name, "%s", names[next]);
+        if (theme_load(names[next], &t, &err) < 0) {
+            char buf[1200];
+            ui_status(ui, TR_WARN, "theme: %s (using the built-in default)",
+                      theme_error_format(&err, buf, sizeof buf));
+        } else {
+            ui_status(ui, TR_DIM, "theme: %s", names[next]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    term_set_theme(&ui->term, &t);
+}
+
+/* ---- connecting ---- */
+
+static void ui_set_str(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = xstrdup(src);
+}
+
+/* Points cfg at the target: a lab server, the typed spec, or the command line's target. */
+static int ui_apply_target(struct ui *ui, const struct ui_target *tg, struct tls_config *cfg,
+                           bool port_from_profile, char *err, size_t errlen)
+{
+    if (tg->lab_index >= 0) {
+        const struct lab_target *lt =
+            ui->lab ? lab_target_at(ui->lab, (size_t)tg->lab_index) : NULL;
+        if (!lt) {
+            snprintf(err, errlen, "the demo lab is not running");
+            return -1;
+        }
+        ui_set_str(&cfg->host, "localhost");
+        cfg->port = lt->port;
+        ui_set_str(&cfg->ca_file, lab_ca_file(ui->lab));
+        ui_set_str(&cfg->ca_path, NULL);
+        ui_set_str(&cfg->cert_file, tg->client_cert ? lab_client_cert_file(ui->lab) : NULL);
+        ui_set_str(&cfg->key_file, tg->client_cert ? lab_client_key_file(ui->lab) : NULL);
+        ui_set_str(&cfg->key_pass, NULL);
+        return 0;
+    }
+    if (tg->from_cli) {
+        ui_set_str(&cfg->host, ui->opt->cfg ? ui->opt->cfg->host : NULL);
+        if (ui->opt->cfg)
+            cfg->port = ui->opt->cfg->port;
+    } else if (tg->spec[0]) {
+        uint16_t keep = cfg->port;
+        if (target_parse(tg->spec, cfg, err, errlen) < 0)
+            return -1;
+        if (!target_has_port(tg->spec))
+            cfg->port = port_from_profile ? keep : 443;
+    }
+    if (!cfg->host || !*cfg->host) {
+        snprintf(err, errlen, "type a host to connect to (host or host:port)");
+        return -1;
+    }
+    return 0;
+}
+
+int ui_profile_config(struct ui *ui, const char *profile, struct tls_config *out, bool *port_set,
+                      char *err, size_t errlen)
+{
+    const struct ui_options *o = ui->opt;
+    bool cli = !profile || !*profile || (o->profile && strcmp(profile, o->profile) == 0);
+    if (port_set)
+        *port_set = false;
+    if (cli && o->cfg) {
+        config_copy(out, o->cfg);
+        return 0;
+    }
+    config_init(out);
+    if (!cli) {
+        uint64_t set = 0;
+        struct profile_error perr;
+        if (profile_apply(profile, out, &set, &perr) < 0) {
+            char buf[1200];
+            snprintf(err, errlen, "%s", profile_error_format(&perr, buf, sizeof buf));
+            config_free(out);
+            return -1;
+        }
+        const struct pkey *k = pkey_find("port");
+        if (port_set)
+            *port_set = k && (set & (UINT64_C(1) << pkey_index(k)));
+    }
+    if (o->apply_flags)
+        o->apply_flags(out, o->apply_flags_arg);
+    return 0;
+}
+
+int ui_build_config(struct ui *ui, const struct ui_target *target, const char *profile,
+                    struct tls_config *out, char *err, size_t errlen)
+{
+    bool port_set;
+    if (ui_profile_config(ui, profile, out, &port_set, err, errlen) < 0)
+        return -1;
+    if (ui_apply_target(ui, target, out, port_set, err, errlen) < 0) {
+        config_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+static void ui_conn_drop(struct ui *ui)
+{
+    conn_free(ui->conn);
+    ui->conn = NULL;
+    config_free(&ui->conn_cfg);
+}
+
+static void ui_conn_finish(struct ui *ui)
+{
+    struct report *r = conn_take_report(ui->conn);
+    conn_free(ui->conn);
+    ui->conn = NULL;
+    if (!r) {
+        config_free(&ui->conn_cfg);
+        ui_status(ui, TR_BAD, "the connection ended without a report");
+        return;
+    }
+    if (ui->conn_target.spec[0] && ui->conn_target.lab_index < 0)
+        home_remember(ui, ui->conn_target.spec);
+    else if (ui->conn_target.from_cli && ui->conn_cfg.host) {
+        char spec[300];
+        home_target_text(ui->conn_cfg.host, ui->conn_cfg.port, spec, sizeof spec);
+        home_remember(ui, spec);
+    }
+    ui->help = false;
+    result_set(ui, r, &ui->conn_cfg, &ui->conn_target, ui->conn_profile);
+}
+
+bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
+              const char *profile)
+{
+    char err[512];
+    if (ui->conn)
+        ui_conn_drop(ui);
+    struct conn *c;
+    if (conn_new(cfg, &c, err, sizeof err) < 0) {
+        ui_status(ui, TR_BAD, "%s", err);
+        config_free(cfg);
+        return false;
+    }
+    ui->conn = c;
+    ui->conn_cfg = *cfg;
+    memset(cfg, 0, sizeof *cfg);
+    ui->conn_target = *target;
+    snprintf(ui->conn_profile, sizeof ui->conn_profile, "%s", profile ? profile : "");
+    ui->status[0] = '\0';
+    if (!conn_step(ui->conn, 0))
+        ui_conn_finish(ui);
+    return true;
+}
+
+bool ui_connect(struct ui *ui, const struct ui_target *target, const char *profile)
+{
+    struct tls_config cfg;
+    char err[1400];
+    if (ui_build_config(ui, target, profile, &cfg, err, sizeof err) < 0) {
+        ui_status(ui, TR_BAD, "%s", err);
+        return false;
+    }
+    return ui_start(ui, &cfg, target, profile);
+}
+
+static const char *ui_stage_words(enum stage s)
+{
+    switch (s) {
+    case STAGE_NONE:
+    case STAGE_DNS: return "resolving";
+    case STAGE_TCP: return "connecting";
+    case STAGE_STARTTLS: return "starttls";
+    case STAGE_TLS: return "handshaking";
+    case STAGE_VERIFY: return "verifying";
+    case STAGE_RECONNECT: return "reconnecting";
+    default: return "finishing";
+    }
+}
+
+static void ui_cancel(struct ui *ui)
+{
+    enum stage st = conn_stage(ui->conn);
+    conn_cancel(ui->conn);
+    report_free(conn_take_report(ui->conn));
+    ui_conn_drop(ui);
+    ui_status(ui, TR_WARN, "cancelled while %s", ui_stage_words(st));
+}
+
+/* ---- drawing ---- */
+
+void ui_draw_title(struct ui *ui, int y, const char *left, const char *right)
+{
+    struct term *t = &ui->term;
+    term_fill(t, y, 0, t->cols, TR_TITLE);
+    int rw = right ? doc_width(right) : 0;
+    term_put(t, y, 1, t->cols - rw - 3, TR_TITLE, left);
+    if (right)
+        term_put(t, y, t->cols - rw - 1, rw, TR_TITLE, right);
+}
+
+static void ui_draw_connecting(struct ui *ui, int y)
+{
+    static const char *const fancy[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
+    static const char *const plain[] = {"|", "/", "-", "\\"};
+    struct term *t = &ui->term;
+    int64_t ms = conn_elapsed_ms(ui->conn);
+    size_t frame = (size_t)(ms / UI_TICK_MS);
+    const char *spin = t->utf8 ? fancy[frame % 10] : plain[frame % 4];
+    char *what = xasprintf("%s %s:%u · %.1f s", ui_stage_words(conn_stage(ui->conn)),
+                           ui->conn_cfg.host ? ui->conn_cfg.host : "?", (unsigned)ui->conn_cfg.port,
+                           (double)ms / 1000.0);
+    char *safe = sanitize_terminal(what);
+    term_put(t, y, 1, 2, TR_KEY, spin);
+    int w = term_put(t, y, 3, t->cols - 18, TR_TEXT, safe);
+    term_put(t, y, 3 + w + 3, 4, TR_KEY, "Esc");
+    term_put(t, y, 3 + w + 7, 8, TR_DIM, "cancel");
+    free(safe);
+    free(what);
+}
+
+static void ui_draw_prompt(struct ui *ui, int y)
+{
+    struct term *t = &ui->term;
+    struct ui_prompt *p = &ui->prompt;
+    int lw = term_put(t, y, 1, t->cols - 12, TR_KEY, p->label);
+    char *safe = sanitize_terminal(p->buf);
+    term_put(t, y, 1 + lw, t->cols - lw - 2, TR_TEXT, safe);
+    free(safe);
+    char *head = xstrndup(p->buf, p->cur);
+    char *shead = sanitize_terminal(head);
+    ui->cur_y = y;
+    ui->cur_x = 1 + lw + doc_width(shead);
+    free(shead);
+    free(head);
+}
+
+/* Key hints: "key label" tokens separated by two spaces; "? help  q quit" sit at the right. */
+static void ui_draw_hints(struct ui *ui, int y, const char *hints)
+{
+    struct term *t = &ui->term;
+    /* While the host line takes letters, q is text: say how to quit instead. */
+    bool typing = ui->screen == SCR_HOME && ui->home.focus == HF_HOST;
+    const char *quit = typing ? "Ctrl-C" : "q";
+    char right[32];
+    snprintf(right, sizeof right, "? help  %s quit", quit);
+    int limit = t->cols - doc_width(right) - 3;
+    int x = 1;
+    char *copy = xstrdup(hints ? hints : "");
+    for (char *tok = copy; tok && *tok;) {
+        char *next = strstr(tok, "  ");
+        if (next) {
+            *next = '\0';
+            next += 2;
+        }
+        char *sp = strchr(tok, ' ');
+        const char *label = sp ? sp + 1 : "";
+        if (sp)
+            *sp = '\0';
+        int need = doc_width(tok) + 1 + doc_width(label);
+        if (x + need > limit)
+            break;
+        x += term_put(t, y, x, need, TR_KEY, tok) + 1;
+        x += term_put(t, y, x, limit - x, TR_DIM, label) + 2;
+        tok = next;
+    }
+    free(copy);
+    x = t->cols - doc_width(right) - 1;
+    x += term_put(t, y, x, 1, TR_KEY, "?") + 1;
+    x += term_put(t, y, x, 4, TR_DIM, "help") + 2;
+    x += term_put(t, y, x, 6, TR_KEY, quit) + 1;
+    term_put(t, y, x, 4, TR_DIM, "quit");
+}
+
+void ui_draw_bottom(struct ui *ui, const char *hints)
+{
+    struct term *t = &ui->term;
+    int y = t->rows - 2;
+    if (ui->prompt.kind != PROMPT_NONE)
+        ui_draw_prompt(ui, y);
+    else if (ui->conn)
+        ui_draw_connecting(ui, y);
+    else if (ui->status[0])
+        term_put(t, y, 1, t->cols - 2, ui->status_role, ui->status);
+    ui_draw_hints(ui, t->rows - 1, hints);
+}
+
+static void ui_draw_too_small(struct ui *ui)
+{
+    struct term *t = &ui->term;
+    const char *times = t->utf8 ? "×" : "x";
+    char *l1 = xasprintf("Terminal too small: %d%s%d", t->cols, times, t->rows);
+    char *l2 = xasprintf("tlscope needs at least %d%s%d", UI_MIN_COLS, times, UI_MIN_ROWS);
+    const char *lines[] = {l1, l2, "q quits"};
+    int y0 = t->rows / 2 - 1;
+    for (int i = 0; i < 3; i++) {
+        int w = doc_width(lines[i]);
+        int x = w < t->cols ? (t->cols - w) / 2 : 0;
+        term_put(t, y0 + i, x, t->cols - x, i == 0 ? TR_WARN : TR_TEXT, lines[i]);
+    }
+    free(l1);
+    free(l2);
+}
+
+/* A centred box for an overlay, cleared; returns the inner rect. */
+static struct rect ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
+{
+    struct term *t = &ui->term;
+    int w = want_w < t->cols - 4 ? want_w : t->cols - 4;
+    int h = want_h < t->rows - 2 ? want_h : t->rows - 2;
+    struct rect box = {(t->rows - h) / 2, (t->cols - w) / 2, h, w};
+    for (int y = box.y; y < box.y + box.h; y++)
+        term_fill(t, y, box.x, box.w, TR_TEXT);
+    term_box(t, box, title, true);
+    return (struct rect){box.y + 1, box.x + 2, box.h - 2, box.w - 4};
+}
+
+static void ui_draw_overlays(struct ui *ui)
+{
+    if (ui->help) {
+        struct rect in = ui_overlay_box(ui, 72, (int)ui->help_view.doc.n + 2, "Keys · Esc closes");
+        ui->overlay_r = in;
+        docview_draw(&ui->help_view, &ui->term, in);
+    }
+    if (ui->picker) {
+        struct rect in = ui_overlay_box(ui, 76, (int)ui->picker_view.doc.n + 2,
+                                        "Reconnect with profile · Enter picks · Esc closes");
+        ui->picker_view.focus = true;
+        ui->overlay_r = in;
+        docview_draw(&ui->picker_view, &ui->term, in);
+    }
+}
+
+static void ui_draw(struct ui *ui)
+{
+    struct term *t = &ui->term;
+    ui->cur_y = -1;
+    term_erase(t);
+    if (t->rows < UI_MIN_ROWS || t->cols < UI_MIN_COLS) {
+        ui_draw_too_small(ui);
+    } else {
+        if (ui->screen == SCR_RESULT && ui->result.report)
+            result_draw(ui);
+        else
+            home_draw(ui);
+        ui_draw_overlays(ui);
+        if (ui->help || ui->picker)
+            ui->cur_y = ui->prompt.kind != PROMPT_NONE ? ui->cur_y : -1;
+    }
+    term_cursor(t, ui->cur_y, ui->cur_x);
+    term_refresh(t);
+}
+
+/* ---- help overlay ---- */
+
+static void ui_help_keys(struct doc *d, const struct ui_binding *b, size_t i)
+{
+    struct strbuf keys = {0};
+    for (size_t j = i; b[j].key; j++) {
+        if (b[j].action != b[i].action || !b[j].label)
+            continue;
+        if (keys.len)
+            sb_puts(&keys, ", ");
+        sb_puts(&keys, b[j].label);
+    }
+    struct doc_line *l = doc_line(d, -1);
+    doc_text(l, TR_KEY, "%s", keys.buf ? keys.buf : "");
+    l->segs[l->n - 1].min_width = 18;
+    doc_text(l, TR_TEXT, "%s", ui_action_help(b[i].action));
+    sb_free(&keys);
+}
+
+static void ui_help_open(struct ui *ui)
+{
+    struct doc d = {0};
+    const struct ui_binding *b = ui_bindings();
+    bool seen[ACT_COUNT] = {false};
+    doc_heading(&d, "Everywhere");
+    for (size_t i = 0; b[i].key; i++) {
+        if (seen[b[i].action] || b[i].action == ACT_NONE)
+            continue;
+        seen[b[i].action] = true;
+        ui_help_keys(&d, b, i);
+    }
+    doc_blank(&d);
+    doc_heading(&d, "Home screen");
+    static const char *const home[][2] = {
+        {"typing", "edits the host line: host or host:port"},
+        {"Up, Down", "past targets, while the host line has focus"},
+        {"Tab", "host line → profiles → demo targets"},
+        {"Enter", "connect with the selected profile"},
+        {"c", "demo client-cert target: connect with the lab's client certificate"},
+    };
+    for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
+        if (i == 4 && !ui->lab)
+            continue;
+        struct doc_line *l = doc_line(&d, -1);
+        doc_text(l, TR_KEY, "%s", home[i][0]);
+        l->segs[l->n - 1].min_width = 18;
+        doc_text(l, TR_TEXT, "%s", home[i][1]);
+    }
+    docview_free(&ui->help_view);
+    docview_set(&ui->help_view, &d);
+    ui->help = true;
+}
+
+static void ui_help_key(struct ui *ui, enum ui_action a)
+{
+    if (a == ACT_QUIT)
+        ui->quit = true;
+    else if (a == ACT_BACK || a == ACT_HELP || a == ACT_ENTER)
+        ui->help = false;
+    else
+        docview_action(&ui->help_view, a, ui->help_view.page);
+}
+
+/* ---- text entry ---- */
+
+static size_t ui_prev_char(const char *buf, size_t cur)
+{
+    while (cur > 0 && ((unsigned char)buf[--cur] & 0xC0) == 0x80)
+        ;
+    return cur;
+}
+
+static size_t ui_next_char(const char *buf, size_t len, size_t cur)
+{
+    if (cur < len)
+        cur++;
+    while (cur < len && ((unsigned char)buf[cur] & 0xC0) == 0x80)
+        cur++;
+    return cur;
+}
+
+static void ui_delete(char *buf, size_t *len, size_t from, size_t to)
+{
+    memmove(buf + from, buf + to, *len - to + 1);
+    *len -= to - from;
+}
+
+bool ui_edit_key(char *buf, size_t cap, size_t *len, size_t *cur, int key)
+{
+    if ((key >= 0x20 && key < 0x7F) || (key >= 0x80 && key <= 0xFF)) {
+        if (*len + 1 >= cap)
+            return true;
+        memmove(buf + *cur + 1, buf + *cur, *len - *cur + 1);
+        buf[(*cur)++] = (char)key;
+        (*len)++;
+    } else if (key == KEY_BACKSPACE || key == 127 || key == UI_CTRL('h')) {
+        size_t p = ui_prev_char(buf, *cur);
+        ui_delete(buf, len, p, *cur);
+        *cur = p;
+    } else if (key == KEY_DC || key == UI_CTRL('d')) {
+        ui_delete(buf, len, *cur, ui_next_char(buf, *len, *cur));
+    } else if (key == KEY_LEFT || key == UI_CTRL('b')) {
+        *cur = ui_prev_char(buf, *cur);
+    } else if (key == KEY_RIGHT || key == UI_CTRL('f')) {
+        *cur = ui_next_char(buf, *len, *cur);
+    } else if (key == KEY_HOME || key == UI_CTRL('a')) {
+        *cur = 0;
+    } else if (key == KEY_END || key == UI_CTRL('e')) {
+        *cur = *len;
+    } else if (key == UI_CTRL('u')) {
+        ui_delete(buf, len, 0, *cur);
+        *cur = 0;
+    } else if (key == UI_CTRL('k')) {
+        buf[*cur] = '\0';
+        *len = *cur;
+    } else if (key == UI_CTRL('w')) {
+        size_t p = *cur;
+        while (p > 0 && buf[p - 1] == ' ')
+            p--;
+        while (p > 0 && buf[p - 1] != ' ')
+            p--;
+        ui_delete(buf, len, p, *cur);
+        *cur = p;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const char *text)
+{
+    struct ui_prompt *p = &ui->prompt;
+    p->kind = kind;
+    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->buf, sizeof p->buf, "%s", text ? text : "");
+    p->len = p->cur = strlen(p->buf);
+}
+
+static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
+{
+    struct ui_prompt *p = &ui->prompt;
+    enum prompt_kind kind = p->kind;
+    if (kind == PROMPT_OVERWRITE) {
+        p->kind = PROMPT_NONE;
+        result_overwrite(ui, key == 'y' || key == 'Y');
+        return;
+    }
+    bool empty_back = p->len == 0 && (key == KEY_BACKSPACE || key == 127);
+    if (key == 27 || empty_back) {
+        p->kind = PROMPT_NONE;
+        return;
+    }
+    if (a == ACT_ENTER) {
+        char text[sizeof p->buf];
+        memcpy(text, p->buf, sizeof text);
+        p->kind = PROMPT_NONE;
+        if (kind == PROMPT_SEARCH)
+            result_search(ui, text);
+        else if (kind == PROMPT_EXPORT)
+            result_export(ui, text);
+        return;
+    }
+    ui_edit_key(p->buf, sizeof p->buf, &p->len, &p->cur, key);
+}
+
+/* ---- input ---- */
+
+static bool ui_too_small(const struct ui *ui)
+{
+    return ui->term.rows < UI_MIN_ROWS || ui->term.cols < UI_MIN_COLS;
+}
+
+static void ui_overlay_click(struct ui *ui, struct docview *v, int y, int button)
+{
+    if (button == 4 || button == 5) {
+        docview_scroll(v, button == 4 ? -3 : 3, v->page);
+        return;
+    }
+    int before = docview_selected_id(v);
+    if (docview_click(v, ui->overlay_r, y) && v == &ui->picker_view &&
+        docview_selected_id(v) == before)
+        result_picker_pick(ui); /* a click on the chosen line picks it */
+}
+
+static void ui_mouse(struct ui *ui)
+{
+    int y, x, button;
+    if (!term_mouse(&ui->term, &y, &x, &button) || button == 0 || ui_too_small(ui))
+        return;
+    if (ui->prompt.kind != PROMPT_NONE)
+        return;
+    if (ui->help)
+        ui_overlay_click(ui, &ui->help_view, y, button);
+    else if (ui->picker)
+        ui_overlay_click(ui, &ui->picker_view, y, button);
+    else if (ui->screen == SCR_RESULT && ui->result.report)
+        result_click(ui, y, x, button);
+    else
+        home_click(ui, y, x, button);
+}
+
+/* While connecting only Esc, q, Ctrl-C and t act: nothing may start a second connection. */
+static void ui_key_connecting(struct ui *ui, enum ui_action a)
+{
+    if (a == ACT_BACK)
+        ui_cancel(ui);
+    else if (a == ACT_QUIT)
+        ui->quit = true;
+    else if (a == ACT_NEXT_THEME)
+        ui_theme_next(ui);
+}
+
+static void ui_key(struct ui *ui, int key)
+{
+    if (key == UI_CTRL('c')) {
+        ui->quit = true;
+        return;
+    }
+    if (key == KEY_RESIZE) {
+        term_resize(&ui->term);
+        result_invalidate(&ui->result);
+        home_relayout(ui);
+        return;
+    }
+    if (key == KEY_MOUSE) {
+        ui_mouse(ui);
+        return;
+    }
+    enum ui_action a = ui_action_for_key(key);
+    if (ui->prompt.kind != PROMPT_NONE) {
+        ui_prompt_key(ui, key, a);
+        return;
+    }
+    if (ui_too_small(ui)) {
+        ui->quit = a == ACT_QUIT;
+        return;
+    }
+    if (ui->conn) {
+        ui_key_connecting(ui, a);
+        return;
+    }
+    ui->status[0] = '\0';
+    if (ui->help) {
+        ui_help_key(ui, a);
+        return;
+    }
+    if (ui->picker) {
+        result_picker_key(ui, a);
+        return;
+    }
+    bool used = ui->screen == SCR_RESULT && ui->result.report ? result_key(ui, key, a)
+                                                              : home_key(ui, key, a);
+    if (used)
+        return;
+    switch (a) {
+    case ACT_QUIT: ui->quit = true; break;
+    case ACT_HELP: ui_help_open(ui); break;
+    case ACT_NEXT_THEME: ui_theme_next(ui); break;
+    default: break;
+    }
+}
+
+/* ---- the loop ---- */
+
+/* Waits for a key, the connection's socket or its deadline. Right after input the wait is
+ * short: curses may hold a lone Esc until its escape delay has passed. */
+static void ui_poll(struct ui *ui, bool had_input)
+{
+    struct pollfd pfd[2] = {{.fd = 0, .events = POLLIN}, {.fd = -1}};
+    int timeout = had_input ? UI_ESC_MS : ui->conn ? UI_TICK_MS : UI_IDLE_MS;
+    int64_t deadline = 0;
+    if (ui->conn) {
+        conn_want(ui->conn, &pfd[1], &deadline);
+        int64_t wait = deadline - mono_ms();
+        if (wait < timeout)
+            timeout = wait < 0 ? 0 : (int)wait;
+    }
+    int n = poll(pfd, 2, timeout);
+    if (n < 0 && errno != EINTR)
+        ui_status(ui, TR_BAD, "poll: %s", strerror(errno));
+    if (ui->conn) {
+        short rev = n > 0 ? pfd[1].revents : 0;
+        if ((rev || mono_ms() >= deadline) && !conn_step(ui->conn, rev))
+            ui_conn_finish(ui);
+    }
+}
+
+static void ui_loop(struct ui *ui)
+{
+    bool had_input = false;
+    while (!ui->quit) {
+        ui_draw(ui);
+        ui_poll(ui, had_input);
+        int key;
+        had_input = false;
+        while (!ui->quit && (key = term_getkey(&ui->term)) != -1) {
+            ui_key(ui, key);
+            had_input = true;
+        }
+    }
+}
+
+static void ui_start_lab(struct ui *ui)
+{
+    char err[512] = "";
+    term_erase(&ui->term);
+    ui_draw_title(ui, 0, "tlscope — starting the demo lab…", NULL);
+    term_refresh(&ui->term);
+    if (lab_start(&ui->lab, err, sizeof err) < 0) {
+        ui->lab = NULL;
+        ui_status(ui, TR_BAD, "demo lab: %s", err);
+    }
+}
+
+static void ui_free(struct ui *ui)
+{
+    if (ui->conn) {
+        conn_cancel(ui->conn);
+        report_free(conn_take_report(ui->conn));
+        ui_conn_drop(ui);
+    }
+    result_picker_close(ui);
+    docview_free(&ui->help_view);
+    result_free(&ui->result);
+    home_free(&ui->home);
+}
+
+int ui_run(const struct ui_options *opt)
+{
+    struct ui *ui = xcalloc(1, sizeof *ui);
+    ui->opt = opt;
+    struct theme theme;
+    char msg[1400];
+    ui_theme_initial(ui, &theme, msg, sizeof msg);
+    if (term_open(&ui->term, &theme) < 0) {
+        term_close(&ui->term);
+        fprintf(stderr, "tlscope: the terminal UI needs a terminal on stdin and stdout "
+                        "(use --json or --format text otherwise)\n");
+        free(ui);
+        return 2;
+    }
+    if (msg[0])
+        ui_status(ui, TR_WARN, "%s", msg);
+    if (opt->demo)
+        ui_start_lab(ui);
+    home_init(ui);
+    if (opt->connect_now && opt->cfg && opt->cfg->host) {
+        struct ui_target tg = {.lab_index = -1, .from_cli = true};
+        ui_connect(ui, &tg, opt->profile);
+    }
+    ui_loop(ui);
+    term_close(&ui->term);
+    ui_free(ui);
+    lab_stop(ui->lab);
+    free(ui);
+    return 0;
+}

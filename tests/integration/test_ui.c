@@ -1,0 +1,322 @@
+/* The UI as a person uses it: the real binary in a real terminal (tmux), keys sent with
+ * send-keys, the screen read with capture-pane, against real TLS servers on loopback.
+ * TERM, LANG, TZ, HOME and the size are pinned by tests/lib/tmux.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/harness.h"
+#include "lib/tmux.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static char *bin, *root_ca;
+
+static void expect_screen(struct tmux *t, const char *needle, double timeout_s)
+{
+    if (!tmux_wait_for(t, needle, timeout_s)) {
+        char *s = tmux_capture(t, false);
+        fail_msg("screen lacks \"%s\":\n%s", needle, s);
+    }
+}
+
+/* Starts tlscope with args (a shell-quoted string) in an 80x24 terminal. */
+static void start_ui(struct tmux *t, int cols, int rows, bool no_color, const char *args)
+{
+    char *cmd = xasprintf("%s %s; echo EXIT=$?", bin, args);
+    if (tmux_start(t, cols, rows, NULL, no_color, cmd) != 0)
+        fail_msg("tmux did not start");
+    free(cmd);
+}
+
+static char *server_args(struct peer *p, const char *extra)
+{
+    return xasprintf("--cafile '%s' %s localhost:%u", root_ca, extra ? extra : "",
+                     (unsigned)p->port);
+}
+
+static void test_start_and_quit(void **state)
+{
+    (void)state;
+    struct tmux t;
+    start_ui(&t, 80, 24, false, "");
+    expect_screen(&t, "TLS connection explorer", 5);
+    expect_screen(&t, "Profiles", 2);
+    expect_screen(&t, "intermediate", 2);
+    tmux_keys(&t, "C-c", false);
+    expect_screen(&t, "EXIT=", 3);
+    char *s = tmux_capture(&t, false);
+    /* the terminal is restored: the UI's frame is gone from the normal screen */
+    assert_null(strstr(s, "┌─ Connect"));
+    free(s);
+    tmux_stop(&t);
+}
+
+static void test_connect_and_panes(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    expect_screen(&t, "TLSv1.3", 1);
+    expect_screen(&t, "TLS_AES_256_GCM_SHA384", 1);
+    expect_screen(&t, "[1 Summary]", 1);
+    tmux_keys(&t, "2", false);
+    expect_screen(&t, "ClientHello", 2);
+    expect_screen(&t, "ServerHello", 1);
+    expect_screen(&t, "[2 Handshake]", 1);
+    tmux_keys(&t, "3", false);
+    expect_screen(&t, "chosen", 2);
+    tmux_keys(&t, "4", false);
+    /* the chain: three certificates with the right names */
+    expect_screen(&t, "Sent by the server (2)", 2);
+    expect_screen(&t, "CN=localhost", 1);
+    expect_screen(&t, "CN=TLS Lab Intermediate CA", 1);
+    expect_screen(&t, "CN=TLS Lab Root CA", 1);
+    tmux_keys(&t, "5", false);
+    expect_screen(&t, "[5 Findings", 2);
+    tmux_keys(&t, "6", false);
+    expect_screen(&t, "[6 Raw]", 2);
+    expect_screen(&t, "Target", 1);
+    tmux_keys(&t, "Tab", false); /* wraps to Summary */
+    expect_screen(&t, "[1 Summary]", 2);
+    tmux_keys(&t, "q", false);
+    expect_screen(&t, "EXIT=0", 3);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_expired_verdict(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS("-cert", "@expired.crt", "-key",
+                                                   "@expired.key", "-cert_chain", "@inter.crt")),
+                     0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    expect_screen(&t, "NOT VERIFIED", 5);
+    expect_screen(&t, "expired", 1);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_escape_cancels_tarpit(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_tarpit(&p), 0);
+    struct tmux t;
+    char *args = xasprintf("--timeout 30 127.0.0.1:%u", (unsigned)p.port);
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    expect_screen(&t, "handshaking", 5);
+    int64_t t0 = mono_ms();
+    tmux_keys(&t, "Escape", false);
+    if (!tmux_wait_for(&t, "cancelled", 1.0))
+        fail_msg("Esc did not cancel within a second");
+    assert_true(mono_ms() - t0 < 1000);
+    expect_screen(&t, "host ›", 1); /* back on the home screen it came from */
+    char *scr = tmux_capture(&t, false);
+    assert_null(strstr(scr, "EXIT=")); /* back where the person was, not quit */
+    free(scr);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_help_overlay(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 100, 40, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_keys(&t, "?", false);
+    expect_screen(&t, "reconnect with the same settings", 2);
+    expect_screen(&t, "next theme", 1);
+    expect_screen(&t, "search in the pane", 1);
+    tmux_keys(&t, "Escape", false);
+    expect_screen(&t, "[1 Summary]", 2);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void test_resize_relayouts(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_resize(&t, 100, 40);
+    usleep(300 * 1000);
+    char *s = tmux_capture(&t, false);
+    assert_int_equal(count_lines(s), 40);
+    /* the key hints moved to the new last line */
+    const char *last = s + strlen(s) - 2;
+    while (last > s && last[-1] != '\n')
+        last--;
+    if (!strstr(last, "q quit"))
+        fail_msg("last line after resize: %s", last);
+    free(s);
+    tmux_resize(&t, 80, 24);
+    usleep(300 * 1000);
+    s = tmux_capture(&t, false);
+    assert_int_equal(count_lines(s), 24);
+    assert_non_null(strstr(s, "[1 Summary]"));
+    free(s);
+    /* below 80x24 it says so instead of drawing garbage */
+    tmux_resize(&t, 60, 20);
+    expect_screen(&t, "too small", 2);
+    tmux_resize(&t, 80, 24);
+    expect_screen(&t, "[1 Summary]", 2);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_theme_switch(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    char *before = tmux_capture(&t, true);
+    tmux_keys(&t, "t", false);
+    usleep(300 * 1000);
+    char *after = tmux_capture(&t, true);
+    assert_string_not_equal(before, after); /* colours changed */
+    char *plain = tmux_capture(&t, false);
+    assert_non_null(strstr(plain, "VERIFIED")); /* the content did not */
+    free(before);
+    free(after);
+    free(plain);
+    tmux_stop(&t);
+    /* NO_COLOR: no colour sequences at all */
+    args = server_args(&p, NULL);
+    start_ui(&t, 80, 24, true, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    char *mono = tmux_capture(&t, true);
+    assert_null(strstr(mono, "[38;5;"));
+    assert_null(strstr(mono, "[38;2;"));
+    free(mono);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_escape_sequences_in_subject(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS("-cert", "@evil.crt", "-key", "@evil.key",
+                                                   "-cert_chain", "@inter.crt")),
+                     0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 100, 40, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_keys(&t, "4", false);
+    expect_screen(&t, "\\x1B[31mRED", 2); /* shown escaped */
+    char *raw = tmux_capture(&t, true);
+    /* the certificate's own sequence never reached the terminal */
+    assert_null(strstr(raw, "\x1b[31mRED"));
+    assert_null(strchr(raw, '\x07'));
+    free(raw);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_demo_lab(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *verdict;
+    } targets[] = {
+        {"good", "VERIFIED"},
+        {"expired", "NOT VERIFIED"},
+        {"self-signed", "NOT VERIFIED"},
+        {"wrong-host", "NOT VERIFIED"},
+        {"missing-intermediate", "NOT VERIFIED"},
+        {"legacy", "no shared protocol version"},
+        {"client-cert", "client certificate"},
+    };
+    struct tmux t;
+    start_ui(&t, 100, 40, false, "--demo");
+    expect_screen(&t, "Demo lab", 5);
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+        expect_screen(&t, targets[i].name, 1);
+    tmux_keys(&t, "Tab", false); /* host → profiles */
+    tmux_keys(&t, "Tab", false); /* profiles → demo lab; "h" comes back to it */
+    for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+        tmux_keys(&t, "Home", false);
+        for (size_t k = 0; k < i; k++)
+            tmux_keys(&t, "Down", false);
+        tmux_keys(&t, "Enter", false);
+        expect_screen(&t, targets[i].verdict, 5);
+        tmux_keys(&t, "h", false);
+        expect_screen(&t, "Demo lab", 3);
+    }
+    tmux_keys(&t, "C-c", false);
+    expect_screen(&t, "EXIT=", 3);
+    tmux_stop(&t);
+}
+
+int main(void)
+{
+    harness_dir();
+    if (system("command -v tmux >/dev/null 2>&1") != 0) {
+        printf("1..0 # SKIP tmux is not installed\n");
+        return 0;
+    }
+    bin = harness_tlscope_path();
+    root_ca = harness_path("root.crt");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_start_and_quit),
+        cmocka_unit_test(test_connect_and_panes),
+        cmocka_unit_test(test_expired_verdict),
+        cmocka_unit_test(test_escape_cancels_tarpit),
+        cmocka_unit_test(test_help_overlay),
+        cmocka_unit_test(test_resize_relayouts),
+        cmocka_unit_test(test_theme_switch),
+        cmocka_unit_test(test_escape_sequences_in_subject),
+        cmocka_unit_test(test_demo_lab),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(bin);
+    free(root_ca);
+    return rc;
+}
