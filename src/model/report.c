@@ -136,6 +136,13 @@ void cert_info_free(struct cert_info *c)
     memset(c, 0, sizeof(*c));
 }
 
+long cert_days_expired(const struct cert_info *c, time_t now)
+{
+    if (c->not_after_t == 0) /* no time stamp (a hand-built record): trust days_left */
+        return c->days_left < 0 ? -c->days_left : 0;
+    return now > c->not_after_t ? (long)((now - c->not_after_t) / 86400) : 0;
+}
+
 static void offered_free(struct offered *o)
 {
     strlist_free(&o->versions);

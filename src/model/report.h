@@ -236,6 +236,9 @@ struct report {
 struct report *report_new(void);
 void report_free(struct report *r);
 void cert_info_free(struct cert_info *c);
+/* Whole days since the certificate expired (0 when it has not, or less than a day ago): the
+ * same count the explanations and findings print. */
+long cert_days_expired(const struct cert_info *c, time_t now);
 
 /* Sets the error once: later calls do not replace the first (root-cause) error. */
 void report_set_error(struct report *r, enum stage stage, const char *hint, const char *fmt, ...)

@@ -245,7 +245,7 @@ static void certs_row_fill(struct certs_row *row, const struct pane_ctx *ctx,
     row->days_role = certs_days_role(c->days_left);
     row->mark = glyph(st == CS_ERROR ? GL_BAD : st == CS_IGNORED ? GL_WARN : GL_OK, u);
     row->mark_role = st == CS_ERROR ? TR_BAD : st == CS_IGNORED ? TR_WARN : row->days_role;
-    row->days = c->days_left < 0 ? xasprintf("expired %ld d ago", -c->days_left)
+    row->days = c->days_left < 0 ? xasprintf("expired %ld d ago", cert_days_expired(c, time(NULL)))
                                  : xasprintf("%ld d", c->days_left);
 }
 
@@ -530,7 +530,7 @@ static void certs_build(void *state, const struct pane_ctx *ctx, struct doc *out
 
 static void certs_validity(struct doc *d, int w, const struct cert_info *c, bool utf8)
 {
-    char *left = c->days_left < 0 ? xasprintf("expired %ld days ago", -c->days_left)
+    char *left = c->days_left < 0 ? xasprintf("expired %ld days ago", cert_days_expired(c, time(NULL)))
                                   : xasprintf("%ld days left", c->days_left);
     certs_fieldf(d, w, "validity", certs_days_role(c->days_left), "%s %s %s (%s)",
                  c->not_before[0] ? c->not_before : "?", utf8 ? "→" : "->",

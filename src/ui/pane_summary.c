@@ -448,7 +448,7 @@ static void sum_validity(struct doc *d, const struct pane_ctx *ctx, const struct
              str_or(c->not_after, "?"));
     enum theme_role role = c->days_left < 0 ? TR_BAD : c->days_left < 30 ? TR_WARN : TR_OK;
     char *left = c->days_left < 0
-                     ? xasprintf("(expired %ld days ago)", -c->days_left)
+                     ? xasprintf("(expired %ld days ago)", cert_days_expired(c, time(NULL)))
                      : xasprintf("(%ld day%s left)", c->days_left, c->days_left == 1 ? "" : "s");
     sum_wrap(d, l, sum_line_width(l), SUM_COL, ctx->width, role, left);
     free(left);

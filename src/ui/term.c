@@ -146,6 +146,23 @@ static void tm_colors(struct term *t)
     tm_make_pairs(t, use_default_colors() == OK);
 }
 
+/* The Home/End/Shift-Tab spellings of common terminals and multiplexers, whatever TERM's
+ * terminfo entry says (tmux sends "\e[1~" for Home even when TERM names an xterm). */
+static void tm_define_keys(void)
+{
+    static const struct {
+        const char *seq;
+        int key;
+    } keys[] = {
+        {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME},
+        {"\033OH", KEY_HOME},  {"\033[4~", KEY_END},  {"\033[8~", KEY_END},
+        {"\033[F", KEY_END},   {"\033OF", KEY_END},   {"\033[Z", KEY_BTAB},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (key_defined(keys[i].seq) == 0)
+            define_key(keys[i].seq, keys[i].key);
+}
+
 int term_open(struct term *t, const struct theme *theme)
 {
     memset(t, 0, sizeof *t);
@@ -171,6 +188,7 @@ int term_open(struct term *t, const struct theme *theme)
     nonl();
     intrflush(stdscr, FALSE);
     keypad(stdscr, TRUE);
+    tm_define_keys();
     nodelay(stdscr, TRUE);
     mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
