@@ -118,8 +118,10 @@ static const struct cli_option {
     {"list-profiles", no_argument, OPT_LIST_PROFILES, 0, NULL, "list bundled and user profiles"},
     {"show-profile", required_argument, OPT_SHOW_PROFILE, 0, "NAME",
      "print a profile merged with what it extends, as YAML"},
-    {"demo", no_argument, OPT_DEMO, 0, NULL, "start a lab of local TLS servers and explore them in the UI"},
-    {"theme", required_argument, OPT_THEME, 0, "NAME", "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
+    {"demo", no_argument, OPT_DEMO, 0, NULL,
+     "start a lab of local TLS servers and explore them in the UI"},
+    {"theme", required_argument, OPT_THEME, 0, "NAME",
+     "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
     {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
     {NULL, no_argument, '6', '6', NULL, "IPv6 only"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
@@ -198,9 +200,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     struct tls_config *c = &cli->cfg;
     char *end;
     switch (id) {
-    case OPT_JSON:
-        cli->json = cli->format_set = true;
-        break;
+    case OPT_JSON: cli->json = cli->format_set = true; break;
     case OPT_FORMAT:
         cli->format_set = true;
         if (!strcmp(arg, "json"))

@@ -20,8 +20,8 @@
 
 /* After a TLS 1.3 handshake the server's NewSessionTickets follow in the next flight. We wait
  * for them at most this long, and stop early once one arrived and nothing more is queued. */
-#define LINGER_MIN_US 20000
-#define LINGER_MAX_US 300000
+#define LINGER_MIN_US          20000
+#define LINGER_MAX_US          300000
 #define LINGER_AFTER_TICKET_US 500
 
 const char *engine_openssl_version(void)

@@ -64,9 +64,9 @@ void config_init(struct tls_config *c)
 
 void config_free(struct tls_config *c)
 {
-    char **strs[] = {&c->host,      &c->sni,      &c->ciphers,  &c->ciphersuites,
-                     &c->groups,    &c->sigalgs,  &c->ca_file,  &c->ca_path,
-                     &c->cert_file, &c->key_file, &c->key_pass, &c->keylog, &c->theme};
+    char **strs[] = {&c->host,     &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
+                     &c->sigalgs,  &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
+                     &c->key_pass, &c->keylog,  &c->theme};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;

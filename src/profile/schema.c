@@ -70,8 +70,8 @@ static const struct pkey keys[] = {
      "Connect a second time and report session resumption."},
     {"keylog", PK_PATH, OFF(keylog), 0, 0, PKC_NONE, "a file", "none", "--keylog",
      "Append TLS secrets in NSS key log format (for Wireshark)."},
-    {"theme", PK_STRING, OFF(theme), 0, 0, PKC_NONE, "a theme name (themes/)", "default",
-     "--theme", "Colours for the terminal UI."},
+    {"theme", PK_STRING, OFF(theme), 0, 0, PKC_NONE, "a theme name (themes/)", "default", "--theme",
+     "Colours for the terminal UI."},
     {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, up to 3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
 };

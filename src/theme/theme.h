@@ -34,10 +34,10 @@ enum theme_attr {
 };
 
 struct theme_style {
-    int fg, bg;        /* 0-255 or THEME_COLOR_DEFAULT, for 256-colour terminals */
-    int fg8, bg8;      /* 0-7 or THEME_COLOR_DEFAULT, for 8/16-colour terminals */
-    unsigned attrs;    /* enum theme_attr bits, with colour */
-    unsigned mono;     /* enum theme_attr bits used when there is no colour at all */
+    int fg, bg;     /* 0-255 or THEME_COLOR_DEFAULT, for 256-colour terminals */
+    int fg8, bg8;   /* 0-7 or THEME_COLOR_DEFAULT, for 8/16-colour terminals */
+    unsigned attrs; /* enum theme_attr bits, with colour */
+    unsigned mono;  /* enum theme_attr bits used when there is no colour at all */
 };
 
 struct theme {

@@ -3,33 +3,33 @@
 #ifndef TLSCOPE_UI_ACTIONS_H
 #define TLSCOPE_UI_ACTIONS_H
 
-#define UI_ACTIONS(X)                                                                  \
-    X(NONE, "")                                                                        \
-    X(UP, "move up")                                                                   \
-    X(DOWN, "move down")                                                               \
-    X(PAGE_UP, "page up")                                                              \
-    X(PAGE_DOWN, "page down")                                                          \
-    X(HOME, "first row")                                                               \
-    X(END, "last row")                                                                 \
-    X(ENTER, "open / connect")                                                         \
-    X(BACK, "back / cancel")                                                           \
-    X(NEXT_PANE, "next pane")                                                          \
-    X(PREV_PANE, "previous pane")                                                      \
-    X(PANE_1, "Summary")                                                               \
-    X(PANE_2, "Handshake")                                                             \
-    X(PANE_3, "Negotiation")                                                           \
-    X(PANE_4, "Certificates")                                                          \
-    X(PANE_5, "Findings")                                                              \
-    X(PANE_6, "Raw report")                                                            \
-    X(SEARCH, "search in the pane")                                                    \
-    X(SEARCH_NEXT, "next match")                                                       \
-    X(SEARCH_PREV, "previous match")                                                   \
-    X(RECONNECT, "reconnect with the same settings")                                   \
-    X(PICK_PROFILE, "pick another profile and reconnect")                              \
-    X(GO_HOME, "home screen")                                                          \
-    X(NEXT_THEME, "next theme")                                                        \
-    X(EXPORT_PEM, "export the sent chain as PEM")                                      \
-    X(HELP, "this help")                                                               \
+#define UI_ACTIONS(X)                                                                              \
+    X(NONE, "")                                                                                    \
+    X(UP, "move up")                                                                               \
+    X(DOWN, "move down")                                                                           \
+    X(PAGE_UP, "page up")                                                                          \
+    X(PAGE_DOWN, "page down")                                                                      \
+    X(HOME, "first row")                                                                           \
+    X(END, "last row")                                                                             \
+    X(ENTER, "open / connect")                                                                     \
+    X(BACK, "back / cancel")                                                                       \
+    X(NEXT_PANE, "next pane")                                                                      \
+    X(PREV_PANE, "previous pane")                                                                  \
+    X(PANE_1, "Summary")                                                                           \
+    X(PANE_2, "Handshake")                                                                         \
+    X(PANE_3, "Negotiation")                                                                       \
+    X(PANE_4, "Certificates")                                                                      \
+    X(PANE_5, "Findings")                                                                          \
+    X(PANE_6, "Raw report")                                                                        \
+    X(SEARCH, "search in the pane")                                                                \
+    X(SEARCH_NEXT, "next match")                                                                   \
+    X(SEARCH_PREV, "previous match")                                                               \
+    X(RECONNECT, "reconnect with the same settings")                                               \
+    X(PICK_PROFILE, "pick another profile and reconnect")                                          \
+    X(GO_HOME, "home screen")                                                                      \
+    X(NEXT_THEME, "next theme")                                                                    \
+    X(EXPORT_PEM, "export the sent chain as PEM")                                                  \
+    X(HELP, "this help")                                                                           \
     X(QUIT, "quit")
 
 enum ui_action {
@@ -42,7 +42,7 @@ enum ui_action {
 const char *ui_action_help(enum ui_action a);
 
 struct ui_binding {
-    int key;          /* curses key code or character */
+    int key; /* curses key code or character */
     enum ui_action action;
     const char *label; /* how the help shows the key: "↑/k", "PgDn", "Tab" */
 };

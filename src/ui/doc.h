@@ -16,14 +16,14 @@
 
 struct doc_seg {
     enum theme_role role;
-    char *text;       /* UTF-8, no control characters */
-    int min_width;    /* pad to this many columns (0: none) — for aligned label columns */
+    char *text;    /* UTF-8, no control characters */
+    int min_width; /* pad to this many columns (0: none) — for aligned label columns */
 };
 
 struct doc_line {
     struct doc_seg *segs;
     size_t n, cap;
-    int id;           /* >= 0: selectable, passed to the pane's detail builder; -1: not */
+    int id;             /* >= 0: selectable, passed to the pane's detail builder; -1: not */
     enum theme_role bg; /* TR_TEXT normally; e.g. TR_BAD for a verdict bar */
 };
 
@@ -40,9 +40,8 @@ void doc_text(struct doc_line *l, enum theme_role role, const char *fmt, ...)
 /* Appends peer-controlled text, sanitised. NULL appends nothing. */
 void doc_peer(struct doc_line *l, enum theme_role role, const char *text);
 /* A "label  value" line: the label dim and padded to label_width columns. */
-struct doc_line *doc_field(struct doc *d, int label_width, const char *label,
-                           enum theme_role role, const char *value_fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+struct doc_line *doc_field(struct doc *d, int label_width, const char *label, enum theme_role role,
+                           const char *value_fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Same with a peer-controlled value. */
 struct doc_line *doc_field_peer(struct doc *d, int label_width, const char *label,
                                 enum theme_role role, const char *value);

@@ -14,28 +14,39 @@
 
 /* What panes may know about their surroundings. */
 struct pane_ctx {
-    const struct report *r;     /* never NULL while a pane is open */
-    const char *profile;        /* profile name used, or NULL */
-    bool utf8;                  /* the terminal can show ✔ ⚠ ✖ ▸ and line drawing */
-    int width;                  /* columns available to the pane */
+    const struct report *r; /* never NULL while a pane is open */
+    const char *profile;    /* profile name used, or NULL */
+    bool utf8;              /* the terminal can show ✔ ⚠ ✖ ▸ and line drawing */
+    int width;              /* columns available to the pane */
 };
 
 /* Symbols with ASCII fallbacks. */
-enum glyph { GL_OK, GL_WARN, GL_BAD, GL_INFO, GL_POINTER, GL_ARROW_RIGHT, GL_ARROW_LEFT,
-             GL_HLINE, GL_BAR_FULL, GL_ELLIPSIS, GL_COUNT };
+enum glyph {
+    GL_OK,
+    GL_WARN,
+    GL_BAD,
+    GL_INFO,
+    GL_POINTER,
+    GL_ARROW_RIGHT,
+    GL_ARROW_LEFT,
+    GL_HLINE,
+    GL_BAR_FULL,
+    GL_ELLIPSIS,
+    GL_COUNT
+};
 const char *glyph(enum glyph g, bool utf8);
 
 /* A request from a pane back to the framework (returned from key()). */
 enum pane_request {
-    PANE_IGNORED,   /* not handled: the framework may use the key */
-    PANE_HANDLED,   /* handled, redraw */
-    PANE_REBUILD,   /* handled, rebuild the list document */
-    PANE_EXPORT,    /* ask for a file name and export the sent chain as PEM */
+    PANE_IGNORED, /* not handled: the framework may use the key */
+    PANE_HANDLED, /* handled, redraw */
+    PANE_REBUILD, /* handled, rebuild the list document */
+    PANE_EXPORT,  /* ask for a file name and export the sent chain as PEM */
 };
 
 struct pane_ops {
-    const char *name;       /* "Summary" */
-    size_t state_size;      /* zeroed by the framework before open */
+    const char *name;  /* "Summary" */
+    size_t state_size; /* zeroed by the framework before open */
     /* Builds the list document for ctx->r into out (empty on entry). */
     void (*build)(void *state, const struct pane_ctx *ctx, struct doc *out);
     /* Builds the detail of selectable line `id` into out; NULL when the pane has none. */

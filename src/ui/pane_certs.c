@@ -530,8 +530,9 @@ static void certs_build(void *state, const struct pane_ctx *ctx, struct doc *out
 
 static void certs_validity(struct doc *d, int w, const struct cert_info *c, bool utf8)
 {
-    char *left = c->days_left < 0 ? xasprintf("expired %ld days ago", cert_days_expired(c, time(NULL)))
-                                  : xasprintf("%ld days left", c->days_left);
+    char *left = c->days_left < 0
+                     ? xasprintf("expired %ld days ago", cert_days_expired(c, time(NULL)))
+                     : xasprintf("%ld days left", c->days_left);
     certs_fieldf(d, w, "validity", certs_days_role(c->days_left), "%s %s %s (%s)",
                  c->not_before[0] ? c->not_before : "?", utf8 ? "→" : "->",
                  c->not_after[0] ? c->not_after : "?", left);

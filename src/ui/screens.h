@@ -51,10 +51,10 @@ struct home {
     size_t n_profiles;
     bool *weak; /* owned: per profile, it weakens verification */
     struct docview plist, settings, demo;
-    struct strlist history;              /* newest first */
-    char *history_path;                  /* owned, NULL when there is nowhere to keep it */
-    long hist_pos;                       /* -1: the person's own text; else an index into history */
-    char hist_saved[256];                /* the person's own text while browsing */
+    struct strlist history; /* newest first */
+    char *history_path;     /* owned, NULL when there is nowhere to keep it */
+    long hist_pos;          /* -1: the person's own text; else an index into history */
+    char hist_saved[256];   /* the person's own text while browsing */
     struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
 };
 

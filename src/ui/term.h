@@ -15,9 +15,9 @@ struct rect {
 
 struct term {
     int rows, cols;
-    bool utf8;       /* locale is UTF-8: line drawing and ✔ ⚠ ✖ ▸ */
-    bool color;      /* the terminal has colours and NO_COLOR is not set */
-    int colors;      /* 8, 16, 256 */
+    bool utf8;  /* locale is UTF-8: line drawing and ✔ ⚠ ✖ ▸ */
+    bool color; /* the terminal has colours and NO_COLOR is not set */
+    int colors; /* 8, 16, 256 */
     struct theme theme;
 };
 

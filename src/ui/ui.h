@@ -13,10 +13,10 @@ struct ui_options {
      * so flags keep winning; may be NULL. */
     void (*apply_flags)(struct tls_config *cfg, void *arg);
     void *apply_flags_arg;
-    const char *profile;  /* profile given with --profile, or NULL */
-    bool connect_now;     /* a target was given: connect at once */
-    bool demo;            /* start the demo lab and list its servers */
-    const char *theme;    /* --theme NAME, or NULL */
+    const char *profile; /* profile given with --profile, or NULL */
+    bool connect_now;    /* a target was given: connect at once */
+    bool demo;           /* start the demo lab and list its servers */
+    const char *theme;   /* --theme NAME, or NULL */
 };
 
 /* Runs until the person quits. Returns the process exit status (0, or 2 when the terminal

@@ -17,7 +17,7 @@
 #include "util/timeutil.h"
 
 #define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
-#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define ARGS(...)  ((const char *const[]){__VA_ARGS__, NULL})
 
 static char *bin, *root_ca;
 
@@ -103,8 +103,9 @@ static void test_expired_verdict(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS("-cert", "@expired.crt", "-key",
-                                                   "@expired.key", "-cert_chain", "@inter.crt")),
+    assert_int_equal(peer_s_server(&p, false,
+                                   ARGS("-cert", "@expired.crt", "-key", "@expired.key",
+                                        "-cert_chain", "@inter.crt")),
                      0);
     struct tmux t;
     char *args = server_args(&p, NULL);
@@ -241,9 +242,10 @@ static void test_escape_sequences_in_subject(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS("-cert", "@evil.crt", "-key", "@evil.key",
-                                                   "-cert_chain", "@inter.crt")),
-                     0);
+    assert_int_equal(
+        peer_s_server(&p, false,
+                      ARGS("-cert", "@evil.crt", "-key", "@evil.key", "-cert_chain", "@inter.crt")),
+        0);
     struct tmux t;
     char *args = server_args(&p, NULL);
     start_ui(&t, 100, 40, false, args);
@@ -305,14 +307,10 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_start_and_quit),
-        cmocka_unit_test(test_connect_and_panes),
-        cmocka_unit_test(test_expired_verdict),
-        cmocka_unit_test(test_escape_cancels_tarpit),
-        cmocka_unit_test(test_help_overlay),
-        cmocka_unit_test(test_resize_relayouts),
-        cmocka_unit_test(test_theme_switch),
-        cmocka_unit_test(test_escape_sequences_in_subject),
+        cmocka_unit_test(test_start_and_quit),  cmocka_unit_test(test_connect_and_panes),
+        cmocka_unit_test(test_expired_verdict), cmocka_unit_test(test_escape_cancels_tarpit),
+        cmocka_unit_test(test_help_overlay),    cmocka_unit_test(test_resize_relayouts),
+        cmocka_unit_test(test_theme_switch),    cmocka_unit_test(test_escape_sequences_in_subject),
         cmocka_unit_test(test_demo_lab),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,8 +33,7 @@ static int tmux_run(struct tmux *t, const char *const *args, char **out)
     return st;
 }
 
-int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color,
-               const char *cmd)
+int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color, const char *cmd)
 {
     static int seq;
     memset(t, 0, sizeof(*t));
@@ -67,8 +66,8 @@ int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_col
 
 int tmux_keys(struct tmux *t, const char *keys, bool literal)
 {
-    const char *args[] = {"send-keys", "-t", "0", literal ? "-l" : keys, literal ? keys : NULL,
-                          NULL};
+    const char *args[] = {"send-keys",           "-t", "0", literal ? "-l" : keys,
+                          literal ? keys : NULL, NULL};
     return tmux_run(t, args, NULL);
 }
 

@@ -12,8 +12,8 @@ struct tmux {
 };
 
 /* Starts `cmd` (a shell command line) in a detached session of cols x rows, with TERM=
- * tmux-256color (what tmux emulates, so keys decode right), LANG=C.UTF-8 (or `lang`), TZ=UTC, HOME and XDG dirs in a fresh temp dir,
- * NO_COLOR unset unless no_color. Returns 0 or -1. */
+ * tmux-256color (what tmux emulates, so keys decode right), LANG=C.UTF-8 (or `lang`), TZ=UTC, HOME
+ * and XDG dirs in a fresh temp dir, NO_COLOR unset unless no_color. Returns 0 or -1. */
 int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color,
                const char *cmd);
 /* Sends keys in tmux send-keys syntax ("Enter", "Escape", "C-c", "Down", or literal text with
