@@ -262,6 +262,34 @@ void report_add_finding(struct report *r, const char *id, enum severity sev, cha
     f->fix = fix;
 }
 
+enum verdict report_verdict(const struct report *r)
+{
+    if (!r->ok)
+        return VERDICT_FAILED;
+    if (!r->verify_ok)
+        return VERDICT_NOT_VERIFIED;
+    if (r->effective.weakened.len)
+        return VERDICT_WARNINGS;
+    for (size_t i = 0; i < r->n_verify_errors; i++)
+        if (r->verify_errors[i].ignored)
+            return VERDICT_WARNINGS;
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (r->findings[i].severity >= SEV_MEDIUM)
+            return VERDICT_WARNINGS;
+    return VERDICT_VERIFIED;
+}
+
+const char *verdict_label(enum verdict v)
+{
+    switch (v) {
+    case VERDICT_VERIFIED: return "VERIFIED";
+    case VERDICT_WARNINGS: return "VERIFIED WITH WARNINGS";
+    case VERDICT_NOT_VERIFIED: return "NOT VERIFIED";
+    case VERDICT_FAILED: return "FAILED";
+    }
+    return "FAILED";
+}
+
 int report_exit_status(const struct report *r)
 {
     if (!r->ok)

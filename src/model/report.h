@@ -252,6 +252,12 @@ void report_add_event(struct report *r, const struct hs_event *ev);
 void report_add_finding(struct report *r, const char *id, enum severity sev, char *title,
                         char *detail, char *fix);
 
+/* The one-word outcome every front end shows. Warnings: verified, but with ignored errors,
+ * weakened settings in effect, or a finding of medium severity or worse. */
+enum verdict { VERDICT_VERIFIED, VERDICT_WARNINGS, VERDICT_NOT_VERIFIED, VERDICT_FAILED };
+enum verdict report_verdict(const struct report *r);
+const char *verdict_label(enum verdict v); /* "VERIFIED", "VERIFIED WITH WARNINGS", ... */
+
 /* Exit status for the command line: 0 verified (or verification off), 1 handshake done but
  * not verified, 2 no TLS session. */
 int report_exit_status(const struct report *r);

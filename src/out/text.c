@@ -182,8 +182,9 @@ static void text_verdict(struct tx *t, const struct report *r)
         free(where);
     } else if (r->verify_ok) {
         size_t n = ignored_errors(r);
-        line = n ? xasprintf("VERIFIED (%zu error%s ignored)", n, n == 1 ? "" : "s")
-                 : xstrdup("VERIFIED");
+        const char *word = verdict_label(report_verdict(r));
+        line =
+            n ? xasprintf("%s (%zu error%s ignored)", word, n, n == 1 ? "" : "s") : xstrdup(word);
     } else {
         /* Lead with the first error that counts: the reason a person reads first. */
         const struct verify_error *first = NULL;

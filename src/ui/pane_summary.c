@@ -250,7 +250,7 @@ static void sum_verdict(struct doc *d, const struct pane_ctx *ctx)
             sum_wrap(d, l, sum_line_width(l), 3, ctx->width, TR_BAD, why);
             free(why);
         }
-    } else if (ignored || r->effective.weakened.len) {
+    } else if (report_verdict(r) == VERDICT_WARNINGS) {
         doc_text(l, TR_WARN, "%s VERIFIED WITH WARNINGS", glyph(GL_WARN, ctx->utf8));
         if (ignored)
             doc_text(l, TR_WARN, "  %zu error%s ignored", ignored, ignored == 1 ? "" : "s");

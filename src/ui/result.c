@@ -170,17 +170,6 @@ static void result_draw_title(struct ui *ui)
     sb_free(&sb);
 }
 
-static bool result_warnings(const struct report *r)
-{
-    for (size_t i = 0; i < r->n_verify_errors; i++)
-        if (r->verify_errors[i].ignored)
-            return true;
-    for (size_t i = 0; i < r->n_findings; i++)
-        if (r->findings[i].severity >= SEV_MEDIUM)
-            return true;
-    return false;
-}
-
 static char *result_facts(const struct report *r)
 {
     struct strbuf sb = {0};
@@ -208,16 +197,10 @@ static void result_draw_verdict(struct ui *ui, int y)
 {
     const struct report *r = ui->result.report;
     struct term *t = &ui->term;
-    enum theme_role role = TR_OK;
-    enum glyph g = GL_OK;
-    const char *word = "VERIFIED";
-    if (!r->ok) {
-        role = TR_BAD, g = GL_BAD, word = "FAILED";
-    } else if (!r->verify_ok) {
-        role = TR_BAD, g = GL_BAD, word = "NOT VERIFIED";
-    } else if (result_warnings(r)) {
-        role = TR_WARN, g = GL_WARN, word = "VERIFIED WITH WARNINGS";
-    }
+    enum verdict v = report_verdict(r);
+    enum theme_role role = v == VERDICT_VERIFIED ? TR_OK : v == VERDICT_WARNINGS ? TR_WARN : TR_BAD;
+    enum glyph g = v == VERDICT_VERIFIED ? GL_OK : v == VERDICT_WARNINGS ? GL_WARN : GL_BAD;
+    const char *word = verdict_label(v);
     char *badge = xasprintf(" %s %s ", glyph(g, t->utf8), word);
     int x = 1 + term_put_ex(t, y, 1, t->cols - 2, role, TF_REVERSE | TF_BOLD, badge);
     char *facts = result_facts(r);

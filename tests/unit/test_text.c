@@ -186,7 +186,8 @@ static void test_verdicts(void **state)
         const char *want;
     } cases[] = {
         {true, true, true, false, STAGE_NONE, "Result\n  VERIFIED\n"},
-        {true, true, true, true, STAGE_NONE, "Result\n  VERIFIED (1 error ignored)\n"},
+        {true, true, true, true, STAGE_NONE,
+         "Result\n  VERIFIED WITH WARNINGS (1 error ignored)\n"},
         {true, false, true, false, STAGE_NONE, "Result\n  NOT VERIFIED\n"},
         {true, false, false, false, STAGE_NONE,
          "Result\n  NOT VERIFIED (verification off: connection kept)\n"},
