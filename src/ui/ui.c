@@ -784,8 +784,6 @@ int ui_run(const struct ui_options *opt)
         free(ui);
         return 2;
     }
-    if (msg[0])
-        ui_status(ui, TR_WARN, "%s", msg);
     if (opt->demo)
         ui_start_lab(ui);
     home_init(ui);
@@ -793,6 +791,8 @@ int ui_run(const struct ui_options *opt)
         struct ui_target tg = {.lab_index = -1, .from_cli = true};
         ui_connect(ui, &tg, opt->profile);
     }
+    if (msg[0]) /* after the first connect, which clears the status line */
+        ui_status(ui, TR_WARN, "%s", msg);
     ui_loop(ui);
     term_close(&ui->term);
     ui_free(ui);

@@ -238,6 +238,37 @@ static void test_theme_switch(void **state)
     peer_stop(&p);
 }
 
+static void test_broken_theme_and_search(void **state)
+{
+    (void)state;
+    char *bad = harness_path("broken-theme.yaml");
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("name: broken\nroles:\n  text: { fg: purple }\n", f);
+    fclose(f);
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *extra = xasprintf("--theme '%s'", bad);
+    char *args = server_args(&p, extra);
+    start_ui(&t, 100, 40, false, args);
+    free(args);
+    free(extra);
+    /* the error says where, and the UI carries on with the default theme */
+    expect_screen(&t, "broken-theme.yaml:3:", 5);
+    expect_screen(&t, "VERIFIED", 5);
+    /* search within a pane: / text Enter, then n */
+    tmux_keys(&t, "2", false);
+    expect_screen(&t, "ClientHello", 2);
+    tmux_keys(&t, "/", false);
+    tmux_keys(&t, "Certificate", true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "─ Certificate ", 2); /* the detail follows the match */
+    tmux_stop(&t);
+    peer_stop(&p);
+    free(bad);
+}
+
 static void test_escape_sequences_in_subject(void **state)
 {
     (void)state;
@@ -310,7 +341,8 @@ int main(void)
         cmocka_unit_test(test_start_and_quit),  cmocka_unit_test(test_connect_and_panes),
         cmocka_unit_test(test_expired_verdict), cmocka_unit_test(test_escape_cancels_tarpit),
         cmocka_unit_test(test_help_overlay),    cmocka_unit_test(test_resize_relayouts),
-        cmocka_unit_test(test_theme_switch),    cmocka_unit_test(test_escape_sequences_in_subject),
+        cmocka_unit_test(test_theme_switch), cmocka_unit_test(test_broken_theme_and_search),
+        cmocka_unit_test(test_escape_sequences_in_subject),
         cmocka_unit_test(test_demo_lab),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
