@@ -9,18 +9,22 @@
 
 #include "engine/engine.h"
 #include "model/config.h"
+#include "out/diff.h"
 #include "out/json.h"
 #include "out/text.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "ui/ui.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/sanitize.h"
 
 #ifndef TLSCOPE_VERSION
 #define TLSCOPE_VERSION "dev"
 #endif
 
-#define EXIT_USAGE 64
+#define EXIT_USAGE    64
+#define DIFF_FILE_MAX (16u << 20) /* --diff reads reports of at most 16 MiB */
 
 enum opt_id {
     OPT_JSON = 1000,
@@ -57,6 +61,7 @@ enum opt_id {
     OPT_SHOW_PROFILE,
     OPT_DEMO,
     OPT_THEME,
+    OPT_DIFF,
     OPT_VERSION,
     OPT_HELP,
 };
@@ -120,6 +125,8 @@ static const struct cli_option {
      "print a profile merged with what it extends, as YAML"},
     {"demo", no_argument, OPT_DEMO, 0, NULL,
      "start a lab of local TLS servers and explore them in the UI"},
+    {"diff", no_argument, OPT_DIFF, 0, "A.json B.json",
+     "compare two saved --json reports (exit 1 when they differ)"},
     {"theme", required_argument, OPT_THEME, 0, "NAME",
      "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
     {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
@@ -132,6 +139,7 @@ static const struct cli_option {
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: tlscope [--json] [options] HOST[:PORT]\n"
+               "       tlscope [--json] --diff A.json B.json\n"
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
                "wrong.\nHOST is a name, an IPv4 address or [IPv6]; PORT defaults to 443.\n\n"
                "Options:\n");
@@ -157,7 +165,9 @@ static void usage(FILE *f)
                 k->flag ? k->flag : "");
     }
     fprintf(f, "\nExit status: 0 verified (or --no-verify), 1 handshake done but not verified,\n"
-               "2 no TLS session (DNS, TCP, handshake, timeout), 64 usage error.\n");
+               "2 no TLS session (DNS, TCP, handshake, timeout), 64 usage error.\n"
+               "With --diff: 0 no fact changed, 1 some fact changed,\n"
+               "64 a file is unreadable or not a tlscope report.\n");
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -192,7 +202,7 @@ struct cli {
     struct tls_config cfg;
     bool json, compact;
     const char *profile, *save_profile, *show_profile, *theme;
-    bool force, list_profiles, demo, format_set;
+    bool force, list_profiles, demo, format_set, diff;
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -264,6 +274,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_SHOW_PROFILE: cli->show_profile = arg; break;
     case OPT_DEMO: cli->demo = true; break;
     case OPT_THEME: cli->theme = arg; break;
+    case OPT_DIFF: cli->diff = true; break;
     case '4': c->family = FAMILY_V4; break;
     case '6': c->family = FAMILY_V6; break;
     default: return EXIT_USAGE;
@@ -301,7 +312,8 @@ static bool is_profile_option(int id)
 {
     return id == OPT_PROFILE || id == OPT_SAVE_PROFILE || id == OPT_FORCE ||
            id == OPT_LIST_PROFILES || id == OPT_SHOW_PROFILE || id == OPT_JSON ||
-           id == OPT_FORMAT || id == OPT_COMPACT || id == OPT_DEMO || id == OPT_THEME;
+           id == OPT_FORMAT || id == OPT_COMPACT || id == OPT_DEMO || id == OPT_THEME ||
+           id == OPT_DIFF;
 }
 
 static void list_profiles(void)
@@ -456,6 +468,52 @@ static int run(struct cli *cli, const char *target)
     return status;
 }
 
+/* Reads one --diff file; returns a new buffer, or NULL after printing why. */
+static char *diff_read(const char *path)
+{
+    char err[512], *data;
+    size_t n;
+    if (file_read_bounded(path, DIFF_FILE_MAX, &data, &n, err, sizeof(err)) < 0) {
+        usage_error("--diff: %s", err);
+        return NULL;
+    }
+    return data;
+}
+
+/* tlscope [--json] --diff A B: 0 when no fact changed, 1 when one did, 64 when a file cannot
+ * be read or is not a tlscope report. */
+static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_conn_opts)
+{
+    if (n_files != 2)
+        return usage_error("--diff needs two report files: tlscope --json --diff A.json B.json");
+    if (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo ||
+        cli->theme)
+        return usage_error("--diff compares two saved reports; connection options do not apply");
+    char *a = diff_read(files[0]), *b = a ? diff_read(files[1]) : NULL;
+    struct diff d;
+    char err[512];
+    int status = EXIT_USAGE;
+    if (!a || !b)
+        goto out;
+    if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
+        /* err starts with "A: " or "B: "; name the file instead. */
+        const char *which = err[0] == 'B' ? files[1] : files[0];
+        char *name = sanitize_terminal(which);
+        usage_error("--diff: %s: %s", name, err[0] && err[1] == ':' ? err + 3 : err);
+        free(name);
+        goto out;
+    }
+    char *doc = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
+    fputs(doc, stdout);
+    free(doc);
+    status = d.n_changed ? 1 : 0;
+    diff_free(&d);
+out:
+    free(a);
+    free(b);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli = {0};
@@ -470,6 +528,10 @@ int main(int argc, char **argv)
     }
     if (cli.list_profiles) {
         list_profiles();
+        goto out;
+    }
+    if (cli.diff) {
+        status = run_diff(&cli, argc - optind, argv + optind, n_opts);
         goto out;
     }
     if (optind + 1 < argc) {

@@ -31,6 +31,12 @@ struct conn;
  * naming the option and the problem. */
 int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen);
 
+/* What a file named in a profile holds, in a short phrase for the editor: "certificate CN=x,
+ * expires 2027-11-27", "2 certificates (CN=a, CN=b)", "private key (EC P-256)", "encrypted
+ * private key", "directory", "not a PEM file", "cannot read: No such file or directory".
+ * Returns 0 when the file is readable (out describes it), -1 otherwise (out says why). */
+int engine_describe_file(const char *path, char *out, size_t n);
+
 /* Creates a connection for cfg (copied). Returns -1 with a message on bad configuration. */
 int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t errlen);
 /* Advances the machine; revents are those poll() returned for conn_want()'s fd (0 on

@@ -92,9 +92,17 @@ static int pass_cb(char *buf, int size, int rwflag, void *userdata)
     return (int)n;
 }
 
-/* Reads the passphrase from "env:VAR" or "file:PATH" into pd. */
-static int pass_resolve(const char *src, struct pass_data *pd, char *err, size_t errlen)
+/* Puts the passphrase into pd: the typed one (cfg->key_pass_value, kept in memory by the UI)
+ * when set, else the one from the source cfg->key_pass ("env:VAR" or "file:PATH"). */
+static int pass_resolve(const struct tls_config *cfg, struct pass_data *pd, char *err,
+                        size_t errlen)
 {
+    const char *src = cfg->key_pass;
+    if (cfg->key_pass_value) {
+        snprintf(pd->pass, sizeof(pd->pass), "%s", cfg->key_pass_value);
+        pd->have = true;
+        return 0;
+    }
     if (!src)
         return 0;
     if (!strncmp(src, "env:", 4)) {
@@ -135,7 +143,7 @@ static int load_client_cert(SSL_CTX *ctx, const struct tls_config *cfg, char *er
         snprintf(err, errlen, "a client certificate needs both --cert and --key");
         return -1;
     }
-    if (pass_resolve(cfg->key_pass, &pd, err, errlen) < 0)
+    if (pass_resolve(cfg, &pd, err, errlen) < 0)
         goto out;
     ERR_clear_error();
     if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) != 1) {

@@ -64,6 +64,11 @@ void config_init(struct tls_config *c)
 
 void config_free(struct tls_config *c)
 {
+    if (c->key_pass_value) {
+        explicit_bzero(c->key_pass_value, strlen(c->key_pass_value));
+        free(c->key_pass_value);
+        c->key_pass_value = NULL;
+    }
     char **strs[] = {&c->host,     &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
                      &c->sigalgs,  &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
                      &c->key_pass, &c->keylog,  &c->theme};
@@ -90,6 +95,7 @@ void config_copy(struct tls_config *dst, const struct tls_config *src)
     dst->cert_file = xstrdup(src->cert_file);
     dst->key_file = xstrdup(src->key_file);
     dst->key_pass = xstrdup(src->key_pass);
+    dst->key_pass_value = xstrdup(src->key_pass_value);
     dst->keylog = xstrdup(src->keylog);
     dst->theme = xstrdup(src->theme);
     memset(&dst->alpn, 0, sizeof(dst->alpn));

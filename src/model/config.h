@@ -58,6 +58,9 @@ struct tls_config {
     /* client certificate */
     char *cert_file, *key_file;
     char *key_pass; /* passphrase source: "env:VAR" or "file:PATH", never the secret */
+    /* The passphrase itself, typed into the UI: in-memory only, never saved (not in the
+     * profile schema), wiped (explicit_bzero) by config_free; wins over key_pass. */
+    char *key_pass_value;
 
     /* extras */
     bool ocsp;          /* ask for a stapled OCSP response */

@@ -17,7 +17,8 @@ struct diff_item {
     char *new_value;    /* text in B */
     bool changed;
     /* For set-like facts (verification errors, findings, chain, extensions): what B added and
-     * what it dropped, one entry per line ("+ medium  TLS 1.2 chosen"); empty otherwise. */
+     * what it dropped, one entry each without a +/- mark ("medium  TLS 1.2 chosen"; the
+     * renderers add the mark); empty otherwise. old/new then hold counts ("2 certificates"). */
     struct strlist added, removed;
 };
 
@@ -27,7 +28,9 @@ struct diff {
     size_t n_changed;
 };
 
-/* Compares two JSON report documents (as printed by --json). Returns 0, or -1 with a message
+/* Timing counts as changed only when total_ms differs by more than 20% and more than 2 ms:
+ * smaller differences are noise on any real network.
+ * Compares two JSON report documents (as printed by --json). Returns 0, or -1 with a message
  * naming the document that is not a tlscope report (and where, for a JSON syntax error). */
 int diff_json(const char *a, const char *b, struct diff *out, char *err, size_t errlen);
 /* Compares two reports (renders both to JSON and calls diff_json). */

@@ -679,6 +679,36 @@ static int set_value(struct loader *ld, const struct pkey *k, const struct ynode
     return fail_at(ld, v, "`%s`: unsupported key type", k->name);
 }
 
+/* The editor's entry to the setters above: items as plain scalars (a sequence when seq), at
+ * no place in a file. Works on a copy, so cfg changes only when the value is good. */
+int profile_set_items(const struct pkey *k, const char *const *items, size_t n, bool seq,
+                      struct tls_config *cfg, char *err, size_t errlen)
+{
+    struct profile_error e;
+    struct loader ld = {NULL, 0, "", &e};
+    struct ynode kids[PROFILE_MAX_LIST], *kp[PROFILE_MAX_LIST], list = {.kind = YN_SEQ};
+    struct profile p = {0};
+    if (n > PROFILE_MAX_LIST || (!seq && n != 1)) {
+        snprintf(err, errlen, "%s: a list holds at most %d items", k->name, PROFILE_MAX_LIST);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        kids[i] = (struct ynode){.kind = YN_SCALAR, .text = (char *)items[i], .plain = true};
+        kids[i].len = strlen(items[i]);
+        kp[i] = &kids[i];
+    }
+    list.kids = kp;
+    list.n = n;
+    config_copy(&p.cfg, cfg);
+    int rc = set_value(&ld, k, seq ? &list : &kids[0], &p);
+    if (rc == 0 && k->type != PK_META)
+        pkey_copy(k, cfg, &p.cfg);
+    else if (rc < 0)
+        snprintf(err, errlen, "%s", e.message);
+    profile_free(&p);
+    return rc;
+}
+
 /* ---- the document ---------------------------------------------------------------------- */
 
 static int unknown_key(struct loader *ld, const struct ynode *key)
@@ -858,27 +888,4 @@ void profile_free(struct profile *p)
     free(p->extends);
     config_free(&p->cfg);
     memset(p, 0, sizeof(*p));
-}
-
-const char *profile_origin_name(enum profile_origin o)
-{
-    switch (o) {
-    case PROFILE_BUNDLED: return "bundled";
-    case PROFILE_USER: return "user";
-    case PROFILE_FILE: return "file";
-    }
-    return "?";
-}
-
-const char *profile_error_format(const struct profile_error *e, char *buf, size_t n)
-{
-    if (n == 0)
-        return buf;
-    if (e->line > 0)
-        snprintf(buf, n, "%s:%d:%d: %s", e->file, e->line, e->col, e->message);
-    else if (e->file[0])
-        snprintf(buf, n, "%s: %s", e->file, e->message);
-    else
-        snprintf(buf, n, "%s", e->message);
-    return buf;
 }

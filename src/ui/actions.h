@@ -29,6 +29,12 @@
     X(GO_HOME, "home screen")                                                                      \
     X(NEXT_THEME, "next theme")                                                                    \
     X(EXPORT_PEM, "export the sent chain as PEM")                                                  \
+    X(DIFF, "compare with the previous connection")                                                \
+    X(WRITE_JSON, "write the report as JSON")                                                      \
+    X(KEYLOG, "toggle the key log")                                                                \
+    X(CLIENT_CERT, "reconnect with a client certificate")                                          \
+    X(EDIT_PROFILE, "edit the profile")                                                            \
+    X(SAVE, "save the edited profile")                                                             \
     X(HELP, "this help")                                                                           \
     X(QUIT, "quit")
 

@@ -204,6 +204,15 @@ static int doc_cp_width_fallback(uint32_t cp)
     return 1;
 }
 
+/* Columns one code point takes (see doc_width). */
+static int doc_cp_width(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 0x20 && cp != 0x7F;
+    int cw = wcwidth((wchar_t)cp);
+    return cw >= 0 ? cw : doc_cp_width_fallback(cp);
+}
+
 int doc_width(const char *s)
 {
     int w = 0;
@@ -211,14 +220,116 @@ int doc_width(const char *s)
     while (p && *p) {
         uint32_t cp;
         p += doc_utf8_next(p, &cp);
-        if (cp < 0x80) {
-            w += cp >= 0x20 && cp != 0x7F;
-            continue;
-        }
-        int cw = wcwidth((wchar_t)cp);
-        w += cw >= 0 ? cw : doc_cp_width_fallback(cp);
+        w += doc_cp_width(cp);
     }
     return w;
+}
+
+/* Bytes of the longest run of whole code points at the start of s that fits room columns
+ * (0 when room <= 0 or the first code point is wider). */
+static size_t doc_span(const char *s, int room)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    int cols = 0;
+    while (p[i] && room > 0) {
+        uint32_t cp;
+        size_t n = doc_utf8_next(p + i, &cp);
+        int w = doc_cp_width(cp);
+        if (cols + w > room)
+            break;
+        cols += w;
+        i += n;
+    }
+    return i;
+}
+
+size_t doc_cut(const char *s, int room, enum doc_break brk)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, blank = 0, soft = 0;
+    int cols = 0;
+    while (p[i]) {
+        uint32_t cp;
+        size_t n = doc_utf8_next(p + i, &cp);
+        int w = doc_cp_width(cp);
+        if (cols + w > room)
+            break;
+        cols += w;
+        if (i > 0 && p[i] == ' ')
+            blank = i;
+        else if (i > 0 && strchr(":,;/", p[i]))
+            soft = i + 1;
+        i += n;
+    }
+    if (!p[i])
+        return i;
+    if (brk != DOC_BREAK_HARD) {
+        if (p[i] == ' ')
+            return i;
+        if (blank)
+            return blank;
+        if (brk == DOC_BREAK_SOFT && soft)
+            return soft;
+    }
+    if (i)
+        return i;
+    uint32_t cp;
+    return doc_utf8_next(p, &cp);
+}
+
+void doc_wrap(const char *s, int room, enum doc_break brk, struct strlist *out)
+{
+    while (*s == ' ')
+        s++;
+    if (!*s) {
+        strlist_push(out, "");
+        return;
+    }
+    while (*s) {
+        size_t n = doc_cut(s, room, brk), end = n;
+        while (end > 0 && s[end - 1] == ' ')
+            end--;
+        strlist_take(out, xstrndup(s, end));
+        s += n;
+        while (*s == ' ')
+            s++;
+    }
+}
+
+void doc_wrap_into(struct doc *d, struct doc_line *l, int col, int cont, int width,
+                   enum theme_role role, const char *text)
+{
+    char *safe = sanitize_terminal(text);
+    const char *p = safe;
+    for (;;) {
+        if (width - col < DOC_WRAP_MIN_ROOM && col > cont) {
+            l = doc_line(d, -1);
+            doc_text(l, TR_TEXT, "%*s", cont, "");
+            col = cont;
+        }
+        size_t n = doc_cut(p, width - col, DOC_BREAK_BLANK);
+        char *piece = xstrndup(p, n);
+        doc_peer(l, role, piece);
+        free(piece);
+        p += n;
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        col = width; /* forces a continuation line */
+    }
+    free(safe);
+}
+
+char *doc_fit(const char *s, int max, const char *ellipsis)
+{
+    if (doc_width(s) <= max)
+        return xstrdup(s);
+    if (max <= 0)
+        return xstrdup("");
+    size_t n = doc_span(s, max - doc_width(ellipsis));
+    return xasprintf("%.*s%s", (int)n, s, ellipsis);
 }
 
 void doc_clear(struct doc *d)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "theme/theme.h"
+#include "util/strlist.h"
 
 struct doc_seg {
     enum theme_role role;
@@ -50,6 +51,47 @@ void doc_blank(struct doc *d);
 void doc_heading(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends every line of a multi-line string (our own text, or sanitised when peer). */
 void doc_lines(struct doc *d, enum theme_role role, const char *text, bool peer);
+
+/* ---- fitting text to a width --------------------------------------------------------------
+ * For sanitised or our own one-line UTF-8 text (no control characters). Widths are
+ * doc_width's; no function here ever splits a UTF-8 sequence. */
+
+/* Where doc_cut may end a piece of text that does not fit. */
+enum doc_break {
+    DOC_BREAK_HARD,  /* after the last code point that fits */
+    DOC_BREAK_BLANK, /* at the last blank that fits, else hard */
+    DOC_BREAK_SOFT,  /* at the last blank that fits, else after the last ':' ',' ';' '/' (so
+                      * fingerprints, paths and lists break between their parts), else hard */
+};
+
+/* Bytes of s to put on a line of room columns: all of s when it fits, else as far as brk
+ * allows. Unless brk is HARD, a piece also ends where a blank follows what fits (the blanks
+ * are left for the caller to skip). At least one code point is taken when s does not start
+ * with a blank, even if it is wider than room, so a caller that advances by the result and
+ * skips blanks always makes progress; 0 only for an empty s or a leading blank that does not
+ * fit (not HARD). */
+size_t doc_cut(const char *s, int room, enum doc_break brk);
+
+/* Splits one line of text into pieces of at most room columns, broken as brk allows, and
+ * appends them to out (which owns them). Blanks at the start and at each break are dropped;
+ * an empty or all-blank s gives one empty piece. A piece is wider than room only when a single
+ * code point is. */
+void doc_wrap(const char *s, int room, enum doc_break brk, struct strlist *out);
+
+/* Columns below which doc_wrap_into starts the text on a continuation line instead. */
+#define DOC_WRAP_MIN_ROOM 12
+
+/* Appends text (sanitised here, so peer text is fine) in role to l, a line of d that already
+ * reaches column col, wrapping at blanks (DOC_BREAK_BLANK) to fit width. Each continuation
+ * line is a new non-selectable line of d starting with cont blanks; the text starts on one
+ * when fewer than DOC_WRAP_MIN_ROOM columns are left after col and col > cont. Adding lines
+ * may move d's lines: l and other pointers into d are not valid afterwards. */
+void doc_wrap_into(struct doc *d, struct doc_line *l, int col, int cont, int width,
+                   enum theme_role role, const char *text);
+
+/* A copy of s cut to at most max columns (whole code points), ending in ellipsis (e.g. "…")
+ * when cut; the whole of s when it fits, "" when max <= 0. Caller frees. */
+char *doc_fit(const char *s, int max, const char *ellipsis);
 
 /* The line's text without styling (for search and tests); caller frees. */
 char *doc_line_plain(const struct doc_line *l);

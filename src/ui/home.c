@@ -344,6 +344,27 @@ void home_init(struct ui *ui)
     home_rebuild(ui);
 }
 
+void home_reload_profiles(struct ui *ui)
+{
+    struct home *h = &ui->home;
+    char keep[UI_NAME_MAX];
+    snprintf(keep, sizeof keep, "%s", home_profile(ui));
+    profile_entries_free(h->profiles, h->n_profiles);
+    free(h->weak);
+    if (profile_list(&h->profiles, &h->n_profiles) < 0) {
+        h->profiles = NULL;
+        h->n_profiles = 0;
+    }
+    h->weak = xcalloc(h->n_profiles ? h->n_profiles : 1, sizeof *h->weak);
+    for (size_t i = 0; i < h->n_profiles; i++)
+        h->weak[i] = home_profile_weakens(ui, h->profiles[i].name);
+    home_rebuild(ui);
+    for (size_t i = 0; i < h->plist.doc.n; i++)
+        if (strcmp(h->profiles[h->plist.doc.lines[i].id].name, keep) == 0)
+            h->plist.sel = i;
+    home_rebuild(ui);
+}
+
 void home_free(struct home *h)
 {
     profile_entries_free(h->profiles, h->n_profiles);
@@ -456,6 +477,22 @@ static bool home_key_host(struct ui *ui, int key, enum ui_action a)
     return true;
 }
 
+/* `e`: the selected profile in the editor; its Connect goes where Enter here would. */
+static void home_edit(struct ui *ui)
+{
+    struct ui_target t = {.lab_index = -1};
+    const char *p = ui->home.host;
+    while (*p == ' ')
+        p++;
+    snprintf(t.spec, sizeof t.spec, "%s", p);
+    size_t n = strlen(t.spec);
+    while (n > 0 && t.spec[n - 1] == ' ')
+        t.spec[--n] = '\0';
+    if (!t.spec[0] && ui->opt->cfg && ui->opt->cfg->host)
+        t.from_cli = true;
+    editor_open(ui, home_profile(ui), &t, false);
+}
+
 static bool home_key_list(struct ui *ui, int key, enum ui_action a)
 {
     struct home *h = &ui->home;
@@ -473,6 +510,8 @@ static bool home_key_list(struct ui *ui, int key, enum ui_action a)
             home_connect_lab(ui, true);
         else
             ui_status(ui, TR_DIM, "c connects the client-cert target with the lab's certificate");
+    } else if (a == ACT_EDIT_PROFILE && h->focus == HF_PROFILES) {
+        home_edit(ui);
     } else if (a == ACT_BACK) {
         if (ui->result.report && key == 27)
             ui->screen = SCR_RESULT;
@@ -609,8 +648,8 @@ static const char *home_hints(const struct ui *ui)
         return ui->term.utf8 ? "Enter connect  Tab profiles  ↑↓ history  Esc clear"
                              : "Enter connect  Tab profiles  Up/Dn history  Esc clear";
     case HF_PROFILES:
-        return ui->term.utf8 ? "↑↓ select  Enter connect  Tab next  t theme"
-                             : "Up/Dn select  Enter connect  Tab next  t theme";
+        return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  Tab next  t theme"
+                             : "Up/Dn select  Enter connect  e edit  Tab next  t theme";
     case HF_DEMO:
         return home_is_client_cert(home_lab_target(ui))
                    ? "Enter connect  c with client cert  Tab next  t theme"
@@ -626,6 +665,13 @@ void home_draw(struct ui *ui)
     ui_draw_title(ui, 0, "tlscope " TLSCOPE_VERSION " — TLS connection explorer",
                   ui->result.report ? "Esc last result" : NULL);
     home_draw_host(ui, (struct rect){1, 0, 3, t->cols});
+    char *keylog = session_keylog_warning(ui); /* on the box's lower edge while K is on */
+    if (keylog) {
+        char *text = xasprintf(" %s ", keylog);
+        term_put(t, 3, 2, t->cols - 4, TR_WARN, text);
+        free(text);
+        free(keylog);
+    }
     int top = 4, body = t->rows - 2 - top;
     int lw = home_left_width(t->cols);
     int nprof = (int)h->plist.doc.n + 2;

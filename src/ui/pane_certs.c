@@ -19,92 +19,10 @@
 #define CERTS_ROOM_MIN    20   /* wrapped text always gets at least this many columns */
 #define CERTS_NO_PATH     "no path to a trusted root was built"
 
-/* ---- text fitting ----------------------------------------------------------------------- */
-
-static size_t certs_cp_len(const char *p)
+/* Columns for wrapped text: what is left of the width, but at least CERTS_ROOM_MIN. */
+static int certs_room(int room)
 {
-    size_t n = 1;
-    while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
-        n++;
-    return n;
-}
-
-static int certs_cp_width(const char *p, size_t n)
-{
-    char buf[8];
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return doc_width(buf);
-}
-
-/* A copy of s (sanitised, one line) cut to at most max columns, ending in an ellipsis when cut.
- * Caller frees. */
-static char *certs_fit(const char *s, int max, bool utf8)
-{
-    if (doc_width(s) <= max)
-        return xstrdup(s);
-    const char *ell = glyph(GL_ELLIPSIS, utf8);
-    int room = max - doc_width(ell), w = 0;
-    size_t i = 0;
-    while (s[i] && room > 0) {
-        size_t n = certs_cp_len(s + i);
-        int cw = certs_cp_width(s + i, n);
-        if (w + cw > room)
-            break;
-        w += cw;
-        i += n;
-    }
-    return max <= 0 ? xstrdup("") : xasprintf("%.*s%s", (int)i, s, ell);
-}
-
-/* Length in bytes of the first line of s that fits room columns: up to the last blank that
- * fits, else after the last ':' ',' ';' '/' (so fingerprints break between bytes), else as
- * many code points as fit (at least one). */
-static size_t certs_cut(const char *s, int room)
-{
-    size_t i = 0, blank = 0, soft = 0;
-    int w = 0;
-    while (s[i]) {
-        size_t n = certs_cp_len(s + i);
-        int cw = certs_cp_width(s + i, n);
-        if (w + cw > room)
-            break;
-        w += cw;
-        if (s[i] == ' ' && i > 0)
-            blank = i;
-        else if (strchr(":,;/", s[i]) && i > 0)
-            soft = i + 1;
-        i += n;
-    }
-    if (!s[i] || s[i] == ' ')
-        return i;
-    if (blank)
-        return blank;
-    if (soft)
-        return soft;
-    return i ? i : certs_cp_len(s);
-}
-
-/* Splits sanitised one-line text into pieces of at most room columns (appended to out). */
-static void certs_wrap(const char *s, int room, struct strlist *out)
-{
-    if (room < CERTS_ROOM_MIN)
-        room = CERTS_ROOM_MIN;
-    while (*s == ' ')
-        s++;
-    if (!*s) {
-        strlist_push(out, "");
-        return;
-    }
-    while (*s) {
-        size_t n = certs_cut(s, room), end = n;
-        while (end > 0 && s[end - 1] == ' ')
-            end--;
-        strlist_take(out, xstrndup(s, end));
-        s += n;
-        while (*s == ' ')
-            s++;
-    }
+    return room < CERTS_ROOM_MIN ? CERTS_ROOM_MIN : room;
 }
 
 /* " label         value" lines: value (peer-controlled or ours, sanitised here) wrapped under
@@ -121,7 +39,7 @@ static void certs_field(struct doc *d, int width, const char *label, enum theme_
         const char *nl = strchr(p, '\n');
         char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
         char *safe = sanitize_terminal(one);
-        certs_wrap(safe, width - CERTS_LABEL_W, &pieces);
+        doc_wrap(safe, certs_room(width - CERTS_LABEL_W), DOC_BREAK_SOFT, &pieces);
         free(safe);
         free(one);
         if (!nl || !nl[1])
@@ -300,7 +218,7 @@ static void certs_row_emit(struct doc_line *l, const struct certs_row *row, int 
         tag_w = 0;
         room = mark_col - 2 - lead_w;
     }
-    char *shown = certs_fit(row->name, room, utf8);
+    char *shown = doc_fit(row->name, room, glyph(GL_ELLIPSIS, utf8));
     doc_text(l, TR_DIM, "%s", row->lead);
     doc_text(l, TR_TEXT, "%s", shown);
     if (tag_w)
@@ -458,7 +376,7 @@ static void certs_warning(struct doc *out, const struct pane_ctx *ctx, enum glyp
     char *safe = sanitize_terminal(what);
     const char *gl = glyph(g, ctx->utf8);
     int indent = 2 + doc_width(gl);
-    certs_wrap(safe, ctx->width - indent, &pieces);
+    doc_wrap(safe, certs_room(ctx->width - indent), DOC_BREAK_SOFT, &pieces);
     for (size_t i = 0; i < pieces.len; i++) {
         struct doc_line *l = doc_line(out, -1);
         if (i)
@@ -471,7 +389,7 @@ static void certs_warning(struct doc *out, const struct pane_ctx *ctx, enum glyp
     if (!fix)
         return;
     safe = sanitize_terminal(fix);
-    certs_wrap(safe, ctx->width - indent - 5, &pieces);
+    doc_wrap(safe, certs_room(ctx->width - indent - 5), DOC_BREAK_SOFT, &pieces);
     for (size_t i = 0; i < pieces.len; i++) {
         struct doc_line *l = doc_line(out, -1);
         doc_text(l, TR_DIM, "%*s%s", indent, "", i ? "     " : "fix  ");
@@ -593,7 +511,7 @@ static void certs_extensions(struct doc *d, int w, const struct cert_info *c)
             const char *nl = strchr(p, '\n');
             char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
             char *safe = sanitize_terminal(one);
-            certs_wrap(safe, w - 7, &pieces);
+            doc_wrap(safe, certs_room(w - 7), DOC_BREAK_SOFT, &pieces);
             free(safe);
             free(one);
             p = nl ? nl + 1 : p + strlen(p);
@@ -671,7 +589,7 @@ static void certs_one(struct doc *d, const struct pane_ctx *ctx, const struct ce
 {
     int w = ctx->width;
     char *name = certs_name(c);
-    char *title = certs_fit(name, w - 30, ctx->utf8);
+    char *title = doc_fit(name, w - 30, glyph(GL_ELLIPSIS, ctx->utf8));
     doc_heading(d, " %s #%zu  %s", where, index, title);
     free(title);
     free(name);

@@ -93,70 +93,10 @@ static enum theme_role find_role(enum severity s)
 
 /* ---- wrapping ---------------------------------------------------------------------------- */
 
-static size_t find_cp_len(const char *p)
+/* Columns for wrapped text: what is left of the width, but at least FIND_ROOM_MIN. */
+static int find_room(int room)
 {
-    size_t n = 1;
-    while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
-        n++;
-    return n;
-}
-
-static int find_cp_width(const char *p, size_t n)
-{
-    char buf[8];
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return doc_width(buf);
-}
-
-/* Bytes of the first line of s that fit room columns: up to the last blank that fits, else
- * as many code points as fit (at least one). */
-static size_t find_cut(const char *s, int room)
-{
-    size_t i = 0, blank = 0;
-    int w = 0;
-    while (s[i]) {
-        size_t n = find_cp_len(s + i);
-        int cw = find_cp_width(s + i, n);
-        if (w + cw > room)
-            break;
-        w += cw;
-        if (s[i] == ' ' && i > 0)
-            blank = i;
-        i += n;
-    }
-    if (!s[i] || s[i] == ' ')
-        return i;
-    if (blank)
-        return blank;
-    return i ? i : find_cp_len(s);
-}
-
-/* Splits sanitised text into lines of at most room columns ('\n' also ends a line). */
-static void find_wrap(const char *s, int room, struct strlist *out)
-{
-    if (room < FIND_ROOM_MIN)
-        room = FIND_ROOM_MIN;
-    while (*s) {
-        const char *nl = strchr(s, '\n');
-        char *para = xstrndup(s, nl ? (size_t)(nl - s) : strlen(s));
-        const char *p = para;
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            strlist_push(out, "");
-        while (*p) {
-            size_t n = find_cut(p, room), end = n;
-            while (end > 0 && p[end - 1] == ' ')
-                end--;
-            strlist_take(out, xstrndup(p, end));
-            p += n;
-            while (*p == ' ')
-                p++;
-        }
-        free(para);
-        s = nl ? nl + 1 : s + strlen(s);
-    }
+    return room < FIND_ROOM_MIN ? FIND_ROOM_MIN : room;
 }
 
 /* " label      text" wrapped under itself; text is sanitised here. NULL writes nothing. */
@@ -168,7 +108,7 @@ static void find_field(struct doc *d, int width, const char *label, enum theme_r
     char *safe = sanitize_terminal(text);
     char *lbl = xasprintf(" %s", label);
     struct strlist pieces = {0};
-    find_wrap(safe, width - FIND_LABEL_W, &pieces);
+    doc_wrap(safe, find_room(width - FIND_LABEL_W), DOC_BREAK_BLANK, &pieces);
     for (size_t i = 0; i < pieces.len; i++)
         doc_field(d, FIND_LABEL_W, i ? "" : lbl, role, "%s", pieces.items[i]);
     strlist_free(&pieces);
@@ -177,25 +117,6 @@ static void find_field(struct doc *d, int width, const char *label, enum theme_r
 }
 
 /* ---- the pane ---------------------------------------------------------------------------- */
-
-/* A copy of sanitised one-line text cut to max columns with an ellipsis; caller frees. */
-static char *find_fit(const char *s, int max, bool utf8)
-{
-    if (doc_width(s) <= max)
-        return xstrdup(s);
-    const char *ell = glyph(GL_ELLIPSIS, utf8);
-    int room = max - doc_width(ell), w = 0;
-    size_t i = 0;
-    while (s[i] && room > 0) {
-        size_t n = find_cp_len(s + i);
-        int cw = find_cp_width(s + i, n);
-        if (w + cw > room)
-            break;
-        w += cw;
-        i += n;
-    }
-    return max <= 0 ? xstrdup("") : xasprintf("%.*s%s", (int)i, s, ell);
-}
 
 static void find_build(void *state, const struct pane_ctx *ctx, struct doc *out)
 {
@@ -216,7 +137,8 @@ static void find_build(void *state, const struct pane_ctx *ctx, struct doc *out)
         doc_text(l, role, " %s ", gl);
         doc_text(l, role, "%-*s", FIND_SEV_W, severity_name(f->severity));
         char *safe = sanitize_terminal(f->title ? f->title : "?");
-        char *shown = find_fit(safe, ctx->width - 2 - doc_width(gl) - FIND_SEV_W, ctx->utf8);
+        char *shown = doc_fit(safe, ctx->width - 2 - doc_width(gl) - FIND_SEV_W,
+                              glyph(GL_ELLIPSIS, ctx->utf8));
         doc_text(l, TR_TEXT, "%s", shown);
         free(shown);
         free(safe);
@@ -235,7 +157,8 @@ static void find_detail(void *state, const struct pane_ctx *ctx, int id, struct 
         xasprintf("%s %s", glyph(find_glyph(f->severity), ctx->utf8), severity_name(f->severity));
     char *title = sanitize_terminal(f->title ? f->title : "?");
     struct strlist pieces = {0};
-    find_wrap(title, ctx->width - 1, &pieces);
+    if (*title) /* an empty title gets no heading line */
+        doc_wrap(title, find_room(ctx->width - 1), DOC_BREAK_BLANK, &pieces);
     for (size_t i = 0; i < pieces.len; i++)
         doc_heading(out, " %s", pieces.items[i]);
     strlist_free(&pieces);

@@ -15,78 +15,8 @@
 #define HS_LADDER_MAX 64
 #define HS_LADDER_MIN 16
 #define HS_LABEL_COL  24 /* detail: values start here */
-#define HS_MIN_ROOM   12
 
-/* ---- width-aware wrapping (for the detail) ----------------------------------------------- */
-
-/* Bytes in the UTF-8 sequence at p (1 for a stray byte). */
-static size_t hs_cp_len(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
-}
-
-static int hs_cp_width(const char *p, size_t n)
-{
-    char buf[5];
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return doc_width(buf);
-}
-
-/* How many bytes of s fit in room columns: all of it, else up to the last blank that fits,
- * else as many code points as fit (at least one). */
-static size_t hs_cut(const char *s, int room)
-{
-    size_t i = 0, blank = 0;
-    int cols = 0;
-    while (s[i]) {
-        size_t n = hs_cp_len(s + i);
-        int w = hs_cp_width(s + i, n);
-        if (cols + w > room)
-            break;
-        if (s[i] == ' ')
-            blank = i;
-        cols += w;
-        i += n;
-    }
-    if (!s[i] || s[i] == ' ')
-        return i;
-    if (blank)
-        return blank;
-    return i ? i : hs_cp_len(s);
-}
-
-/* Appends text (sanitised here) to l, which already reaches column col, wrapping at width;
- * continuation lines start at column cont. */
-static void hs_wrap(struct doc *d, struct doc_line *l, int col, int cont, int width,
-                    enum theme_role role, const char *text)
-{
-    char *safe = sanitize_terminal(text);
-    const char *p = safe;
-    for (;;) {
-        if (width - col < HS_MIN_ROOM && col > cont) {
-            l = doc_line(d, -1);
-            doc_text(l, TR_TEXT, "%*s", cont, "");
-            col = cont;
-        }
-        size_t n = hs_cut(p, width - col);
-        char *piece = xstrndup(p, n);
-        doc_peer(l, role, piece);
-        free(piece);
-        p += n;
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        col = width; /* forces a continuation line */
-    }
-    free(safe);
-}
+/* ---- detail lines ------------------------------------------------------------------------ */
 
 /* A "  label        value" line with the value wrapped at width. */
 static void hs_field(struct doc *d, int width, const char *label, enum theme_role role,
@@ -96,7 +26,7 @@ static void hs_field(struct doc *d, int width, const char *label, enum theme_rol
         return;
     struct doc_line *l = doc_line(d, -1);
     doc_text(l, TR_DIM, "  %-*s ", HS_LABEL_COL - 3, label);
-    hs_wrap(d, l, doc_width(l->segs[0].text), HS_LABEL_COL, width, role, value);
+    doc_wrap_into(d, l, doc_width(l->segs[0].text), HS_LABEL_COL, width, role, value);
 }
 
 /* A paragraph at column 1. */
@@ -104,7 +34,7 @@ static void hs_para(struct doc *d, int width, enum theme_role role, const char *
 {
     struct doc_line *l = doc_line(d, -1);
     doc_text(l, TR_TEXT, " ");
-    hs_wrap(d, l, 1, 1, width, role, text);
+    doc_wrap_into(d, l, 1, 1, width, role, text);
 }
 
 /* ---- the ladder -------------------------------------------------------------------------- */

@@ -29,36 +29,6 @@ static const char *str_or(const char *s, const char *fallback)
 
 /* ---- width-aware helpers ----------------------------------------------------------------- */
 
-/* Bytes in the UTF-8 sequence at p (1 for a stray byte). */
-static size_t neg_cp_len(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
-}
-
-/* How many bytes of s fit in room columns (at least one code point). */
-static size_t neg_cut(const char *s, int room)
-{
-    size_t i = 0;
-    int cols = 0;
-    while (s[i]) {
-        size_t n = neg_cp_len(s + i);
-        char buf[5];
-        memcpy(buf, s + i, n);
-        buf[n] = '\0';
-        int w = doc_width(buf);
-        if (cols + w > room)
-            break;
-        cols += w;
-        i += n;
-    }
-    return i ? i : neg_cp_len(s);
-}
-
 /* s (sanitised) cut to at most w columns, with an ellipsis when cut; caller frees. */
 static char *neg_fit(const char *s, int w, bool utf8)
 {
@@ -66,7 +36,7 @@ static char *neg_fit(const char *s, int w, bool utf8)
     if (doc_width(safe) <= w)
         return safe;
     const char *ell = glyph(GL_ELLIPSIS, utf8);
-    size_t n = neg_cut(safe, w - doc_width(ell));
+    size_t n = doc_cut(safe, w - doc_width(ell), DOC_BREAK_HARD);
     char *out = xasprintf("%.*s%s", (int)n, safe, ell);
     free(safe);
     return out;
@@ -136,7 +106,7 @@ static void neg_flow(struct doc *d, struct doc_line *l, int col, int cont, int w
             doc_text(l, TR_TEXT, "%*s", gap, "");
         col += gap;
         for (const char *p = s; *p;) {
-            size_t k = neg_cut(p, width - col);
+            size_t k = doc_cut(p, width - col, DOC_BREAK_HARD);
             char *piece = xstrndup(p, k);
             doc_peer(l, t[i].role, piece);
             col += doc_width(piece);

@@ -13,7 +13,7 @@
 #define SUM_COL      18 /* values start here: indent + a label of up to 13 columns + blanks */
 #define SUM_RCOL_MAX 48 /* where the right half of a paired line starts, at most */
 #define SUM_RLABEL   14 /* label column of the right half of a paired line */
-#define SUM_MIN_ROOM 12 /* below this many columns a value moves to a continuation line */
+#define SUM_MIN_ROOM DOC_WRAP_MIN_ROOM /* narrower, a value moves to a continuation line */
 #define SUM_EXPANDED 3  /* verification errors shown with explanation and fix in the list */
 #define SUM_SAN_MAX  24 /* SANs listed here; the Certificates pane has them all */
 #define SUM_BAR_MAX  40
@@ -24,76 +24,7 @@ static const char *str_or(const char *s, const char *fallback)
     return s && *s ? s : fallback;
 }
 
-/* ---- width-aware wrapping ---------------------------------------------------------------- */
-
-/* Bytes in the UTF-8 sequence at p (1 for a stray byte). */
-static size_t sum_cp_len(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
-}
-
-static int sum_cp_width(const char *p, size_t n)
-{
-    char buf[5];
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return doc_width(buf);
-}
-
-/* How many bytes of s to put on a line of room columns: all of it when it fits, else up to the
- * last blank that fits, else as many code points as fit (always at least one). */
-static size_t sum_cut(const char *s, int room)
-{
-    size_t i = 0, blank = 0;
-    int cols = 0;
-    while (s[i]) {
-        size_t n = sum_cp_len(s + i);
-        int w = sum_cp_width(s + i, n);
-        if (cols + w > room)
-            break;
-        if (s[i] == ' ')
-            blank = i;
-        cols += w;
-        i += n;
-    }
-    if (!s[i] || s[i] == ' ')
-        return i;
-    if (blank)
-        return blank;
-    return i ? i : sum_cp_len(s);
-}
-
-/* Appends text (sanitised here, so peer text is fine) to l, which already reaches column col,
- * wrapping at width; continuation lines (not selectable) start at column cont. */
-static void sum_wrap(struct doc *d, struct doc_line *l, int col, int cont, int width,
-                     enum theme_role role, const char *text)
-{
-    char *safe = sanitize_terminal(text);
-    const char *p = safe;
-    for (;;) {
-        if (width - col < SUM_MIN_ROOM && col > cont) {
-            l = doc_line(d, -1);
-            doc_text(l, TR_TEXT, "%*s", cont, "");
-            col = cont;
-        }
-        size_t n = sum_cut(p, width - col);
-        char *piece = xstrndup(p, n);
-        doc_peer(l, role, piece);
-        free(piece);
-        p += n;
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            break;
-        col = width; /* forces a continuation line */
-    }
-    free(safe);
-}
+/* ---- lines ------------------------------------------------------------------------------ */
 
 /* Columns the line covers so far. */
 static int sum_line_width(const struct doc_line *l)
@@ -120,7 +51,7 @@ static void sum_field(struct doc *d, const struct pane_ctx *ctx, const char *lab
         return;
     struct doc_line *l = doc_line(d, -1);
     doc_text(l, TR_DIM, "%*s%-*s", SUM_INDENT, "", SUM_COL - SUM_INDENT, label);
-    sum_wrap(d, l, SUM_COL, SUM_COL, ctx->width, role, value);
+    doc_wrap_into(d, l, SUM_COL, SUM_COL, ctx->width, role, value);
 }
 
 /* A text paragraph starting at column indent (also for its continuation lines). */
@@ -129,7 +60,7 @@ static void sum_para(struct doc *d, const struct pane_ctx *ctx, int id, int inde
 {
     struct doc_line *l = doc_line(d, id);
     doc_text(l, TR_TEXT, "%*s", indent, "");
-    sum_wrap(d, l, indent, indent, ctx->width, role, text);
+    doc_wrap_into(d, l, indent, indent, ctx->width, role, text);
 }
 
 /* ---- paired facts ------------------------------------------------------------------------ */
@@ -247,7 +178,7 @@ static void sum_verdict(struct doc *d, const struct pane_ctx *ctx)
                     ? xasprintf("%s (depth %d)", str_or(first->message, first->name), first->depth)
                     : xstrdup(str_or(first->message, first->name));
             doc_text(l, TR_TEXT, "  ");
-            sum_wrap(d, l, sum_line_width(l), 3, ctx->width, TR_BAD, why);
+            doc_wrap_into(d, l, sum_line_width(l), 3, ctx->width, TR_BAD, why);
             free(why);
         }
     } else if (report_verdict(r) == VERDICT_WARNINGS) {
@@ -273,7 +204,7 @@ static void sum_error(struct doc *d, const struct pane_ctx *ctx, size_t i)
     char *where = e->depth >= 0 ? xasprintf("depth %d  ", e->depth) : xstrdup("");
     char *text = xasprintf("%s%s%s", where, str_or(e->message, str_or(e->name, "error")),
                            e->ignored ? " [ignored]" : "");
-    sum_wrap(d, l, sum_line_width(l), 6, ctx->width, role, text);
+    doc_wrap_into(d, l, sum_line_width(l), 6, ctx->width, role, text);
     free(text);
     free(where);
     if (i >= SUM_EXPANDED)
@@ -450,7 +381,7 @@ static void sum_validity(struct doc *d, const struct pane_ctx *ctx, const struct
     char *left = c->days_left < 0
                      ? xasprintf("(expired %ld days ago)", cert_days_expired(c, time(NULL)))
                      : xasprintf("(%ld day%s left)", c->days_left, c->days_left == 1 ? "" : "s");
-    sum_wrap(d, l, sum_line_width(l), SUM_COL, ctx->width, role, left);
+    doc_wrap_into(d, l, sum_line_width(l), SUM_COL, ctx->width, role, left);
     free(left);
 }
 

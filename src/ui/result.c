@@ -47,8 +47,7 @@ void result_free(struct result *res)
         docview_free(&res->list[i]);
     }
     docview_free(&res->detail);
-    report_free(res->report);
-    config_free(&res->cfg);
+    config_free(&res->cfg); /* the report belongs to ui->session */
     memset(res, 0, sizeof *res);
     res->detail_id = -1;
 }
@@ -209,15 +208,16 @@ static void result_draw_verdict(struct ui *ui, int y)
     free(badge);
 }
 
-/* "⚠ in effect: verification off · hostname check off" (each phrase up to its ':'). */
-static void result_draw_weakened(struct ui *ui, int y)
+/* "⚠ in effect: verification off · hostname check off" (each phrase up to its ':'; the key
+ * log's phrase whole, as K left it: "session keys written to FILE"). */
+static void result_draw_weakened(struct ui *ui, int y, const struct strlist *w)
 {
-    const struct strlist *w = &ui->result.report->effective.weakened;
     struct strbuf sb = {0};
     sb_printf(&sb, "%s in effect: ", glyph(GL_WARN, ui->term.utf8));
     for (size_t i = 0; i < w->len; i++) {
         const char *colon = strchr(w->items[i], ':');
-        size_t n = colon ? (size_t)(colon - w->items[i]) : strlen(w->items[i]);
+        bool keylog = strncmp(w->items[i], "session keys ", 13) == 0;
+        size_t n = colon && !keylog ? (size_t)(colon - w->items[i]) : strlen(w->items[i]);
         if (i)
             sb_puts(&sb, " · ");
         sb_add(&sb, w->items[i], n);
@@ -328,8 +328,8 @@ static const char *result_hints(const struct ui *ui)
     if (result_has_detail(res))
         return u ? "↑↓ select  Enter open  Tab pane  r reconnect  p profile  h home  / search"
                  : "Up/Dn select  Enter open  Tab pane  r reconnect  p profile  h home  / search";
-    return u ? "↑↓ scroll  Tab pane  r reconnect  p profile  h home  / search"
-             : "Up/Dn scroll  Tab pane  r reconnect  p profile  h home  / search";
+    return u ? "↑↓ scroll  Tab pane  r reconnect  d diff  p profile  h home  / search"
+             : "Up/Dn scroll  Tab pane  r reconnect  d diff  p profile  h home  / search";
 }
 
 void result_draw(struct ui *ui)
@@ -339,8 +339,11 @@ void result_draw(struct ui *ui)
     result_draw_title(ui);
     result_draw_verdict(ui, 1);
     int y = 2;
-    if (ui->result.report->effective.weakened.len)
-        result_draw_weakened(ui, y++);
+    struct strlist weak = {0};
+    session_in_effect(ui, &weak);
+    if (weak.len)
+        result_draw_weakened(ui, y++, &weak);
+    strlist_free(&weak);
     result_draw_tabs(ui, y++);
     result_draw_pane(ui, y, t->rows - 2 - y);
     ui_draw_bottom(ui, result_hints(ui));
@@ -444,6 +447,10 @@ bool result_key(struct ui *ui, int key, enum ui_action a)
     case ACT_RECONNECT: result_reconnect(ui); return true;
     case ACT_PICK_PROFILE: result_picker_open(ui); return true;
     case ACT_EXPORT_PEM: result_export_start(ui); return true;
+    case ACT_DIFF: diff_screen_open(ui); return true;
+    case ACT_WRITE_JSON: session_json_start(ui); return true;
+    case ACT_CLIENT_CERT: session_cert_start(ui); return true;
+    case ACT_EDIT_PROFILE: editor_open(ui, res->profile, &res->target, true); return true;
     default: return false;
     }
 }

@@ -13,6 +13,7 @@
 #include "profile/profile.h"
 #include "ui/docview.h"
 #include "ui/pane.h"
+#include "ui/session.h"
 #include "ui/term.h"
 #include "ui/ui.h"
 #include "util/strlist.h"
@@ -21,7 +22,7 @@
 #define UI_MIN_ROWS 24
 #define UI_NAME_MAX 128
 
-enum ui_screen { SCR_HOME, SCR_RESULT };
+enum ui_screen { SCR_HOME, SCR_RESULT, SCR_EDITOR, SCR_DIFF };
 
 /* Where a connection goes, apart from the profile (what it offers). */
 struct ui_target {
@@ -31,7 +32,19 @@ struct ui_target {
     bool from_cli;    /* the target given on the command line (opt->cfg) */
 };
 
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_EXPORT, PROMPT_OVERWRITE };
+enum prompt_kind {
+    PROMPT_NONE,
+    PROMPT_SEARCH,
+    PROMPT_EXPORT,
+    PROMPT_OVERWRITE,
+    /* session.c: w, K and c */
+    PROMPT_JSON,
+    PROMPT_JSON_OVERWRITE, /* y/n */
+    PROMPT_KEYLOG,
+    PROMPT_CERT,
+    PROMPT_KEY,
+    PROMPT_PASS, /* echo off: drawn as '*', wiped once answered */
+};
 
 /* One-line text entry on the status line (ASCII/UTF-8 bytes; the cursor is a byte offset). */
 struct ui_prompt {
@@ -59,7 +72,7 @@ struct home {
 };
 
 struct result {
-    struct report *report; /* owned; NULL before the first result */
+    struct report *report; /* borrowed from ui->session; NULL before the first result */
     struct tls_config cfg; /* owned copy of what was used: `r` reconnects with it */
     struct ui_target target;
     char profile[UI_NAME_MAX]; /* "" when no profile */
@@ -100,9 +113,12 @@ struct ui {
     short conn_revents;
     struct home home;
     struct result result;
-    struct lab *lab;       /* demo lab, or NULL */
-    struct rect overlay_r; /* inner rect of the open overlay, for the mouse */
-    int cur_y, cur_x;      /* where the visible cursor goes after a frame; cur_y < 0 hides it */
+    struct lab *lab;          /* demo lab, or NULL */
+    struct session session;   /* every finished connection (owns the reports), key log */
+    struct diff_screen *diff; /* the compare screen's state (diff_screen.c), or NULL */
+    struct editor *editor;    /* the profile editor's state (editor.c), or NULL */
+    struct rect overlay_r;    /* inner rect of the open overlay, for the mouse */
+    int cur_y, cur_x;         /* where the visible cursor goes after a frame; cur_y < 0 hides it */
     bool quit;
 };
 
@@ -123,6 +139,10 @@ int ui_build_config(struct ui *ui, const struct ui_target *target, const char *p
 /* Starts connecting with cfg (takes its contents; cfg is left empty). */
 bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
               const char *profile);
+/* Points cfg at target as ui_connect does (port_from_profile: keep cfg's port when the target
+ * names none). Returns 0, or -1 with err. */
+int ui_target_config(struct ui *ui, const struct ui_target *target, struct tls_config *cfg,
+                     bool port_from_profile, char *err, size_t errlen);
 /* Line editing shared by the host line and the prompt: inserts printable bytes, moves and
  * deletes (UTF-8 aware). Returns true when the key was an editing key. */
 bool ui_edit_key(char *buf, size_t cap, size_t *len, size_t *cur, int key);
@@ -150,9 +170,12 @@ const char *home_profile(const struct ui *ui);
 void home_target_text(const char *host, uint16_t port, char *out, size_t n);
 /* Remembers a typed target in the history (errors go to the status line). */
 void home_remember(struct ui *ui, const char *spec);
+/* Lists the profiles again (after one was saved), keeping the selection by name. */
+void home_reload_profiles(struct ui *ui);
 
 /* result.c */
-/* Shows a new report (takes ownership of r and cfg's contents). */
+/* Shows a new report: r stays owned by ui->session (session_keep first); takes cfg's
+ * contents. */
 void result_set(struct ui *ui, struct report *r, struct tls_config *cfg,
                 const struct ui_target *target, const char *profile);
 void result_free(struct result *res);
@@ -171,5 +194,48 @@ void result_picker_open(struct ui *ui);
 void result_picker_close(struct ui *ui);
 void result_picker_pick(struct ui *ui);
 void result_picker_key(struct ui *ui, enum ui_action a);
+
+/* session.c */
+/* Keeps the finished connection's report (takes r) with ui->conn_profile, noting whether
+ * ui->conn_cfg differs from what the profile gives ("edited"). */
+void session_keep(struct ui *ui, struct report *r);
+/* The key log file the next connection writes (NULL: none). */
+const char *session_keylog_file(const struct ui *ui);
+/* "⚠ session keys written to FILE" (sanitised; caller frees), or NULL when the key log is
+ * off. */
+char *session_keylog_warning(const struct ui *ui);
+/* The phrases of the result's "in effect" line: the report's, with the key log as K left it
+ * for the next connections (appended into out). */
+void session_in_effect(const struct ui *ui, struct strlist *out);
+void session_keylog_toggle(struct ui *ui);
+/* w on a result: asks for the file and writes the report as JSON (0644, atomically). */
+void session_json_start(struct ui *ui);
+void session_json_overwrite(struct ui *ui, bool yes);
+/* c on a result whose server asked for a client certificate: asks for the certificate, the
+ * key and, for an encrypted key without a passphrase source, the passphrase; reconnects. */
+void session_cert_start(struct ui *ui);
+/* An answer from the status-line prompt of one of session.c's kinds. */
+void session_prompt_answer(struct ui *ui, enum prompt_kind kind, const char *text);
+
+/* diff_screen.c */
+/* d on a result: compares it with the previous connection of the session (a status message
+ * when there is none) and shows the compare screen. */
+void diff_screen_open(struct ui *ui);
+/* Frees the compare screen's state (safe when none). */
+void diff_screen_close(struct ui *ui);
+void diff_screen_draw(struct ui *ui);
+bool diff_screen_key(struct ui *ui, int key, enum ui_action a);
+void diff_screen_click(struct ui *ui, int y, int x, int button);
+/* The compare screen's keys, for the help overlay. */
+void diff_screen_help(struct doc *d);
+
+/* editor.c: the profile editor screen (state in ui->editor, freed by editor_free). */
+/* Opens profile (a trailing " (edited)" is ignored) in the editor; target is where Connect
+ * goes; from_result: Esc returns to the result. The same profile keeps its unsaved edits. */
+void editor_open(struct ui *ui, const char *profile, const struct ui_target *target,
+                 bool from_result);
+void editor_free(struct ui *ui);
+void editor_draw(struct ui *ui);
+bool editor_key(struct ui *ui, int key, enum ui_action a);
 
 #endif

@@ -151,6 +151,12 @@ static int ui_apply_target(struct ui *ui, const struct ui_target *tg, struct tls
     return 0;
 }
 
+int ui_target_config(struct ui *ui, const struct ui_target *target, struct tls_config *cfg,
+                     bool port_from_profile, char *err, size_t errlen)
+{
+    return ui_apply_target(ui, target, cfg, port_from_profile, err, errlen);
+}
+
 int ui_profile_config(struct ui *ui, const char *profile, struct tls_config *out, bool *port_set,
                       char *err, size_t errlen)
 {
@@ -219,6 +225,8 @@ static void ui_conn_finish(struct ui *ui)
         home_remember(ui, spec);
     }
     ui->help = false;
+    session_keep(ui, r);
+    diff_screen_close(ui);
     result_set(ui, r, &ui->conn_cfg, &ui->conn_target, ui->conn_profile);
 }
 
@@ -228,6 +236,7 @@ bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *tar
     char err[512];
     if (ui->conn)
         ui_conn_drop(ui);
+    session_apply(&ui->session, cfg);
     struct conn *c;
     if (conn_new(cfg, &c, err, sizeof err) < 0) {
         ui_status(ui, TR_BAD, "%s", err);
@@ -311,16 +320,27 @@ static void ui_draw_connecting(struct ui *ui, int y)
     free(what);
 }
 
+/* A passphrase as typed, shown: one '*' per character. */
+static char *ui_stars(const char *buf, size_t len)
+{
+    char *out = xcalloc(len + 1, 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)buf[i] & 0xC0) != 0x80)
+            out[n++] = '*';
+    return out;
+}
+
 static void ui_draw_prompt(struct ui *ui, int y)
 {
     struct term *t = &ui->term;
     struct ui_prompt *p = &ui->prompt;
     int lw = term_put(t, y, 1, t->cols - 12, TR_KEY, p->label);
-    char *safe = sanitize_terminal(p->buf);
+    char *safe = p->kind == PROMPT_PASS ? ui_stars(p->buf, p->len) : sanitize_terminal(p->buf);
     term_put(t, y, 1 + lw, t->cols - lw - 2, TR_TEXT, safe);
     free(safe);
     char *head = xstrndup(p->buf, p->cur);
-    char *shead = sanitize_terminal(head);
+    char *shead = p->kind == PROMPT_PASS ? ui_stars(head, p->cur) : sanitize_terminal(head);
     ui->cur_y = y;
     ui->cur_x = 1 + lw + doc_width(shead);
     free(shead);
@@ -332,7 +352,8 @@ static void ui_draw_hints(struct ui *ui, int y, const char *hints)
 {
     struct term *t = &ui->term;
     /* While the host line takes letters, q is text: say how to quit instead. */
-    bool typing = ui->screen == SCR_HOME && ui->home.focus == HF_HOST;
+    bool typing = (ui->screen == SCR_HOME && ui->home.focus == HF_HOST) ||
+                  ui->screen == SCR_EDITOR;
     const char *quit = typing ? "Ctrl-C" : "q";
     char right[32];
     snprintf(right, sizeof right, "? help  %s quit", quit);
@@ -431,7 +452,11 @@ static void ui_draw(struct ui *ui)
     if (t->rows < UI_MIN_ROWS || t->cols < UI_MIN_COLS) {
         ui_draw_too_small(ui);
     } else {
-        if (ui->screen == SCR_RESULT && ui->result.report)
+        if (ui->screen == SCR_EDITOR && ui->editor)
+            editor_draw(ui);
+        else if (ui->screen == SCR_DIFF && ui->diff)
+            diff_screen_draw(ui);
+        else if (ui->screen == SCR_RESULT && ui->result.report)
             result_draw(ui);
         else
             home_draw(ui);
@@ -491,6 +516,8 @@ static void ui_help_open(struct ui *ui)
         l->segs[l->n - 1].min_width = 18;
         doc_text(l, TR_TEXT, "%s", home[i][1]);
     }
+    doc_blank(&d);
+    diff_screen_help(&d);
     docview_free(&ui->help_view);
     docview_set(&ui->help_view, &d);
     ui->help = true;
@@ -585,14 +612,19 @@ static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
 {
     struct ui_prompt *p = &ui->prompt;
     enum prompt_kind kind = p->kind;
-    if (kind == PROMPT_OVERWRITE) {
+    if (kind == PROMPT_OVERWRITE || kind == PROMPT_JSON_OVERWRITE) {
         p->kind = PROMPT_NONE;
-        result_overwrite(ui, key == 'y' || key == 'Y');
+        if (kind == PROMPT_OVERWRITE)
+            result_overwrite(ui, key == 'y' || key == 'Y');
+        else
+            session_json_overwrite(ui, key == 'y' || key == 'Y');
         return;
     }
     bool empty_back = p->len == 0 && (key == KEY_BACKSPACE || key == 127);
     if (key == 27 || empty_back) {
         p->kind = PROMPT_NONE;
+        explicit_bzero(p->buf, sizeof p->buf); /* it may have held a passphrase */
+        p->len = p->cur = 0;
         return;
     }
     if (a == ACT_ENTER) {
@@ -603,6 +635,11 @@ static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
             result_search(ui, text);
         else if (kind == PROMPT_EXPORT)
             result_export(ui, text);
+        else
+            session_prompt_answer(ui, kind, text);
+        explicit_bzero(text, sizeof text);
+        if (ui->prompt.kind == PROMPT_NONE || kind == PROMPT_PASS)
+            explicit_bzero(p->buf, sizeof p->buf);
         return;
     }
     ui_edit_key(p->buf, sizeof p->buf, &p->len, &p->cur, key);
@@ -638,6 +675,10 @@ static void ui_mouse(struct ui *ui)
         ui_overlay_click(ui, &ui->help_view, y, button);
     else if (ui->picker)
         ui_overlay_click(ui, &ui->picker_view, y, button);
+    else if (ui->screen == SCR_EDITOR)
+        return; /* the editor is driven by keys */
+    else if (ui->screen == SCR_DIFF && ui->diff)
+        diff_screen_click(ui, y, x, button);
     else if (ui->screen == SCR_RESULT && ui->result.report)
         result_click(ui, y, x, button);
     else
@@ -658,7 +699,7 @@ static void ui_key_connecting(struct ui *ui, enum ui_action a)
 static void ui_key(struct ui *ui, int key)
 {
     if (key == UI_CTRL('c')) {
-        ui->quit = true;
+        ui->quit = true; /* a signal: term.c keeps reporting it, so it cannot ask */
         return;
     }
     if (key == KEY_RESIZE) {
@@ -693,14 +734,17 @@ static void ui_key(struct ui *ui, int key)
         result_picker_key(ui, a);
         return;
     }
-    bool used = ui->screen == SCR_RESULT && ui->result.report ? result_key(ui, key, a)
-                                                              : home_key(ui, key, a);
+    bool used = ui->screen == SCR_EDITOR && ui->editor          ? editor_key(ui, key, a)
+                : ui->screen == SCR_DIFF && ui->diff            ? diff_screen_key(ui, key, a)
+                : ui->screen == SCR_RESULT && ui->result.report ? result_key(ui, key, a)
+                                                                : home_key(ui, key, a);
     if (used)
         return;
     switch (a) {
     case ACT_QUIT: ui->quit = true; break;
     case ACT_HELP: ui_help_open(ui); break;
     case ACT_NEXT_THEME: ui_theme_next(ui); break;
+    case ACT_KEYLOG: session_keylog_toggle(ui); break;
     default: break;
     }
 }
@@ -765,8 +809,11 @@ static void ui_free(struct ui *ui)
         ui_conn_drop(ui);
     }
     result_picker_close(ui);
+    editor_free(ui);
     docview_free(&ui->help_view);
+    diff_screen_close(ui);
     result_free(&ui->result);
+    session_free(&ui->session); /* after the result, which borrows its reports */
     home_free(&ui->home);
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "lib/harness.h"
 #include "lib/tmux.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -328,6 +330,239 @@ static void test_demo_lab(void **state)
     tmux_stop(&t);
 }
 
+/* ---- the session: compare, write JSON, key log, client certificate ---- */
+
+/* The screen line holding needle (a copy, "" when none); caller frees. */
+static char *screen_line(struct tmux *t, const char *needle)
+{
+    char *s = tmux_capture(t, false);
+    char *hit = strstr(s, needle);
+    char *out;
+    if (!hit) {
+        out = xstrdup("");
+    } else {
+        char *start = hit;
+        while (start > s && start[-1] != '\n')
+            start--;
+        out = xstrndup(start, strcspn(start, "\n"));
+    }
+    free(s);
+    return out;
+}
+
+/* Writes a user profile into the tmux session's HOME. */
+static void write_user_profile(struct tmux *t, const char *name, const char *yaml)
+{
+    char err[512];
+    char *dir = xasprintf("%s/.config/tlscope/profiles", t->home);
+    assert_int_equal(mkdir_p(dir, 0700, err, sizeof err), 0);
+    char *path = xasprintf("%s/%s.yaml", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(yaml, f);
+    fclose(f);
+    free(path);
+    free(dir);
+}
+
+/* Waits (up to timeout_s) until the file at path contains needle. */
+static bool file_wait_for(const char *path, const char *needle, double timeout_s)
+{
+    int64_t end = mono_ms() + (int64_t)(timeout_s * 1000);
+    do {
+        char *data = NULL, err[256];
+        size_t n = 0;
+        if (file_read_bounded(path, 1 << 20, &data, &n, err, sizeof err) == 0) {
+            bool found = strstr(data, needle) != NULL;
+            free(data);
+            if (found)
+                return true;
+        }
+        usleep(100 * 1000);
+    } while (mono_ms() < end);
+    return false;
+}
+
+static void test_diff_after_profile_switch(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 100, 30, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    expect_screen(&t, "TLSv1.3", 1);
+    tmux_keys(&t, "d", false);
+    expect_screen(&t, "nothing to compare yet", 2);
+    write_user_profile(&t, "tls12", "description: TLS 1.2 at most\nmax_protocol: tls1.2\n");
+    tmux_keys(&t, "p", false);
+    expect_screen(&t, "tls12", 2);
+    tmux_keys(&t, "End", false); /* profiles are sorted: tls12 is the last */
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "profile tls12", 5);
+    expect_screen(&t, "TLSv1.2", 2);
+    tmux_keys(&t, "d", false);
+    expect_screen(&t, "facts changed", 2);
+    expect_screen(&t, "#1 command line", 1);
+    expect_screen(&t, "#2 tls12", 1);
+    char *line = screen_line(&t, "  protocol ");
+    char *v13 = strstr(line, "TLSv1.3"), *v12 = strstr(line, "TLSv1.2");
+    if (!v13 || !v12 || v13 > v12 || !strstr(line, "→"))
+        fail_msg("protocol line: \"%s\"", line);
+    free(line);
+    char *s = tmux_capture(&t, false);
+    assert_null(strstr(s, "(same)")); /* unchanged facts are hidden */
+    free(s);
+    tmux_keys(&t, "a", false);
+    expect_screen(&t, "(same)", 2);
+    tmux_keys(&t, "Enter", false); /* the list of earlier connections */
+    expect_screen(&t, "Compare with", 2);
+    tmux_keys(&t, "Escape", false);
+    tmux_wait_gone(&t, "Compare with", 2);
+    tmux_keys(&t, "Escape", false);
+    expect_screen(&t, "[1 Summary]", 2);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_write_json(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 100, 30, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_keys(&t, "w", false);
+    expect_screen(&t, "Write report to: localhost.json", 2);
+    char *path = xasprintf("%s/saved report.json", t.home);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, path, true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "wrote report to", 2);
+    char *data = NULL, err[256];
+    size_t n = 0;
+    assert_int_equal(file_read_bounded(path, 4 << 20, &data, &n, err, sizeof err), 0);
+    json_error_t je;
+    json_t *doc = json_loads(data, 0, &je);
+    if (!doc)
+        fail_msg("not JSON: %s (line %d)", je.text, je.line);
+    assert_true(json_is_integer(json_object_get(doc, "version")));
+    assert_non_null(json_object_get(doc, "tool"));
+    json_decref(doc);
+    free(data);
+    /* a second time: it asks before replacing the file */
+    tmux_keys(&t, "w", false);
+    expect_screen(&t, "Write report to:", 2);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, path, true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "exists; overwrite? y/n", 2);
+    tmux_keys(&t, "n", false);
+    expect_screen(&t, "not written", 2);
+    free(path);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void test_keylog_toggle(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 160, 30, false, args);
+    free(args);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_keys(&t, "K", false);
+    expect_screen(&t, "Key log file: ~/tlscope-keys.log", 2);
+    tmux_keys(&t, "Enter", false);
+    char *keys = xasprintf("%s/tlscope-keys.log", t.home);
+    char *warning = xasprintf("session keys written to %s", keys);
+    expect_screen(&t, warning, 2);
+    tmux_keys(&t, "r", false);
+    if (!file_wait_for(keys, "CLIENT_TRAFFIC_SECRET_0 ", 5))
+        fail_msg("%s holds no CLIENT_TRAFFIC_SECRET_0 line after a reconnect", keys);
+    expect_screen(&t, warning, 2);
+    tmux_keys(&t, "h", false); /* the home screen says so too */
+    expect_screen(&t, "host ›", 2);
+    expect_screen(&t, warning, 1);
+    tmux_keys(&t, "Tab", false); /* off the host line, where K is a letter */
+    tmux_keys(&t, "K", false);
+    if (!tmux_wait_gone(&t, "session keys written to", 2))
+        fail_msg("K did not turn the key log off");
+    expect_screen(&t, "key log off", 1);
+    free(warning);
+    free(keys);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+static void client_cert_answer(struct tmux *t, const char *cert, const char *key)
+{
+    tmux_keys(t, "c", false);
+    expect_screen(t, "Client certificate (PEM):", 2);
+    char *path = harness_path(cert);
+    tmux_keys(t, "C-u", false);
+    tmux_keys(t, path, true);
+    tmux_keys(t, "Enter", false);
+    free(path);
+    expect_screen(t, "Private key (PEM):", 2);
+    path = harness_path(key);
+    tmux_keys(t, "C-u", false);
+    tmux_keys(t, path, true);
+    tmux_keys(t, "Enter", false);
+    free(path);
+}
+
+static void test_client_cert(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(
+        peer_s_server(&p, false, ARGS(GOOD_CHAIN, "-Verify", "1", "-CAfile", "@client_ca.crt")), 0);
+    struct tmux t;
+    char *args = server_args(&p, NULL);
+    start_ui(&t, 100, 40, false, args);
+    expect_screen(&t, "requires a client certificate", 5);
+    tmux_keys(&t, "3", false);
+    tmux_keys(&t, "End", false);
+    expect_screen(&t, "TLS Lab Client CA", 2);
+    /* a file that is not there is named */
+    tmux_keys(&t, "c", false);
+    expect_screen(&t, "Client certificate (PEM):", 2);
+    tmux_keys(&t, "/nonexistent/client.crt", true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "client certificate /nonexistent/client.crt: No such file", 2);
+    /* the encrypted key: the passphrase is asked with echo off */
+    client_cert_answer(&t, "client.crt", "client.key.enc");
+    expect_screen(&t, "Passphrase for client.key.enc", 2);
+    tmux_keys(&t, HARNESS_CLIENT_KEY_PASS, true);
+    expect_screen(&t, "******", 2);
+    char *line = screen_line(&t, "Passphrase for");
+    if (strstr(line, HARNESS_CLIENT_KEY_PASS) || !strstr(line, "******"))
+        fail_msg("the passphrase prompt echoes: \"%s\"", line);
+    free(line);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "✔ VERIFIED", 5);
+    tmux_keys(&t, "End", false);
+    expect_screen(&t, "tlscope client", 2); /* the Negotiation pane: the certificate sent */
+    tmux_stop(&t);
+    /* the plain key */
+    start_ui(&t, 100, 40, false, args);
+    free(args);
+    expect_screen(&t, "requires a client certificate", 5);
+    client_cert_answer(&t, "client.crt", "client.key");
+    expect_screen(&t, "✔ VERIFIED", 5);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
 int main(void)
 {
     harness_dir();
@@ -338,12 +573,20 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_start_and_quit),  cmocka_unit_test(test_connect_and_panes),
-        cmocka_unit_test(test_expired_verdict), cmocka_unit_test(test_escape_cancels_tarpit),
-        cmocka_unit_test(test_help_overlay),    cmocka_unit_test(test_resize_relayouts),
-        cmocka_unit_test(test_theme_switch), cmocka_unit_test(test_broken_theme_and_search),
+        cmocka_unit_test(test_start_and_quit),
+        cmocka_unit_test(test_connect_and_panes),
+        cmocka_unit_test(test_expired_verdict),
+        cmocka_unit_test(test_escape_cancels_tarpit),
+        cmocka_unit_test(test_help_overlay),
+        cmocka_unit_test(test_resize_relayouts),
+        cmocka_unit_test(test_theme_switch),
+        cmocka_unit_test(test_broken_theme_and_search),
         cmocka_unit_test(test_escape_sequences_in_subject),
         cmocka_unit_test(test_demo_lab),
+        cmocka_unit_test(test_diff_after_profile_switch),
+        cmocka_unit_test(test_write_json),
+        cmocka_unit_test(test_keylog_toggle),
+        cmocka_unit_test(test_client_cert),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

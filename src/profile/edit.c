@@ -1,0 +1,130 @@
+/* Editing one profile key as text (the UI's editor form): parsing goes through the loader's
+ * own per-type setters (profile_set_items in load.c), showing is the inverse. Also the small
+ * names and messages the loader and the editor share. */
+#include "profile/profile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile/schema.h"
+#include "util/mem.h"
+#include "util/strlist.h"
+
+const char *profile_origin_name(enum profile_origin o)
+{
+    switch (o) {
+    case PROFILE_BUNDLED: return "bundled";
+    case PROFILE_USER: return "user";
+    case PROFILE_FILE: return "file";
+    }
+    return "?";
+}
+
+const char *profile_error_format(const struct profile_error *e, char *buf, size_t n)
+{
+    if (n == 0)
+        return buf;
+    if (e->line > 0)
+        snprintf(buf, n, "%s:%d:%d: %s", e->file, e->line, e->col, e->message);
+    else if (e->file[0])
+        snprintf(buf, n, "%s: %s", e->file, e->message);
+    else
+        snprintf(buf, n, "%s", e->message);
+    return buf;
+}
+
+/* text without leading and trailing blanks; caller frees. */
+static char *edit_trim(const char *text, size_t len)
+{
+    while (len > 0 && (*text == ' ' || *text == '\t')) {
+        text++;
+        len--;
+    }
+    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+        len--;
+    return xstrndup(text, len);
+}
+
+/* "h2, http/1.1" → items; an empty item stays, so the loader's "empty item" message shows. */
+static int edit_set_list(const struct pkey *k, const char *text, struct tls_config *cfg,
+                         char *err, size_t errlen)
+{
+    struct strlist items = {0};
+    for (const char *p = text;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char *item = edit_trim(p, len);
+        strlist_push(&items, item);
+        free(item);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    int rc = profile_set_items(k, (const char *const *)items.items, items.len, true, cfg, err,
+                               errlen);
+    strlist_free(&items);
+    return rc;
+}
+
+int profile_set_text(const struct pkey *k, const char *text, struct tls_config *cfg, char *err,
+                     size_t errlen)
+{
+    char *t = edit_trim(text ? text : "", text ? strlen(text) : 0);
+    int rc = 0;
+    if (!*t) {
+        if (k->type != PK_META) { /* no value: the key's default, as when a file omits it */
+            struct tls_config def;
+            config_init(&def);
+            pkey_copy(k, cfg, &def);
+            config_free(&def);
+        }
+    } else if (k->type == PK_LIST) {
+        rc = edit_set_list(k, t, cfg, err, errlen);
+    } else {
+        const char *one[1] = {t};
+        rc = profile_set_items(k, one, 1, false, cfg, err, errlen);
+    }
+    free(t);
+    return rc;
+}
+
+static const char *edit_proto_text(enum proto_version v)
+{
+    switch (v) {
+    case PROTO_TLS1_0: return "tls1.0";
+    case PROTO_TLS1_1: return "tls1.1";
+    case PROTO_TLS1_2: return "tls1.2";
+    case PROTO_TLS1_3: return "tls1.3";
+    default: return "";
+    }
+}
+
+char *profile_get_text(const struct pkey *k, const struct tls_config *cfg)
+{
+    const void *f = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: {
+        const char *s = *(char *const *)f;
+        return xstrdup(s ? s : "");
+    }
+    case PK_BOOL: return xstrdup(*(const bool *)f ? "true" : "false");
+    case PK_INT: {
+        int v = *(const int *)f;
+        return v < k->min ? xstrdup("") : xasprintf("%d", v);
+    }
+    case PK_PORT: return xasprintf("%u", (unsigned)*(const uint16_t *)f);
+    case PK_SECONDS: return xasprintf("%.15g", *(const double *)f);
+    case PK_PROTO: return xstrdup(edit_proto_text(*(const enum proto_version *)f));
+    case PK_LIST: return strlist_join((const struct strlist *)f, ", ");
+    case PK_SNI: return xstrdup(cfg->no_sni ? "false" : cfg->sni ? cfg->sni : "");
+    case PK_FAMILY: {
+        enum addr_family a = *(const enum addr_family *)f;
+        return xstrdup(a == FAMILY_V4 ? "ipv4" : a == FAMILY_V6 ? "ipv6" : "any");
+    }
+    case PK_META: break;
+    }
+    return xstrdup("");
+}

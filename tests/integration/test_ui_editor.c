@@ -1,0 +1,162 @@
+/* The profile editor in a real terminal (tmux) against a real server: edit max_protocol and
+ * Connect, a bad cipher string refused inline, saving a bundled profile under a new name that
+ * --show-profile and --profile then reproduce, and quitting with unsaved changes asks. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/harness.h"
+#include "lib/tmux.h"
+#include "util/mem.h"
+
+#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define ARGS(...)  ((const char *const[]){__VA_ARGS__, NULL})
+
+static char *bin, *root_ca;
+
+static void expect_screen(struct tmux *t, const char *needle, double timeout_s)
+{
+    if (!tmux_wait_for(t, needle, timeout_s)) {
+        char *s = tmux_capture(t, false);
+        fail_msg("screen lacks \"%s\":\n%s", needle, s);
+    }
+}
+
+static void keys(struct tmux *t, const char *k, int times)
+{
+    for (int i = 0; i < times; i++)
+        tmux_keys(t, k, false);
+}
+
+/* Output of a shell command run with the tmux session's HOME (caller frees). */
+static char *run_with_home(const struct tmux *t, const char *args)
+{
+    char *cmd = xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home,
+                          bin, args);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    char *out = xcalloc(1, 65536);
+    size_t n = fread(out, 1, 65535, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
+}
+
+/* Opens the editor on the result of `--profile intermediate` and moves to row `row`. */
+static void open_editor_at(struct tmux *t, int row)
+{
+    tmux_keys(t, "e", true);
+    expect_screen(t, "edit profile intermediate", 3);
+    tmux_keys(t, "Home", false);
+    keys(t, "Down", row);
+}
+
+static void test_edit_connect_save(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *cmd = xasprintf("%s --profile intermediate --cafile '%s' localhost:%u; echo EXIT=$?",
+                          bin, root_ca, (unsigned)p.port);
+    assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
+    free(cmd);
+    expect_screen(&t, "TLSv1.3", 5);
+
+    /* max_protocol (row 7) tls1.3 → tls1.2, then Connect */
+    open_editor_at(&t, 7);
+    expect_screen(&t, "Highest protocol version", 2);
+    tmux_keys(&t, "Left", false);
+    expect_screen(&t, "tls1.2", 2);
+    expect_screen(&t, "changed", 2);
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "profile intermediate (edited)", 5);
+    expect_screen(&t, "TLSv1.2", 2);
+
+    /* a bad cipher string (row 8) is refused inline with OpenSSL's reason */
+    open_editor_at(&t, 8);
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "NOPE-NOT-A-CIPHER", true);
+    tmux_keys(&t, "Tab", false);
+    expect_screen(&t, "OpenSSL matched no cipher suite", 2);
+    expect_screen(&t, "no cipher", 2);
+    tmux_keys(&t, "s", true); /* refused while a value is bad */
+    expect_screen(&t, "not saved", 2); /* and the focus is back on ciphers */
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "ECDHE+AESGCM", true);
+    tmux_keys(&t, "Tab", false);
+    if (!tmux_wait_gone(&t, "no cipher", 2))
+        fail_msg("the reason stayed after a good value");
+
+    /* s on a bundled profile asks for a name */
+    tmux_keys(&t, "s", true);
+    expect_screen(&t, "save as", 2);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "tls12only", true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "saved", 3);
+    expect_screen(&t, "edit profile tls12only", 2);
+
+    /* a change after saving: quitting asks; c stays, d quits */
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Up", false); /* timeout */
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "7", true);
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "q", true);
+    expect_screen(&t, "save, discard, cancel? s/d/c", 2);
+    tmux_keys(&t, "c", true);
+    if (!tmux_wait_gone(&t, "save, discard, cancel", 2))
+        fail_msg("c did not cancel");
+    tmux_keys(&t, "q", true);
+    expect_screen(&t, "save, discard, cancel? s/d/c", 2);
+    tmux_keys(&t, "d", true);
+    expect_screen(&t, "EXIT=0", 3);
+
+    char *path = xasprintf("%s/.config/tlscope/profiles/tls12only.yaml", t.home);
+    assert_int_equal(access(path, R_OK), 0);
+    free(path);
+    char *shown = run_with_home(&t, "--show-profile tls12only");
+    if (!strstr(shown, "max_protocol: tls1.2"))
+        fail_msg("--show-profile tls12only:\n%s", shown);
+    assert_null(strstr(shown, "timeout: 7")); /* the discarded change */
+    free(shown);
+    char *args = xasprintf("--profile tls12only --json --cafile '%s' localhost:%u", root_ca,
+                           (unsigned)p.port);
+    char *json = run_with_home(&t, args);
+    free(args);
+    if (!strstr(json, "\"TLSv1.2\""))
+        fail_msg("--profile tls12only --json:\n%s", json);
+    free(json);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+int main(void)
+{
+    harness_dir();
+    if (system("command -v tmux >/dev/null 2>&1") != 0) {
+        printf("1..0 # SKIP tmux is not installed\n");
+        return 0;
+    }
+    bin = harness_tlscope_path();
+    root_ca = harness_path("root.crt");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edit_connect_save),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(bin);
+    free(root_ca);
+    return rc;
+}
