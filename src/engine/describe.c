@@ -23,9 +23,9 @@
 /* What the PEM blocks of one file add up to. */
 struct pem_summary {
     int certs, keys, encrypted, other;
-    struct strbuf names;  /* "CN=a, CN=b" for the first few certificates */
-    char expires[16];     /* the first certificate's notAfter, YYYY-MM-DD */
-    char key_kind[64];    /* "EC P-256", "RSA 2048" */
+    struct strbuf names; /* "CN=a, CN=b" for the first few certificates */
+    char expires[16];    /* the first certificate's notAfter, YYYY-MM-DD */
+    char key_kind[64];   /* "EC P-256", "RSA 2048" */
 };
 
 static void describe_cert(struct pem_summary *s, const unsigned char *der, long len)

@@ -11,10 +11,10 @@
 #include "model/report.h"
 
 struct diff_item {
-    const char *fact;   /* stable id: "protocol", "cipher", "verify_errors", "findings", ... */
-    const char *label;  /* for people: "protocol", "cipher", "verification errors" */
-    char *old_value;    /* text of the fact in A ("" when absent); sanitised by renderers */
-    char *new_value;    /* text in B */
+    const char *fact;  /* stable id: "protocol", "cipher", "verify_errors", "findings", ... */
+    const char *label; /* for people: "protocol", "cipher", "verification errors" */
+    char *old_value;   /* text of the fact in A ("" when absent); sanitised by renderers */
+    char *new_value;   /* text in B */
     bool changed;
     /* For set-like facts (verification errors, findings, chain, extensions): what B added and
      * what it dropped, one entry each without a +/- mark ("medium  TLS 1.2 chosen"; the

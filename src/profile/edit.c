@@ -47,8 +47,8 @@ static char *edit_trim(const char *text, size_t len)
 }
 
 /* "h2, http/1.1" → items; an empty item stays, so the loader's "empty item" message shows. */
-static int edit_set_list(const struct pkey *k, const char *text, struct tls_config *cfg,
-                         char *err, size_t errlen)
+static int edit_set_list(const struct pkey *k, const char *text, struct tls_config *cfg, char *err,
+                         size_t errlen)
 {
     struct strlist items = {0};
     for (const char *p = text;;) {
@@ -61,8 +61,8 @@ static int edit_set_list(const struct pkey *k, const char *text, struct tls_conf
             break;
         p = comma + 1;
     }
-    int rc = profile_set_items(k, (const char *const *)items.items, items.len, true, cfg, err,
-                               errlen);
+    int rc =
+        profile_set_items(k, (const char *const *)items.items, items.len, true, cfg, err, errlen);
     strlist_free(&items);
     return rc;
 }

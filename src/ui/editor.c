@@ -640,7 +640,8 @@ static const char *ed_hints(const struct editor *e, bool utf8)
     if (ed_choices(k))
         return utf8 ? "←→ change  ↑↓ move  Enter connect-row  s save  Esc back"
                     : "Left/Right change  Up/Dn move  s save  Esc back";
-    return utf8 ? "Enter edit  ↑↓ move  s save  Esc back" : "Enter edit  Up/Dn move  s save  Esc back";
+    return utf8 ? "Enter edit  ↑↓ move  s save  Esc back"
+                : "Enter edit  Up/Dn move  s save  Esc back";
 }
 
 void editor_draw(struct ui *ui)

@@ -43,7 +43,8 @@ enum prompt_kind {
     PROMPT_KEYLOG,
     PROMPT_CERT,
     PROMPT_KEY,
-    PROMPT_PASS, /* echo off: drawn as '*', wiped once answered */
+    PROMPT_PASS,       /* echo off: drawn as '*', wiped once answered */
+    PROMPT_START_PASS, /* ui.c: the passphrase of a configured encrypted key, echo off */
 };
 
 /* One-line text entry on the status line (ASCII/UTF-8 bytes; the cursor is a byte offset). */
@@ -117,8 +118,15 @@ struct ui {
     struct session session;   /* every finished connection (owns the reports), key log */
     struct diff_screen *diff; /* the compare screen's state (diff_screen.c), or NULL */
     struct editor *editor;    /* the profile editor's state (editor.c), or NULL */
-    struct rect overlay_r;    /* inner rect of the open overlay, for the mouse */
-    int cur_y, cur_x;         /* where the visible cursor goes after a frame; cur_y < 0 hides it */
+    /* A connection waiting for the passphrase of its encrypted key (owned while active). */
+    struct {
+        bool active;
+        struct tls_config cfg;
+        struct ui_target target;
+        char profile[UI_NAME_MAX];
+    } pending;
+    struct rect overlay_r; /* inner rect of the open overlay, for the mouse */
+    int cur_y, cur_x;      /* where the visible cursor goes after a frame; cur_y < 0 hides it */
     bool quit;
 };
 

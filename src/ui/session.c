@@ -420,8 +420,7 @@ static void session_cert_connect(struct ui *ui, const char *pass)
     ui_start(ui, &cfg, &t, profile);
 }
 
-/* True when the key file holds an encrypted key (read bounded, wiped after). */
-static bool session_key_encrypted(const char *path)
+bool session_key_file_encrypted(const char *path)
 {
     char *data = NULL, err[512];
     size_t n = 0;
@@ -438,7 +437,7 @@ static void session_key_answer(struct ui *ui, const char *text)
     struct session *s = &ui->session;
     if (!session_file_ok(ui, "private key", text, s->key_path, sizeof s->key_path))
         return;
-    if (session_key_encrypted(s->key_path) && !ui->result.cfg.key_pass) {
+    if (session_key_file_encrypted(s->key_path) && !ui->result.cfg.key_pass) {
         char *safe = sanitize_terminal(s->key_path);
         char *base = strrchr(safe, '/');
         char *label = xasprintf("Passphrase for %s (not saved): ", base ? base + 1 : safe);

@@ -76,4 +76,8 @@ void session_expand_home(const char *path, char *out, size_t n);
  * leading '.') replaced by '_'; "report.json" without a host. Caller frees. */
 char *session_json_name(const struct report *r);
 
+/* True when the PEM file at path holds an encrypted private key (read bounded, wiped after;
+ * false when it cannot be read: the engine then says what is wrong with it). */
+bool session_key_file_encrypted(const char *path);
+
 #endif

@@ -230,6 +230,30 @@ static void ui_conn_finish(struct ui *ui)
     result_set(ui, r, &ui->conn_cfg, &ui->conn_target, ui->conn_profile);
 }
 
+/* Drops a connection that waited for a passphrase (Esc on the prompt, or quitting). */
+static void ui_pending_clear(struct ui *ui)
+{
+    if (!ui->pending.active)
+        return;
+    config_free(&ui->pending.cfg);
+    ui->pending.active = false;
+}
+
+/* The passphrase for the pending connection arrived: start it. */
+static void ui_pending_start(struct ui *ui, const char *pass)
+{
+    if (!ui->pending.active)
+        return;
+    struct tls_config cfg = ui->pending.cfg;
+    struct ui_target target = ui->pending.target;
+    char profile[UI_NAME_MAX];
+    snprintf(profile, sizeof profile, "%s", ui->pending.profile);
+    ui->pending.active = false;
+    memset(&ui->pending.cfg, 0, sizeof ui->pending.cfg);
+    cfg.key_pass_value = xstrdup(pass);
+    ui_start(ui, &cfg, &target, profile);
+}
+
 bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
               const char *profile)
 {
@@ -237,6 +261,23 @@ bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *tar
     if (ui->conn)
         ui_conn_drop(ui);
     session_apply(&ui->session, cfg);
+    if (cfg->key_file && !cfg->key_pass && !cfg->key_pass_value &&
+        session_key_file_encrypted(cfg->key_file)) {
+        /* Ask with echo off; the passphrase lives only in this connection's config. */
+        ui_pending_clear(ui);
+        ui->pending.active = true;
+        ui->pending.cfg = *cfg;
+        memset(cfg, 0, sizeof *cfg);
+        ui->pending.target = *target;
+        snprintf(ui->pending.profile, sizeof ui->pending.profile, "%s", profile ? profile : "");
+        char *safe = sanitize_terminal(ui->pending.cfg.key_file);
+        char *base = strrchr(safe, '/');
+        char *label = xasprintf("Passphrase for %s (not saved): ", base ? base + 1 : safe);
+        ui_prompt_open(ui, PROMPT_START_PASS, label, "");
+        free(label);
+        free(safe);
+        return true;
+    }
     struct conn *c;
     if (conn_new(cfg, &c, err, sizeof err) < 0) {
         ui_status(ui, TR_BAD, "%s", err);
@@ -336,11 +377,12 @@ static void ui_draw_prompt(struct ui *ui, int y)
     struct term *t = &ui->term;
     struct ui_prompt *p = &ui->prompt;
     int lw = term_put(t, y, 1, t->cols - 12, TR_KEY, p->label);
-    char *safe = p->kind == PROMPT_PASS ? ui_stars(p->buf, p->len) : sanitize_terminal(p->buf);
+    bool secret = p->kind == PROMPT_PASS || p->kind == PROMPT_START_PASS;
+    char *safe = secret ? ui_stars(p->buf, p->len) : sanitize_terminal(p->buf);
     term_put(t, y, 1 + lw, t->cols - lw - 2, TR_TEXT, safe);
     free(safe);
     char *head = xstrndup(p->buf, p->cur);
-    char *shead = p->kind == PROMPT_PASS ? ui_stars(head, p->cur) : sanitize_terminal(head);
+    char *shead = secret ? ui_stars(head, p->cur) : sanitize_terminal(head);
     ui->cur_y = y;
     ui->cur_x = 1 + lw + doc_width(shead);
     free(shead);
@@ -352,8 +394,7 @@ static void ui_draw_hints(struct ui *ui, int y, const char *hints)
 {
     struct term *t = &ui->term;
     /* While the host line takes letters, q is text: say how to quit instead. */
-    bool typing = (ui->screen == SCR_HOME && ui->home.focus == HF_HOST) ||
-                  ui->screen == SCR_EDITOR;
+    bool typing = (ui->screen == SCR_HOME && ui->home.focus == HF_HOST) || ui->screen == SCR_EDITOR;
     const char *quit = typing ? "Ctrl-C" : "q";
     char right[32];
     snprintf(right, sizeof right, "? help  %s quit", quit);
@@ -623,6 +664,10 @@ static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
     bool empty_back = p->len == 0 && (key == KEY_BACKSPACE || key == 127);
     if (key == 27 || empty_back) {
         p->kind = PROMPT_NONE;
+        if (kind == PROMPT_START_PASS) {
+            ui_pending_clear(ui);
+            ui_status(ui, TR_WARN, "not connected: the key's passphrase is needed");
+        }
         explicit_bzero(p->buf, sizeof p->buf); /* it may have held a passphrase */
         p->len = p->cur = 0;
         return;
@@ -635,10 +680,12 @@ static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
             result_search(ui, text);
         else if (kind == PROMPT_EXPORT)
             result_export(ui, text);
+        else if (kind == PROMPT_START_PASS)
+            ui_pending_start(ui, text);
         else
             session_prompt_answer(ui, kind, text);
         explicit_bzero(text, sizeof text);
-        if (ui->prompt.kind == PROMPT_NONE || kind == PROMPT_PASS)
+        if (ui->prompt.kind == PROMPT_NONE || kind == PROMPT_PASS || kind == PROMPT_START_PASS)
             explicit_bzero(p->buf, sizeof p->buf);
         return;
     }
@@ -814,6 +861,7 @@ static void ui_free(struct ui *ui)
     diff_screen_close(ui);
     result_free(&ui->result);
     session_free(&ui->session); /* after the result, which borrows its reports */
+    ui_pending_clear(ui);
     home_free(&ui->home);
 }
 

@@ -563,6 +563,33 @@ static void test_client_cert(void **state)
     peer_stop(&p);
 }
 
+/* A profile naming an encrypted key and no passphrase source: the UI asks with echo off. */
+static void test_profile_key_passphrase_prompt(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(
+        peer_s_server(&p, false, ARGS(GOOD_CHAIN, "-Verify", "1", "-CAfile", "@client_ca.crt")), 0);
+    struct tmux t;
+    char *cert = harness_path("client.crt"), *key = harness_path("client.key.enc");
+    char *args = xasprintf("--cert '%s' --key '%s' --cafile '%s' localhost:%u", cert, key, root_ca,
+                           (unsigned)p.port);
+    start_ui(&t, 100, 40, false, args);
+    free(args);
+    free(cert);
+    free(key);
+    expect_screen(&t, "Passphrase for client.key.enc", 5);
+    tmux_keys(&t, "secret", true);
+    expect_screen(&t, "******", 2);
+    char *s = tmux_capture(&t, false);
+    assert_null(strstr(s, "secret")); /* never echoed */
+    free(s);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "VERIFIED", 5);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
 int main(void)
 {
     harness_dir();
@@ -587,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_write_json),
         cmocka_unit_test(test_keylog_toggle),
         cmocka_unit_test(test_client_cert),
+        cmocka_unit_test(test_profile_key_passphrase_prompt),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

@@ -37,8 +37,8 @@ static void keys(struct tmux *t, const char *k, int times)
 /* Output of a shell command run with the tmux session's HOME (caller frees). */
 static char *run_with_home(const struct tmux *t, const char *args)
 {
-    char *cmd = xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home,
-                          bin, args);
+    char *cmd =
+        xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home, bin, args);
     FILE *p = popen(cmd, "r");
     free(cmd);
     assert_non_null(p);
@@ -64,8 +64,8 @@ static void test_edit_connect_save(void **state)
     struct peer p;
     assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *cmd = xasprintf("%s --profile intermediate --cafile '%s' localhost:%u; echo EXIT=$?",
-                          bin, root_ca, (unsigned)p.port);
+    char *cmd = xasprintf("%s --profile intermediate --cafile '%s' localhost:%u; echo EXIT=$?", bin,
+                          root_ca, (unsigned)p.port);
     assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
     free(cmd);
     expect_screen(&t, "TLSv1.3", 5);
@@ -89,7 +89,7 @@ static void test_edit_connect_save(void **state)
     tmux_keys(&t, "Tab", false);
     expect_screen(&t, "OpenSSL matched no cipher suite", 2);
     expect_screen(&t, "no cipher", 2);
-    tmux_keys(&t, "s", true); /* refused while a value is bad */
+    tmux_keys(&t, "s", true);          /* refused while a value is bad */
     expect_screen(&t, "not saved", 2); /* and the focus is back on ciphers */
     tmux_keys(&t, "Enter", false);
     tmux_keys(&t, "C-u", false);

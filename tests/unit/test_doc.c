@@ -94,6 +94,121 @@ static void test_width(void **state)
     assert_int_equal(doc_width(NULL), 0);
 }
 
+static void test_cut(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int room;
+        enum doc_break brk;
+        size_t want;
+    } cases[] = {
+        {"hello world", 20, DOC_BREAK_BLANK, 11}, /* all of it fits */
+        {"hello world", 8, DOC_BREAK_BLANK, 5},   /* at the last blank that fits */
+        {"hello world", 5, DOC_BREAK_BLANK, 5},   /* a blank follows what fits */
+        {"hello world", 8, DOC_BREAK_HARD, 8},    /* hard: wherever the room ends */
+        {"AA:BB:CC", 4, DOC_BREAK_SOFT, 3},       /* after the last ':' */
+        {"AA:BB:CC", 4, DOC_BREAK_BLANK, 4},      /* no blank: hard */
+        {"/usr/local/lib", 7, DOC_BREAK_SOFT, 5}, /* after a '/', never before the first byte */
+        {"a,bcd", 4, DOC_BREAK_SOFT, 2},          /* after ',' */
+        {"ab;cd", 4, DOC_BREAK_SOFT, 3},          /* after ';' */
+        {"a b:cc", 5, DOC_BREAK_SOFT, 1},         /* a blank beats a later soft break */
+        {"abcdef", 0, DOC_BREAK_SOFT, 1},         /* at least one code point */
+        {"中文字", 3, DOC_BREAK_HARD, 3},         /* never half a character */
+        {"中文字", 1, DOC_BREAK_BLANK, 3},        /* a wide first character still goes */
+        {"ééé", 2, DOC_BREAK_HARD, 4},
+        {"", 5, DOC_BREAK_SOFT, 0},
+        {" x", 0, DOC_BREAK_BLANK, 0}, /* a leading blank that does not fit: nothing */
+        {" x", 0, DOC_BREAK_HARD, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(doc_cut(cases[i].s, cases[i].room, cases[i].brk), cases[i].want);
+}
+
+/* Wraps s and checks the pieces against want (NULL-terminated). */
+static void check_wrap(const char *s, int room, enum doc_break brk, const char *const *want)
+{
+    struct strlist got = {0};
+    doc_wrap(s, room, brk, &got);
+    size_t n = 0;
+    while (want[n])
+        n++;
+    assert_int_equal(got.len, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(got.items[i], want[i]);
+    strlist_free(&got);
+}
+
+static void test_wrap(void **state)
+{
+    (void)state;
+    check_wrap("  the quick  brown fox ", 10, DOC_BREAK_BLANK,
+               (const char *const[]){"the quick", "brown fox", NULL});
+    check_wrap("", 10, DOC_BREAK_BLANK, (const char *const[]){"", NULL});
+    check_wrap("   ", 10, DOC_BREAK_SOFT, (const char *const[]){"", NULL});
+    check_wrap("AA:BB:CC:DD", 5, DOC_BREAK_SOFT,
+               (const char *const[]){"AA:", "BB:", "CC:DD", NULL});
+    check_wrap("AA:BB:CC:DD", 5, DOC_BREAK_BLANK,
+               (const char *const[]){"AA:BB", ":CC:D", "D", NULL});
+    check_wrap("中文字中文", 5, DOC_BREAK_BLANK, (const char *const[]){"中文", "字中", "文", NULL});
+    check_wrap("ab", 0, DOC_BREAK_HARD, (const char *const[]){"a", "b", NULL});
+}
+
+static void test_wrap_into(void **state)
+{
+    (void)state;
+    struct doc d = {0};
+    struct doc_line *l = doc_line(&d, 4);
+    doc_text(l, TR_DIM, "label: ");
+    doc_wrap_into(&d, l, 7, 7, 20, TR_WARN, "one two three four\x1b five");
+    assert_int_equal(d.n, 2);
+    const char *want[] = {"label: one two three", "       four\\x1B five"};
+    for (size_t i = 0; i < 2; i++) {
+        char *p = plain_at(&d, i);
+        assert_string_equal(p, want[i]);
+        free(p);
+    }
+    assert_int_equal(d.lines[0].id, 4);
+    assert_int_equal(d.lines[1].id, -1);
+    assert_int_equal(d.lines[0].segs[1].role, TR_WARN);
+    assert_int_equal(d.lines[1].segs[1].role, TR_WARN);
+    doc_clear(&d);
+
+    /* Fewer than DOC_WRAP_MIN_ROOM columns left: the text starts on a continuation line. */
+    l = doc_line(&d, -1);
+    doc_text(l, TR_TEXT, "%*s", 20 - DOC_WRAP_MIN_ROOM + 1, "");
+    doc_wrap_into(&d, l, 20 - DOC_WRAP_MIN_ROOM + 1, 2, 20, TR_TEXT, "short");
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.lines[0].n, 1);
+    char *p = plain_at(&d, 1);
+    assert_string_equal(p, "  short");
+    free(p);
+    doc_free(&d);
+}
+
+static void test_fit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int max;
+        const char *ell, *want;
+    } cases[] = {
+        {"hello world", 8, "…", "hello w…"},
+        {"hello", 5, "…", "hello"},
+        {"hello", 0, "…", ""},
+        {"hello", -3, "...", ""},
+        {"hello", 2, "...", "..."},
+        {"中文字", 5, "…", "中文…"},
+        {"中文字", 4, "...", "..."}, /* a wide character that does not fit is left out */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = doc_fit(cases[i].s, cases[i].max, cases[i].ell);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+}
+
 /* 40 lines; selectable at 2 (id 20), 5 (id 50), 30 (id 300); line 12 says "needle". */
 static void make_view(struct docview *v)
 {
@@ -206,6 +321,10 @@ int main(void)
         cmocka_unit_test(test_own_text_has_no_controls),
         cmocka_unit_test(test_lines_split),
         cmocka_unit_test(test_width),
+        cmocka_unit_test(test_cut),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_wrap_into),
+        cmocka_unit_test(test_fit),
         cmocka_unit_test(test_view_selects_selectable),
         cmocka_unit_test(test_view_keeps_id_on_set),
         cmocka_unit_test(test_view_find),
