@@ -1,5 +1,6 @@
-/* Themes: the built-in styles, the YAML loader (libyaml's event parser builds a small, bounded
- * tree; every key is checked against fixed tables), 8-colour fallbacks and the themes folder. */
+/* Themes: the YAML loader (libyaml's event parser builds a small, bounded tree; every key is
+ * checked against fixed tables) and the themes folder. The built-in styles and the 8-colour
+ * fallback are in theme_builtin.c. */
 #include "theme/theme.h"
 
 #include <dirent.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "theme/theme_internal.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -34,41 +36,6 @@
 
 /* ---- tables ---------------------------------------------------------------------------- */
 
-static const char *const role_names[TR_COUNT] = {
-    [TR_TEXT] = "text",           [TR_DIM] = "dim",           [TR_TITLE] = "title",
-    [TR_BORDER] = "border",       [TR_SELECTED] = "selected", [TR_OK] = "ok",
-    [TR_WARN] = "warn",           [TR_BAD] = "bad",           [TR_KEY] = "key",
-    [TR_HIGHLIGHT] = "highlight",
-};
-
-/* What themes/default.yaml says (a unit test holds the two together). */
-static const struct theme_style builtin_default[TR_COUNT] = {
-    [TR_TEXT] = {D, D, D, D, 0, 0},
-    [TR_DIM] = {244, D, 7, D, THEME_DIM, THEME_DIM},
-    [TR_TITLE] = {255, 24, 7, 4, THEME_BOLD, THEME_BOLD | THEME_REVERSE},
-    [TR_BORDER] = {240, D, 4, D, 0, 0},
-    [TR_SELECTED] = {255, 238, 0, 7, 0, THEME_REVERSE},
-    [TR_OK] = {114, D, 2, D, THEME_BOLD, THEME_BOLD},
-    [TR_WARN] = {214, D, 3, D, THEME_BOLD, THEME_BOLD | THEME_UNDERLINE},
-    [TR_BAD] = {203, D, 1, D, THEME_BOLD, THEME_BOLD | THEME_REVERSE},
-    [TR_KEY] = {117, D, 6, D, THEME_BOLD, THEME_BOLD},
-    [TR_HIGHLIGHT] = {16, 222, 0, 3, THEME_BOLD, THEME_UNDERLINE},
-};
-
-/* What themes/mono.yaml says: no colours, the same attributes with and without colour. */
-static const struct theme_style builtin_mono[TR_COUNT] = {
-    [TR_TEXT] = {D, D, D, D, 0, 0},
-    [TR_DIM] = {D, D, D, D, THEME_DIM, THEME_DIM},
-    [TR_TITLE] = {D, D, D, D, THEME_BOLD | THEME_REVERSE, THEME_BOLD | THEME_REVERSE},
-    [TR_BORDER] = {D, D, D, D, 0, 0},
-    [TR_SELECTED] = {D, D, D, D, THEME_REVERSE, THEME_REVERSE},
-    [TR_OK] = {D, D, D, D, THEME_BOLD, THEME_BOLD},
-    [TR_WARN] = {D, D, D, D, THEME_BOLD | THEME_UNDERLINE, THEME_BOLD | THEME_UNDERLINE},
-    [TR_BAD] = {D, D, D, D, THEME_BOLD | THEME_REVERSE, THEME_BOLD | THEME_REVERSE},
-    [TR_KEY] = {D, D, D, D, THEME_BOLD, THEME_BOLD},
-    [TR_HIGHLIGHT] = {D, D, D, D, THEME_UNDERLINE, THEME_UNDERLINE},
-};
-
 static const char *const top_keys[] = {"name", "description", "roles"};
 enum { TOP_NAME, TOP_DESCRIPTION, TOP_ROLES, TOP_COUNT };
 
@@ -87,32 +54,6 @@ static const unsigned attr_bits[] = {THEME_BOLD, THEME_UNDERLINE, THEME_REVERSE,
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sets t->name with the rest of the buffer zeroed, so equal themes compare equal bytewise. */
-static void set_name(struct theme *t, const char *name)
-{
-    memset(t->name, 0, sizeof(t->name));
-    snprintf(t->name, sizeof(t->name), "%s", name);
-}
-
-const char *theme_role_name(enum theme_role r)
-{
-    return (unsigned)r < TR_COUNT ? role_names[r] : "?";
-}
-
-void theme_builtin(struct theme *t)
-{
-    memset(t, 0, sizeof(*t));
-    set_name(t, "default");
-    memcpy(t->roles, builtin_default, sizeof(t->roles));
-}
-
-void theme_builtin_mono(struct theme *t)
-{
-    memset(t, 0, sizeof(*t));
-    set_name(t, "mono");
-    memcpy(t->roles, builtin_mono, sizeof(t->roles));
-}
-
 const char *theme_error_format(const struct theme_error *e, char *buf, size_t n)
 {
     if (n == 0)
@@ -124,55 +65,6 @@ const char *theme_error_format(const struct theme_error *e, char *buf, size_t n)
     else
         snprintf(buf, n, "%s", e->message);
     return buf;
-}
-
-/* ---- 8-colour fallback ----------------------------------------------------------------- */
-
-/* The xterm palette entry of a colour 16-255 (6×6×6 cube, then a 24-step grey ramp). */
-static void xterm_rgb(int c, int rgb[3])
-{
-    static const int level[6] = {0, 95, 135, 175, 215, 255};
-    if (c >= 232) {
-        rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (c - 232);
-        return;
-    }
-    c -= 16;
-    rgb[0] = level[c / 36];
-    rgb[1] = level[(c / 6) % 6];
-    rgb[2] = level[c % 6];
-}
-
-/* The nearest of the 8 basic colours. Numbers 0-15 fold onto 0-7. Above that, a plain RGB
- * distance to xterm's eight does badly (pastel green 114 comes out white, grey 244 yellow),
- * so: colours with little saturation become black or white by lightness, the others take
- * the basic colour of their hue sector (red 0°, yellow 60°, green 120°, cyan 180°, blue 240°,
- * magenta 300°, each ±30°). */
-static int color_to_8(int c)
-{
-    if (c < 0)
-        return D;
-    if (c < 16)
-        return c % 8;
-    int rgb[3];
-    xterm_rgb(c, rgb);
-    int hi = rgb[0], lo = rgb[0];
-    for (int i = 1; i < 3; i++) {
-        hi = rgb[i] > hi ? rgb[i] : hi;
-        lo = rgb[i] < lo ? rgb[i] : lo;
-    }
-    int range = hi - lo;
-    if (hi == 0 || range * 4 < hi) /* saturation below 25% */
-        return (hi + lo) / 2 >= 112 ? 7 : 0;
-    int hue; /* degrees, 0-359 */
-    if (hi == rgb[0])
-        hue = (60 * (rgb[1] - rgb[2]) / range + 360) % 360;
-    else if (hi == rgb[1])
-        hue = 120 + 60 * (rgb[2] - rgb[0]) / range;
-    else
-        hue = 240 + 60 * (rgb[0] - rgb[1]) / range;
-    /* Sectors from -30°: red, yellow, green, cyan, blue, magenta. */
-    static const int by_sector[6] = {1, 3, 2, 6, 4, 5};
-    return by_sector[((hue + 30) % 360) / 60];
 }
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -625,7 +517,7 @@ static int map_key(struct loader *ld, const struct ynode *map, size_t i, const c
 static int apply_role(struct loader *ld, enum theme_role r, const struct ynode *map,
                       struct theme_style *st)
 {
-    const char *rn = role_names[r];
+    const char *rn = theme_role_names[r];
     char d[320], where[64], what[64];
     if (map->kind != YN_MAP)
         return fail_at(ld, map,
@@ -656,9 +548,9 @@ static int apply_role(struct loader *ld, enum theme_role r, const struct ynode *
             return -1;
     }
     if (!first_line[F_FG8])
-        s.fg8 = color_to_8(s.fg);
+        s.fg8 = theme_color_to_8(s.fg);
     if (!first_line[F_BG8])
-        s.bg8 = color_to_8(s.bg);
+        s.bg8 = theme_color_to_8(s.bg);
     if (!first_line[F_MONO])
         s.mono = s.attrs;
     *st = s;
@@ -673,13 +565,13 @@ static int apply_roles(struct loader *ld, const struct ynode *map, struct theme 
                        describe(map, d, sizeof(d)));
     int first_line[TR_COUNT] = {0};
     for (size_t i = 0; i + 1 < map->n; i += 2) {
-        int r = map_key(ld, map, i, role_names, TR_COUNT, "role", "", first_line);
+        int r = map_key(ld, map, i, theme_role_names, TR_COUNT, "role", "", first_line);
         if (r < 0)
             return -1;
         if (is_null(map->kids[i + 1]))
             return fail_at(ld, map->kids[i],
                            "role `%s` has no value; remove it to keep the built-in style",
-                           role_names[r]);
+                           theme_role_names[r]);
         if (apply_role(ld, (enum theme_role)r, map->kids[i + 1], &t->roles[r]) < 0)
             return -1;
     }
@@ -724,7 +616,7 @@ static int apply_top(struct loader *ld, const struct ynode *root, struct theme *
                                "`name`: `%s` is not a theme name (letters, digits, - _ ., at "
                                "most %zu characters)",
                                show(s, b, sizeof(b)), sizeof(t->name) - 1);
-            set_name(t, s);
+            theme_set_name(t, s);
             break;
         case TOP_DESCRIPTION:
             if (!scalar_text(ld, "description", "a string", v))
@@ -754,7 +646,7 @@ static void name_from_file(const char *path, struct theme *t)
         n -= 4;
     char *stem = xstrndup(base, n);
     if (valid_theme_name(stem))
-        set_name(t, stem);
+        theme_set_name(t, stem);
     free(stem);
 }
 
@@ -768,7 +660,7 @@ int theme_parse(const char *data, size_t n, const char *filename, struct theme *
     int rc = -1;
     memset(ld.err, 0, sizeof(*ld.err));
     theme_builtin(&work);
-    set_name(&work, "custom");
+    theme_set_name(&work, "custom");
     if (filename)
         name_from_file(filename, &work);
     if (n > THEME_MAX_BYTES) {

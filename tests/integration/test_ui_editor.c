@@ -80,6 +80,17 @@ static void test_edit_connect_save(void **state)
     tmux_keys(&t, "Enter", false);
     expect_screen(&t, "profile intermediate (edited)", 5);
     expect_screen(&t, "TLSv1.2", 2);
+    /* the diff against the first connection names the change */
+    tmux_keys(&t, "d", true);
+    expect_screen(&t, "Compare", 3);
+    char *screen = tmux_capture(&t, false);
+    const char *line = strstr(screen, "protocol ");
+    if (!line || !strstr(line, "TLSv1.3") || !strstr(line, "TLSv1.2") ||
+        strstr(line, "TLSv1.2") < strstr(line, "TLSv1.3"))
+        fail_msg("no protocol TLSv1.3 → TLSv1.2 line:\n%s", screen);
+    free(screen);
+    tmux_keys(&t, "Escape", false);
+    expect_screen(&t, "[1 Summary]", 2);
 
     /* a bad cipher string (row 8) is refused inline with OpenSSL's reason */
     open_editor_at(&t, 8);
