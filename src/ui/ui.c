@@ -27,10 +27,23 @@
 
 void ui_status(struct ui *ui, enum theme_role role, const char *fmt, ...)
 {
+    /* Messages can carry host names, file names and engine errors: sanitise them here, once,
+     * for every caller. */
+    char raw[sizeof ui->status];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ui->status, sizeof ui->status, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    char *safe = sanitize_terminal(raw);
+    size_t n = strlen(safe);
+    if (n >= sizeof ui->status) {
+        n = sizeof ui->status - 1;
+        while (n > 0 && ((unsigned char)safe[n] & 0xC0) == 0x80)
+            n--; /* do not cut a UTF-8 sequence */
+    }
+    memcpy(ui->status, safe, n);
+    ui->status[n] = '\0';
+    free(safe);
     ui->status_role = role;
 }
 

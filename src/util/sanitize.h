@@ -14,8 +14,10 @@
 char *utf8_repair(const char *data, size_t n);
 
 /* Returns a newly allocated copy of a valid-UTF-8 string with every control character
- * (U+0000–U+001F, U+007F, U+0080–U+009F) and backslash-escape lookalike written as \xNN
- * (C1 as \u0080…), so nothing in it can move the cursor or change terminal state. */
+ * (U+0000–U+001F, U+007F as \xNN; U+0080–U+009F as \u0080…) and every bidi override or
+ * isolate written out, so nothing in it can move the cursor, change terminal state or reorder
+ * what follows. Invalid bytes become \xNN. Backslashes are kept, so sanitising twice changes
+ * nothing (and a literal "\x1B" in a name looks like an escaped ESC: both are harmless). */
 char *sanitize_terminal(const char *s);
 
 /* Writes bytes as printable ASCII for a one-line preview of unknown data ("HTTP/1.1 400 B…"):
