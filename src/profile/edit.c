@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "profile/schema.h"
+#include "profile/ytree.h"
 #include "util/mem.h"
 #include "util/strlist.h"
 
@@ -23,15 +24,7 @@ const char *profile_origin_name(enum profile_origin o)
 
 const char *profile_error_format(const struct profile_error *e, char *buf, size_t n)
 {
-    if (n == 0)
-        return buf;
-    if (e->line > 0)
-        snprintf(buf, n, "%s:%d:%d: %s", e->file, e->line, e->col, e->message);
-    else if (e->file[0])
-        snprintf(buf, n, "%s: %s", e->file, e->message);
-    else
-        snprintf(buf, n, "%s", e->message);
-    return buf;
+    return ytree_error_format(e->file, e->line, e->col, e->message, buf, n);
 }
 
 /* text without leading and trailing blanks; caller frees. */

@@ -3,22 +3,16 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "profile/schema.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/suggest.h"
-
-#ifndef TLSCOPE_DATADIR
-#define TLSCOPE_DATADIR "/usr/local/share/tlscope"
-#endif
 
 static void set_error(struct profile_error *err, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -31,12 +25,6 @@ static void set_error(struct profile_error *err, const char *file, const char *f
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
-}
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static bool is_file(const char *p)
@@ -57,31 +45,7 @@ char *profile_user_dir(void)
 
 char *profile_bundled_dir(void)
 {
-    const char *env = getenv("TLSCOPE_DATADIR");
-    if (env && *env)
-        return xasprintf("%s/profiles", env);
-    /* Next to the binary: build/tlscope and build/asan/tlscope run from the source tree;
-     * PREFIX/bin/tlscope finds PREFIX/share/tlscope. */
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        static const char *const rel[] = {"../profiles", "../../profiles",
-                                          "../share/tlscope/profiles"};
-        for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-            char *p = xasprintf("%s/%s", exe, rel[i]);
-            char real[PATH_MAX];
-            if (is_dir(p) && realpath(p, real)) {
-                free(p);
-                return xstrdup(real);
-            }
-            free(p);
-        }
-    }
-    return xstrdup(TLSCOPE_DATADIR "/profiles");
+    return datadir_find("profiles");
 }
 
 static bool valid_name(const char *name)

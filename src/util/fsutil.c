@@ -1,9 +1,10 @@
 /* Filesystem helpers: mkdir -p, atomic replace (temp file + fsync + rename), bounded reads,
- * XDG directory lookup. Errors name the file and say what failed. */
+ * XDG and data directory lookup. Errors name the file and say what failed. */
 #include "util/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -14,6 +15,10 @@
 #include <unistd.h>
 
 #include "util/mem.h"
+
+#ifndef TLSCOPE_DATADIR
+#define TLSCOPE_DATADIR "/usr/local/share/tlscope"
+#endif
 
 static void fs_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -220,6 +225,34 @@ char *xdg_dir(const char *env, const char *fallback_rel)
     if (!fallback_rel || !*fallback_rel)
         return xasprintf("%s/tlscope", home);
     return xasprintf("%s/%s/tlscope", home, fallback_rel);
+}
+
+char *datadir_find(const char *sub)
+{
+    const char *env = getenv("TLSCOPE_DATADIR");
+    if (env && *env)
+        return xasprintf("%s/%s", env, sub);
+    /* Next to the binary: build/tlscope and build/asan/tlscope run from the source tree;
+     * PREFIX/bin/tlscope finds PREFIX/share/tlscope. */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        static const char *const rel[] = {"..", "../..", "../share/tlscope"};
+        for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+            char *p = xasprintf("%s/%s/%s", exe, rel[i], sub);
+            char real[PATH_MAX];
+            if (is_dir(p) && realpath(p, real)) {
+                free(p);
+                return xstrdup(real);
+            }
+            free(p);
+        }
+    }
+    return xasprintf("%s/%s", TLSCOPE_DATADIR, sub);
 }
 
 /* Reads fd to its end into a new buffer, but never more than max + 1 bytes (so a file that

@@ -1,5 +1,6 @@
 /* Small filesystem helpers for tlscope's own files (profiles, themes): creating config
- * directories, replacing a file atomically, reading a file with a size bound, XDG paths. */
+ * directories, replacing a file atomically, reading a file with a size bound, XDG paths, the
+ * data directory. */
 #ifndef TLSCOPE_UTIL_FSUTIL_H
 #define TLSCOPE_UTIL_FSUTIL_H
 
@@ -39,6 +40,13 @@ int fsync_dir(const char *dir, char *err, size_t errlen);
  * xdg_dir("XDG_CONFIG_HOME", ".config"). Returns a new string (caller frees), or NULL when
  * neither is usable. */
 char *xdg_dir(const char *env, const char *fallback_rel);
+
+/* The directory of tlscope's bundled data `sub` ("profiles", "themes"): $TLSCOPE_DATADIR/sub
+ * when that variable is set and not empty; else the first of ../sub, ../../sub and
+ * ../share/tlscope/sub next to the running binary that is a directory (realpath'd); else the
+ * build-time TLSCOPE_DATADIR + "/" + sub. The directory need not exist. Returns a new string
+ * (caller frees). */
+char *datadir_find(const char *sub);
 
 /* Reads a regular file of at most max bytes. On success *data is a new NUL-terminated buffer
  * (caller frees; the NUL is not counted in *n). Refuses non-regular files (directories,
