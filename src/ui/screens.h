@@ -155,6 +155,14 @@ int ui_target_config(struct ui *ui, const struct ui_target *target, struct tls_c
  * deletes (UTF-8 aware). Returns true when the key was an editing key. */
 bool ui_edit_key(char *buf, size_t cap, size_t *len, size_t *cur, int key);
 void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const char *text);
+
+/* connect.c: the running connection's life (ui_start/ui_connect are declared above). */
+void ui_conn_drop(struct ui *ui);         /* stops and frees the running connection */
+void ui_conn_finish(struct ui *ui);       /* its report joins the session and is shown */
+void ui_cancel(struct ui *ui);            /* Esc while connecting */
+const char *ui_stage_words(enum stage s); /* "resolving", "handshaking", ... */
+void ui_pending_clear(struct ui *ui);     /* drops a connection waiting for a passphrase */
+void ui_pending_start(struct ui *ui, const char *pass); /* starts it with the passphrase */
 /* The bottom two rows: the status line (prompt, connecting, message) and key hints given as
  * "key label" pairs separated by two spaces, e.g. "Enter connect  Tab focus". */
 void ui_draw_bottom(struct ui *ui, const char *hints);
