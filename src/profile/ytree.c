@@ -24,6 +24,9 @@ struct tree {
 
 /* ---- errors ---------------------------------------------------------------------------- */
 
+static void sink_vset(struct ytree_sink s, const char *file, int line, int col, const char *fmt,
+                      va_list ap) __attribute__((format(printf, 5, 0)));
+
 /* Clears every field of s, then fills it. */
 static void sink_vset(struct ytree_sink s, const char *file, int line, int col, const char *fmt,
                       va_list ap)
