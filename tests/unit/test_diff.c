@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fixture.h"
 #include "model/report.h"
 #include "out/diff.h"
 #include "out/json.h"
@@ -23,64 +24,24 @@ static void set(char **dst, const char *v)
     *dst = xstrdup(v);
 }
 
-static void fill_cert(struct cert_info *c, const char *subject, const char *sha256)
-{
-    c->subject = xstrdup(subject);
-    c->issuer = xstrdup("CN=Lab Inter");
-    c->key_type = xstrdup("RSA");
-    c->key_bits = 2048;
-    c->path_len = -1;
-    c->sha256 = xstrdup(sha256);
-    c->sha1 = xstrdup("00:11");
-}
-
-/* A verified TLS 1.3 connection with one finding and one weakened setting. */
+/* The shared good report with two certificates sent, one verified, one finding and one
+ * weakened setting. */
 static struct report *base_report(void)
 {
-    struct report *r = report_new();
-    r->host = xstrdup("localhost");
-    r->port = 8443;
-    r->address = xstrdup("127.0.0.1");
-    r->sni = xstrdup("localhost");
-    r->ok = true;
-    r->reached = STAGE_DONE;
-    r->protocol = xstrdup("TLSv1.3");
-    r->protocol_version = 0x0304;
-    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_id = 0x1302;
-    r->cipher_bits = 256;
-    r->group = xstrdup("x25519");
-    r->peer_key_type = xstrdup("X25519");
-    r->peer_key_bits = 253;
-    r->sig_type = xstrdup("RSASSA-PSS");
-    r->sig_digest = xstrdup("SHA256");
-    r->sig_scheme = xstrdup("rsa_pss_rsae_sha256");
-    r->alpn = xstrdup("h2");
-    r->tickets = 2;
-    r->verify_ok = true;
-    r->hostname_checked = r->hostname_match = true;
-    r->hostname = xstrdup("localhost");
-    r->hostname_matched = xstrdup("DNS:localhost");
+    struct report *r = fixture_good_report();
     r->sent = xcalloc(2, sizeof(*r->sent));
     r->n_sent = 2;
-    fill_cert(&r->sent[0], "CN=localhost", "AA:BB:CC:DD:EE:FF");
-    fill_cert(&r->sent[1], "CN=Lab Inter", "11:22:33:44:55:66");
+    fixture_fill_cert(&r->sent[0], "CN=localhost", "CN=Lab Inter", "AA:BB:CC:DD:EE:FF", 0);
+    fixture_fill_cert(&r->sent[1], "CN=Lab Inter", "CN=Lab Inter", "11:22:33:44:55:66", 0);
     r->verified = xcalloc(1, sizeof(*r->verified));
     r->n_verified = 1;
-    fill_cert(&r->verified[0], "CN=localhost", "AA:BB:CC:DD:EE:FF");
-    strlist_push(&r->offered.versions, "TLSv1.3");
-    strlist_push(&r->offered.versions, "TLSv1.2");
+    fixture_fill_cert(&r->verified[0], "CN=localhost", "CN=Lab Inter", "AA:BB:CC:DD:EE:FF", 0);
     strlist_push(&r->offered.ciphers, "TLS_AES_256_GCM_SHA384");
     strlist_push(&r->offered.ciphers_openssl, "TLS_AES_256_GCM_SHA384");
     strlist_push(&r->offered.ciphers, "TLS_AES_128_GCM_SHA256");
     strlist_push(&r->offered.ciphers_openssl, "TLS_AES_128_GCM_SHA256");
     strlist_push(&r->offered.groups, "x25519");
     strlist_push(&r->offered.groups, "secp256r1");
-    r->effective.min_proto = xstrdup("TLSv1.2");
-    r->effective.max_proto = xstrdup("");
-    r->effective.sec_level = 2;
-    r->effective.verify = r->effective.hostname_check = true;
     strlist_push(&r->effective.weakened, "session keys written to /tmp/k");
     r->total_ms = 10.0;
     report_add_finding(r, "cert_expiring", SEV_MEDIUM, xstrdup("Certificate expires soon"),

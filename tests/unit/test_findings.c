@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fixture.h"
 #include "model/findings.h"
 #include "model/report.h"
 #include "util/mem.h"
@@ -66,37 +67,17 @@ static void set_str(char **field, const char *value)
     *field = xstrdup(value);
 }
 
-/* A healthy TLS 1.3 connection to localhost through one intermediate. */
+/* The shared good report through one intermediate, trusting the system store (which the
+ * untrusted-root detail names). */
 static struct report *good_report(void)
 {
-    struct report *r = report_new();
-    r->host = xstrdup("localhost");
-    r->port = 443;
-    r->sni = xstrdup("localhost");
-    r->ok = true;
-    r->reached = STAGE_DONE;
-    r->protocol = xstrdup("TLSv1.3");
-    r->protocol_version = 0x0304;
-    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_bits = 256;
-    r->cipher_kx = xstrdup("any");
-    r->cipher_auth = xstrdup("any");
-    r->verify_ok = true;
-    r->hostname_checked = true;
-    r->hostname_match = true;
-    r->hostname = xstrdup("localhost");
-    r->hostname_matched = xstrdup("localhost");
-    r->effective.verify = true;
-    r->effective.hostname_check = true;
+    struct report *r = fixture_good_report();
     r->effective.trust = xstrdup("system store (/usr/lib/ssl/certs)");
     struct cert_info *leaf =
         push_cert(r, "localhost", "Test Intermediate", NOW - 10 * DAY, NOW + 300 * DAY);
     strlist_push(&leaf->san, "DNS:localhost");
     strlist_push(&leaf->san, "IP:127.0.0.1");
     push_cert(r, "Test Intermediate", "Test Root", NOW - 100 * DAY, NOW + 1000 * DAY);
-    strlist_push(&r->offered.versions, "TLSv1.3");
-    strlist_push(&r->offered.versions, "TLSv1.2");
     return r;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fixture.h"
 #include "model/report.h"
 #include "out/json.h"
 #include "util/mem.h"
@@ -68,33 +69,10 @@ static void add_event(struct report *r, int64_t t_us, enum event_dir dir, int ct
     report_add_event(r, &ev);
 }
 
-static void fill_negotiated(struct report *r)
-{
-    r->ok = true;
-    r->reached = STAGE_DONE;
-    r->protocol = xstrdup("TLSv1.3");
-    r->protocol_version = 0x0304;
-    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_id = 0x1302;
-    r->cipher_bits = 256;
-    r->cipher_kx = xstrdup("any");
-    r->cipher_auth = xstrdup("any");
-    r->group = xstrdup("x25519");
-    r->peer_key_type = xstrdup("X25519");
-    r->peer_key_bits = 253;
-    r->sig_type = xstrdup("RSA-PSS");
-    r->sig_digest = xstrdup("SHA256");
-    r->sig_scheme = xstrdup("rsa_pss_rsae_sha256");
-    r->alpn = xstrdup("h2");
-    strlist_push(&r->server_extensions, "supported_versions");
-    strlist_push(&r->server_extensions, "key_share");
-    r->tickets = 2;
-    r->ticket_lifetime_hint = 7200;
-}
-
+/* Not verified: one expired certificate (the hostname still matches). */
 static void fill_verification(struct report *r)
 {
+    r->verify_ok = false;
     r->verify_errors = xcalloc(1, sizeof(*r->verify_errors));
     r->n_verify_errors = 1;
     struct verify_error *e = &r->verify_errors[0];
@@ -104,10 +82,6 @@ static void fill_verification(struct report *r)
     e->message = xstrdup("certificate has expired");
     e->explanation = xstrdup("The server certificate expired 3 days ago.");
     e->fix = xstrdup("Renew the certificate.");
-    r->hostname_checked = true;
-    r->hostname_match = true;
-    r->hostname = xstrdup("localhost");
-    r->hostname_matched = xstrdup("DNS:localhost");
     r->sent = xcalloc(2, sizeof(*r->sent));
     r->n_sent = 2;
     add_cert(&r->sent[0], EVIL_SUBJECT, "CN=Inter");
@@ -119,8 +93,6 @@ static void fill_verification(struct report *r)
 
 static void fill_offered_and_settings(struct report *r)
 {
-    strlist_push(&r->offered.versions, "TLSv1.3");
-    strlist_push(&r->offered.versions, "TLSv1.2");
     strlist_push(&r->offered.ciphers, "TLS_AES_256_GCM_SHA384");
     strlist_push(&r->offered.ciphers_openssl, "TLS_AES_256_GCM_SHA384");
     strlist_push(&r->offered.ciphers, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV");
@@ -131,30 +103,21 @@ static void fill_offered_and_settings(struct report *r)
     strlist_push(&r->offered.alpn, "h2");
     strlist_push(&r->offered.extensions, "server_name");
     r->offered.client_hello_len = 517;
-    r->effective.min_proto = xstrdup("TLSv1.2");
-    r->effective.min_proto_source = "option";
-    r->effective.max_proto = xstrdup("");
-    r->effective.max_proto_source = "system";
-    r->effective.sec_level = 2;
     r->effective.sec_level_source = "system";
-    r->effective.verify = true;
-    r->effective.hostname_check = true;
     r->effective.trust = xstrdup("/tmp/root.crt");
-    r->effective.openssl_version = xstrdup("OpenSSL 3.0.19 27 Jan 2026");
     r->effective.openssl_conf = xstrdup("/usr/lib/ssl/openssl.cnf");
     strlist_push(&r->effective.weakened, "session keys written to /tmp/k");
 }
 
-/* A report with every part filled: an evil subject, one verify error, two events, a finding. */
+/* The shared good report with every part filled: an evil subject, one verify error (so not
+ * verified), two events, a finding. */
 static struct report *full_report(void)
 {
-    struct report *r = report_new();
-    r->host = xstrdup("localhost");
-    r->port = 8443;
-    r->address = xstrdup("127.0.0.1");
-    r->sni = xstrdup("localhost");
+    struct report *r = fixture_good_report();
     snprintf(r->started_at, sizeof(r->started_at), "2026-11-26T23:47:00Z");
-    fill_negotiated(r);
+    strlist_push(&r->server_extensions, "supported_versions");
+    strlist_push(&r->server_extensions, "key_share");
+    r->ticket_lifetime_hint = 7200;
     r->ocsp_requested = true;
     r->ocsp_stapled = true;
     r->ocsp_status = xstrdup("good");

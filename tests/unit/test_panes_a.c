@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fixture.h"
 #include "model/report.h"
 #include "ui/doc.h"
 #include "ui/pane.h"
@@ -17,21 +18,6 @@
 #include "util/strbuf.h"
 
 /* ---- building reports -------------------------------------------------------------------- */
-
-static void fill_cert(struct cert_info *c, const char *subject, long days_left)
-{
-    c->subject = xstrdup(subject);
-    c->issuer = xstrdup("CN=TLS Lab Intermediate CA, O=TLS Lab");
-    snprintf(c->not_before, sizeof(c->not_before), "2026-01-30T00:00:00Z");
-    snprintf(c->not_after, sizeof(c->not_after), "2027-03-01T00:00:00Z");
-    c->days_left = days_left;
-    c->key_type = xstrdup("RSA");
-    c->key_bits = 2048;
-    c->path_len = -1;
-    c->sha256 = xstrdup("AA:01");
-    strlist_push(&c->san, "DNS:localhost");
-    strlist_push(&c->san, "IP:127.0.0.1");
-}
 
 /* A minimal, well-formed ClientHello: TLS_AES_128_GCM_SHA256 and supported_versions TLS 1.3. */
 static const unsigned char client_hello[] = {
@@ -91,8 +77,6 @@ static void add_offer(struct report *r)
 {
     struct offered *o = &r->offered;
     o->client_hello_len = 517;
-    strlist_push(&o->versions, "TLSv1.3");
-    strlist_push(&o->versions, "TLSv1.2");
     static const char *const suites[][2] = {
         {"TLS_AES_256_GCM_SHA384", "TLS_AES_256_GCM_SHA384"},
         {"TLS_CHACHA20_POLY1305_SHA256", "TLS_CHACHA20_POLY1305_SHA256"},
@@ -114,41 +98,21 @@ static void add_offer(struct report *r)
     strlist_split(&r->server_extensions, "supported_versions key_share alpn server_name", " ");
 }
 
-/* A verified TLS 1.3 connection with a hostile subject, events and an offer. */
+/* The shared good report with a hostile subject, OCSP asked for but not stapled, timings,
+ * events and an offer. */
 static struct report *good_report(void)
 {
-    struct report *r = report_new();
-    r->host = xstrdup("localhost");
-    r->port = 8443;
-    r->address = xstrdup("127.0.0.1");
-    r->sni = xstrdup("localhost");
-    r->ok = r->verify_ok = true;
-    r->reached = STAGE_DONE;
-    r->protocol = xstrdup("TLSv1.3");
-    r->protocol_version = 0x0304;
-    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_id = 0x1302;
-    r->group = xstrdup("x25519");
-    r->peer_key_type = xstrdup("X25519");
-    r->peer_key_bits = 253;
-    r->sig_scheme = xstrdup("rsa_pss_rsae_sha256");
-    r->alpn = xstrdup("h2");
-    r->tickets = 2;
+    struct report *r = fixture_good_report();
     r->ocsp_requested = true;
-    r->hostname_checked = r->hostname_match = true;
-    r->hostname = xstrdup("localhost");
-    r->hostname_matched = xstrdup("DNS:localhost");
     r->sent = xcalloc(1, sizeof(*r->sent));
     r->n_sent = 1;
-    fill_cert(&r->sent[0], "CN=evil\x1b[31mred, O=TLS Lab", 94);
-    r->effective.verify = r->effective.hostname_check = true;
-    r->effective.min_proto = xstrdup("TLSv1.2");
-    r->effective.min_proto_source = "option";
-    r->effective.max_proto = xstrdup("");
-    r->effective.max_proto_source = "library";
-    r->effective.sec_level = 2;
-    r->effective.openssl_version = xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+    struct cert_info *leaf = &r->sent[0];
+    fixture_fill_cert(leaf, "CN=evil\x1b[31mred, O=TLS Lab",
+                      "CN=TLS Lab Intermediate CA, O=TLS Lab", "AA:01", 94);
+    snprintf(leaf->not_before, sizeof(leaf->not_before), "2026-01-30T00:00:00Z");
+    snprintf(leaf->not_after, sizeof(leaf->not_after), "2027-03-01T00:00:00Z");
+    strlist_push(&leaf->san, "DNS:localhost");
+    strlist_push(&leaf->san, "IP:127.0.0.1");
     r->dns_ms = 3.1;
     r->connect_ms = 11.0;
     r->handshake_ms = 24.6;
@@ -683,8 +647,8 @@ static void test_negotiation_aliases(void **state)
     r->group = xstrdup("P-256");
     free(r->sig_scheme);
     r->sig_scheme = NULL;
+    free(r->sig_type);
     r->sig_type = xstrdup("ECDSA");
-    r->sig_digest = xstrdup("SHA256");
     struct doc d;
     build(&pane_negotiation, r, 80, true, &d);
     char *p = plain(&d, must_find(&d, "  secp256r1"));

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/pki.h"
+#include "lib/fixture.h"
 #include "model/report.h"
 #include "ui/doc.h"
 #include "ui/export.h"
@@ -24,24 +25,23 @@
 #define LEAF_PEM  "-----BEGIN CERTIFICATE-----\nMIIBleaf\nAAAA\n-----END CERTIFICATE-----\n"
 #define INTER_PEM "-----BEGIN CERTIFICATE-----\nMIIBinter\n-----END CERTIFICATE-----"
 
-static void fill_cert(struct cert_info *c, const char *cn, const char *issuer_cn, long days,
-                      const char *sha256)
+/* The shared certificate for "CN=cn, O=TLS Lab, C=XX" issued by issuer_cn likewise, with its
+ * CN and an EC P-256 key signed with ECDSA. */
+static void fill_lab_cert(struct cert_info *c, const char *cn, const char *issuer_cn, long days,
+                          const char *sha256)
 {
-    c->subject = xasprintf("CN=%s, O=TLS Lab, C=XX", cn);
-    c->issuer = xasprintf("CN=%s, O=TLS Lab, C=XX", issuer_cn);
+    char *subject = xasprintf("CN=%s, O=TLS Lab, C=XX", cn);
+    char *issuer = xasprintf("CN=%s, O=TLS Lab, C=XX", issuer_cn);
+    fixture_fill_cert(c, subject, issuer, sha256, days);
+    free(subject);
+    free(issuer);
     c->subject_cn = xstrdup(cn);
-    c->serial = xstrdup("1F2E3D");
-    snprintf(c->not_before, sizeof(c->not_before), "2026-01-01T00:00:00Z");
-    snprintf(c->not_after, sizeof(c->not_after), "2027-01-01T00:00:00Z");
-    c->days_left = days;
+    free(c->key_type);
     c->key_type = xstrdup("EC");
     c->key_bits = 256;
     c->key_curve = xstrdup("prime256v1");
+    free(c->signature_algorithm);
     c->signature_algorithm = xstrdup("ecdsa-with-SHA256");
-    c->path_len = -1;
-    c->sha256 = xstrdup(sha256);
-    c->sha1 = xstrdup("01:02:03:04");
-    c->spki_sha256 = xstrdup("q4xyzPIN+/=");
 }
 
 static void add_extension(struct cert_info *c, const char *name, bool critical, const char *value)
@@ -77,8 +77,8 @@ static struct report *chain_report(const char *leaf_cn)
     r->protocol = xstrdup("TLSv1.3");
     r->sent = xcalloc(2, sizeof(*r->sent));
     r->n_sent = 2;
-    fill_cert(&r->sent[0], leaf_cn, "TLS Lab Intermediate CA", 364, "AA:01");
-    fill_cert(&r->sent[1], "TLS Lab Intermediate CA", "TLS Lab Root CA", 20, "BB:02");
+    fill_lab_cert(&r->sent[0], leaf_cn, "TLS Lab Intermediate CA", 364, "AA:01");
+    fill_lab_cert(&r->sent[1], "TLS Lab Intermediate CA", "TLS Lab Root CA", 20, "BB:02");
     r->sent[1].is_ca = true;
     r->sent[1].path_len = 0;
     strlist_push(&r->sent[0].san, "DNS:localhost");
@@ -93,9 +93,9 @@ static struct report *chain_report(const char *leaf_cn)
     r->sent[1].pem = xstrdup(INTER_PEM);
     r->verified = xcalloc(3, sizeof(*r->verified));
     r->n_verified = 3;
-    fill_cert(&r->verified[0], leaf_cn, "TLS Lab Intermediate CA", 364, "AA:01");
-    fill_cert(&r->verified[1], "TLS Lab Intermediate CA", "TLS Lab Root CA", 20, "BB:02");
-    fill_cert(&r->verified[2], "TLS Lab Root CA", "TLS Lab Root CA", -5, "CC:03");
+    fill_lab_cert(&r->verified[0], leaf_cn, "TLS Lab Intermediate CA", 364, "AA:01");
+    fill_lab_cert(&r->verified[1], "TLS Lab Intermediate CA", "TLS Lab Root CA", 20, "BB:02");
+    fill_lab_cert(&r->verified[2], "TLS Lab Root CA", "TLS Lab Root CA", -5, "CC:03");
     r->verified[2].is_ca = r->verified[2].self_signed = true;
     add_verify_error(r, 1, false);
     r->effective.verify = true;

@@ -10,25 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fixture.h"
 #include "model/report.h"
 #include "out/text.h"
 #include "util/mem.h"
-
-static void fill_cert(struct cert_info *c, const char *subject, const char *issuer,
-                      const char *sha256)
-{
-    c->subject = xstrdup(subject);
-    c->issuer = xstrdup(issuer);
-    snprintf(c->not_before, sizeof(c->not_before), "2026-01-01T00:00:00Z");
-    snprintf(c->not_after, sizeof(c->not_after), "2027-01-01T00:00:00Z");
-    c->days_left = 36;
-    c->key_type = xstrdup("RSA");
-    c->key_bits = 2048;
-    c->signature_algorithm = xstrdup("sha256WithRSAEncryption");
-    c->path_len = -1;
-    c->sha256 = xstrdup(sha256);
-    c->serial = xstrdup("1F2E");
-}
 
 static void add_event(struct report *r, int64_t t_us, enum event_dir dir, int ct, const char *name,
                       uint32_t len, int level, int desc, int connection)
@@ -47,21 +32,14 @@ static void add_event(struct report *r, int64_t t_us, enum event_dir dir, int ct
     report_add_event(r, &ev);
 }
 
-/* A finished connection with an evil subject, a verify error, two events and a finding. */
+/* The shared good report with an evil subject and ALPN, a verify error (so not verified), two
+ * events, a finding, and nothing offered. */
 static struct report *full_report(void)
 {
-    struct report *r = report_new();
-    r->host = xstrdup("localhost");
-    r->port = 8443;
-    r->address = xstrdup("127.0.0.1");
-    r->ok = true;
-    r->protocol = xstrdup("TLSv1.3");
-    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
-    r->cipher_id = 0x1302;
-    r->cipher_bits = 256;
-    r->group = xstrdup("x25519");
+    struct report *r = fixture_good_report();
+    free(r->alpn);
     r->alpn = xstrdup("h2\x1b]0;pwned\x07");
+    r->verify_ok = false;
     r->verify_errors = xcalloc(1, sizeof(*r->verify_errors));
     r->n_verify_errors = 1;
     r->verify_errors[0] = (struct verify_error){
@@ -72,26 +50,19 @@ static struct report *full_report(void)
         .explanation = xstrdup("The leaf expired yesterday."),
         .fix = xstrdup("Renew the leaf certificate."),
     };
-    r->hostname_checked = r->hostname_match = true;
-    r->hostname = xstrdup("localhost");
-    r->hostname_matched = xstrdup("DNS:localhost");
     r->sent = xcalloc(1, sizeof(*r->sent));
     r->n_sent = 1;
-    fill_cert(&r->sent[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01");
+    fixture_fill_cert(&r->sent[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01", 36);
     strlist_push(&r->sent[0].san, "DNS:localhost");
     r->verified = xcalloc(2, sizeof(*r->verified));
     r->n_verified = 2;
-    fill_cert(&r->verified[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01");
-    fill_cert(&r->verified[1], "CN=Lab Root", "CN=Lab Root", "BB:02");
+    fixture_fill_cert(&r->verified[0], "CN=evil\x1b[31mred", "CN=Inter", "AA:01", 36);
+    fixture_fill_cert(&r->verified[1], "CN=Lab Root", "CN=Lab Root", "BB:02", 36);
     r->verified[1].is_ca = r->verified[1].self_signed = true;
     add_event(r, 412, DIR_SENT, 22, "ClientHello", 517, 0, 0, 1);
     add_event(r, 3100, DIR_RECEIVED, 21, "Alert", 2, 2, 40, 1);
-    r->effective.verify = r->effective.hostname_check = true;
-    r->effective.min_proto = xstrdup("TLSv1.2");
-    r->effective.min_proto_source = "option";
-    r->effective.max_proto = xstrdup("");
+    strlist_clear(&r->offered.versions); /* no Offered section */
     r->effective.max_proto_source = "system";
-    r->effective.openssl_version = xstrdup("OpenSSL 3.0.19 27 Jan 2026");
     strlist_push(&r->effective.weakened, "hostname check off");
     r->total_ms = 14.3;
     report_add_finding(r, "cert_expired", SEV_CRITICAL, xstrdup("The certificate has expired"),

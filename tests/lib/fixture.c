@@ -1,0 +1,66 @@
+/* Shared test fixtures: the good TLS 1.3 report and the certificate filler (see fixture.h). */
+#include "lib/fixture.h"
+
+#include <stdio.h>
+
+#include "util/mem.h"
+#include "util/strlist.h"
+
+struct report *fixture_good_report(void)
+{
+    struct report *r = report_new();
+    r->host = xstrdup("localhost");
+    r->port = 8443;
+    r->address = xstrdup("127.0.0.1");
+    r->sni = xstrdup("localhost");
+    r->ok = true;
+    r->reached = STAGE_DONE;
+    r->protocol = xstrdup("TLSv1.3");
+    r->protocol_version = 0x0304;
+    r->cipher_name = xstrdup("TLS_AES_256_GCM_SHA384");
+    r->cipher_iana = xstrdup("TLS_AES_256_GCM_SHA384");
+    r->cipher_id = 0x1302;
+    r->cipher_bits = 256;
+    r->cipher_kx = xstrdup("any");
+    r->cipher_auth = xstrdup("any");
+    r->group = xstrdup("x25519");
+    r->peer_key_type = xstrdup("X25519");
+    r->peer_key_bits = 253;
+    r->sig_type = xstrdup("RSASSA-PSS");
+    r->sig_digest = xstrdup("SHA256");
+    r->sig_scheme = xstrdup("rsa_pss_rsae_sha256");
+    r->alpn = xstrdup("h2");
+    r->tickets = 2;
+    r->verify_ok = true;
+    r->hostname_checked = r->hostname_match = true;
+    r->hostname = xstrdup("localhost");
+    r->hostname_matched = xstrdup("DNS:localhost");
+    strlist_push(&r->offered.versions, "TLSv1.3");
+    strlist_push(&r->offered.versions, "TLSv1.2");
+    r->effective.min_proto = xstrdup("TLSv1.2");
+    r->effective.min_proto_source = "option";
+    r->effective.max_proto = xstrdup("");
+    r->effective.max_proto_source = "library";
+    r->effective.sec_level = 2;
+    r->effective.verify = r->effective.hostname_check = true;
+    r->effective.openssl_version = xstrdup("OpenSSL 3.0.19 27 Jan 2026");
+    return r;
+}
+
+void fixture_fill_cert(struct cert_info *c, const char *subject, const char *issuer,
+                       const char *sha256, long days_left)
+{
+    c->subject = xstrdup(subject);
+    c->issuer = xstrdup(issuer);
+    c->serial = xstrdup("1F2E3D");
+    snprintf(c->not_before, sizeof(c->not_before), "2026-01-01T00:00:00Z");
+    snprintf(c->not_after, sizeof(c->not_after), "2027-01-01T00:00:00Z");
+    c->days_left = days_left;
+    c->key_type = xstrdup("RSA");
+    c->key_bits = 2048;
+    c->signature_algorithm = xstrdup("sha256WithRSAEncryption");
+    c->path_len = -1;
+    c->sha256 = xstrdup(sha256);
+    c->sha1 = xstrdup("01:02:03:04");
+    c->spki_sha256 = xstrdup("q4xyzPIN+/=");
+}

@@ -1,0 +1,26 @@
+/* Shared test fixtures: the "good TLS 1.3 report" the unit tests start from, and one filler for
+ * hand-built certificates. Tests change only the facts their case is about. */
+#ifndef TLSCOPE_TESTS_FIXTURE_H
+#define TLSCOPE_TESTS_FIXTURE_H
+
+#include "model/report.h"
+
+/* A freshly allocated report (free it with report_free) of a finished, verified TLS 1.3
+ * connection to localhost:8443 (address 127.0.0.1, SNI localhost): TLS_AES_256_GCM_SHA384
+ * (0x1302, 256 bits, kx/auth "any"), x25519 with an X25519 253-bit peer key,
+ * rsa_pss_rsae_sha256 (RSASSA-PSS + SHA256), ALPN h2, 2 tickets, hostname localhost matched
+ * by DNS:localhost; offered TLSv1.3 and TLSv1.2; settings min TLSv1.2 (option), max highest
+ * (library), security level 2, verification and hostname check on, OpenSSL 3.0.19.
+ * Everything else is as report_new leaves it: no certificates, events, findings, OCSP,
+ * timings, weakened settings or verification errors. */
+struct report *fixture_good_report(void);
+
+/* Fills c, which must be zeroed (as from xcalloc), with a copy of subject, issuer and sha256
+ * and days_left, plus fixed values: serial 1F2E3D, valid 2026-01-01T00:00:00Z to
+ * 2027-01-01T00:00:00Z (the time_t fields stay 0), RSA 2048, sha256WithRSAEncryption, no path
+ * length (-1), SHA-1 01:02:03:04, SPKI pin q4xyzPIN+/=. No SAN, usage, extensions or PEM; not
+ * a CA, not self-signed. The owner (the report) frees it with cert_info_free. */
+void fixture_fill_cert(struct cert_info *c, const char *subject, const char *issuer,
+                       const char *sha256, long days_left);
+
+#endif
