@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,11 +428,27 @@ static int unknown_key(struct ytree_ctx *ld, const struct ynode *key)
     return ytree_fail_at(ld, key, "unknown key `%s`", ytree_show(name, b, sizeof(b)));
 }
 
+/* min_protocol above max_protocol can never connect: refuse it where the later key stands. */
+static int check_proto_range(struct ytree_ctx *ld, const struct profile *p,
+                             const struct ynode *min_at, const struct ynode *max_at)
+{
+    if (!min_at || !max_at || p->cfg.min_proto <= p->cfg.max_proto)
+        return 0;
+    const struct ynode *later = min_at->line > max_at->line ? min_at : max_at;
+    const struct ynode *earlier = later == min_at ? max_at : min_at;
+    return ytree_fail_at(ld, later,
+                         "min_protocol %s is above max_protocol %s (line %d); no version "
+                         "is left to offer",
+                         proto_label(p->cfg.min_proto), proto_label(p->cfg.max_proto),
+                         earlier->line);
+}
+
 /* Applies every key of the top-level mapping. `set` gets a bit for each connection key;
  * description and extends live in their own fields. */
 static int apply_mapping(struct ytree_ctx *ld, const struct ynode *root, struct profile *p)
 {
     int first_line[PROFILE_KEYS_MAX] = {0};
+    const struct ynode *proto_val[2] = {NULL, NULL}; /* min_protocol, max_protocol */
     char d[320];
     for (size_t i = 0; i + 1 < root->n; i += 2) {
         const struct ynode *key = root->kids[i], *val = root->kids[i + 1];
@@ -453,8 +470,10 @@ static int apply_mapping(struct ytree_ctx *ld, const struct ynode *root, struct 
             return -1;
         if (k->type != PK_META)
             p->set |= UINT64_C(1) << idx;
+        if (k->type == PK_PROTO)
+            proto_val[k->offset == offsetof(struct tls_config, max_proto)] = val;
     }
-    return 0;
+    return check_proto_range(ld, p, proto_val[0], proto_val[1]);
 }
 
 static int check_root(struct ytree_ctx *ld, const struct ynode *root)

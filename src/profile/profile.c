@@ -183,6 +183,14 @@ int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *se
                 pkey_copy(pkey_at(k), &tmp, &chain[i].cfg);
         set |= chain[i].set;
     }
+    if (tmp.min_proto && tmp.max_proto && tmp.min_proto > tmp.max_proto) {
+        set_error(err, chain[0].path,
+                  "min_protocol %s is above max_protocol %s once the extends chain is merged; "
+                  "no version is left to offer",
+                  proto_label(tmp.min_proto), proto_label(tmp.max_proto));
+        config_free(&tmp);
+        goto out;
+    }
     config_free(cfg);
     *cfg = tmp;
     if (set_out)

@@ -113,6 +113,27 @@ static void ed_describe(struct editor *e, size_t i)
     free(path);
 }
 
+/* min_protocol above max_protocol leaves nothing to offer: the row just changed (i) says so,
+ * and the other protocol row is cleared, since only this rule can refuse a cycled value. */
+static void ed_check_proto_range(struct editor *e, size_t i)
+{
+    const struct pkey *kmin = pkey_find("min_protocol"), *kmax = pkey_find("max_protocol");
+    size_t lo = pkey_index(kmin), hi = pkey_index(kmax);
+    if (i != lo && i != hi)
+        return;
+    e->f[lo].bad = e->f[hi].bad = false;
+    e->f[lo].note[0] = e->f[hi].note[0] = '\0';
+    if (!e->cfg.min_proto || !e->cfg.max_proto || e->cfg.min_proto <= e->cfg.max_proto)
+        return;
+    e->f[i].bad = true;
+    if (i == lo)
+        snprintf(e->f[i].note, sizeof e->f[i].note,
+                 "above max_protocol %s: no version is left to offer", proto_label(e->cfg.max_proto));
+    else
+        snprintf(e->f[i].note, sizeof e->f[i].note,
+                 "below min_protocol %s: no version is left to offer", proto_label(e->cfg.min_proto));
+}
+
 /* Checks row i's text with the loader's rules; a good value goes into the edited config. */
 static void ed_check(struct editor *e, size_t i)
 {
@@ -131,6 +152,8 @@ static void ed_check(struct editor *e, size_t i)
         return;
     }
     ed_describe(e, i);
+    if (k->type == PK_PROTO)
+        ed_check_proto_range(e, i);
 }
 
 static bool ed_changed(const struct editor *e, size_t i)

@@ -156,6 +156,16 @@ static void test_extends_cycle_and_missing(void **state)
     assert_string_equal(out, "");
     free(out);
     free(err);
+    /* each file is fine on its own; merged, no version is left */
+    user_profile("cap12", "max_protocol: tls1.2\n");
+    user_profile("only13", "extends: cap12\nmin_protocol: tls1.3\n");
+    assert_int_equal(run_tlscope(ARGS("--profile", "only13", target), 10, &out, &err), 64);
+    assert_non_null(strstr(err, "only13.yaml"));
+    assert_non_null(strstr(err, "min_protocol TLS 1.3 is above max_protocol TLS 1.2 once the "
+                                "extends chain is merged"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
     user_profile("orphan", "extends: no-such-parent\n");
     assert_int_equal(run_tlscope(ARGS("--profile", "orphan", target), 10, &out, &err), 64);
     assert_non_null(strstr(err, "no-such-parent"));

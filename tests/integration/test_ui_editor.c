@@ -109,6 +109,18 @@ static void test_edit_connect_save(void **state)
     if (!tmux_wait_gone(&t, "no cipher", 2))
         fail_msg("the reason stayed after a good value");
 
+    /* min_protocol (row 6) above the edited max tls1.2 is refused; back down, it clears */
+    tmux_keys(&t, "Home", false);
+    keys(&t, "Down", 6);
+    tmux_keys(&t, "Right", false);
+    expect_screen(&t, "above max_protocol TLS 1.2: no version is left to offer", 2);
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Enter", false); /* Connect is refused while it stands */
+    expect_screen(&t, "fix min_protocol first", 2);
+    tmux_keys(&t, "Left", false);
+    if (!tmux_wait_gone(&t, "no version is left", 2))
+        fail_msg("the range note stayed after min_protocol came back to tls1.2");
+
     /* s on a bundled profile asks for a name */
     tmux_keys(&t, "s", true);
     expect_screen(&t, "save as", 2);

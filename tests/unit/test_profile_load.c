@@ -85,6 +85,12 @@ static const struct bad_case bad_cases[] = {
     /* protocols, families, names */
     {"unknown protocol", "min_protocol: tls1.4\n", 1, 15,
      "unknown protocol `tls1.4`; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
+    {"min above max", "min_protocol: tls1.3\nmax_protocol: tls1.2\n", 2, 15,
+     "min_protocol TLS 1.3 is above max_protocol TLS 1.2 (line 1); no version is left to offer",
+     false},
+    {"max below min, max first", "max_protocol: tls1.0\nport: 1\nmin_protocol: tls1.2\n", 3, 15,
+     "min_protocol TLS 1.2 is above max_protocol TLS 1.0 (line 1); no version is left to offer",
+     false},
     {"SSLv3", "max_protocol: SSLv3\n", 1, 15,
      "SSL 3.0 is not supported; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
     {"unknown family", "family: ipv5\n", 1, 9,
