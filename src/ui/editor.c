@@ -128,10 +128,12 @@ static void ed_check_proto_range(struct editor *e, size_t i)
     e->f[i].bad = true;
     if (i == lo)
         snprintf(e->f[i].note, sizeof e->f[i].note,
-                 "above max_protocol %s: no version is left to offer", proto_label(e->cfg.max_proto));
+                 "above max_protocol %s: no version is left to offer",
+                 proto_label(e->cfg.max_proto));
     else
         snprintf(e->f[i].note, sizeof e->f[i].note,
-                 "below min_protocol %s: no version is left to offer", proto_label(e->cfg.min_proto));
+                 "below min_protocol %s: no version is left to offer",
+                 proto_label(e->cfg.min_proto));
 }
 
 /* Checks row i's text with the loader's rules; a good value goes into the edited config. */
