@@ -284,11 +284,27 @@ static void home_build_demo(struct ui *ui)
     docview_set(&h->demo, &d);
 }
 
+/* Past targets, newest first (without the demo lab, which takes this place). */
+static void home_build_recent(struct ui *ui)
+{
+    struct home *h = &ui->home;
+    struct doc d = {0};
+    int sel = docview_selected_id(&h->recent);
+    for (size_t i = 0; i < h->history.len && !ui->lab; i++) {
+        struct doc_line *l = doc_line(&d, (int)i);
+        bool on = h->focus == HF_RECENT && sel == (int)i;
+        doc_text(l, TR_KEY, "%s ", on ? glyph(GL_POINTER, ui->term.utf8) : " ");
+        doc_peer(l, on ? TR_TEXT : TR_DIM, h->history.items[i]);
+    }
+    docview_set(&h->recent, &d);
+}
+
 /* Rebuilds the lists (so the pointer follows the selection) and the settings beside them. */
 static void home_rebuild(struct ui *ui)
 {
     home_build_plist(ui);
     home_build_demo(ui);
+    home_build_recent(ui);
     int w = ui->term.cols - home_left_width(ui->term.cols) - 4;
     home_build_settings(ui, w > 20 ? w : 20);
 }
@@ -372,6 +388,7 @@ void home_free(struct home *h)
     docview_free(&h->plist);
     docview_free(&h->settings);
     docview_free(&h->demo);
+    docview_free(&h->recent);
     strlist_free(&h->history);
     free(h->history_path);
     memset(h, 0, sizeof *h);
@@ -386,6 +403,8 @@ void home_remember(struct ui *ui, const char *spec)
     if (history_add(h->history_path, &h->history, spec, err, sizeof err) < 0 && h->history_path)
         ui_status(ui, TR_WARN, "history: %s", err);
     h->hist_pos = -1;
+    h->recent.sel = 0; /* the target just used leads the list */
+    home_rebuild(ui);
 }
 
 /* ---- keys ---- */
@@ -427,6 +446,17 @@ static void home_connect_host(struct ui *ui)
     ui_connect(ui, &t, home_profile(ui));
 }
 
+/* Enter on a recent target: it goes into the host line and connects with the profile. */
+static void home_connect_recent(struct ui *ui)
+{
+    struct home *h = &ui->home;
+    int id = docview_selected_id(&h->recent);
+    if (id < 0 || (size_t)id >= h->history.len)
+        return;
+    home_set_host(h, h->history.items[id]);
+    home_connect_host(ui);
+}
+
 static void home_connect_lab(struct ui *ui, bool client_cert)
 {
     int id = docview_selected_id(&ui->home.demo);
@@ -436,23 +466,37 @@ static void home_connect_lab(struct ui *ui, bool client_cert)
     ui_connect(ui, &t, home_profile(ui));
 }
 
+/* The recent list is on screen (it shares its place with the demo lab and needs room). */
+static bool home_has_recent(const struct ui *ui)
+{
+    return !ui->lab && ui->home.history.len > 0 && ui->home.recent_r.h > 0;
+}
+
 static void home_focus(struct ui *ui, enum home_focus f)
 {
     struct home *h = &ui->home;
-    if (f == HF_DEMO && !ui->lab)
+    if ((f == HF_DEMO && !ui->lab) || (f == HF_RECENT && !home_has_recent(ui)))
         f = HF_HOST;
     h->focus = f;
     h->plist.focus = f == HF_PROFILES;
     h->demo.focus = f == HF_DEMO;
+    h->recent.focus = f == HF_RECENT;
     home_rebuild(ui);
 }
 
+/* Tab order: the host line, the profiles, then the demo lab or the recent targets. */
 static void home_cycle(struct ui *ui, int dir)
 {
-    static const enum home_focus order[] = {HF_HOST, HF_PROFILES, HF_DEMO};
-    int n = ui->lab ? 3 : 2;
-    int i = (int)ui->home.focus;
-    home_focus(ui, order[(i + dir + n) % n]);
+    enum home_focus order[3] = {HF_HOST, HF_PROFILES, HF_HOST};
+    int n = 2;
+    if (ui->lab)
+        order[n++] = HF_DEMO;
+    else if (home_has_recent(ui))
+        order[n++] = HF_RECENT;
+    int i = 0;
+    while (i < n && order[i] != ui->home.focus)
+        i++;
+    home_focus(ui, order[((i == n ? 0 : i) + dir + n) % n]);
 }
 
 static bool home_key_host(struct ui *ui, int key, enum ui_action a)
@@ -496,13 +540,19 @@ static void home_edit(struct ui *ui)
 static bool home_key_list(struct ui *ui, int key, enum ui_action a)
 {
     struct home *h = &ui->home;
-    struct docview *v = h->focus == HF_DEMO ? &h->demo : &h->plist;
-    struct rect r = h->focus == HF_DEMO ? h->demo_r : h->plist_r;
+    struct docview *v = h->focus == HF_DEMO     ? &h->demo
+                        : h->focus == HF_RECENT ? &h->recent
+                                                : &h->plist;
+    struct rect r = h->focus == HF_DEMO     ? h->demo_r
+                    : h->focus == HF_RECENT ? h->recent_r
+                                            : h->plist_r;
     if (docview_action(v, a, r.h > 0 ? r.h : 5)) {
         home_rebuild(ui);
     } else if (a == ACT_ENTER) {
         if (h->focus == HF_DEMO)
             home_connect_lab(ui, false);
+        else if (h->focus == HF_RECENT)
+            home_connect_recent(ui);
         else
             home_connect_host(ui);
     } else if (key == 'c' && h->focus == HF_DEMO) {
@@ -544,8 +594,9 @@ void home_click(struct ui *ui, int y, int x, int button)
     struct home *h = &ui->home;
     bool in_plist = home_inside(h->plist_r, y, x);
     bool in_demo = ui->lab && home_inside(h->demo_r, y, x);
-    struct docview *v = in_plist ? &h->plist : in_demo ? &h->demo : NULL;
-    struct rect r = in_plist ? h->plist_r : h->demo_r;
+    bool in_recent = home_has_recent(ui) && home_inside(h->recent_r, y, x);
+    struct docview *v = in_plist ? &h->plist : in_demo ? &h->demo : in_recent ? &h->recent : NULL;
+    struct rect r = in_plist ? h->plist_r : in_demo ? h->demo_r : h->recent_r;
     if (button == 4 || button == 5) {
         if (v) {
             docview_scroll(v, button == 4 ? -1 : 1, r.h);
@@ -555,15 +606,9 @@ void home_click(struct ui *ui, int y, int x, int button)
     }
     if (home_inside(h->host_r, y, x)) {
         home_focus(ui, HF_HOST);
-    } else if (!ui->lab && home_inside(h->recent_r, y, x)) {
-        size_t i = (size_t)(y - h->recent_r.y);
-        if (i < h->history.len) {
-            home_set_host(h, h->history.items[i]);
-            home_focus(ui, HF_HOST);
-        }
     } else if (v) {
         docview_click(v, r, y);
-        home_focus(ui, in_plist ? HF_PROFILES : HF_DEMO);
+        home_focus(ui, in_plist ? HF_PROFILES : in_demo ? HF_DEMO : HF_RECENT);
     }
 }
 
@@ -632,15 +677,6 @@ static void home_draw_settings(struct ui *ui, struct rect box)
     free(title);
 }
 
-static void home_draw_recent(struct ui *ui, struct rect box)
-{
-    struct home *h = &ui->home;
-    term_box(&ui->term, box, "Recent", false);
-    h->recent_r = (struct rect){box.y + 1, box.x + 1, box.h - 2, box.w - 2};
-    for (int i = 0; i < box.h - 2 && (size_t)i < h->history.len; i++)
-        term_put(&ui->term, box.y + 1 + i, box.x + 2, box.w - 4, TR_DIM, h->history.items[i]);
-}
-
 static const char *home_hints(const struct ui *ui)
 {
     switch (ui->home.focus) {
@@ -650,6 +686,9 @@ static const char *home_hints(const struct ui *ui)
     case HF_PROFILES:
         return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  Tab next  t theme"
                              : "Up/Dn select  Enter connect  e edit  Tab next  t theme";
+    case HF_RECENT:
+        return ui->term.utf8 ? "↑↓ select  Enter connect  Tab next  Esc host line"
+                             : "Up/Dn select  Enter connect  Tab next  Esc host line";
     case HF_DEMO:
         return home_is_client_cert(home_lab_target(ui))
                    ? "Enter connect  c with client cert  Tab next  t theme"
@@ -689,7 +728,10 @@ void home_draw(struct ui *ui)
                        h->focus == HF_PROFILES, &h->plist_r);
         h->recent_r = (struct rect){0, 0, 0, 0};
         if (ph < body)
-            home_draw_recent(ui, (struct rect){top + ph, 0, body - ph, lw});
+            home_draw_list(ui, &h->recent, (struct rect){top + ph, 0, body - ph, lw}, "Recent",
+                           h->focus == HF_RECENT, &h->recent_r);
+        else if (h->focus == HF_RECENT)
+            home_focus(ui, HF_HOST); /* resized away */
     }
     home_draw_settings(ui, (struct rect){top, lw, body, t->cols - lw});
     ui_draw_bottom(ui, home_hints(ui));

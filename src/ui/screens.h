@@ -55,7 +55,7 @@ struct ui_prompt {
     size_t len, cur;
 };
 
-enum home_focus { HF_HOST, HF_PROFILES, HF_DEMO };
+enum home_focus { HF_HOST, HF_PROFILES, HF_DEMO, HF_RECENT };
 
 struct home {
     char host[256];
@@ -64,7 +64,7 @@ struct home {
     struct profile_entry *profiles; /* owned (profile_entries_free) */
     size_t n_profiles;
     bool *weak; /* owned: per profile, it weakens verification */
-    struct docview plist, settings, demo;
+    struct docview plist, settings, demo, recent;
     struct strlist history; /* newest first */
     char *history_path;     /* owned, NULL when there is nowhere to keep it */
     long hist_pos;          /* -1: the person's own text; else an index into history */

@@ -63,6 +63,47 @@ static void test_start_and_quit(void **state)
     tmux_stop(&t);
 }
 
+/* Past targets: Up in the host line brings them back, the Recent list connects with Enter,
+ * and the history file keeps them newest first. */
+static void test_history_and_recent(void **state)
+{
+    (void)state;
+    struct tmux t;
+    start_ui(&t, 80, 24, false, "");
+    expect_screen(&t, "TLS connection explorer", 5);
+    tmux_keys(&t, "127.0.0.1:1", true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "TCP connect to 127.0.0.1:1 refused", 5);
+    tmux_keys(&t, "h", true);
+    expect_screen(&t, "Recent", 2);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "127.0.0.1:2", true);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "TCP connect to 127.0.0.1:2 refused", 5);
+    tmux_keys(&t, "h", true);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "Up", false); /* newest first */
+    expect_screen(&t, "host › 127.0.0.1:2", 2);
+    tmux_keys(&t, "Up", false);
+    expect_screen(&t, "host › 127.0.0.1:1", 2);
+    /* Tab reaches the Recent list; Down, Enter connects to the older target */
+    tmux_keys(&t, "Tab", false);
+    tmux_keys(&t, "Tab", false);
+    expect_screen(&t, "Esc host line", 2);
+    tmux_keys(&t, "Down", false);
+    tmux_keys(&t, "Enter", false);
+    expect_screen(&t, "TCP connect to 127.0.0.1:1 refused", 5);
+    tmux_keys(&t, "q", true);
+    expect_screen(&t, "EXIT=", 3);
+    char *path = xasprintf("%s/.local/state/tlscope/history", t.home), *data = NULL, err[256];
+    size_t n = 0;
+    assert_int_equal(file_read_bounded(path, 1 << 20, &data, &n, err, sizeof err), 0);
+    assert_string_equal(data, "127.0.0.1:1\n127.0.0.1:2\n");
+    free(data);
+    free(path);
+    tmux_stop(&t);
+}
+
 static void test_connect_and_panes(void **state)
 {
     (void)state;
@@ -601,6 +642,7 @@ int main(void)
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start_and_quit),
+        cmocka_unit_test(test_history_and_recent),
         cmocka_unit_test(test_connect_and_panes),
         cmocka_unit_test(test_expired_verdict),
         cmocka_unit_test(test_escape_cancels_tarpit),
