@@ -443,7 +443,7 @@ static int run(struct cli *cli, const char *target)
         struct profile_error perr;
         char *desc = cli->profile ? xasprintf("Saved by tlscope from profile %s", cli->profile)
                                   : xstrdup("Saved by tlscope");
-        char *path = profile_save(cli->save_profile, &cli->cfg, desc, cli->force, &perr);
+        char *path = profile_save(cli->save_profile, &cli->cfg, desc, NULL, cli->force, &perr);
         free(desc);
         if (!path) {
             char buf[1200];

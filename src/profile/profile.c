@@ -127,14 +127,19 @@ char *profile_locate(const char *name_or_path, enum profile_origin *origin,
     return locate(name_or_path, false, origin, err);
 }
 
-int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *set_out,
-                  struct profile_error *err)
+/* Loads NAME|PATH and its extends chain and applies it onto *cfg, ancestors first. `child`,
+ * when given, is the user profile that will extend NAME: it counts as the chain's first link
+ * (so a chain that comes back to it is a cycle), and when NAME is its own name, NAME means
+ * the bundled profile it shadows. */
+static int apply_chain(const char *name_or_path, const char *child, struct tls_config *cfg,
+                       uint64_t *set_out, struct profile_error *err)
 {
     struct profile chain[PROFILE_EXTENDS_MAX];
     size_t n = 0;
     int rc = -1;
     enum profile_origin origin;
-    char *path = locate(name_or_path, false, &origin, err);
+    bool bundled_only = child && !strcmp(child, name_or_path);
+    char *path = locate(name_or_path, bundled_only, &origin, err);
     if (!path)
         return -1;
     for (;;) {
@@ -148,17 +153,20 @@ int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *se
         if (!p->extends)
             break;
         /* A user profile may extend the bundled profile it shadows. */
-        bool bundled_only = p->origin == PROFILE_USER && !strcmp(p->extends, p->name);
-        for (size_t i = 0; i < n && !bundled_only; i++) {
-            if (strcmp(chain[i].name, p->extends) == 0) {
-                char trail[256] = "";
-                size_t used = 0;
-                for (size_t k = 0; k < n; k++)
-                    used += (size_t)snprintf(trail + used, sizeof(trail) - used, "%s → ",
-                                             chain[k].name);
-                set_error(err, p->path, "extends cycle: %s%s", trail, p->extends);
-                goto out;
-            }
+        bundled_only = p->origin == PROFILE_USER && !strcmp(p->extends, p->name);
+        bool cycle = !bundled_only && child && !strcmp(child, p->extends);
+        for (size_t i = 0; i < n && !bundled_only && !cycle; i++)
+            cycle = strcmp(chain[i].name, p->extends) == 0;
+        if (cycle) {
+            char trail[256] = "";
+            size_t used = 0;
+            if (child)
+                used += (size_t)snprintf(trail, sizeof(trail), "%s → ", child);
+            for (size_t k = 0; k < n && used < sizeof(trail); k++)
+                used +=
+                    (size_t)snprintf(trail + used, sizeof(trail) - used, "%s → ", chain[k].name);
+            set_error(err, p->path, "extends cycle: %s%s", trail, p->extends);
+            goto out;
         }
         if (n == PROFILE_EXTENDS_MAX) {
             set_error(err, p->path, "extends chain longer than %d profiles", PROFILE_EXTENDS_MAX);
@@ -200,6 +208,18 @@ out:
     for (size_t i = 0; i < n; i++)
         profile_free(&chain[i]);
     return rc;
+}
+
+int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *set_out,
+                  struct profile_error *err)
+{
+    return apply_chain(name_or_path, NULL, cfg, set_out, err);
+}
+
+int profile_apply_parent(const char *child, const char *extends, struct tls_config *cfg,
+                         struct profile_error *err)
+{
+    return apply_chain(extends, child, cfg, NULL, err);
 }
 
 static int entry_cmp(const void *a, const void *b)

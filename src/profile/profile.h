@@ -72,6 +72,12 @@ char *profile_locate(const char *name_or_path, enum profile_origin *origin,
 int profile_apply(const char *name_or_path, struct tls_config *cfg, uint64_t *set_out,
                   struct profile_error *err);
 
+/* Applies onto *cfg the profile EXTENDS as the user profile CHILD would inherit it: its
+ * chain must not come back to CHILD, and EXTENDS equal to CHILD means the bundled profile of
+ * that name. On error *cfg is untouched. */
+int profile_apply_parent(const char *child, const char *extends, struct tls_config *cfg,
+                         struct profile_error *err);
+
 /* Emits YAML for the keys in `which` (bit per schema index) from cfg, plus description and
  * extends when given. Returns a newly allocated document, or NULL with err. */
 char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *description,
@@ -79,12 +85,13 @@ char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *des
 /* The keys of cfg that differ from the defaults. */
 uint64_t profile_nondefault_keys(const struct tls_config *cfg);
 
-/* Writes cfg as the user profile NAME (keys that differ from the defaults). Atomic: a temp
- * file in the same directory, fsync, rename; mode 0600; the directory is created 0700.
- * Refuses to replace an existing file unless force. Returns the path written (caller frees),
- * or NULL with err. */
+/* Writes cfg as the user profile NAME: the keys that differ from the defaults, or with
+ * `extends` (may be NULL) an `extends:` line and the keys that differ from what that parent
+ * gives. Atomic: a temp file in the same directory, fsync, rename; mode 0600; the directory
+ * is created 0700. Refuses to replace an existing file unless force. Returns the path
+ * written (caller frees), or NULL with err. */
 char *profile_save(const char *name, const struct tls_config *cfg, const char *description,
-                   bool force, struct profile_error *err);
+                   const char *extends, bool force, struct profile_error *err);
 
 struct profile_entry {
     char *name, *path, *description;

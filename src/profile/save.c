@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/schema.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
@@ -49,8 +50,31 @@ static bool ends_with_yaml(const char *name)
     return n >= 5 && strcmp(name + n - 5, ".yaml") == 0;
 }
 
+/* The keys of cfg worth writing: those that differ from the defaults, or from what the
+ * parent gives when there is one. */
+static int keys_to_save(const char *name, const struct tls_config *cfg, const char *extends,
+                        uint64_t *which, struct profile_error *err)
+{
+    if (!extends) {
+        *which = profile_nondefault_keys(cfg);
+        return 0;
+    }
+    struct tls_config parent;
+    config_init(&parent);
+    if (profile_apply_parent(name, extends, &parent, err) < 0) {
+        config_free(&parent);
+        return -1;
+    }
+    *which = 0;
+    for (size_t i = 0; i < pkey_count(); i++)
+        if (pkey_at(i)->type != PK_META && !pkey_equal(pkey_at(i), cfg, &parent))
+            *which |= UINT64_C(1) << i;
+    config_free(&parent);
+    return 0;
+}
+
 char *profile_save(const char *name, const struct tls_config *cfg, const char *description,
-                   bool force, struct profile_error *err)
+                   const char *extends, bool force, struct profile_error *err)
 {
     if (!name || !save_name_valid(name) || ends_with_yaml(name)) {
         save_error(err, "'%s' is not a valid profile name: use %s", name ? name : "",
@@ -66,8 +90,13 @@ char *profile_save(const char *name, const struct tls_config *cfg, const char *d
                    name);
         return NULL;
     }
+    uint64_t which = 0;
+    if (keys_to_save(name, cfg, extends, &which, err) < 0) {
+        free(dir);
+        return NULL;
+    }
     char *path = xasprintf("%s/%s.yaml", dir, name);
-    char *doc = profile_emit(cfg, profile_nondefault_keys(cfg), description, NULL, err);
+    char *doc = profile_emit(cfg, which, description, extends, err);
     char msg[sizeof(err->message)];
     bool ok = false;
     if (!doc) {

@@ -336,7 +336,7 @@ static bool ed_write(struct ui *ui, const char *name, bool force)
     struct profile_error perr;
     char buf[1200];
     const char *desc = e->f[pkey_index(pkey_find("description"))].buf;
-    char *path = profile_save(name, &e->cfg, *desc ? desc : NULL, force, &perr);
+    char *path = profile_save(name, &e->cfg, *desc ? desc : NULL, e->extends, force, &perr);
     if (!path) {
         ui_status(ui, TR_BAD, "%s", profile_error_format(&perr, buf, sizeof buf));
         return false;
@@ -506,7 +506,9 @@ static void ed_enter(struct ui *ui)
     } else if (ed_choices(k)) {
         ed_cycle(e, 1);
     } else if (strcmp(k->name, "extends") == 0) {
-        ui_status(ui, TR_DIM, "extends is resolved here: the rows show the values it gives");
+        ui_status(ui, TR_DIM,
+                  "the rows show what extends gives; saving keeps extends and "
+                  "writes only what differs");
     } else {
         snprintf(e->undo, sizeof e->undo, "%s", e->f[e->sel].buf);
         e->f[e->sel].cur = e->f[e->sel].len;

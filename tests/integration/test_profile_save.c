@@ -25,6 +25,7 @@
 #include "profile/schema.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/strlist.h"
 
 /* The group's temp dir; each test points XDG_CONFIG_HOME at its own subdirectory of it. */
 static char topdir[64];
@@ -145,7 +146,7 @@ static void test_save_reads_back_equal(void **state)
     struct tls_config cfg;
     rich_config(&cfg);
     struct profile_error err;
-    char *path = profile_save("mine", &cfg, "a profile: with \"quotes\" and #", false, &err);
+    char *path = profile_save("mine", &cfg, "a profile: with \"quotes\" and #", NULL, false, &err);
     if (!path)
         fail_msg("profile_save: %s", err.message);
     char *want = xasprintf("%s/mine.yaml", dir);
@@ -172,6 +173,81 @@ static void test_save_reads_back_equal(void **state)
     config_free(&cfg);
 }
 
+static void write_profile(const char *dir, const char *name, const char *yaml)
+{
+    char msg[256];
+    char *path = xasprintf("%s/%s.yaml", dir, name);
+    if (mkdir_p(dir, 0700, msg, sizeof(msg)) < 0 ||
+        file_write_atomic(path, yaml, strlen(yaml), 0600, true, msg, sizeof(msg)) < 0)
+        fail_msg("%s: %s", path, msg);
+    free(path);
+}
+
+/* With extends, the file keeps its parent and holds only what differs from it; loading it
+ * gives the saved configuration. A parent that comes back to the child is refused. */
+static void test_save_with_extends(void **state)
+{
+    (void)state;
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    setenv("TLSCOPE_DATADIR", cwd, 1); /* the bundled profiles of this tree */
+    char *dir = use_config_home("extends");
+    write_profile(dir, "base", "alpn: [h2]\nmax_protocol: tls1.3\ntimeout: 5\n");
+    struct profile_error err;
+    struct tls_config cfg;
+    config_init(&cfg);
+    assert_int_equal(profile_apply("base", &cfg, NULL, &err), 0);
+    cfg.max_proto = PROTO_TLS1_2; /* the one edit */
+    char *path = profile_save("child", &cfg, NULL, "base", false, &err);
+    if (!path)
+        fail_msg("profile_save: %s", err.message);
+    char *text = slurp(path, NULL);
+    assert_non_null(strstr(text, "extends: base\n"));
+    assert_non_null(strstr(text, "max_protocol: tls1.2\n"));
+    assert_null(strstr(text, "alpn"));    /* inherited, not copied */
+    assert_null(strstr(text, "timeout")); /* inherited, not copied */
+    free(text);
+    struct tls_config back;
+    config_init(&back);
+    assert_int_equal(profile_apply("child", &back, NULL, &err), 0);
+    assert_true(config_equal(&cfg, &back));
+    config_free(&back);
+    free(path);
+
+    /* a user profile that shadows a bundled one extends the bundled one */
+    struct tls_config modern;
+    config_init(&modern);
+    assert_int_equal(profile_apply("modern", &modern, NULL, &err), 0);
+    strlist_free(&modern.alpn);
+    strlist_push(&modern.alpn, "http/1.1");
+    path = profile_save("modern", &modern, NULL, "modern", false, &err);
+    if (!path)
+        fail_msg("profile_save modern: %s", err.message);
+    text = slurp(path, NULL);
+    assert_non_null(strstr(text, "extends: modern\n"));
+    assert_non_null(strstr(text, "http/1.1"));
+    assert_null(strstr(text, "min_protocol")); /* the bundled modern's, inherited */
+    free(text);
+    config_init(&back);
+    assert_int_equal(profile_apply("modern", &back, NULL, &err), 0);
+    assert_true(config_equal(&modern, &back));
+    config_free(&back);
+    free(path);
+    config_free(&modern);
+
+    /* child extending loop while loop extends child: refused */
+    write_profile(dir, "loop", "extends: child\n");
+    path = profile_save("child", &cfg, NULL, "loop", true, &err);
+    assert_null(path);
+    assert_non_null(strstr(err.message, "extends cycle: child → loop → child"));
+    path = profile_save("child", &cfg, NULL, "no-such-parent", true, &err);
+    assert_null(path);
+    assert_non_null(strstr(err.message, "no profile named 'no-such-parent'"));
+    config_free(&cfg);
+    free(dir);
+    unsetenv("TLSCOPE_DATADIR");
+}
+
 static void test_existing_replaced_only_with_force(void **state)
 {
     (void)state;
@@ -183,12 +259,12 @@ static void test_existing_replaced_only_with_force(void **state)
     two.ciphersuites = xstrdup("TLS_AES_128_GCM_SHA256");
     struct profile_error err;
 
-    char *path = profile_save("keep", &one, NULL, false, &err);
+    char *path = profile_save("keep", &one, NULL, NULL, false, &err);
     assert_non_null(path);
     size_t n_before, n_after;
     char *before = slurp(path, &n_before);
 
-    char *again = profile_save("keep", &two, NULL, false, &err);
+    char *again = profile_save("keep", &two, NULL, NULL, false, &err);
     assert_null(again);
     char *want = xasprintf("%s exists; use --force to replace it", path);
     assert_string_equal(err.message, want);
@@ -198,7 +274,7 @@ static void test_existing_replaced_only_with_force(void **state)
     assert_int_equal(find_temps(dir, "keep", NULL), 0);
     free(after);
 
-    again = profile_save("keep", &two, NULL, true, &err);
+    again = profile_save("keep", &two, NULL, NULL, true, &err);
     if (!again)
         fail_msg("profile_save with force: %s", err.message);
     struct profile p = load_or_fail(again);
@@ -235,7 +311,7 @@ static void test_bad_names_refused(void **state)
     config_init(&cfg);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct profile_error err;
-        char *path = profile_save(cases[i].name, &cfg, NULL, true, &err);
+        char *path = profile_save(cases[i].name, &cfg, NULL, NULL, true, &err);
         if (path)
             fail_msg("case %zu: '%s' was saved to %s", i, cases[i].name, path);
         assert_non_null(strstr(err.message, "is not a valid profile name"));
@@ -244,7 +320,7 @@ static void test_bad_names_refused(void **state)
     /* nothing was created, not even the directory */
     assert_int_equal(access(dir, F_OK), -1);
     struct profile_error err;
-    char *ok = profile_save("a-Z_0.9", &cfg, NULL, false, &err);
+    char *ok = profile_save("a-Z_0.9", &cfg, NULL, NULL, false, &err);
     assert_non_null(ok);
     free(ok);
     config_free(&cfg);
@@ -260,7 +336,7 @@ static void test_no_home_refused(void **state)
     struct tls_config cfg;
     config_init(&cfg);
     struct profile_error err;
-    char *path = profile_save("x", &cfg, NULL, false, &err);
+    char *path = profile_save("x", &cfg, NULL, NULL, false, &err);
     setenv("HOME", home, 1);
     assert_null(path);
     assert_non_null(strstr(err.message, "neither XDG_CONFIG_HOME nor HOME"));
@@ -314,7 +390,7 @@ static void test_killed_before_rename_keeps_old(void **state)
     old.min_proto = PROTO_TLS1_0;
     old.ciphers = xstrdup("DEFAULT");
     struct profile_error err;
-    char *path = profile_save("victim", &old, "old", false, &err);
+    char *path = profile_save("victim", &old, "old", NULL, false, &err);
     if (!path)
         fail_msg("profile_save: %s", err.message);
     size_t n_old, n_now;
@@ -381,6 +457,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_save_reads_back_equal),
         cmocka_unit_test(test_existing_replaced_only_with_force),
+        cmocka_unit_test(test_save_with_extends),
         cmocka_unit_test(test_bad_names_refused),
         cmocka_unit_test(test_no_home_refused),
         cmocka_unit_test(test_killed_before_rename_keeps_old),

@@ -13,6 +13,7 @@
 
 #include "lib/harness.h"
 #include "lib/tmux.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 
 #define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
@@ -166,6 +167,47 @@ static void test_edit_connect_save(void **state)
     peer_stop(&p);
 }
 
+/* A user profile that extends another keeps its extends when the editor saves it, and the
+ * file holds only what differs from the parent. */
+static void test_save_keeps_extends(void **state)
+{
+    (void)state;
+    struct tmux t;
+    /* env(1) in the harness covers one command: sh -c keeps its environment for all three */
+    char *cmd = xasprintf("sh -c 'd=\"$XDG_CONFIG_HOME/tlscope/profiles\" && mkdir -p \"$d\" && "
+                          "printf \"extends: intermediate\\nmax_protocol: tls1.2\\n\" > "
+                          "\"$d/child.yaml\" && exec %s --profile child'; echo EXIT=$?",
+                          bin);
+    assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
+    free(cmd);
+    expect_screen(&t, "child", 5);
+    tmux_keys(&t, "Tab", false); /* the profile list, child selected */
+    tmux_keys(&t, "e", true);
+    expect_screen(&t, "edit profile child", 3);
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Up", false); /* timeout */
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "C-u", false);
+    tmux_keys(&t, "7", true);
+    tmux_keys(&t, "Enter", false);
+    tmux_keys(&t, "s", true);
+    expect_screen(&t, "replace child.yaml? y/n", 2);
+    tmux_keys(&t, "y", true);
+    expect_screen(&t, "saved", 3);
+    char *path = xasprintf("%s/.config/tlscope/profiles/child.yaml", t.home), *data = NULL;
+    char err[256];
+    size_t n = 0;
+    assert_int_equal(file_read_bounded(path, 1 << 20, &data, &n, err, sizeof err), 0);
+    if (!strstr(data, "extends: intermediate\n") || !strstr(data, "max_protocol: tls1.2\n") ||
+        !strstr(data, "timeout: 7\n") || strstr(data, "ciphersuites") || strstr(data, "alpn"))
+        fail_msg("saved child.yaml should extend intermediate with its two changes:\n%s", data);
+    free(data);
+    free(path);
+    tmux_keys(&t, "C-c", false);
+    expect_screen(&t, "EXIT=", 3);
+    tmux_stop(&t);
+}
+
 int main(void)
 {
     harness_dir();
@@ -177,6 +219,7 @@ int main(void)
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edit_connect_save),
+        cmocka_unit_test(test_save_keeps_extends),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);
