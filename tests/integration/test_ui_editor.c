@@ -35,6 +35,17 @@ static void keys(struct tmux *t, const char *k, int times)
         tmux_keys(t, k, false);
 }
 
+/* In the open editor: the timeout row (last before Connect) set to `value`. */
+static void set_timeout(struct tmux *t, const char *value)
+{
+    tmux_keys(t, "End", false);
+    tmux_keys(t, "Up", false);
+    tmux_keys(t, "Enter", false);
+    tmux_keys(t, "C-u", false);
+    tmux_keys(t, value, true);
+    tmux_keys(t, "Enter", false);
+}
+
 /* Output of a shell command run with the tmux session's HOME (caller frees). */
 static char *run_with_home(const struct tmux *t, const char *args)
 {
@@ -132,12 +143,7 @@ static void test_edit_connect_save(void **state)
     expect_screen(&t, "edit profile tls12only", 2);
 
     /* a change after saving: quitting asks; c stays, d quits */
-    tmux_keys(&t, "End", false);
-    tmux_keys(&t, "Up", false); /* timeout */
-    tmux_keys(&t, "Enter", false);
-    tmux_keys(&t, "C-u", false);
-    tmux_keys(&t, "7", true);
-    tmux_keys(&t, "Enter", false);
+    set_timeout(&t, "7");
     tmux_keys(&t, "q", true);
     expect_screen(&t, "save, discard, cancel? s/d/c", 2);
     tmux_keys(&t, "c", true);
@@ -184,12 +190,7 @@ static void test_save_keeps_extends(void **state)
     tmux_keys(&t, "Tab", false); /* the profile list, child selected */
     tmux_keys(&t, "e", true);
     expect_screen(&t, "edit profile child", 3);
-    tmux_keys(&t, "End", false);
-    tmux_keys(&t, "Up", false); /* timeout */
-    tmux_keys(&t, "Enter", false);
-    tmux_keys(&t, "C-u", false);
-    tmux_keys(&t, "7", true);
-    tmux_keys(&t, "Enter", false);
+    set_timeout(&t, "7");
     tmux_keys(&t, "s", true);
     expect_screen(&t, "replace child.yaml? y/n", 2);
     tmux_keys(&t, "y", true);
