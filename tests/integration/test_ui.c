@@ -23,14 +23,6 @@
 
 static char *bin, *root_ca;
 
-static void expect_screen(struct tmux *t, const char *needle, double timeout_s)
-{
-    if (!tmux_wait_for(t, needle, timeout_s)) {
-        char *s = tmux_capture(t, false);
-        fail_msg("screen lacks \"%s\":\n%s", needle, s);
-    }
-}
-
 /* Starts tlscope with args (a shell-quoted string) in an 80x24 terminal. */
 static void start_ui(struct tmux *t, int cols, int rows, bool no_color, const char *args)
 {
@@ -46,16 +38,26 @@ static char *server_args(struct peer *p, const char *extra)
                      (unsigned)p->port);
 }
 
+/* A good-chain server and the UI connected to it (cols x rows), its verdict on screen. */
+static void start_good(struct peer *p, struct tmux *t, int cols, int rows)
+{
+    assert_int_equal(peer_s_server(p, false, ARGS(GOOD_CHAIN)), 0);
+    char *args = server_args(p, NULL);
+    start_ui(t, cols, rows, false, args);
+    free(args);
+    tmux_expect(t, "VERIFIED", 5);
+}
+
 static void test_start_and_quit(void **state)
 {
     (void)state;
     struct tmux t;
     start_ui(&t, 80, 24, false, "");
-    expect_screen(&t, "TLS connection explorer", 5);
-    expect_screen(&t, "Profiles", 2);
-    expect_screen(&t, "intermediate", 2);
+    tmux_expect(&t, "TLS connection explorer", 5);
+    tmux_expect(&t, "Profiles", 2);
+    tmux_expect(&t, "intermediate", 2);
     tmux_keys(&t, "C-c", false);
-    expect_screen(&t, "EXIT=", 3);
+    tmux_expect(&t, "EXIT=", 3);
     char *s = tmux_capture(&t, false);
     /* the terminal is restored: the UI's frame is gone from the normal screen */
     assert_null(strstr(s, "┌─ Connect"));
@@ -70,31 +72,31 @@ static void test_history_and_recent(void **state)
     (void)state;
     struct tmux t;
     start_ui(&t, 80, 24, false, "");
-    expect_screen(&t, "TLS connection explorer", 5);
+    tmux_expect(&t, "TLS connection explorer", 5);
     tmux_keys(&t, "127.0.0.1:1", true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "TCP connect to 127.0.0.1:1 refused", 5);
+    tmux_expect(&t, "TCP connect to 127.0.0.1:1 refused", 5);
     tmux_keys(&t, "h", true);
-    expect_screen(&t, "Recent", 2);
+    tmux_expect(&t, "Recent", 2);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, "127.0.0.1:2", true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "TCP connect to 127.0.0.1:2 refused", 5);
+    tmux_expect(&t, "TCP connect to 127.0.0.1:2 refused", 5);
     tmux_keys(&t, "h", true);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, "Up", false); /* newest first */
-    expect_screen(&t, "host › 127.0.0.1:2", 2);
+    tmux_expect(&t, "host › 127.0.0.1:2", 2);
     tmux_keys(&t, "Up", false);
-    expect_screen(&t, "host › 127.0.0.1:1", 2);
+    tmux_expect(&t, "host › 127.0.0.1:1", 2);
     /* Tab reaches the Recent list; Down, Enter connects to the older target */
     tmux_keys(&t, "Tab", false);
     tmux_keys(&t, "Tab", false);
-    expect_screen(&t, "Esc host line", 2);
+    tmux_expect(&t, "Esc host line", 2);
     tmux_keys(&t, "Down", false);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "TCP connect to 127.0.0.1:1 refused", 5);
+    tmux_expect(&t, "TCP connect to 127.0.0.1:1 refused", 5);
     tmux_keys(&t, "q", true);
-    expect_screen(&t, "EXIT=", 3);
+    tmux_expect(&t, "EXIT=", 3);
     char *path = xasprintf("%s/.local/state/tlscope/history", t.home), *data = NULL, err[256];
     size_t n = 0;
     assert_int_equal(file_read_bounded(path, 1 << 20, &data, &n, err, sizeof err), 0);
@@ -108,36 +110,32 @@ static void test_connect_and_panes(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 80, 24, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
-    expect_screen(&t, "TLSv1.3", 1);
-    expect_screen(&t, "TLS_AES_256_GCM_SHA384", 1);
-    expect_screen(&t, "[1 Summary]", 1);
+    start_good(&p, &t, 80, 24);
+    tmux_expect(&t, "TLSv1.3", 1);
+    tmux_expect(&t, "TLS_AES_256_GCM_SHA384", 1);
+    tmux_expect(&t, "[1 Summary]", 1);
     tmux_keys(&t, "2", false);
-    expect_screen(&t, "ClientHello", 2);
-    expect_screen(&t, "ServerHello", 1);
-    expect_screen(&t, "[2 Handshake]", 1);
+    tmux_expect(&t, "ClientHello", 2);
+    tmux_expect(&t, "ServerHello", 1);
+    tmux_expect(&t, "[2 Handshake]", 1);
     tmux_keys(&t, "3", false);
-    expect_screen(&t, "chosen", 2);
+    tmux_expect(&t, "chosen", 2);
     tmux_keys(&t, "4", false);
     /* the chain: three certificates with the right names */
-    expect_screen(&t, "Sent by the server (2)", 2);
-    expect_screen(&t, "CN=localhost", 1);
-    expect_screen(&t, "CN=TLS Lab Intermediate CA", 1);
-    expect_screen(&t, "CN=TLS Lab Root CA", 1);
+    tmux_expect(&t, "Sent by the server (2)", 2);
+    tmux_expect(&t, "CN=localhost", 1);
+    tmux_expect(&t, "CN=TLS Lab Intermediate CA", 1);
+    tmux_expect(&t, "CN=TLS Lab Root CA", 1);
     tmux_keys(&t, "5", false);
-    expect_screen(&t, "[5 Findings", 2);
+    tmux_expect(&t, "[5 Findings", 2);
     tmux_keys(&t, "6", false);
-    expect_screen(&t, "[6 Raw]", 2);
-    expect_screen(&t, "Target", 1);
+    tmux_expect(&t, "[6 Raw]", 2);
+    tmux_expect(&t, "Target", 1);
     tmux_keys(&t, "Tab", false); /* wraps to Summary */
-    expect_screen(&t, "[1 Summary]", 2);
+    tmux_expect(&t, "[1 Summary]", 2);
     tmux_keys(&t, "q", false);
-    expect_screen(&t, "EXIT=0", 3);
+    tmux_expect(&t, "EXIT=0", 3);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -154,8 +152,8 @@ static void test_expired_verdict(void **state)
     char *args = server_args(&p, NULL);
     start_ui(&t, 80, 24, false, args);
     free(args);
-    expect_screen(&t, "NOT VERIFIED", 5);
-    expect_screen(&t, "expired", 1);
+    tmux_expect(&t, "NOT VERIFIED", 5);
+    tmux_expect(&t, "expired", 1);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -169,13 +167,13 @@ static void test_escape_cancels_tarpit(void **state)
     char *args = xasprintf("--timeout 30 127.0.0.1:%u", (unsigned)p.port);
     start_ui(&t, 80, 24, false, args);
     free(args);
-    expect_screen(&t, "handshaking", 5);
+    tmux_expect(&t, "handshaking", 5);
     int64_t t0 = mono_ms();
     tmux_keys(&t, "Escape", false);
     if (!tmux_wait_for(&t, "cancelled", 1.0))
         fail_msg("Esc did not cancel within a second");
     assert_true(mono_ms() - t0 < 1000);
-    expect_screen(&t, "host ›", 1); /* back on the home screen it came from */
+    tmux_expect(&t, "host ›", 1); /* back on the home screen it came from */
     char *scr = tmux_capture(&t, false);
     assert_null(strstr(scr, "EXIT=")); /* back where the person was, not quit */
     free(scr);
@@ -187,18 +185,14 @@ static void test_help_overlay(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 100, 40, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    start_good(&p, &t, 100, 40);
     tmux_keys(&t, "?", false);
-    expect_screen(&t, "reconnect with the same settings", 2);
-    expect_screen(&t, "next theme", 1);
-    expect_screen(&t, "search in the pane", 1);
+    tmux_expect(&t, "reconnect with the same settings", 2);
+    tmux_expect(&t, "next theme", 1);
+    tmux_expect(&t, "search in the pane", 1);
     tmux_keys(&t, "Escape", false);
-    expect_screen(&t, "[1 Summary]", 2);
+    tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -215,12 +209,8 @@ static void test_resize_relayouts(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 80, 24, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    start_good(&p, &t, 80, 24);
     tmux_resize(&t, 100, 40);
     usleep(300 * 1000);
     char *s = tmux_capture(&t, false);
@@ -240,9 +230,9 @@ static void test_resize_relayouts(void **state)
     free(s);
     /* below 80x24 it says so instead of drawing garbage */
     tmux_resize(&t, 60, 20);
-    expect_screen(&t, "too small", 2);
+    tmux_expect(&t, "too small", 2);
     tmux_resize(&t, 80, 24);
-    expect_screen(&t, "[1 Summary]", 2);
+    tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -251,12 +241,8 @@ static void test_theme_switch(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 80, 24, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    start_good(&p, &t, 80, 24);
     char *before = tmux_capture(&t, true);
     tmux_keys(&t, "t", false);
     usleep(300 * 1000);
@@ -269,10 +255,10 @@ static void test_theme_switch(void **state)
     free(plain);
     tmux_stop(&t);
     /* NO_COLOR: no colour sequences at all */
-    args = server_args(&p, NULL);
+    char *args = server_args(&p, NULL);
     start_ui(&t, 80, 24, true, args);
     free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    tmux_expect(&t, "VERIFIED", 5);
     char *mono = tmux_capture(&t, true);
     assert_null(strstr(mono, "[38;5;"));
     assert_null(strstr(mono, "[38;2;"));
@@ -298,15 +284,15 @@ static void test_broken_theme_and_search(void **state)
     free(args);
     free(extra);
     /* the error says where, and the UI carries on with the default theme */
-    expect_screen(&t, "broken-theme.yaml:3:", 5);
-    expect_screen(&t, "VERIFIED", 5);
+    tmux_expect(&t, "broken-theme.yaml:3:", 5);
+    tmux_expect(&t, "VERIFIED", 5);
     /* search within a pane: / text Enter, then n */
     tmux_keys(&t, "2", false);
-    expect_screen(&t, "ClientHello", 2);
+    tmux_expect(&t, "ClientHello", 2);
     tmux_keys(&t, "/", false);
     tmux_keys(&t, "Certificate", true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "─ Certificate ", 2); /* the detail follows the match */
+    tmux_expect(&t, "─ Certificate ", 2); /* the detail follows the match */
     tmux_stop(&t);
     peer_stop(&p);
     free(bad);
@@ -324,9 +310,9 @@ static void test_escape_sequences_in_subject(void **state)
     char *args = server_args(&p, NULL);
     start_ui(&t, 100, 40, false, args);
     free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    tmux_expect(&t, "VERIFIED", 5);
     tmux_keys(&t, "4", false);
-    expect_screen(&t, "\\x1B[31mRED", 2); /* shown escaped */
+    tmux_expect(&t, "\\x1B[31mRED", 2); /* shown escaped */
     char *raw = tmux_capture(&t, true);
     /* the certificate's own sequence never reached the terminal */
     assert_null(strstr(raw, "\x1b[31mRED"));
@@ -352,9 +338,9 @@ static void test_demo_lab(void **state)
     };
     struct tmux t;
     start_ui(&t, 100, 40, false, "--demo");
-    expect_screen(&t, "Demo lab", 5);
+    tmux_expect(&t, "Demo lab", 5);
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-        expect_screen(&t, targets[i].name, 1);
+        tmux_expect(&t, targets[i].name, 1);
     tmux_keys(&t, "Tab", false); /* host → profiles */
     tmux_keys(&t, "Tab", false); /* profiles → demo lab; "h" comes back to it */
     for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
@@ -362,12 +348,12 @@ static void test_demo_lab(void **state)
         for (size_t k = 0; k < i; k++)
             tmux_keys(&t, "Down", false);
         tmux_keys(&t, "Enter", false);
-        expect_screen(&t, targets[i].verdict, 5);
+        tmux_expect(&t, targets[i].verdict, 5);
         tmux_keys(&t, "h", false);
-        expect_screen(&t, "Demo lab", 3);
+        tmux_expect(&t, "Demo lab", 3);
     }
     tmux_keys(&t, "C-c", false);
-    expect_screen(&t, "EXIT=", 3);
+    tmux_expect(&t, "EXIT=", 3);
     tmux_stop(&t);
 }
 
@@ -428,26 +414,22 @@ static void test_diff_after_profile_switch(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 100, 30, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
-    expect_screen(&t, "TLSv1.3", 1);
+    start_good(&p, &t, 100, 30);
+    tmux_expect(&t, "TLSv1.3", 1);
     tmux_keys(&t, "d", false);
-    expect_screen(&t, "nothing to compare yet", 2);
+    tmux_expect(&t, "nothing to compare yet", 2);
     write_user_profile(&t, "tls12", "description: TLS 1.2 at most\nmax_protocol: tls1.2\n");
     tmux_keys(&t, "p", false);
-    expect_screen(&t, "tls12", 2);
+    tmux_expect(&t, "tls12", 2);
     tmux_keys(&t, "End", false); /* profiles are sorted: tls12 is the last */
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "profile tls12", 5);
-    expect_screen(&t, "TLSv1.2", 2);
+    tmux_expect(&t, "profile tls12", 5);
+    tmux_expect(&t, "TLSv1.2", 2);
     tmux_keys(&t, "d", false);
-    expect_screen(&t, "facts changed", 2);
-    expect_screen(&t, "#1 command line", 1);
-    expect_screen(&t, "#2 tls12", 1);
+    tmux_expect(&t, "facts changed", 2);
+    tmux_expect(&t, "#1 command line", 1);
+    tmux_expect(&t, "#2 tls12", 1);
     char *line = screen_line(&t, "  protocol ");
     char *v13 = strstr(line, "TLSv1.3"), *v12 = strstr(line, "TLSv1.2");
     if (!v13 || !v12 || v13 > v12 || !strstr(line, "→"))
@@ -457,13 +439,13 @@ static void test_diff_after_profile_switch(void **state)
     assert_null(strstr(s, "(same)")); /* unchanged facts are hidden */
     free(s);
     tmux_keys(&t, "a", false);
-    expect_screen(&t, "(same)", 2);
+    tmux_expect(&t, "(same)", 2);
     tmux_keys(&t, "Enter", false); /* the list of earlier connections */
-    expect_screen(&t, "Compare with", 2);
+    tmux_expect(&t, "Compare with", 2);
     tmux_keys(&t, "Escape", false);
     tmux_wait_gone(&t, "Compare with", 2);
     tmux_keys(&t, "Escape", false);
-    expect_screen(&t, "[1 Summary]", 2);
+    tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -472,19 +454,15 @@ static void test_write_json(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 100, 30, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    start_good(&p, &t, 100, 30);
     tmux_keys(&t, "w", false);
-    expect_screen(&t, "Write report to: localhost.json", 2);
+    tmux_expect(&t, "Write report to: localhost.json", 2);
     char *path = xasprintf("%s/saved report.json", t.home);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, path, true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "wrote report to", 2);
+    tmux_expect(&t, "wrote report to", 2);
     char *data = NULL, err[256];
     size_t n = 0;
     assert_int_equal(file_read_bounded(path, 4 << 20, &data, &n, err, sizeof err), 0);
@@ -498,13 +476,13 @@ static void test_write_json(void **state)
     free(data);
     /* a second time: it asks before replacing the file */
     tmux_keys(&t, "w", false);
-    expect_screen(&t, "Write report to:", 2);
+    tmux_expect(&t, "Write report to:", 2);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, path, true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "exists; overwrite? y/n", 2);
+    tmux_expect(&t, "exists; overwrite? y/n", 2);
     tmux_keys(&t, "n", false);
-    expect_screen(&t, "not written", 2);
+    tmux_expect(&t, "not written", 2);
     free(path);
     tmux_stop(&t);
     peer_stop(&p);
@@ -514,30 +492,26 @@ static void test_keylog_toggle(void **state)
 {
     (void)state;
     struct peer p;
-    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *args = server_args(&p, NULL);
-    start_ui(&t, 160, 30, false, args);
-    free(args);
-    expect_screen(&t, "VERIFIED", 5);
+    start_good(&p, &t, 160, 30);
     tmux_keys(&t, "K", false);
-    expect_screen(&t, "Key log file: ~/tlscope-keys.log", 2);
+    tmux_expect(&t, "Key log file: ~/tlscope-keys.log", 2);
     tmux_keys(&t, "Enter", false);
     char *keys = xasprintf("%s/tlscope-keys.log", t.home);
     char *warning = xasprintf("session keys written to %s", keys);
-    expect_screen(&t, warning, 2);
+    tmux_expect(&t, warning, 2);
     tmux_keys(&t, "r", false);
     if (!file_wait_for(keys, "CLIENT_TRAFFIC_SECRET_0 ", 5))
         fail_msg("%s holds no CLIENT_TRAFFIC_SECRET_0 line after a reconnect", keys);
-    expect_screen(&t, warning, 2);
+    tmux_expect(&t, warning, 2);
     tmux_keys(&t, "h", false); /* the home screen says so too */
-    expect_screen(&t, "host ›", 2);
-    expect_screen(&t, warning, 1);
+    tmux_expect(&t, "host ›", 2);
+    tmux_expect(&t, warning, 1);
     tmux_keys(&t, "Tab", false); /* off the host line, where K is a letter */
     tmux_keys(&t, "K", false);
     if (!tmux_wait_gone(&t, "session keys written to", 2))
         fail_msg("K did not turn the key log off");
-    expect_screen(&t, "key log off", 1);
+    tmux_expect(&t, "key log off", 1);
     free(warning);
     free(keys);
     tmux_stop(&t);
@@ -547,13 +521,13 @@ static void test_keylog_toggle(void **state)
 static void client_cert_answer(struct tmux *t, const char *cert, const char *key)
 {
     tmux_keys(t, "c", false);
-    expect_screen(t, "Client certificate (PEM):", 2);
+    tmux_expect(t, "Client certificate (PEM):", 2);
     char *path = harness_path(cert);
     tmux_keys(t, "C-u", false);
     tmux_keys(t, path, true);
     tmux_keys(t, "Enter", false);
     free(path);
-    expect_screen(t, "Private key (PEM):", 2);
+    tmux_expect(t, "Private key (PEM):", 2);
     path = harness_path(key);
     tmux_keys(t, "C-u", false);
     tmux_keys(t, path, true);
@@ -570,36 +544,36 @@ static void test_client_cert(void **state)
     struct tmux t;
     char *args = server_args(&p, NULL);
     start_ui(&t, 100, 40, false, args);
-    expect_screen(&t, "requires a client certificate", 5);
+    tmux_expect(&t, "requires a client certificate", 5);
     tmux_keys(&t, "3", false);
     tmux_keys(&t, "End", false);
-    expect_screen(&t, "TLS Lab Client CA", 2);
+    tmux_expect(&t, "TLS Lab Client CA", 2);
     /* a file that is not there is named */
     tmux_keys(&t, "c", false);
-    expect_screen(&t, "Client certificate (PEM):", 2);
+    tmux_expect(&t, "Client certificate (PEM):", 2);
     tmux_keys(&t, "/nonexistent/client.crt", true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "client certificate /nonexistent/client.crt: No such file", 2);
+    tmux_expect(&t, "client certificate /nonexistent/client.crt: No such file", 2);
     /* the encrypted key: the passphrase is asked with echo off */
     client_cert_answer(&t, "client.crt", "client.key.enc");
-    expect_screen(&t, "Passphrase for client.key.enc", 2);
+    tmux_expect(&t, "Passphrase for client.key.enc", 2);
     tmux_keys(&t, HARNESS_CLIENT_KEY_PASS, true);
-    expect_screen(&t, "******", 2);
+    tmux_expect(&t, "******", 2);
     char *line = screen_line(&t, "Passphrase for");
     if (strstr(line, HARNESS_CLIENT_KEY_PASS) || !strstr(line, "******"))
         fail_msg("the passphrase prompt echoes: \"%s\"", line);
     free(line);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "✔ VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_keys(&t, "End", false);
-    expect_screen(&t, "tlscope client", 2); /* the Negotiation pane: the certificate sent */
+    tmux_expect(&t, "tlscope client", 2); /* the Negotiation pane: the certificate sent */
     tmux_stop(&t);
     /* the plain key */
     start_ui(&t, 100, 40, false, args);
     free(args);
-    expect_screen(&t, "requires a client certificate", 5);
+    tmux_expect(&t, "requires a client certificate", 5);
     client_cert_answer(&t, "client.crt", "client.key");
-    expect_screen(&t, "✔ VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -619,14 +593,14 @@ static void test_profile_key_passphrase_prompt(void **state)
     free(args);
     free(cert);
     free(key);
-    expect_screen(&t, "Passphrase for client.key.enc", 5);
+    tmux_expect(&t, "Passphrase for client.key.enc", 5);
     tmux_keys(&t, "secret", true);
-    expect_screen(&t, "******", 2);
+    tmux_expect(&t, "******", 2);
     char *s = tmux_capture(&t, false);
     assert_null(strstr(s, "secret")); /* never echoed */
     free(s);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "VERIFIED", 5);
+    tmux_expect(&t, "VERIFIED", 5);
     tmux_stop(&t);
     peer_stop(&p);
 }

@@ -21,20 +21,6 @@
 
 static char *bin, *root_ca;
 
-static void expect_screen(struct tmux *t, const char *needle, double timeout_s)
-{
-    if (!tmux_wait_for(t, needle, timeout_s)) {
-        char *s = tmux_capture(t, false);
-        fail_msg("screen lacks \"%s\":\n%s", needle, s);
-    }
-}
-
-static void keys(struct tmux *t, const char *k, int times)
-{
-    for (int i = 0; i < times; i++)
-        tmux_keys(t, k, false);
-}
-
 /* In the open editor: the timeout row (last before Connect) set to `value`. */
 static void set_timeout(struct tmux *t, const char *value)
 {
@@ -65,9 +51,9 @@ static char *run_with_home(const struct tmux *t, const char *args)
 static void open_editor_at(struct tmux *t, int row)
 {
     tmux_keys(t, "e", true);
-    expect_screen(t, "edit profile intermediate", 3);
+    tmux_expect(t, "edit profile intermediate", 3);
     tmux_keys(t, "Home", false);
-    keys(t, "Down", row);
+    tmux_keys_n(t, "Down", row);
 }
 
 static void test_edit_connect_save(void **state)
@@ -80,21 +66,21 @@ static void test_edit_connect_save(void **state)
                           root_ca, (unsigned)p.port);
     assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
     free(cmd);
-    expect_screen(&t, "TLSv1.3", 5);
+    tmux_expect(&t, "TLSv1.3", 5);
 
     /* max_protocol (row 7) tls1.3 → tls1.2, then Connect */
     open_editor_at(&t, 7);
-    expect_screen(&t, "Highest protocol version", 2);
+    tmux_expect(&t, "Highest protocol version", 2);
     tmux_keys(&t, "Left", false);
-    expect_screen(&t, "tls1.2", 2);
-    expect_screen(&t, "changed", 2);
+    tmux_expect(&t, "tls1.2", 2);
+    tmux_expect(&t, "changed", 2);
     tmux_keys(&t, "End", false);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "profile intermediate (edited)", 5);
-    expect_screen(&t, "TLSv1.2", 2);
+    tmux_expect(&t, "profile intermediate (edited)", 5);
+    tmux_expect(&t, "TLSv1.2", 2);
     /* the diff against the first connection names the change */
     tmux_keys(&t, "d", true);
-    expect_screen(&t, "Compare", 3);
+    tmux_expect(&t, "Compare", 3);
     char *screen = tmux_capture(&t, false);
     const char *line = strstr(screen, "protocol ");
     if (!line || !strstr(line, "TLSv1.3") || !strstr(line, "TLSv1.2") ||
@@ -102,7 +88,7 @@ static void test_edit_connect_save(void **state)
         fail_msg("no protocol TLSv1.3 → TLSv1.2 line:\n%s", screen);
     free(screen);
     tmux_keys(&t, "Escape", false);
-    expect_screen(&t, "[1 Summary]", 2);
+    tmux_expect(&t, "[1 Summary]", 2);
 
     /* a bad cipher string (row 8) is refused inline with OpenSSL's reason */
     open_editor_at(&t, 8);
@@ -110,10 +96,10 @@ static void test_edit_connect_save(void **state)
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, "NOPE-NOT-A-CIPHER", true);
     tmux_keys(&t, "Tab", false);
-    expect_screen(&t, "OpenSSL matched no cipher suite", 2);
-    expect_screen(&t, "no cipher", 2);
-    tmux_keys(&t, "s", true);          /* refused while a value is bad */
-    expect_screen(&t, "not saved", 2); /* and the focus is back on ciphers */
+    tmux_expect(&t, "OpenSSL matched no cipher suite", 2);
+    tmux_expect(&t, "no cipher", 2);
+    tmux_keys(&t, "s", true);        /* refused while a value is bad */
+    tmux_expect(&t, "not saved", 2); /* and the focus is back on ciphers */
     tmux_keys(&t, "Enter", false);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, "ECDHE+AESGCM", true);
@@ -123,36 +109,36 @@ static void test_edit_connect_save(void **state)
 
     /* min_protocol (row 6) above the edited max tls1.2 is refused; back down, it clears */
     tmux_keys(&t, "Home", false);
-    keys(&t, "Down", 6);
+    tmux_keys_n(&t, "Down", 6);
     tmux_keys(&t, "Right", false);
-    expect_screen(&t, "above max_protocol TLS 1.2: no version is left to offer", 2);
+    tmux_expect(&t, "above max_protocol TLS 1.2: no version is left to offer", 2);
     tmux_keys(&t, "End", false);
     tmux_keys(&t, "Enter", false); /* Connect is refused while it stands */
-    expect_screen(&t, "fix min_protocol first", 2);
+    tmux_expect(&t, "fix min_protocol first", 2);
     tmux_keys(&t, "Left", false);
     if (!tmux_wait_gone(&t, "no version is left", 2))
         fail_msg("the range note stayed after min_protocol came back to tls1.2");
 
     /* s on a bundled profile asks for a name */
     tmux_keys(&t, "s", true);
-    expect_screen(&t, "save as", 2);
+    tmux_expect(&t, "save as", 2);
     tmux_keys(&t, "C-u", false);
     tmux_keys(&t, "tls12only", true);
     tmux_keys(&t, "Enter", false);
-    expect_screen(&t, "saved", 3);
-    expect_screen(&t, "edit profile tls12only", 2);
+    tmux_expect(&t, "saved", 3);
+    tmux_expect(&t, "edit profile tls12only", 2);
 
     /* a change after saving: quitting asks; c stays, d quits */
     set_timeout(&t, "7");
     tmux_keys(&t, "q", true);
-    expect_screen(&t, "save, discard, cancel? s/d/c", 2);
+    tmux_expect(&t, "save, discard, cancel? s/d/c", 2);
     tmux_keys(&t, "c", true);
     if (!tmux_wait_gone(&t, "save, discard, cancel", 2))
         fail_msg("c did not cancel");
     tmux_keys(&t, "q", true);
-    expect_screen(&t, "save, discard, cancel? s/d/c", 2);
+    tmux_expect(&t, "save, discard, cancel? s/d/c", 2);
     tmux_keys(&t, "d", true);
-    expect_screen(&t, "EXIT=0", 3);
+    tmux_expect(&t, "EXIT=0", 3);
 
     char *path = xasprintf("%s/.config/tlscope/profiles/tls12only.yaml", t.home);
     assert_int_equal(access(path, R_OK), 0);
@@ -186,15 +172,15 @@ static void test_save_keeps_extends(void **state)
                           bin);
     assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
     free(cmd);
-    expect_screen(&t, "child", 5);
+    tmux_expect(&t, "child", 5);
     tmux_keys(&t, "Tab", false); /* the profile list, child selected */
     tmux_keys(&t, "e", true);
-    expect_screen(&t, "edit profile child", 3);
+    tmux_expect(&t, "edit profile child", 3);
     set_timeout(&t, "7");
     tmux_keys(&t, "s", true);
-    expect_screen(&t, "replace child.yaml? y/n", 2);
+    tmux_expect(&t, "replace child.yaml? y/n", 2);
     tmux_keys(&t, "y", true);
-    expect_screen(&t, "saved", 3);
+    tmux_expect(&t, "saved", 3);
     char *path = xasprintf("%s/.config/tlscope/profiles/child.yaml", t.home), *data = NULL;
     char err[256];
     size_t n = 0;
@@ -205,7 +191,7 @@ static void test_save_keeps_extends(void **state)
     free(data);
     free(path);
     tmux_keys(&t, "C-c", false);
-    expect_screen(&t, "EXIT=", 3);
+    tmux_expect(&t, "EXIT=", 3);
     tmux_stop(&t);
 }
 

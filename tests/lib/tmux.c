@@ -1,6 +1,11 @@
 /* tmux sessions for UI tests. */
 #include "lib/tmux.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +128,18 @@ void tmux_stop(struct tmux *t)
     const char *args[] = {"kill-server", NULL};
     tmux_run(t, args, NULL);
     t->socket[0] = '\0';
+}
+
+void tmux_expect(struct tmux *t, const char *needle, double timeout_s)
+{
+    if (!tmux_wait_for(t, needle, timeout_s)) {
+        char *s = tmux_capture(t, false);
+        fail_msg("screen lacks \"%s\":\n%s", needle, s);
+    }
+}
+
+void tmux_keys_n(struct tmux *t, const char *key, int times)
+{
+    for (int i = 0; i < times; i++)
+        tmux_keys(t, key, false);
 }

@@ -24,6 +24,10 @@ int tmux_keys(struct tmux *t, const char *keys, bool literal);
 char *tmux_capture(struct tmux *t, bool escapes);
 /* Polls the screen until it contains needle (true) or timeout_s passes (false). */
 bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s);
+/* tmux_wait_for, or the test fails (cmocka) with the screen it saw. */
+void tmux_expect(struct tmux *t, const char *needle, double timeout_s);
+/* Sends one key `times` times. */
+void tmux_keys_n(struct tmux *t, const char *key, int times);
 /* Like tmux_wait_for, but waits until the screen no longer contains needle. */
 bool tmux_wait_gone(struct tmux *t, const char *needle, double timeout_s);
 int tmux_resize(struct tmux *t, int cols, int rows);
