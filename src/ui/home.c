@@ -537,15 +537,26 @@ static void home_edit(struct ui *ui)
     editor_open(ui, home_profile(ui), &t, false);
 }
 
+/* The list a focus names, and where it was last drawn; NULL for the host line. */
+static struct docview *home_list(struct home *h, enum home_focus f, struct rect *r)
+{
+    switch (f) {
+    case HF_PROFILES: *r = h->plist_r; return &h->plist;
+    case HF_DEMO: *r = h->demo_r; return &h->demo;
+    case HF_RECENT: *r = h->recent_r; return &h->recent;
+    case HF_HOST: break;
+    }
+    *r = (struct rect){0, 0, 0, 0};
+    return NULL;
+}
+
 static bool home_key_list(struct ui *ui, int key, enum ui_action a)
 {
     struct home *h = &ui->home;
-    struct docview *v = h->focus == HF_DEMO     ? &h->demo
-                        : h->focus == HF_RECENT ? &h->recent
-                                                : &h->plist;
-    struct rect r = h->focus == HF_DEMO     ? h->demo_r
-                    : h->focus == HF_RECENT ? h->recent_r
-                                            : h->plist_r;
+    struct rect r;
+    struct docview *v = home_list(h, h->focus, &r);
+    if (!v)
+        return false;
     if (docview_action(v, a, r.h > 0 ? r.h : 5)) {
         home_rebuild(ui);
     } else if (a == ACT_ENTER) {
@@ -592,11 +603,15 @@ static bool home_inside(struct rect r, int y, int x)
 void home_click(struct ui *ui, int y, int x, int button)
 {
     struct home *h = &ui->home;
-    bool in_plist = home_inside(h->plist_r, y, x);
-    bool in_demo = ui->lab && home_inside(h->demo_r, y, x);
-    bool in_recent = home_has_recent(ui) && home_inside(h->recent_r, y, x);
-    struct docview *v = in_plist ? &h->plist : in_demo ? &h->demo : in_recent ? &h->recent : NULL;
-    struct rect r = in_plist ? h->plist_r : in_demo ? h->demo_r : h->recent_r;
+    enum home_focus under = HF_HOST; /* the list under the pointer, if any */
+    if (home_inside(h->plist_r, y, x))
+        under = HF_PROFILES;
+    else if (ui->lab && home_inside(h->demo_r, y, x))
+        under = HF_DEMO;
+    else if (home_has_recent(ui) && home_inside(h->recent_r, y, x))
+        under = HF_RECENT;
+    struct rect r;
+    struct docview *v = home_list(h, under, &r);
     if (button == 4 || button == 5) {
         if (v) {
             docview_scroll(v, button == 4 ? -1 : 1, r.h);
@@ -608,7 +623,7 @@ void home_click(struct ui *ui, int y, int x, int button)
         home_focus(ui, HF_HOST);
     } else if (v) {
         docview_click(v, r, y);
-        home_focus(ui, in_plist ? HF_PROFILES : in_demo ? HF_DEMO : HF_RECENT);
+        home_focus(ui, under);
     }
 }
 

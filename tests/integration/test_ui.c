@@ -608,10 +608,8 @@ static void test_profile_key_passphrase_prompt(void **state)
 int main(void)
 {
     harness_dir();
-    if (system("command -v tmux >/dev/null 2>&1") != 0) {
-        printf("1..0 # SKIP tmux is not installed\n");
+    if (tmux_missing())
         return 0;
-    }
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {

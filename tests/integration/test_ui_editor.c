@@ -198,10 +198,8 @@ static void test_save_keeps_extends(void **state)
 int main(void)
 {
     harness_dir();
-    if (system("command -v tmux >/dev/null 2>&1") != 0) {
-        printf("1..0 # SKIP tmux is not installed\n");
+    if (tmux_missing())
         return 0;
-    }
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {

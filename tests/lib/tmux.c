@@ -143,3 +143,11 @@ void tmux_keys_n(struct tmux *t, const char *key, int times)
     for (int i = 0; i < times; i++)
         tmux_keys(t, key, false);
 }
+
+bool tmux_missing(void)
+{
+    if (system("command -v tmux >/dev/null 2>&1") == 0)
+        return false;
+    printf("1..0 # SKIP tmux is not installed\n");
+    return true;
+}

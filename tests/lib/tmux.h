@@ -16,6 +16,8 @@ struct tmux {
  * and XDG dirs in a fresh temp dir, NO_COLOR unset unless no_color. Returns 0 or -1. */
 int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color,
                const char *cmd);
+/* True, after printing a TAP skip plan, when tmux is not installed: main returns 0 then. */
+bool tmux_missing(void);
 /* Sends keys in tmux send-keys syntax ("Enter", "Escape", "C-c", "Down", or literal text with
  * literal=true). */
 int tmux_keys(struct tmux *t, const char *keys, bool literal);
