@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +517,9 @@ out:
 
 int main(int argc, char **argv)
 {
+    /* A peer that closes while we write gives EPIPE, never SIGPIPE (the engine also sends
+     * with MSG_NOSIGNAL; this covers every other descriptor: pipes, a closed stdout). */
+    signal(SIGPIPE, SIG_IGN);
     struct cli cli = {0};
     config_init(&cli.cfg);
     struct parsed_opt *opts = xcalloc((size_t)argc + 1, sizeof(*opts));

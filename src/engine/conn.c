@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include "engine/conn_internal.h"
+#include "engine/sockbio.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -80,6 +81,18 @@ static void finish(struct conn *c)
     if (c->r->error.stage == STAGE_NONE && c->r->ok)
         c->r->reached = STAGE_DONE;
     c->state = CS_DONE;
+}
+
+/* The second connection of --reconnect failed: the first one stands (ok stays as it was), the
+ * session is not resumed, and the error says why the reconnect failed. */
+static void reconnect_failed(struct conn *c, const char *why)
+{
+    c->r->resumed_on_reconnect = TRI_NO;
+    report_set_error(c->r, STAGE_RECONNECT,
+                     "the first connection is reported in full; connect again to see whether the "
+                     "failure repeats",
+                     "the second connection (--reconnect, to resume the session) failed: %s", why);
+    finish(c);
 }
 
 int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t errlen)
@@ -261,14 +274,14 @@ static void step_connect(struct conn *c, short revents)
     c->fd = -1;
     if (c->connection == 1 && tcp_start_next(c) == 0)
         return;
-    if (c->connection == 1) {
-        report_set_error(c->r, STAGE_TCP,
-                         soerr == ECONNREFUSED ? "check the port number and that the server runs"
-                                               : NULL,
-                         "%s", c->last_tcp_error);
-    } else {
-        c->r->resumed_on_reconnect = TRI_NO;
+    if (c->connection == 2) {
+        reconnect_failed(c, c->last_tcp_error);
+        return;
     }
+    report_set_error(c->r, STAGE_TCP,
+                     soerr == ECONNREFUSED ? "check the port number and that the server runs"
+                                           : NULL,
+                     "%s", c->last_tcp_error);
     finish(c);
 }
 
@@ -295,13 +308,14 @@ static void start_reconnect(struct conn *c)
     c->hdr_record_type[0] = c->hdr_record_type[1] = 0;
     int fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        finish(c);
+        reconnect_failed(c, strerror(errno));
         return;
     }
     c->t_tcp_us = mono_us();
     if (connect(fd, (struct sockaddr *)&c->addr, c->addr_len) != 0 && errno != EINPROGRESS) {
+        tcp_failed(c, errno);
         close(fd);
-        finish(c);
+        reconnect_failed(c, c->last_tcp_error);
         return;
     }
     c->fd = fd;
@@ -318,8 +332,32 @@ static void after_first_session(struct conn *c)
     finish(c);
 }
 
+/* Why the resumption handshake failed, in a few words: the server's alert, OpenSSL's reason,
+ * or what the socket said. */
+static void reconnect_reason(const struct conn *c, int ssl_err, unsigned long lib, int sys,
+                             char *buf, size_t n)
+{
+    for (size_t i = c->r->n_events; i-- > 0;) {
+        const struct hs_event *ev = &c->r->events[i];
+        if (ev->connection == 2 && ev->dir == DIR_RECEIVED && ev->content_type == 21 &&
+            ev->alert_level == 2) {
+            snprintf(buf, n, "the server sent the fatal alert %s", alert_name(ev->alert_desc));
+            return;
+        }
+    }
+    if (lib) {
+        const char *reason = ERR_reason_error_string(lib);
+        snprintf(buf, n, "TLS handshake failed: %s", reason ? reason : "an OpenSSL error");
+    } else if (ssl_err == SSL_ERROR_SYSCALL && sys) {
+        snprintf(buf, n, "TLS handshake failed: %s", strerror(sys));
+    } else {
+        snprintf(buf, n, "the server closed the connection during the handshake");
+    }
+}
+
 static void step_handshake(struct conn *c)
 {
+    sockbio_step(c->bio);
     ERR_clear_error();
     errno = 0;
     int rc = SSL_connect(c->ssl);
@@ -354,8 +392,9 @@ static void step_handshake(struct conn *c)
     int sys = errno;
     unsigned long lib = ossl_first_error();
     if (c->connection == 2) {
-        c->r->resumed_on_reconnect = TRI_NO;
-        finish(c);
+        char why[300];
+        reconnect_reason(c, e, lib, sys, why, sizeof(why));
+        reconnect_failed(c, why);
         return;
     }
     c->r->handshake_ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
@@ -379,6 +418,7 @@ static bool post_handshake_alert(const struct conn *c)
 static void step_linger(struct conn *c, short revents)
 {
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        sockbio_step(c->bio);
         unsigned char buf[4096];
         for (int i = 0; i < 64; i++) { /* bounded: a chatty server cannot keep us here */
             ERR_clear_error();
@@ -423,6 +463,9 @@ bool conn_step(struct conn *c, short revents)
     if (c->state != CS_LINGER && now - c->t_stage_us >= stage_timeout_us(c)) {
         if (c->connection == 2) {
             c->r->resumed_on_reconnect = TRI_NO;
+            report_set_error(c->r, STAGE_TIMEOUT, NULL,
+                             "the second connection (--reconnect) of %s:%u timed out after %g s",
+                             c->cfg.host, (unsigned)c->cfg.port, c->cfg.timeout_s);
             finish(c);
             return false;
         }
@@ -439,6 +482,22 @@ bool conn_step(struct conn *c, short revents)
                   "(a STARTTLS service or a proxy waits for the client to speak first)"
             : during == STAGE_TCP ? "no answer at all: a firewall may drop the packets"
                                   : NULL;
+        char talked[300];
+        if (during == STAGE_TLS && c->rx_hello_requests > 0) {
+            snprintf(talked, sizeof(talked),
+                     "the server answered, then sent %lu HelloRequest messages in the middle of "
+                     "the handshake and never finished it: a broken or hostile TLS stack, or a "
+                     "middlebox replaying records",
+                     c->rx_hello_requests);
+            hint = talked;
+        } else if (during == STAGE_TLS && c->rx_messages > 0) {
+            snprintf(talked, sizeof(talked),
+                     "the server answered (%lu handshake messages) but did not finish the "
+                     "handshake in time: it may be overloaded, or waiting for something we "
+                     "did not send",
+                     c->rx_messages);
+            hint = talked;
+        }
         report_set_error(c->r, STAGE_TIMEOUT, hint, "%s of %s:%u%s timed out after %g s", what,
                          c->cfg.host, (unsigned)c->cfg.port, a, c->cfg.timeout_s);
         if (during == STAGE_TLS)

@@ -58,6 +58,8 @@ struct conn {
     int hdr_record_type[2]; /* outer record type of the last header seen, per direction */
     SSL_SESSION *session;   /* latest resumable session (new-session callback) */
     int tickets_seen;
+    unsigned long rx_messages;       /* handshake messages received (all, not only recorded) */
+    unsigned long rx_hello_requests; /* of which HelloRequest */
     bool cert_requested;
     bool post_failed; /* the connection failed while collecting tickets */
     int post_ssl_err, post_sys_errno;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +109,13 @@ int resolver_start(const char *host, uint16_t port, int family, struct resolver 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* The thread blocks every signal: SIGINT, SIGTERM and SIGHUP go to the thread that polls
+     * (so its poll() wakes up), and no signal can stop the lookup's own writes. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     int prc = pthread_create(&tid, &attr, resolver_thread, r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (prc != 0) {
         r->refs = 1;

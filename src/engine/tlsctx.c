@@ -15,6 +15,7 @@
 
 #include "engine/certinfo.h"
 #include "engine/conn_internal.h"
+#include "engine/sockbio.h"
 #include "engine/verify_errors.h"
 #include "engine/wire.h"
 #include "util/mem.h"
@@ -430,6 +431,15 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
     if (content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT &&
         content_type != SSL3_RT_CHANGE_CIPHER_SPEC)
         return;
+    if (!write_p && content_type == SSL3_RT_HANDSHAKE) {
+        c->rx_messages++;
+        if (len >= 1 && p[0] == SSL3_MT_HELLO_REQUEST)
+            c->rx_hello_requests++;
+    }
+    if (c->r->n_events >= EVENT_MAX) {
+        c->r->events_truncated = true; /* a flood: count it, keep nothing */
+        return;
+    }
     struct hs_event ev = {0};
     ev.t_us = mono_us() - c->t_tcp_us;
     ev.dir = write_p ? DIR_SENT : DIR_RECEIVED;
@@ -547,7 +557,7 @@ int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
         return -1;
     }
     SSL_set_app_data(ssl, c);
-    BIO *bio = BIO_new_socket(c->fd, BIO_NOCLOSE);
+    BIO *bio = sockbio_new(c->fd);
     if (!bio) {
         SSL_free(ssl);
         snprintf(err, errlen, "OpenSSL could not wrap the socket: %s", ossl_errors(e, sizeof(e)));

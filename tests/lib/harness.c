@@ -30,8 +30,8 @@
 #define HARNESS_STOP_MS      2000       /* SIGTERM grace before SIGKILL */
 #define HARNESS_PORT_TRIES   10         /* s_server restarts when its port was taken */
 #define HARNESS_OUTPUT_MAX   (4u << 20) /* per captured stream */
-#define PLAINTEXT_MAX_CONNS  100
-#define PLAINTEXT_MAX_MS     60000
+#define PEER_MAX_CONNS       100
+#define PEER_MAX_MS          60000
 #define PLAINTEXT_DRAIN_MS   500 /* waits for the client's FIN so it sees the banner */
 
 /* ---- process-wide state ------------------------------------------------------------------ */
@@ -394,10 +394,11 @@ static void plaintext_serve(int fd, const char *banner)
     close(fd);
 }
 
-static void plaintext_loop(int lfd, const char *banner)
+/* The accept loop of a forked peer: bounded in connections and time. */
+static void peer_fork_loop(int lfd, peer_serve_fn serve, const void *arg)
 {
-    int64_t deadline = mono_ms() + PLAINTEXT_MAX_MS;
-    for (int conns = 0; conns < PLAINTEXT_MAX_CONNS;) {
+    int64_t deadline = mono_ms() + PEER_MAX_MS;
+    for (int conns = 0; conns < PEER_MAX_CONNS;) {
         int64_t left = deadline - mono_ms();
         if (left <= 0)
             break;
@@ -407,27 +408,28 @@ static void plaintext_loop(int lfd, const char *banner)
         int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0)
             continue;
-        plaintext_serve(fd, banner);
+        serve(fd, arg);
         conns++;
     }
 }
 
-int peer_plaintext(struct peer *p, const char *banner)
+int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg)
 {
     peer_reset(p);
     uint16_t port;
-    int lfd = harness_bind(false, 128, &port);
+    int lfd = harness_bind(v6, 128, &port);
     if (lfd < 0)
         return -1;
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         harness_child_init(parent);
+        signal(SIGPIPE, SIG_IGN); /* a client that goes away ends one connection, not us */
         /* keep no other peer's socket or pipe alive */
         if (lfd > 3)
             close_range(3, (unsigned)lfd - 1, 0);
         close_range((unsigned)lfd + 1, ~0u, 0);
-        plaintext_loop(lfd, banner ? banner : "");
+        peer_fork_loop(lfd, serve, arg);
         _exit(0);
     }
     close(lfd); /* the child owns the listening socket */
@@ -440,6 +442,16 @@ int peer_plaintext(struct peer *p, const char *banner)
     p->pid = pid;
     p->port = port;
     return 0;
+}
+
+static void plaintext_serve_arg(int fd, const void *arg)
+{
+    plaintext_serve(fd, arg ? arg : "");
+}
+
+int peer_plaintext(struct peer *p, const char *banner)
+{
+    return peer_fork(p, false, plaintext_serve_arg, banner);
 }
 
 /* ---- running programs -------------------------------------------------------------------- */

@@ -73,6 +73,11 @@ int peer_s_server(struct peer *p, bool v6, const char *const *args);
 int peer_tarpit(struct peer *p);
 /* A child that accepts on 127.0.0.1, writes banner, closes; at most 100 connections / 60 s. */
 int peer_plaintext(struct peer *p, const char *banner);
+/* A peer of our own: a forked child accepts on 127.0.0.1 (or ::1) and calls serve(fd, arg) for
+ * each connection, one at a time; serve closes fd. At most 100 connections / 60 s; SIGPIPE is
+ * ignored in the child. arg must stay valid across fork (static or heap data of the parent). */
+typedef void (*peer_serve_fn)(int fd, const void *arg);
+int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg);
 /* Stops the peer: SIGTERM (SIGKILL after 2 s), waitpid, closes fds. Safe to call twice. */
 void peer_stop(struct peer *p);
 
