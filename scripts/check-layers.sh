@@ -12,11 +12,18 @@ check 'openssl/' 'src/engine/' 'OpenSSL'
 check '(n?curses|ncursesw/)' 'src/ui/' 'curses'
 check 'yaml\.h>' 'src/(profile|theme)/' 'libyaml'
 check 'jansson\.h>' 'src/out/' 'jansson'
+# wire/ is bytes to structs and back: no OpenSSL, no sockets, no threads.
+bad=$(grep -rlE '#include *<(sys/socket|netinet/|arpa/|poll|pthread)' src/wire 2>/dev/null || true)
+if [ -n "$bad" ]; then
+    echo "check-layers: src/wire must not use sockets, poll or threads:" $bad >&2
+    status=1
+fi
 # Lower layers never include upper ones.
-for low in util model engine; do
+for low in util model wire engine; do
     case $low in
-    util) up='(model|engine|out|ui|profile|theme)/' ;;
-    model) up='(engine|out|ui|profile|theme)/' ;;
+    util) up='(model|wire|engine|out|ui|profile|theme)/' ;;
+    model) up='(wire|engine|out|ui|profile|theme)/' ;;
+    wire) up='(engine|out|ui|profile|theme)/' ;;
     engine) up='(out|ui|profile|theme)/' ;;
     esac
     bad=$(grep -rlE "#include *\"$up" "src/$low" 2>/dev/null || true)

@@ -13,7 +13,7 @@
 #include "engine/chain.h"
 #include "engine/conn_internal.h"
 #include "engine/verify_errors.h"
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "model/findings.h"
 #include "util/mem.h"
 #include "util/sanitize.h"

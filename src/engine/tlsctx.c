@@ -17,7 +17,7 @@
 #include "engine/conn_internal.h"
 #include "engine/sockbio.h"
 #include "engine/verify_errors.h"
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 

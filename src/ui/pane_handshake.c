@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "ui/pane.h"
 #include "util/mem.h"
 #include "util/sanitize.h"

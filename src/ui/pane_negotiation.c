@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "ui/pane.h"
 #include "util/mem.h"
 #include "util/sanitize.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "model/report.h"
 #include "util/mem.h"
 #include "util/strbuf.h"

@@ -5,8 +5,8 @@
  * length against what is really there, caps list sizes, and fails with a static reason string
  * instead of reading past the end. The parsed structs are also the shape a ClientHello
  * builder fills before serialising (see struct wire_hello). */
-#ifndef TLSCOPE_ENGINE_WIRE_H
-#define TLSCOPE_ENGINE_WIRE_H
+#ifndef TLSCOPE_WIRE_WIRE_H
+#define TLSCOPE_WIRE_WIRE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,12 @@
 /* Bounds-checked parsers for TLS handshake messages (ClientHello, ServerHello, HRR,
  * CertificateRequest, extension blocks). Every read goes through struct rd (wire_internal.h);
  * the detail view and the ClientHello → struct offered mapping live in wire_describe.c. */
-#include "engine/wire.h"
+#include "wire/wire.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/wire_internal.h"
+#include "wire/wire_internal.h"
 #include "util/mem.h"
 
 static int fail(const char **why, const char *reason)

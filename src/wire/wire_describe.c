@@ -1,13 +1,13 @@
 /* The wire codec for people: the ClientHello → struct offered mapping, the per-message
  * detail view (wire_describe) and a hex dump. */
-#include "engine/wire.h"
+#include "wire/wire.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/wire_internal.h"
+#include "wire/wire_internal.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"

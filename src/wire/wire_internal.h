@@ -1,13 +1,13 @@
 /* Private to the wire codec: the bounds-checked reader and the message-level parsing steps
  * shared by the parsers (wire.c) and the detail view (wire_describe.c). */
-#ifndef TLSCOPE_ENGINE_WIRE_INTERNAL_H
-#define TLSCOPE_ENGINE_WIRE_INTERNAL_H
+#ifndef TLSCOPE_WIRE_WIRE_INTERNAL_H
+#define TLSCOPE_WIRE_WIRE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/wire.h"
+#include "wire/wire.h"
 #include "util/mem.h"
 
 /* ---- reader: a window [p, p+n) and a cursor; every read checks what is left ------------- */

@@ -1,7 +1,7 @@
 /* IANA names for TLS code points (cipher suites, groups, signature schemes, extensions,
  * versions, handshake types) and the reverse lookups the scanner needs. Tables only; the
  * parsers live in wire.c. */
-#include "engine/wire.h"
+#include "wire/wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
