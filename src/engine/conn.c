@@ -473,15 +473,8 @@ bool conn_step(struct conn *c, short revents)
         char a[64] = "";
         if (c->r->address)
             snprintf(a, sizeof(a), " (%s)", c->r->address);
-        const char *what = during == STAGE_DNS   ? "resolving the name"
-                           : during == STAGE_TCP ? "the TCP connect"
-                                                 : "the TLS handshake";
-        const char *hint =
-            during == STAGE_TLS
-                ? "the server accepted TCP but did not complete the handshake: is this port TLS? "
-                  "(a STARTTLS service or a proxy waits for the client to speak first)"
-            : during == STAGE_TCP ? "no answer at all: a firewall may drop the packets"
-                                  : NULL;
+        const char *what = stage_info(during)->timeout_what;
+        const char *hint = stage_info(during)->timeout_hint;
         char talked[300];
         if (during == STAGE_TLS && c->rx_hello_requests > 0) {
             snprintf(talked, sizeof(talked),

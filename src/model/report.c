@@ -9,22 +9,22 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+static const struct stage_info stage_rows[] = {
+#define STAGE_ROW(id, name, doing, title, what, hint, timed)                                       \
+    {name, doing, title, what, hint, timed},
+    STAGE_TABLE(STAGE_ROW)
+#undef STAGE_ROW
+};
+
+const struct stage_info *stage_info(enum stage s)
+{
+    size_t i = (size_t)s;
+    return i < sizeof stage_rows / sizeof stage_rows[0] ? &stage_rows[i] : &stage_rows[0];
+}
+
 const char *stage_name(enum stage s)
 {
-    switch (s) {
-    case STAGE_NONE: return "none";
-    case STAGE_DNS: return "dns";
-    case STAGE_TCP: return "tcp";
-    case STAGE_STARTTLS: return "starttls";
-    case STAGE_TLS: return "tls";
-    case STAGE_VERIFY: return "verify";
-    case STAGE_RECONNECT: return "reconnect";
-    case STAGE_DONE: return "done";
-    case STAGE_TIMEOUT: return "timeout";
-    case STAGE_CANCELLED: return "cancelled";
-    case STAGE_INTERNAL: return "internal";
-    }
-    return "none";
+    return stage_info(s)->name;
 }
 
 const char *chain_issue_name(enum chain_issue i)

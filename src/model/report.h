@@ -15,25 +15,11 @@
 #include <time.h>
 
 #include "model/config.h"
+#include "model/stage.h"
 #include "util/strlist.h"
 
 enum tristate { TRI_NA = -1, TRI_NO = 0, TRI_YES = 1 };
 
-/* Where a connection stopped. Also the progress shown while it runs. */
-enum stage {
-    STAGE_NONE = 0,
-    STAGE_DNS,
-    STAGE_TCP,
-    STAGE_STARTTLS,
-    STAGE_TLS,
-    STAGE_VERIFY,
-    STAGE_RECONNECT,
-    STAGE_DONE,
-    STAGE_TIMEOUT, /* only as an error kind: some stage ran out of time */
-    STAGE_CANCELLED,
-    STAGE_INTERNAL, /* a local problem: bad option value, unreadable file */
-};
-const char *stage_name(enum stage s); /* "dns", "tcp", "starttls", "tls", ... */
 
 struct report_error {
     enum stage stage;  /* STAGE_NONE when there is no error */

@@ -213,16 +213,7 @@ bool ui_connect(struct ui *ui, const struct ui_target *target, const char *profi
 
 const char *ui_stage_words(enum stage s)
 {
-    switch (s) {
-    case STAGE_NONE:
-    case STAGE_DNS: return "resolving";
-    case STAGE_TCP: return "connecting";
-    case STAGE_STARTTLS: return "starttls";
-    case STAGE_TLS: return "handshaking";
-    case STAGE_VERIFY: return "verifying";
-    case STAGE_RECONNECT: return "reconnecting";
-    default: return "finishing";
-    }
+    return stage_info(s)->doing;
 }
 
 void ui_cancel(struct ui *ui)

@@ -110,16 +110,7 @@ static void sum_pair(struct doc *d, const struct pane_ctx *ctx, const struct sum
 
 static const char *sum_stage_phrase(enum stage s)
 {
-    switch (s) {
-    case STAGE_DNS: return "resolving the name";
-    case STAGE_TCP: return "TCP connect";
-    case STAGE_STARTTLS: return "STARTTLS";
-    case STAGE_TLS: return "TLS handshake";
-    case STAGE_VERIFY: return "verification";
-    case STAGE_RECONNECT: return "reconnect";
-    case STAGE_INTERNAL: return "local problem";
-    default: return stage_name(s);
-    }
+    return stage_info(s)->title;
 }
 
 /* Connection failed: the stage, the message and the hint, in the bad colour. */
