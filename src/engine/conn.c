@@ -1,33 +1,47 @@
-/* The connection state machine: resolve → TCP → TLS → verify → (reconnect) → close, driven
- * by the caller's poll loop. Every stage has its own deadline and error kind. */
+/* One connection as a pipeline of stages — transport (resolve → connect, Happy Eyeballs) →
+ * preamble (none yet) → handshake driver (OpenSSL's, or the raw hello) → application probe
+ * (none yet) → close — driven by the caller's poll loop. A reconnect runs the pipeline again
+ * with the saved session. Every step does a bounded amount of work, so the deadline and a
+ * cancel always get their turn. Stage names, error kinds and timeout words come from the one
+ * table in model/stage.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include "engine/conn_internal.h"
-#include "engine/sockbio.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
-
-/* After a TLS 1.3 handshake the server's NewSessionTickets follow in the next flight. We wait
- * for them at most this long, and stop early once one arrived and nothing more is queued. */
-#define LINGER_MIN_US          20000
-#define LINGER_MAX_US          300000
-#define LINGER_AFTER_TICKET_US 500
 
 const char *engine_openssl_version(void)
 {
     return OpenSSL_version(OPENSSL_VERSION);
+}
+
+/* ---- the run: contexts shared by connections ---------------------------------------------- */
+
+struct engine *engine_new(void)
+{
+    return xcalloc(1, sizeof(struct engine));
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    tlsctx_cache_free(e);
+    free(e);
+}
+
+void engine_set_resolver(struct engine *e, engine_resolve_fn fn, void *arg)
+{
+    e->resolve_fn = fn;
+    e->resolve_arg = arg;
 }
 
 int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
@@ -44,26 +58,25 @@ int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
-static int64_t stage_timeout_us(const struct conn *c)
+/* ---- phases ------------------------------------------------------------------------------- */
+
+int64_t conn_stage_timeout_us(const struct conn *c)
 {
     return (int64_t)(c->cfg.timeout_s * 1e6);
 }
 
-static void enter(struct conn *c, enum conn_state s, enum stage st)
+static void enter(struct conn *c, enum conn_phase ph, enum stage st)
 {
-    c->state = s;
+    c->phase = ph;
     c->t_stage_us = mono_us();
     if (st != STAGE_NONE)
         c->r->reached = st;
 }
 
-static void close_socket(struct conn *c)
+static void close_socket(struct conn *c, bool graceful)
 {
-    if (c->ssl) {
-        SSL_free(c->ssl); /* frees the BIO too */
-        c->ssl = NULL;
-        c->bio = NULL;
-    }
+    if (c->drv)
+        c->drv->stop(c, graceful);
     if (c->fd >= 0) {
         close(c->fd);
         c->fd = -1;
@@ -72,35 +85,287 @@ static void close_socket(struct conn *c)
 
 static void finish(struct conn *c)
 {
-    close_socket(c);
-    if (c->resolver) {
-        resolver_release(c->resolver);
-        c->resolver = NULL;
-    }
+    close_socket(c, false);
+    transport_close(&c->tr);
+    if (c->connection == 1)
+        transport_record(&c->tr, c->r);
     c->r->total_ms = (double)(mono_us() - c->t_start_us) / 1000.0;
     if (c->r->error.stage == STAGE_NONE && c->r->ok)
         c->r->reached = STAGE_DONE;
-    c->state = CS_DONE;
+    c->phase = PH_DONE;
 }
 
-/* The second connection of --reconnect failed: the first one stands (ok stays as it was), the
- * session is not resumed, and the error says why the reconnect failed. */
-static void reconnect_failed(struct conn *c, const char *why)
+void conn_reconnect_failed(struct conn *c, const char *why)
 {
     c->r->resumed_on_reconnect = TRI_NO;
     report_set_error(c->r, STAGE_RECONNECT,
                      "the first connection is reported in full; connect again to see whether the "
                      "failure repeats",
                      "the second connection (--reconnect, to resume the session) failed: %s", why);
+}
+
+static void start_transport(struct conn *c)
+{
+    enter(c, PH_TRANSPORT, c->connection == 1 ? STAGE_DNS : STAGE_RECONNECT);
+    if (c->connection == 1) {
+        transport_start(&c->tr, &c->cfg, c->engine, c->r, conn_stage_timeout_us(c));
+        if (c->r->error.stage != STAGE_NONE)
+            finish(c);
+    } else {
+        transport_restart(&c->tr);
+        c->r->reached = STAGE_RECONNECT;
+    }
+}
+
+static void start_handshake(struct conn *c)
+{
+    char err[512];
+    enter(c, PH_HANDSHAKE, c->connection == 1 ? STAGE_TLS : STAGE_RECONNECT);
+    if (c->drv->start(c, err, sizeof(err)) < 0) {
+        report_set_error(c->r, STAGE_INTERNAL, NULL, "%s", err);
+        finish(c);
+    }
+}
+
+/* The socket is connected: the preamble (none yet) and then the handshake. */
+static void connected(struct conn *c)
+{
+    c->fd = transport_take_fd(&c->tr, &c->addr, &c->addr_len);
+    const struct transport_attempt *w = &c->tr.a[c->tr.winner];
+    c->t_tcp_us = w->start_us;
+    if (c->connection == 1) {
+        c->r->connect_ms = (double)(w->end_us - w->start_us) / 1000.0;
+        char a[64];
+        transport_addr_text((struct sockaddr *)&c->addr, 0, a, sizeof a);
+        free(c->r->address);
+        c->r->address = xstrdup(a);
+        transport_record(&c->tr, c->r);
+    }
+    enter(c, PH_PREAMBLE, STAGE_NONE);
+    start_handshake(c);
+}
+
+/* Every address failed. All timed out: a timeout of the TCP stage; else an error naming each. */
+static void transport_failed(struct conn *c)
+{
+    char why[1024];
+    transport_error(&c->tr, why, sizeof why);
+    if (c->connection == 2) {
+        conn_reconnect_failed(c, why);
+        finish(c);
+        return;
+    }
+    if (c->r->error.stage != STAGE_NONE) { /* DNS said why */
+        finish(c);
+        return;
+    }
+    bool all_timeout = c->tr.n > 0, any_refused = false;
+    for (size_t i = 0; i < c->tr.n; i++) {
+        all_timeout &= c->tr.a[i].result == ADDR_TIMEOUT;
+        any_refused |= c->tr.a[i].result == ADDR_REFUSED;
+    }
+    if (all_timeout && c->tr.n == 1) {
+        char a[80];
+        transport_addr_text((struct sockaddr *)&c->tr.a[0].addr, 0, a, sizeof a);
+        report_set_error(c->r, STAGE_TIMEOUT, stage_info(STAGE_TCP)->timeout_hint,
+                         "%s of %s:%u (%s) timed out after %g s",
+                         stage_info(STAGE_TCP)->timeout_what, c->cfg.host, (unsigned)c->cfg.port, a,
+                         c->cfg.timeout_s);
+        c->r->error.during = STAGE_TCP;
+    } else if (all_timeout) {
+        report_set_error(c->r, STAGE_TIMEOUT, stage_info(STAGE_TCP)->timeout_hint,
+                         "%s of %s:%u timed out after %g s on every address (%zu)",
+                         stage_info(STAGE_TCP)->timeout_what, c->cfg.host, (unsigned)c->cfg.port,
+                         c->cfg.timeout_s, c->tr.n);
+        c->r->error.during = STAGE_TCP;
+    } else {
+        report_set_error(c->r, STAGE_TCP,
+                         any_refused ? "check the port number and that the server runs" : NULL,
+                         "%s", why);
+    }
     finish(c);
 }
 
-int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t errlen)
+static void start_reconnect(struct conn *c)
+{
+    close_socket(c, true);
+    c->connection = 2;
+    c->r->resumed_on_reconnect = TRI_NO;
+    start_transport(c);
+}
+
+/* The handshake driver is done: the probe (none yet), then close or run again. */
+static void handshake_done(struct conn *c)
+{
+    if (c->connection == 1 && c->cfg.reconnect && c->drv == &hs_openssl_driver) {
+        start_reconnect(c);
+        return;
+    }
+    close_socket(c, true);
+    finish(c);
+}
+
+/* ---- the loop's side ---------------------------------------------------------------------- */
+
+static void timed_out(struct conn *c)
+{
+    if (c->connection == 2) {
+        c->r->resumed_on_reconnect = TRI_NO;
+        report_set_error(c->r, STAGE_TIMEOUT, NULL, "%s of %s:%u timed out after %g s",
+                         stage_info(STAGE_RECONNECT)->timeout_what, c->cfg.host,
+                         (unsigned)c->cfg.port, c->cfg.timeout_s);
+        finish(c);
+        return;
+    }
+    enum stage during = c->r->reached;
+    char a[64] = "";
+    if (c->r->address)
+        snprintf(a, sizeof(a), " (%s)", c->r->address);
+    const char *hint = stage_info(during)->timeout_hint;
+    char talked[300];
+    if (during == STAGE_TLS && c->rx_hello_requests > 0) {
+        snprintf(talked, sizeof(talked),
+                 "the server answered, then sent %lu HelloRequest messages in the middle of the "
+                 "handshake and never finished it: a broken or hostile TLS stack, or a middlebox "
+                 "replaying records",
+                 c->rx_hello_requests);
+        hint = talked;
+    } else if (during == STAGE_TLS && c->rx_messages > 0) {
+        snprintf(talked, sizeof(talked),
+                 "the server answered (%lu handshake messages) but did not finish the handshake "
+                 "in time: it may be overloaded, or waiting for something we did not send",
+                 c->rx_messages);
+        hint = talked;
+    }
+    report_set_error(c->r, STAGE_TIMEOUT, hint, "%s of %s:%u%s timed out after %g s",
+                     stage_info(during)->timeout_what, c->cfg.host, (unsigned)c->cfg.port, a,
+                     c->cfg.timeout_s);
+    if (during == STAGE_TLS && c->drv == &hs_openssl_driver)
+        facts_offered(c);
+    finish(c);
+}
+
+static short revents_of(const struct conn_poll *p, int fd)
+{
+    if (!p || fd < 0)
+        return 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->fds[i].fd == fd)
+            return p->fds[i].revents;
+    return 0;
+}
+
+bool conn_step(struct conn *c, const struct conn_poll *p)
+{
+    if (c->phase == PH_DONE)
+        return false;
+    int64_t now = mono_us();
+    switch (c->phase) {
+    case PH_TRANSPORT: {
+        if (transport_stage(&c->tr) == STAGE_DNS &&
+            now - c->t_stage_us >= conn_stage_timeout_us(c)) {
+            timed_out(c);
+            break;
+        }
+        enum transport_status st = transport_step(&c->tr, p ? p->fds : NULL, p ? p->n : 0, c->r);
+        if (c->connection == 2)
+            c->r->reached = STAGE_RECONNECT;
+        if (st == TRANSPORT_CONNECTED)
+            connected(c);
+        else if (st == TRANSPORT_FAILED)
+            transport_failed(c);
+        break;
+    }
+    case PH_PREAMBLE: start_handshake(c); break;
+    case PH_HANDSHAKE: {
+        if (!c->lingering && now - c->t_stage_us >= conn_stage_timeout_us(c)) {
+            timed_out(c);
+            break;
+        }
+        enum hs_status st = c->drv->step(c, revents_of(p, c->fd));
+        if (st == HS_DONE)
+            handshake_done(c);
+        else if (st == HS_FAILED)
+            finish(c);
+        break;
+    }
+    case PH_PROBE:
+    case PH_DONE: break;
+    }
+    return c->phase != PH_DONE;
+}
+
+void conn_want(const struct conn *c, struct conn_poll *p)
+{
+    p->n = 0;
+    p->deadline_us = 0;
+    switch (c->phase) {
+    case PH_TRANSPORT:
+        p->n = transport_want(&c->tr, p->fds, CONN_FDS_MAX, &p->deadline_us);
+        if (transport_stage(&c->tr) == STAGE_DNS) {
+            int64_t dl = c->t_stage_us + conn_stage_timeout_us(c);
+            p->deadline_us = dl < p->deadline_us ? dl : p->deadline_us;
+        }
+        break;
+    case PH_HANDSHAKE: {
+        short events = 0;
+        int64_t dl = INT64_MAX;
+        c->drv->want(c, &events, &dl);
+        p->fds[0] = (struct pollfd){.fd = c->fd, .events = events};
+        p->n = 1;
+        int64_t stage_dl = c->t_stage_us + conn_stage_timeout_us(c);
+        p->deadline_us = c->lingering ? dl : (dl < stage_dl ? dl : stage_dl);
+        break;
+    }
+    case PH_PREAMBLE:
+    case PH_PROBE:
+    case PH_DONE: p->deadline_us = 0; break;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        p->fds[i].revents = 0;
+}
+
+enum stage conn_stage(const struct conn *c)
+{
+    if (c->phase == PH_DONE)
+        return STAGE_DONE;
+    if (c->phase == PH_TRANSPORT && c->connection == 1)
+        return transport_stage(&c->tr);
+    return c->r->reached;
+}
+
+int64_t conn_elapsed_ms(const struct conn *c)
+{
+    return (mono_us() - c->t_start_us) / 1000;
+}
+
+void conn_cancel(struct conn *c)
+{
+    if (c->phase == PH_DONE)
+        return;
+    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s", stage_name(conn_stage(c)));
+    finish(c);
+}
+
+struct report *conn_take_report(struct conn *c)
+{
+    struct report *r = c->r;
+    c->r = NULL;
+    return r;
+}
+
+/* ---- construction ------------------------------------------------------------------------- */
+
+struct conn *conn_create(struct engine *e, const struct tls_config *cfg,
+                         const struct hs_driver *drv)
 {
     struct conn *c = xcalloc(1, sizeof(*c));
+    c->drv = drv;
     config_copy(&c->cfg, cfg);
     c->fd = -1;
     c->connection = 1;
+    c->engine = e ? e : engine_new();
+    c->own_engine = !e;
     c->r = report_new();
     c->t_start_us = mono_us();
     iso8601_utc(time(NULL), c->r->started_at, sizeof(c->r->started_at));
@@ -108,14 +373,25 @@ int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t 
     c->r->port = cfg->port;
     c->r->sni = xstrdup(config_sni(cfg));
     c->r->ocsp_requested = cfg->ocsp || cfg->ocsp_required;
+    return c;
+}
 
+void conn_begin(struct conn *c)
+{
+    start_transport(c);
+}
+
+int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, char *err,
+             size_t errlen)
+{
+    struct conn *c = conn_create(e, cfg, &hs_openssl_driver);
     if (!cfg->host || !*cfg->host) {
         snprintf(err, errlen, "no target host given");
         goto fail;
     }
     if (tlsctx_ignore_codes(cfg, &c->ignore_codes, &c->n_ignore, err, errlen) < 0)
         goto fail;
-    c->ctx = tlsctx_build(cfg, &c->r->effective, err, errlen);
+    c->ctx = tlsctx_get(c->engine, cfg, &c->r->effective, err, errlen);
     if (!c->ctx)
         goto fail;
     if (cfg->keylog) {
@@ -128,13 +404,7 @@ int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t 
             goto fail;
         }
     }
-    char rerr[256];
-    enter(c, CS_RESOLVE, STAGE_DNS);
-    if (resolver_start(cfg->host, cfg->port, (int)cfg->family, &c->resolver, rerr, sizeof(rerr)) <
-        0) {
-        report_set_error(c->r, STAGE_DNS, NULL, "%s", rerr);
-        finish(c);
-    }
+    conn_begin(c);
     *out = c;
     return 0;
 fail:
@@ -142,474 +412,66 @@ fail:
     return -1;
 }
 
-/* ---- TCP ------------------------------------------------------------------------------ */
-
-static void addr_text(const struct sockaddr *sa, char *buf, size_t n)
-{
-    const void *a = sa->sa_family == AF_INET6
-                        ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-                        : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-    if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)n))
-        snprintf(buf, n, "?");
-}
-
-static const char *tcp_error_words(int e)
-{
-    switch (e) {
-    case ECONNREFUSED: return "refused (nothing listens on that port, or a firewall rejects it)";
-    case ETIMEDOUT: return "timed out";
-    case EHOSTUNREACH: return "failed: host unreachable (no route to it)";
-    case ENETUNREACH: return "failed: network unreachable";
-    case ECONNRESET: return "reset by the peer";
-    case EADDRNOTAVAIL: return "failed: address not available on this machine";
-    default: return NULL;
-    }
-}
-
-static void tcp_failed(struct conn *c, int e)
-{
-    char a[INET6_ADDRSTRLEN];
-    addr_text((struct sockaddr *)&c->addr, a, sizeof(a));
-    const char *words = tcp_error_words(e);
-    bool v6 = c->addr.ss_family == AF_INET6;
-    if (words)
-        snprintf(c->last_tcp_error, sizeof(c->last_tcp_error), "TCP connect to %s%s%s:%u %s",
-                 v6 ? "[" : "", a, v6 ? "]" : "", (unsigned)c->cfg.port, words);
-    else
-        snprintf(c->last_tcp_error, sizeof(c->last_tcp_error),
-                 "TCP connect to %s%s%s:%u failed: %s", v6 ? "[" : "", a, v6 ? "]" : "",
-                 (unsigned)c->cfg.port, strerror(e));
-}
-
-/* Starts a non-blocking connect to the next address; returns 0 when one is under way. */
-static int tcp_start_next(struct conn *c)
-{
-    while (c->addr_next) {
-        const struct addrinfo *ai = c->addr_next;
-        c->addr_next = ai->ai_next;
-        memcpy(&c->addr, ai->ai_addr, ai->ai_addrlen);
-        c->addr_len = (socklen_t)ai->ai_addrlen;
-        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            tcp_failed(c, errno);
-            continue;
-        }
-        int one = 1;
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        c->t_tcp_us = mono_us();
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
-            c->fd = fd;
-            return 0;
-        }
-        tcp_failed(c, errno);
-        close(fd);
-    }
-    return -1;
-}
-
-static void record_address(struct conn *c)
-{
-    char a[INET6_ADDRSTRLEN];
-    addr_text((struct sockaddr *)&c->addr, a, sizeof(a));
-    free(c->r->address);
-    c->r->address = xstrdup(a);
-}
-
-/* ---- stages ---------------------------------------------------------------------------- */
-
-static void start_tls(struct conn *c)
-{
-    char err[512];
-    if (tlsctx_new_ssl(c, err, sizeof(err)) < 0) {
-        report_set_error(c->r, STAGE_INTERNAL, NULL, "%s", err);
-        finish(c);
-        return;
-    }
-    c->want_events = POLLOUT;
-    enter(c, c->connection == 1 ? CS_HANDSHAKE : CS_REHANDSHAKE,
-          c->connection == 1 ? STAGE_TLS : STAGE_RECONNECT);
-}
-
-static void step_resolve(struct conn *c)
-{
-    if (!resolver_done(c->resolver))
-        return;
-    char err[512];
-    const struct addrinfo *res = resolver_result(c->resolver, err, sizeof(err));
-    c->r->dns_ms = (double)(mono_us() - c->t_start_us) / 1000.0;
-    if (!res) {
-        report_set_error(c->r, STAGE_DNS,
-                         "check the spelling of the host name, or connect to an "
-                         "IP address directly",
-                         "%s", err);
-        finish(c);
-        return;
-    }
-    c->addr_next = res;
-    enter(c, CS_CONNECT, STAGE_TCP);
-    if (tcp_start_next(c) < 0) {
-        report_set_error(c->r, STAGE_TCP, NULL, "%s", c->last_tcp_error);
-        finish(c);
-    }
-}
-
-static void step_connect(struct conn *c, short revents)
-{
-    if (!(revents & (POLLOUT | POLLERR | POLLHUP)))
-        return;
-    int soerr = 0;
-    socklen_t len = sizeof(soerr);
-    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
-    if (soerr == 0) {
-        double ms = (double)(mono_us() - c->t_tcp_us) / 1000.0;
-        if (c->connection == 1) {
-            c->r->connect_ms = ms;
-            record_address(c);
-        }
-        start_tls(c);
-        return;
-    }
-    tcp_failed(c, soerr);
-    close(c->fd);
-    c->fd = -1;
-    if (c->connection == 1 && tcp_start_next(c) == 0)
-        return;
-    if (c->connection == 2) {
-        reconnect_failed(c, c->last_tcp_error);
-        return;
-    }
-    report_set_error(c->r, STAGE_TCP,
-                     soerr == ECONNREFUSED ? "check the port number and that the server runs"
-                                           : NULL,
-                     "%s", c->last_tcp_error);
-    finish(c);
-}
-
-/* The server's first TLS 1.3 ticket usually arrives right after our Finished. */
-static void start_linger(struct conn *c)
-{
-    int64_t wait = (int64_t)(c->r->connect_ms * 1000.0 * 3);
-    if (wait < LINGER_MIN_US)
-        wait = LINGER_MIN_US;
-    if (wait > LINGER_MAX_US || c->cert_requested)
-        wait = LINGER_MAX_US; /* the verdict on our client certificate comes in this flight */
-    c->linger_until_us = mono_us() + wait;
-    c->want_events = POLLIN;
-    enter(c, CS_LINGER, STAGE_NONE);
-}
-
-static void start_reconnect(struct conn *c)
-{
-    if (c->ssl)
-        SSL_shutdown(c->ssl);
-    close_socket(c);
-    c->connection = 2;
-    c->r->resumed_on_reconnect = TRI_NO;
-    c->hdr_record_type[0] = c->hdr_record_type[1] = 0;
-    int fd = socket(c->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        reconnect_failed(c, strerror(errno));
-        return;
-    }
-    c->t_tcp_us = mono_us();
-    if (connect(fd, (struct sockaddr *)&c->addr, c->addr_len) != 0 && errno != EINPROGRESS) {
-        tcp_failed(c, errno);
-        close(fd);
-        reconnect_failed(c, c->last_tcp_error);
-        return;
-    }
-    c->fd = fd;
-    enter(c, CS_RECONNECT, STAGE_RECONNECT);
-}
-
-static void after_first_session(struct conn *c)
-{
-    if (c->cfg.reconnect) {
-        start_reconnect(c);
-        return;
-    }
-    SSL_shutdown(c->ssl);
-    finish(c);
-}
-
-/* Why the resumption handshake failed, in a few words: the server's alert, OpenSSL's reason,
- * or what the socket said. */
-static void reconnect_reason(const struct conn *c, int ssl_err, unsigned long lib, int sys,
-                             char *buf, size_t n)
-{
-    for (size_t i = c->r->n_events; i-- > 0;) {
-        const struct hs_event *ev = &c->r->events[i];
-        if (ev->connection == 2 && ev->dir == DIR_RECEIVED && ev->content_type == 21 &&
-            ev->alert_level == 2) {
-            snprintf(buf, n, "the server sent the fatal alert %s", alert_name(ev->alert_desc));
-            return;
-        }
-    }
-    if (lib) {
-        const char *reason = ERR_reason_error_string(lib);
-        snprintf(buf, n, "TLS handshake failed: %s", reason ? reason : "an OpenSSL error");
-    } else if (ssl_err == SSL_ERROR_SYSCALL && sys) {
-        snprintf(buf, n, "TLS handshake failed: %s", strerror(sys));
-    } else {
-        snprintf(buf, n, "the server closed the connection during the handshake");
-    }
-}
-
-static void step_handshake(struct conn *c)
-{
-    sockbio_step(c->bio);
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_connect(c->ssl);
-    if (rc == 1) {
-        double ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
-        if (c->connection == 2) {
-            c->r->reconnect_ms = ms;
-            facts_collect_reconnect(c);
-            SSL_shutdown(c->ssl);
-            finish(c);
-            return;
-        }
-        c->r->handshake_ms = ms;
-        c->r->ok = true;
-        if (SSL_version(c->ssl) == TLS1_3_VERSION) {
-            start_linger(c);
-            return;
-        }
-        facts_collect(c);
-        after_first_session(c);
-        return;
-    }
-    int e = SSL_get_error(c->ssl, rc);
-    if (e == SSL_ERROR_WANT_READ) {
-        c->want_events = POLLIN;
-        return;
-    }
-    if (e == SSL_ERROR_WANT_WRITE) {
-        c->want_events = POLLOUT;
-        return;
-    }
-    int sys = errno;
-    unsigned long lib = ossl_first_error();
-    if (c->connection == 2) {
-        char why[300];
-        reconnect_reason(c, e, lib, sys, why, sizeof(why));
-        reconnect_failed(c, why);
-        return;
-    }
-    c->r->handshake_ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
-    facts_offered(c);
-    failure_explain(c, e, lib, sys);
-    finish(c);
-}
-
-/* A fatal alert the server sent after the handshake, if any. */
-static bool post_handshake_alert(const struct conn *c)
-{
-    for (size_t i = 0; i < c->r->n_events; i++) {
-        const struct hs_event *ev = &c->r->events[i];
-        if (ev->connection == 1 && ev->dir == DIR_RECEIVED && ev->content_type == 21 &&
-            ev->alert_level == 2)
-            return true;
-    }
-    return false;
-}
-
-static void step_linger(struct conn *c, short revents)
-{
-    if (revents & (POLLIN | POLLHUP | POLLERR)) {
-        sockbio_step(c->bio);
-        unsigned char buf[4096];
-        for (int i = 0; i < 64; i++) { /* bounded: a chatty server cannot keep us here */
-            ERR_clear_error();
-            int n = SSL_read(c->ssl, buf, sizeof(buf));
-            if (n > 0)
-                continue;
-            int e = SSL_get_error(c->ssl, n);
-            if (e != SSL_ERROR_WANT_READ) {
-                c->linger_until_us = 0; /* closed or failed: stop waiting */
-                c->post_ssl_err = e;
-                c->post_sys_errno = errno;
-                c->post_lib_err = ossl_first_error();
-                c->post_failed = e != SSL_ERROR_ZERO_RETURN;
-            }
-            break;
-        }
-    }
-    int64_t now = mono_us();
-    /* Once a ticket has arrived, wait only for what is already in flight (the rest of the
-     * server's ticket flight follows within microseconds). */
-    if (c->tickets_seen > 0 && c->linger_until_us > now + LINGER_AFTER_TICKET_US)
-        c->linger_until_us = now + LINGER_AFTER_TICKET_US;
-    if (now < c->linger_until_us)
-        return;
-    facts_collect(c);
-    if (c->post_failed && post_handshake_alert(c)) {
-        /* TLS 1.3: the server judges our certificate after our Finished and says no with an
-         * alert; the handshake looked complete to us, but there is no session. */
-        c->r->ok = false;
-        failure_explain(c, c->post_ssl_err, c->post_lib_err, c->post_sys_errno);
-        finish(c);
-        return;
-    }
-    after_first_session(c);
-}
-
-bool conn_step(struct conn *c, short revents)
-{
-    if (c->state == CS_DONE)
-        return false;
-    int64_t now = mono_us();
-    if (c->state != CS_LINGER && now - c->t_stage_us >= stage_timeout_us(c)) {
-        if (c->connection == 2) {
-            c->r->resumed_on_reconnect = TRI_NO;
-            report_set_error(c->r, STAGE_TIMEOUT, NULL,
-                             "the second connection (--reconnect) of %s:%u timed out after %g s",
-                             c->cfg.host, (unsigned)c->cfg.port, c->cfg.timeout_s);
-            finish(c);
-            return false;
-        }
-        enum stage during = c->r->reached;
-        char a[64] = "";
-        if (c->r->address)
-            snprintf(a, sizeof(a), " (%s)", c->r->address);
-        const char *what = stage_info(during)->timeout_what;
-        const char *hint = stage_info(during)->timeout_hint;
-        char talked[300];
-        if (during == STAGE_TLS && c->rx_hello_requests > 0) {
-            snprintf(talked, sizeof(talked),
-                     "the server answered, then sent %lu HelloRequest messages in the middle of "
-                     "the handshake and never finished it: a broken or hostile TLS stack, or a "
-                     "middlebox replaying records",
-                     c->rx_hello_requests);
-            hint = talked;
-        } else if (during == STAGE_TLS && c->rx_messages > 0) {
-            snprintf(talked, sizeof(talked),
-                     "the server answered (%lu handshake messages) but did not finish the "
-                     "handshake in time: it may be overloaded, or waiting for something we "
-                     "did not send",
-                     c->rx_messages);
-            hint = talked;
-        }
-        report_set_error(c->r, STAGE_TIMEOUT, hint, "%s of %s:%u%s timed out after %g s", what,
-                         c->cfg.host, (unsigned)c->cfg.port, a, c->cfg.timeout_s);
-        if (during == STAGE_TLS)
-            facts_offered(c);
-        finish(c);
-        return false;
-    }
-    switch (c->state) {
-    case CS_RESOLVE: step_resolve(c); break;
-    case CS_CONNECT:
-    case CS_RECONNECT: step_connect(c, revents); break;
-    case CS_HANDSHAKE:
-    case CS_REHANDSHAKE: step_handshake(c); break;
-    case CS_LINGER: step_linger(c, revents); break;
-    case CS_DONE: break;
-    }
-    return c->state != CS_DONE;
-}
-
-void conn_want(const struct conn *c, struct pollfd *pfd, int64_t *deadline_ms)
-{
-    pfd->fd = -1;
-    pfd->events = 0;
-    pfd->revents = 0;
-    int64_t deadline_us = c->t_stage_us + stage_timeout_us(c);
-    switch (c->state) {
-    case CS_RESOLVE:
-        pfd->fd = resolver_fd(c->resolver);
-        pfd->events = POLLIN;
-        if (pfd->fd < 0) /* finished at once: step again immediately */
-            deadline_us = 0;
-        break;
-    case CS_CONNECT:
-    case CS_RECONNECT:
-        pfd->fd = c->fd;
-        pfd->events = POLLOUT;
-        break;
-    case CS_HANDSHAKE:
-    case CS_REHANDSHAKE:
-        pfd->fd = c->fd;
-        pfd->events = (short)c->want_events;
-        break;
-    case CS_LINGER:
-        pfd->fd = c->fd;
-        pfd->events = POLLIN;
-        deadline_us = c->linger_until_us;
-        break;
-    case CS_DONE: deadline_us = 0; break;
-    }
-    *deadline_ms = (deadline_us + 999) / 1000;
-}
-
-enum stage conn_stage(const struct conn *c)
-{
-    return c->state == CS_DONE ? STAGE_DONE : c->r->reached;
-}
-
-int64_t conn_elapsed_ms(const struct conn *c)
-{
-    return (mono_us() - c->t_start_us) / 1000;
-}
-
-void conn_cancel(struct conn *c)
-{
-    if (c->state == CS_DONE)
-        return;
-    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s", stage_name(c->r->reached));
-    finish(c);
-}
-
-struct report *conn_take_report(struct conn *c)
-{
-    struct report *r = c->r;
-    c->r = NULL;
-    return r;
-}
-
 void conn_free(struct conn *c)
 {
     if (!c)
         return;
-    close_socket(c);
-    if (c->resolver)
-        resolver_release(c->resolver);
-    if (c->session)
-        SSL_SESSION_free(c->session);
-    if (c->ctx)
-        SSL_CTX_free(c->ctx);
+    close_socket(c, false);
+    transport_close(&c->tr);
+    if (c->drv)
+        c->drv->release(c);
     if (c->keylog)
         fclose(c->keylog);
     free(c->ignore_codes);
     report_free(c->r);
     config_free(&c->cfg);
+    if (c->own_engine)
+        engine_free(c->engine);
     free(c);
+}
+
+/* ---- blocking convenience ----------------------------------------------------------------- */
+
+/* Waits for p's descriptors until its deadline, with microsecond precision (a millisecond
+ * poll() would add up to 2 ms to every wait, e.g. after the last session ticket). */
+void conn_poll_wait(struct conn_poll *p, int64_t max_wait_us)
+{
+    int64_t wait = p->deadline_us - mono_us();
+    if (wait < 0)
+        wait = 0;
+    if (wait > max_wait_us)
+        wait = max_wait_us;
+    struct timespec ts = {(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
+    int n = ppoll(p->fds, p->n, &ts, NULL);
+    if (n <= 0)
+        for (size_t i = 0; i < p->n; i++)
+            p->fds[i].revents = 0;
+}
+
+struct report *conn_run(struct conn *c)
+{
+    struct conn_poll p;
+    bool first = true;
+    while (conn_step(c, first ? NULL : &p)) {
+        first = false;
+        conn_want(c, &p);
+        conn_poll_wait(&p, 60000000);
+    }
+    return conn_take_report(c);
 }
 
 struct report *engine_connect(const struct tls_config *cfg)
 {
     char err[512];
     struct conn *c;
-    if (conn_new(cfg, &c, err, sizeof(err)) < 0) {
+    if (conn_new(NULL, cfg, &c, err, sizeof(err)) < 0) {
         struct report *r = report_new();
         r->host = xstrdup(cfg->host);
         r->port = cfg->port;
         report_set_error(r, STAGE_INTERNAL, NULL, "%s", err);
         return r;
     }
-    short revents = 0;
-    while (conn_step(c, revents)) {
-        struct pollfd pfd;
-        int64_t deadline;
-        conn_want(c, &pfd, &deadline);
-        int64_t wait = deadline - mono_ms();
-        if (wait < 0)
-            wait = 0;
-        int n = poll(&pfd, pfd.fd >= 0 ? 1 : 0, (int)(wait > 60000 ? 60000 : wait));
-        revents = n > 0 ? pfd.revents : 0;
-    }
-    struct report *r = conn_take_report(c);
+    struct report *r = conn_run(c);
     conn_free(c);
     return r;
 }

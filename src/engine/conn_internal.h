@@ -1,6 +1,7 @@
-/* Private to the engine: the connection object shared by conn.c (the state machine),
- * tlsctx.c (OpenSSL setup), facts.c (copying facts into the report) and failure.c
- * (explaining a failed handshake). */
+/* Private to the engine: the connection object shared by conn.c (the pipeline), transport.c
+ * (resolve and connect), the handshake drivers (hs_openssl.c, hs_raw.c), tlsctx.c (OpenSSL
+ * setup and callbacks), facts.c (copying facts into the report) and failure.c (explaining a
+ * failed handshake). */
 #ifndef TLSCOPE_ENGINE_CONN_INTERNAL_H
 #define TLSCOPE_ENGINE_CONN_INTERNAL_H
 
@@ -8,17 +9,36 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
-#include "engine/resolve.h"
+#include "engine/engine_internal.h"
+#include "engine/transport.h"
 
-enum conn_state {
-    CS_RESOLVE,
-    CS_CONNECT,
-    CS_HANDSHAKE,
-    CS_LINGER,      /* TLS 1.3: collect NewSessionTickets that follow the handshake */
-    CS_RECONNECT,   /* TCP connect of the resumption attempt */
-    CS_REHANDSHAKE, /* handshake of the resumption attempt */
-    CS_DONE,
+/* The pipeline: transport (resolve → connect) → preamble (none yet; STARTTLS next) → handshake
+ * driver → application probe (none yet) → close. A reconnect runs it again. */
+enum conn_phase {
+    PH_TRANSPORT,
+    PH_PREAMBLE,
+    PH_HANDSHAKE,
+    PH_PROBE,
+    PH_DONE,
 };
+
+enum hs_status { HS_RUNNING, HS_DONE, HS_FAILED };
+
+/* A handshake driver. start runs once the socket (c->fd) is connected; step does a bounded
+ * amount of work and says whether the handshake is done, failed (the report's error is set)
+ * or still running; want says what to wait for on c->fd and any deadline of its own (µs, or
+ * INT64_MAX); stop ends one run's state (graceful: say goodbye to the peer); release frees
+ * what the driver keeps across runs (the saved session, the built hello). */
+struct hs_driver {
+    const char *name;
+    int (*start)(struct conn *c, char *err, size_t errlen);
+    enum hs_status (*step)(struct conn *c, short revents);
+    void (*want)(const struct conn *c, short *events, int64_t *deadline_us);
+    void (*stop)(struct conn *c, bool graceful);
+    void (*release)(struct conn *c); /* conn_free: everything the driver keeps across runs */
+};
+extern const struct hs_driver hs_openssl_driver; /* hs_openssl.c */
+extern const struct hs_driver hs_raw_driver;     /* hs_raw.c */
 
 #define FIRST_BYTES_MAX    64
 #define VERIFY_RECORDS_MAX 64
@@ -28,29 +48,32 @@ struct verify_record {
     int code;
 };
 
+struct hs_raw; /* hs_raw.c */
+
 struct conn {
     struct tls_config cfg;
     struct report *r;
-    enum conn_state state;
+    struct engine *engine;
+    bool own_engine; /* conn_new made it (caller passed NULL) */
+    enum conn_phase phase;
+    const struct hs_driver *drv;
+    int connection;     /* 1 first, 2 reconnect (the run of the pipeline) */
     int64_t t_start_us; /* conn_new */
-    int64_t t_stage_us; /* start of the current stage (for its timeout) */
-    int64_t t_tcp_us;   /* start of the current TCP connect: event times count from here */
-    int64_t linger_until_us;
+    int64_t t_stage_us; /* start of the current phase (for its timeout) */
+    int64_t t_tcp_us;   /* start of the winning TCP attempt: event times count from here */
 
-    struct resolver *resolver;
-    const struct addrinfo *addr_next; /* next address to try */
-    struct sockaddr_storage addr;     /* address in use */
-    socklen_t addr_len;
-    char last_tcp_error[256];
-
+    struct transport tr;
     int fd;
-    SSL_CTX *ctx;
+    struct sockaddr_storage addr; /* address in use */
+    socklen_t addr_len;
+
+    /* the OpenSSL driver */
+    SSL_CTX *ctx; /* a reference to the engine's context for this configuration */
     SSL *ssl;
     BIO *bio;
     int want_events; /* POLLIN / POLLOUT for the handshake */
-    int connection;  /* 1 first, 2 reconnect */
-
-    /* captured by callbacks */
+    bool lingering;  /* TLS 1.3: collecting NewSessionTickets after the handshake */
+    int64_t linger_until_us;
     unsigned char first_bytes[FIRST_BYTES_MAX];
     size_t n_first_bytes;
     struct verify_record verify[VERIFY_RECORDS_MAX];
@@ -65,16 +88,34 @@ struct conn {
     int post_ssl_err, post_sys_errno;
     unsigned long post_lib_err;
     FILE *keylog;
-
     int *ignore_codes;
     size_t n_ignore;
+
+    /* the raw-hello driver */
+    struct hs_raw *raw;
 };
 
-/* tlsctx.c — builds the SSL_CTX for cfg; fills r->effective. Returns NULL and a message
- * naming the option on a bad value. */
+/* conn.c — a connection for cfg (copied) with driver drv, not started; conn_begin starts its
+ * pipeline. e NULL: the connection gets a run of its own. */
+struct conn *conn_create(struct engine *e, const struct tls_config *cfg,
+                         const struct hs_driver *drv);
+void conn_begin(struct conn *c);
+/* conn.c — µs the current phase may last. */
+int64_t conn_stage_timeout_us(const struct conn *c);
+/* conn.c — the reconnect failed: the first connection stands; the error says why. */
+void conn_reconnect_failed(struct conn *c, const char *why);
+
+/* tlsctx.c — builds the SSL_CTX for cfg (callbacks included); fills eff. Returns NULL and a
+ * message naming the option on a bad value. */
 SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err,
                       size_t errlen);
-/* Creates the SSL for one connection on c->fd (SNI, hostname check, OCSP, callbacks). */
+/* tlsctx.c — the engine's context for cfg (built on first use, then shared), with a reference
+ * the caller frees; eff gets a copy of its settings in effect. */
+SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effective *eff,
+                    char *err, size_t errlen);
+/* tlsctx.c — drops every context the engine holds. */
+void tlsctx_cache_free(struct engine *e);
+/* Creates the SSL for one connection on c->fd (SNI, hostname check, OCSP, session). */
 int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen);
 /* Drains OpenSSL's error queue into buf as "reason; reason"; returns buf. */
 const char *ossl_errors(char *buf, size_t n);

@@ -1,16 +1,18 @@
 /* The connection engine: turns a tls_config (what to offer) into a report (what happened).
  *
- * One connection is a non-blocking state machine: resolve → TCP connect → TLS handshake →
- * verify → (optional reconnect for resumption) → close. The caller drives it with poll():
+ * One connection is a pipeline of stages — transport (resolve → connect, Happy Eyeballs over
+ * every address) → preamble → handshake driver → probe → close — driven by the caller's poll
+ * loop. Every step does a bounded amount of work, whatever the peer sends:
  *
+ *     struct engine *e = engine_new();                       // TLS contexts shared by the run
  *     struct conn *c;
- *     if (conn_new(cfg, &c, err, sizeof err) < 0) ...        // bad option values: usage error
- *     while (conn_step(c, revents)) {
- *         struct pollfd pfd; int64_t deadline_ms;
- *         conn_want(c, &pfd, &deadline_ms);                  // fd to wait on, absolute deadline
- *         revents = poll(...) > 0 ? pfd.revents : 0;
+ *     if (conn_new(e, cfg, &c, err, sizeof err) < 0) ...     // bad option values: usage error
+ *     struct conn_poll p;
+ *     for (bool first = true; conn_step(c, first ? NULL : &p); first = false) {
+ *         conn_want(c, &p);                                  // descriptors, absolute deadline
+ *         poll(p.fds, p.n, ...until p.deadline_us...);       // or conn_poll_wait(&p, max)
  *     }
- *     struct report *r = conn_take_report(c); conn_free(c);
+ *     struct report *r = conn_take_report(c); conn_free(c); engine_free(e);
  *
  * Nothing in this header exposes OpenSSL; the report is plain data the caller owns. */
 #ifndef TLSCOPE_ENGINE_ENGINE_H
@@ -20,11 +22,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "model/config.h"
 #include "model/report.h"
+#include "wire/build.h"
 
 struct conn;
+struct engine;
+
+/* A run: the TLS contexts its connections share (one per distinct configuration, built on
+ * first use, the trust store loaded once). A connection may outlive nothing it shares: free
+ * the engine after its connections. Not thread-safe. */
+struct engine *engine_new(void);
+void engine_free(struct engine *e);
+
+/* Tests only: resolve names with fn instead of the system resolver. fn fills at most max
+ * addresses (and their lengths) and returns how many, or -1 with a message in err. */
+typedef int (*engine_resolve_fn)(void *arg, const char *host, uint16_t port, int family,
+                                 struct sockaddr_storage *out, socklen_t *lens, size_t max,
+                                 char *err, size_t errlen);
+void engine_set_resolver(struct engine *e, engine_resolve_fn fn, void *arg);
 
 /* Checks every option value the engine can check without a network (protocol range, cipher
  * strings, groups, sigalgs, files, key passphrase source). Returns 0, or -1 with a message
@@ -37,14 +55,31 @@ int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen);
  * Returns 0 when the file is readable (out describes it), -1 otherwise (out says why). */
 int engine_describe_file(const char *path, char *out, size_t n);
 
-/* Creates a connection for cfg (copied). Returns -1 with a message on bad configuration. */
-int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t errlen);
-/* Advances the machine; revents are those poll() returned for conn_want()'s fd (0 on
- * timeout or first call). Returns true while the connection still has work to do. */
-bool conn_step(struct conn *c, short revents);
-/* What to wait for: pfd->fd may be -1 (then only the deadline matters); deadline_ms is on the
- * mono_ms() clock. */
-void conn_want(const struct conn *c, struct pollfd *pfd, int64_t *deadline_ms);
+/* What a connection waits for: descriptors (events set, revents filled by the caller's poll)
+ * and an absolute deadline on the mono_us() clock. */
+#define CONN_FDS_MAX 6
+struct conn_poll {
+    struct pollfd fds[CONN_FDS_MAX];
+    size_t n;
+    int64_t deadline_us;
+};
+
+/* Creates a connection for cfg (copied) with the OpenSSL handshake driver. e may be NULL (the
+ * connection then has a run of its own). Returns -1 with a message on bad configuration. */
+int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, char *err,
+             size_t errlen);
+/* Creates a connection that sends the ClientHello spec describes (raw-hello driver) and stops
+ * at the server's answer: a ServerHello, a HelloRetryRequest, an alert, a close. Only host,
+ * port, family and timeout_s of cfg are used. The outcome is in the report's hello. */
+int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct wire_ch_spec *spec,
+                   struct conn **out, char *err, size_t errlen);
+/* Advances the pipeline; p is what conn_want filled, with revents (NULL on the first call).
+ * Returns true while the connection still has work to do. */
+bool conn_step(struct conn *c, const struct conn_poll *p);
+/* What to wait for next. */
+void conn_want(const struct conn *c, struct conn_poll *p);
+/* poll()s p until its deadline (at most max_wait_us), with microsecond precision. */
+void conn_poll_wait(struct conn_poll *p, int64_t max_wait_us);
 /* The stage in progress, for a status line. */
 enum stage conn_stage(const struct conn *c);
 /* Milliseconds since conn_new. */
@@ -54,6 +89,8 @@ void conn_cancel(struct conn *c);
 /* Hands the report over (once); the connection must be finished or cancelled. */
 struct report *conn_take_report(struct conn *c);
 void conn_free(struct conn *c);
+/* Runs c to completion (blocking, poll) and hands its report over. */
+struct report *conn_run(struct conn *c);
 
 /* Blocking convenience: runs one connection to completion with poll(). */
 struct report *engine_connect(const struct tls_config *cfg);

@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine/certinfo.h"
 #include "engine/conn_internal.h"
@@ -19,6 +20,7 @@
 #include "engine/verify_errors.h"
 #include "wire/wire.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include "util/timeutil.h"
 
 const char *ossl_errors(char *buf, size_t n)
@@ -301,6 +303,11 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         strlist_take(&eff->weakened, xasprintf("session keys written to %s", cfg->keylog));
 }
 
+static int verify_cb(int ok, X509_STORE_CTX *store);
+static int cert_cb(SSL *ssl, void *arg);
+static int new_session_cb(SSL *ssl, SSL_SESSION *sess);
+static void keylog_cb(const SSL *ssl, const char *line);
+
 SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err, size_t errlen)
 {
     char e[512];
@@ -377,6 +384,13 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
     }
     /* Sessions are kept by the new-session callback for --reconnect, not in a cache. */
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+    /* The callbacks find their connection through the SSL's app data, so one context serves
+     * every connection of a run. */
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_cb);
+    SSL_CTX_set_cert_cb(ctx, cert_cb, NULL);
+    SSL_CTX_sess_set_new_cb(ctx, new_session_cb);
+    if (cfg->keylog)
+        SSL_CTX_set_keylog_callback(ctx, keylog_cb);
     if (eff)
         fill_effective(ctx, cfg, eff);
     ERR_clear_error();
@@ -385,6 +399,108 @@ fail:
     SSL_CTX_free(ctx);
     ERR_clear_error();
     return NULL;
+}
+
+/* ---- one context per configuration ------------------------------------------------------- */
+
+static void key_file(struct strbuf *sb, const char *tag, const char *path)
+{
+    struct stat st;
+    sb_printf(sb, "%s=%s", tag, path ? path : "");
+    /* a file changed on disk (a new CA bundle, a renewed client certificate) is a new key */
+    if (path && stat(path, &st) == 0)
+        sb_printf(sb, "@%llu:%llu:%lld.%09ld:%lld", (unsigned long long)st.st_dev,
+                  (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                  (long long)st.st_size);
+    sb_putc(sb, '\x1f');
+}
+
+static void key_str(struct strbuf *sb, const char *tag, const char *v)
+{
+    sb_printf(sb, "%s=%s\x1f", tag, v ? v : "\x1e");
+}
+
+static void key_list(struct strbuf *sb, const char *tag, const struct strlist *l)
+{
+    sb_printf(sb, "%s=", tag);
+    for (size_t i = 0; i < l->len; i++)
+        sb_printf(sb, "%s\x1d", l->items[i]);
+    sb_putc(sb, '\x1f');
+}
+
+/* Everything of cfg that goes into the context or its settings in effect; the target, SNI
+ * and per-connection extras (OCSP request, reconnect) are set on each SSL instead. */
+static char *tlsctx_key(const struct tls_config *cfg)
+{
+    struct strbuf sb = {0};
+    sb_printf(&sb, "p=%d-%d\x1fs=%d\x1fv=%d%d\x1ft=%.9g\x1f", (int)cfg->min_proto,
+              (int)cfg->max_proto, cfg->sec_level, cfg->verify, cfg->hostname_check,
+              cfg->timeout_s);
+    key_str(&sb, "c", cfg->ciphers);
+    key_str(&sb, "cs", cfg->ciphersuites);
+    key_str(&sb, "g", cfg->groups);
+    key_str(&sb, "sa", cfg->sigalgs);
+    key_list(&sb, "alpn", &cfg->alpn);
+    key_list(&sb, "ign", &cfg->ignore_errors);
+    key_list(&sb, "pin", &cfg->pins);
+    key_file(&sb, "caf", cfg->ca_file);
+    key_file(&sb, "cap", cfg->ca_path);
+    key_file(&sb, "cert", cfg->cert_file);
+    key_file(&sb, "key", cfg->key_file);
+    key_str(&sb, "pass", cfg->key_pass);
+    sb_printf(&sb, "typed=%d\x1f", cfg->key_pass_value != NULL);
+    key_str(&sb, "keylog", cfg->keylog);
+    return sb_take(&sb);
+}
+
+SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effective *eff,
+                    char *err, size_t errlen)
+{
+    char *key = tlsctx_key(cfg);
+    struct engine_ctx *slot = NULL;
+    for (size_t i = 0; i < e->n_ctx; i++)
+        if (!strcmp(e->ctx[i].key, key))
+            slot = &e->ctx[i];
+    if (!slot) {
+        struct effective built = {0};
+        SSL_CTX *ctx = tlsctx_build(cfg, &built, err, errlen);
+        if (!ctx) {
+            effective_free(&built);
+            free(key);
+            return NULL;
+        }
+        if (e->n_ctx == ENGINE_CTX_MAX) { /* drop the least recently used */
+            size_t old = 0;
+            for (size_t i = 1; i < e->n_ctx; i++)
+                if (e->ctx[i].used < e->ctx[old].used)
+                    old = i;
+            free(e->ctx[old].key);
+            SSL_CTX_free(e->ctx[old].ctx);
+            effective_free(&e->ctx[old].eff);
+            e->ctx[old] = e->ctx[--e->n_ctx];
+        }
+        slot = &e->ctx[e->n_ctx++];
+        slot->key = key;
+        slot->ctx = ctx;
+        slot->eff = built;
+        key = NULL;
+    }
+    free(key);
+    slot->used = ++e->clock;
+    if (eff)
+        effective_copy(eff, &slot->eff);
+    SSL_CTX_up_ref(slot->ctx);
+    return slot->ctx;
+}
+
+void tlsctx_cache_free(struct engine *e)
+{
+    for (size_t i = 0; i < e->n_ctx; i++) {
+        free(e->ctx[i].key);
+        SSL_CTX_free(e->ctx[i].ctx);
+        effective_free(&e->ctx[i].eff);
+    }
+    e->n_ctx = 0;
 }
 
 /* ---- callbacks --------------------------------------------------------------------------- */
@@ -545,11 +661,6 @@ static void keylog_cb(const SSL *ssl, const char *line)
 int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
 {
     char e[512];
-    SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, verify_cb);
-    SSL_CTX_set_cert_cb(c->ctx, cert_cb, NULL);
-    SSL_CTX_sess_set_new_cb(c->ctx, new_session_cb);
-    if (c->keylog)
-        SSL_CTX_set_keylog_callback(c->ctx, keylog_cb);
     SSL *ssl = SSL_new(c->ctx);
     if (!ssl) {
         snprintf(err, errlen, "OpenSSL could not create a connection: %s",

@@ -27,6 +27,57 @@ const char *stage_name(enum stage s)
     return stage_info(s)->name;
 }
 
+const char *addr_result_name(enum addr_result r)
+{
+    switch (r) {
+    case ADDR_NOT_TRIED: return "not_tried";
+    case ADDR_TRYING: return "trying";
+    case ADDR_CONNECTED: return "connected";
+    case ADDR_REFUSED: return "refused";
+    case ADDR_TIMEOUT: return "timeout";
+    case ADDR_UNREACHABLE: return "unreachable";
+    case ADDR_FAILED: return "error";
+    case ADDR_ABANDONED: return "abandoned";
+    }
+    return "error";
+}
+
+void report_add_address(struct report *r, const char *address, int family, enum addr_result res,
+                        const char *error, double ms)
+{
+    r->addresses = xrealloc(r->addresses, (r->n_addresses + 1) * sizeof(*r->addresses));
+    struct addr_attempt *a = &r->addresses[r->n_addresses++];
+    a->address = xstrdup(address);
+    a->family = family;
+    a->result = res;
+    a->error = error ? xstrdup(error) : NULL;
+    a->ms = ms;
+}
+
+void report_clear_addresses(struct report *r)
+{
+    for (size_t i = 0; i < r->n_addresses; i++) {
+        free(r->addresses[i].address);
+        free(r->addresses[i].error);
+    }
+    free(r->addresses);
+    r->addresses = NULL;
+    r->n_addresses = 0;
+}
+
+const char *hello_outcome_name(enum hello_outcome o)
+{
+    switch (o) {
+    case HELLO_NONE: return "none";
+    case HELLO_SERVER_HELLO: return "server_hello";
+    case HELLO_RETRY: return "hello_retry_request";
+    case HELLO_ALERT: return "alert";
+    case HELLO_CLOSED: return "closed";
+    case HELLO_SSL2: return "sslv2";
+    }
+    return "none";
+}
+
 const char *chain_issue_name(enum chain_issue i)
 {
     switch (i) {
@@ -155,7 +206,21 @@ static void offered_free(struct offered *o)
     strlist_free(&o->extensions);
 }
 
-static void effective_free(struct effective *e)
+void effective_copy(struct effective *dst, const struct effective *src)
+{
+    effective_free(dst);
+    *dst = *src; /* the scalars and static strings; what is owned is copied below */
+    dst->min_proto = xstrdup(src->min_proto);
+    dst->max_proto = xstrdup(src->max_proto);
+    dst->trust = xstrdup(src->trust);
+    dst->openssl_version = xstrdup(src->openssl_version);
+    dst->openssl_conf = xstrdup(src->openssl_conf);
+    memset(&dst->weakened, 0, sizeof dst->weakened);
+    for (size_t i = 0; i < src->weakened.len; i++)
+        strlist_push(&dst->weakened, src->weakened.items[i]);
+}
+
+void effective_free(struct effective *e)
 {
     free(e->min_proto);
     free(e->max_proto);
@@ -163,6 +228,8 @@ static void effective_free(struct effective *e)
     free(e->openssl_version);
     free(e->openssl_conf);
     strlist_free(&e->weakened);
+    e->min_proto = e->max_proto = e->trust = e->openssl_version = e->openssl_conf = NULL;
+    memset(&e->weakened, 0, sizeof e->weakened);
 }
 
 void report_free(struct report *r)
@@ -171,6 +238,7 @@ void report_free(struct report *r)
         return;
     free(r->host);
     free(r->address);
+    report_clear_addresses(r);
     free(r->sni);
     free(r->error.message);
     free(r->error.hint);

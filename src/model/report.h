@@ -20,7 +20,6 @@
 
 enum tristate { TRI_NA = -1, TRI_NO = 0, TRI_YES = 1 };
 
-
 struct report_error {
     enum stage stage;  /* STAGE_NONE when there is no error */
     enum stage during; /* for STAGE_TIMEOUT: the stage that ran out of time */
@@ -135,12 +134,57 @@ struct effective {
     struct strlist weakened; /* human phrases: "verification off", ... */
 };
 
+/* One address the transport tried (Happy Eyeballs), in the order tried. */
+enum addr_result {
+    ADDR_NOT_TRIED,
+    ADDR_TRYING,
+    ADDR_CONNECTED,
+    ADDR_REFUSED,
+    ADDR_TIMEOUT,
+    ADDR_UNREACHABLE,
+    ADDR_FAILED,
+    ADDR_ABANDONED, /* closed because another address connected first */
+};
+const char *addr_result_name(enum addr_result r); /* "connected", "refused", ... (JSON) */
+
+struct addr_attempt {
+    char *address; /* literal, no port */
+    int family;    /* 4 or 6 */
+    enum addr_result result;
+    char *error; /* why it failed, or NULL */
+    double ms;   /* from its start to its end; -1 when not tried */
+};
+
+/* What a server answered to a ClientHello of our own (the raw-hello driver). */
+enum hello_outcome {
+    HELLO_NONE,         /* no answer yet (or not a raw-hello connection) */
+    HELLO_SERVER_HELLO, /* a ServerHello */
+    HELLO_RETRY,        /* a HelloRetryRequest */
+    HELLO_ALERT,        /* a fatal alert (warnings before the ServerHello are skipped) */
+    HELLO_CLOSED,       /* the server closed or reset the connection without answering */
+    HELLO_SSL2,         /* an SSLv2 record */
+};
+const char *hello_outcome_name(enum hello_outcome o); /* "server_hello", ... (JSON) */
+
+struct hello_result {
+    enum hello_outcome outcome;
+    uint16_t version;    /* selected: supported_versions, else legacy_version */
+    uint16_t cipher;     /* selected suite */
+    uint16_t group;      /* ServerHello: key_share group; HRR: the group asked for; 0 none */
+    uint8_t compression; /* selected compression method */
+    uint8_t alert_level, alert_desc;
+    int close_errno; /* HELLO_CLOSED: 0 for a FIN, else ECONNRESET ... */
+    double ms;       /* from the ClientHello sent to the answer */
+};
+
 struct report {
     /* target */
     char *host;
     uint16_t port;
-    char *address; /* literal IP actually connected, or NULL */
-    char *sni;     /* sent server name or NULL */
+    char *address;                  /* literal IP actually connected, or NULL */
+    struct addr_attempt *addresses; /* every address of the name, as tried */
+    size_t n_addresses;
+    char *sni; /* sent server name or NULL */
 
     bool ok; /* a TLS session was established */
     struct report_error error;
@@ -200,6 +244,9 @@ struct report {
     size_t n_verified;
     unsigned chain_issues; /* enum chain_issue bits */
 
+    /* the raw-hello driver's result (outcome HELLO_NONE otherwise) */
+    struct hello_result hello;
+
     /* what we offered */
     struct offered offered;
     struct effective effective;
@@ -219,7 +266,13 @@ struct report {
     char started_at[24]; /* wall clock, ISO 8601 UTC */
 };
 
+/* Frees what e owns and zeroes its pointers; copy replaces dst with a deep copy of src. */
+void effective_free(struct effective *e);
+void effective_copy(struct effective *dst, const struct effective *src);
 struct report *report_new(void);
+void report_add_address(struct report *r, const char *address, int family, enum addr_result res,
+                        const char *error, double ms);
+void report_clear_addresses(struct report *r);
 void report_free(struct report *r);
 void cert_info_free(struct cert_info *c);
 /* Whole days since the certificate expired (0 when it has not, or less than a day ago): the

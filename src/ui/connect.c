@@ -184,7 +184,7 @@ bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *tar
         return true;
     }
     struct conn *c;
-    if (conn_new(cfg, &c, err, sizeof err) < 0) {
+    if (conn_new(ui->engine, cfg, &c, err, sizeof err) < 0) {
         ui_status(ui, TR_BAD, "%s", err);
         config_free(cfg);
         return false;
@@ -195,7 +195,7 @@ bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *tar
     ui->conn_target = *target;
     snprintf(ui->conn_profile, sizeof ui->conn_profile, "%s", profile ? profile : "");
     ui->status[0] = '\0';
-    if (!conn_step(ui->conn, 0))
+    if (!conn_step(ui->conn, NULL))
         ui_conn_finish(ui);
     return true;
 }

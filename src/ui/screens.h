@@ -107,6 +107,7 @@ struct ui {
     char status[512];
     enum theme_role status_role;
     /* the connection in progress, if any */
+    struct engine *engine; /* the run: TLS contexts shared by every connect of this session */
     struct conn *conn;
     struct tls_config conn_cfg; /* owned while conn is set */
     struct ui_target conn_target;

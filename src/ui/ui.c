@@ -590,21 +590,28 @@ static void ui_key(struct ui *ui, int key)
  * short: curses may hold a lone Esc until its escape delay has passed. */
 static void ui_poll(struct ui *ui, bool had_input)
 {
-    struct pollfd pfd[2] = {{.fd = 0, .events = POLLIN}, {.fd = -1}};
+    struct pollfd pfd[1 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
+    size_t n = 1;
     int timeout = had_input ? UI_ESC_MS : ui->conn ? UI_TICK_MS : UI_IDLE_MS;
-    int64_t deadline = 0;
+    struct conn_poll cp = {.n = 0};
     if (ui->conn) {
-        conn_want(ui->conn, &pfd[1], &deadline);
-        int64_t wait = deadline - mono_ms();
+        conn_want(ui->conn, &cp);
+        memcpy(pfd + 1, cp.fds, cp.n * sizeof cp.fds[0]);
+        n += cp.n;
+        int64_t wait = (cp.deadline_us - mono_us() + 999) / 1000;
         if (wait < timeout)
             timeout = wait < 0 ? 0 : (int)wait;
     }
-    int n = poll(pfd, 2, timeout);
-    if (n < 0 && errno != EINTR)
+    int rc = poll(pfd, (nfds_t)n, timeout);
+    if (rc < 0 && errno != EINTR)
         ui_status(ui, TR_BAD, "poll: %s", strerror(errno));
     if (ui->conn) {
-        short rev = n > 0 ? pfd[1].revents : 0;
-        if ((rev || mono_ms() >= deadline) && !conn_step(ui->conn, rev))
+        bool ready = false;
+        for (size_t i = 0; i < cp.n; i++) {
+            cp.fds[i].revents = rc > 0 ? pfd[1 + i].revents : 0;
+            ready |= cp.fds[i].revents != 0;
+        }
+        if ((ready || mono_us() >= cp.deadline_us) && !conn_step(ui->conn, &cp))
             ui_conn_finish(ui);
     }
 }
@@ -651,17 +658,21 @@ static void ui_free(struct ui *ui)
     session_free(&ui->session); /* after the result, which borrows its reports */
     ui_pending_clear(ui);
     home_free(&ui->home);
+    engine_free(ui->engine); /* after the last connection */
+    ui->engine = NULL;
 }
 
 int ui_run(const struct ui_options *opt)
 {
     struct ui *ui = xcalloc(1, sizeof *ui);
     ui->opt = opt;
+    ui->engine = engine_new();
     struct theme theme;
     char msg[1400];
     ui_theme_initial(ui, &theme, msg, sizeof msg);
     if (term_open(&ui->term, &theme) < 0) {
         term_close(&ui->term);
+        engine_free(ui->engine);
         fprintf(stderr, "tlscope: the terminal UI needs a terminal on stdin and stdout "
                         "(use --json or --format text otherwise)\n");
         free(ui);

@@ -685,18 +685,18 @@ static void test_cancel(void **state)
     c.port = p.port;
     struct conn *conn;
     char err[256];
-    assert_int_equal(conn_new(&c, &conn, err, sizeof(err)), 0);
+    assert_int_equal(conn_new(NULL, &c, &conn, err, sizeof(err)), 0);
     int64_t t0 = mono_ms();
-    short revents = 0;
-    while (conn_step(conn, revents) && mono_ms() - t0 < 200) {
-        struct pollfd pfd;
-        int64_t deadline;
-        conn_want(conn, &pfd, &deadline);
-        revents = poll(&pfd, pfd.fd >= 0 ? 1 : 0, 20) > 0 ? pfd.revents : 0;
+    struct conn_poll cp;
+    bool first = true;
+    while (conn_step(conn, first ? NULL : &cp) && mono_ms() - t0 < 200) {
+        first = false;
+        conn_want(conn, &cp);
+        conn_poll_wait(&cp, 20000);
     }
     assert_int_equal(conn_stage(conn), STAGE_TLS);
     conn_cancel(conn);
-    assert_false(conn_step(conn, 0));
+    assert_false(conn_step(conn, NULL));
     struct report *r = conn_take_report(conn);
     conn_free(conn);
     peer_stop(&p);
