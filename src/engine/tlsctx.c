@@ -523,12 +523,17 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
     return 1; /* we keep the reference */
 }
 
+/* A key log line that cannot be written (ENOSPC, EFBIG, EIO) is the run's error: the person
+ * asked for the keys and would otherwise find an incomplete file (front ends: docs). */
 static void keylog_cb(const SSL *ssl, const char *line)
 {
     struct conn *c = conn_of(ssl);
-    if (c && c->keylog) {
-        fprintf(c->keylog, "%s\n", line);
-        fflush(c->keylog);
+    if (c && c->keylog && (fprintf(c->keylog, "%s\n", line) < 0 || fflush(c->keylog) != 0)) {
+        int e = errno;
+        clearerr(c->keylog);
+        report_set_error(c->r, STAGE_INTERNAL, "make room on its file system, or choose another --keylog file",
+                         "--keylog %s: cannot write the session keys: %s", c->cfg.keylog,
+                         strerror(e));
     }
 }
 
