@@ -531,9 +531,9 @@ static void keylog_cb(const SSL *ssl, const char *line)
     if (c && c->keylog && (fprintf(c->keylog, "%s\n", line) < 0 || fflush(c->keylog) != 0)) {
         int e = errno;
         clearerr(c->keylog);
-        report_set_error(c->r, STAGE_INTERNAL, "make room on its file system, or choose another --keylog file",
-                         "--keylog %s: cannot write the session keys: %s", c->cfg.keylog,
-                         strerror(e));
+        report_set_error(
+            c->r, STAGE_INTERNAL, "make room on its file system, or choose another --keylog file",
+            "--keylog %s: cannot write the session keys: %s", c->cfg.keylog, strerror(e));
     }
 }
 

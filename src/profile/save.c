@@ -116,8 +116,9 @@ static int absolute_paths(const char *name, struct tls_config *cfg, struct profi
             continue;
         char *abs = absolute_path(file);
         if (!abs) {
-            save_error(err, "profile '%s' not saved: cannot make `%s` absolute: the current "
-                            "directory is unknown",
+            save_error(err,
+                       "profile '%s' not saved: cannot make `%s` absolute: the current "
+                       "directory is unknown",
                        name, k->name);
             return -1;
         }
@@ -131,8 +132,7 @@ static int absolute_paths(const char *name, struct tls_config *cfg, struct profi
 /* Parses doc back with the loader: it must load, and every key written must read back as the
  * value in cfg. Whatever the loader would refuse is never written. */
 static int check_loads_back(const char *name, const char *path, const char *doc,
-                            const struct tls_config *cfg, uint64_t which,
-                            struct profile_error *err)
+                            const struct tls_config *cfg, uint64_t which, struct profile_error *err)
 {
     struct profile back;
     struct profile_error perr;
@@ -145,8 +145,8 @@ static int check_loads_back(const char *name, const char *path, const char *doc,
         const struct pkey *k = pkey_at(i);
         if (k->type == PK_META || !(which & (UINT64_C(1) << i)) || pkey_equal(k, cfg, &back.cfg))
             continue;
-        save_error(err, "profile '%s' not saved: `%s` would load back as a different value",
-                   name, k->name);
+        save_error(err, "profile '%s' not saved: `%s` would load back as a different value", name,
+                   k->name);
         rc = -1;
     }
     profile_free(&back);

@@ -165,8 +165,7 @@ static int write_all(int fd, const void *data, size_t n)
     return 0;
 }
 
-int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err,
-                  size_t errlen)
+int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err, size_t errlen)
 {
     if (write_all(fd, data, n) == 0)
         return 0;

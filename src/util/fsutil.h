@@ -27,13 +27,13 @@ int file_check_writable(const char *path, char *err, size_t errlen);
 
 /* Writes all n bytes of data to fd (retrying short writes and EINTR). On an error (ENOSPC,
  * EFBIG, EIO ...) fills err with "cannot write PATH: REASON" and returns -1, errno kept. */
-int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err,
-                  size_t errlen);
+int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err, size_t errlen);
 
-/* Flags for file_open_safe. */
-#define FILE_OPEN_APPEND  0x1 /* append to an existing file; without it an existing file is
-                               * truncated */
-#define FILE_OPEN_PRIVATE 0x2 /* the file holds secrets: no permission bits beyond `mode` */
+/* Flags for file_open_safe. FILE_OPEN_APPEND: append to an existing file (without it, an
+ * existing file is truncated). FILE_OPEN_PRIVATE: the file holds secrets, so it may have no
+ * permission bits beyond `mode`. */
+#define FILE_OPEN_APPEND  0x1
+#define FILE_OPEN_PRIVATE 0x2
 
 /* Opens path for writing with the safe writer's rules, for files written piece by piece (the
  * key log): O_NOFOLLOW (a symlink is refused: "PATH is a symbolic link; not followed"),

@@ -188,14 +188,14 @@ static void test_keylog_write_error_fails_run(void **state)
     assert_non_null(f);
     assert_int_equal(fclose(f), 0);
     char *bin = harness_tlscope_path();
-    const char *const argv[] = {"sh",   "-c",    "trap '' XFSZ; ulimit -f 0; exec \"$@\"",
-                                "sh",   bin,     "--json",
+    const char *const argv[] = {"sh",       "-c",    "trap '' XFSZ; ulimit -f 0; exec \"$@\"",
+                                "sh",       bin,     "--json",
                                 "--cafile", root_ca, "--keylog",
-                                path,   target,  NULL};
+                                path,       target,  NULL};
     char *out, *err;
     int st = harness_run(argv, NULL, 20, &out, &err);
-    char *want = xasprintf("tlscope: --keylog %s: cannot write the session keys: File too large",
-                           path);
+    char *want =
+        xasprintf("tlscope: --keylog %s: cannot write the session keys: File too large", path);
     if (st != 64 || !strstr(err, want))
         fail_msg("exit %d, stderr:\n%s\nwanted exit 64 and: %s", st, err, want);
     assert_string_equal(out, "");

@@ -477,8 +477,8 @@ static void test_save_refuses_what_would_not_load(void **state)
         char *path = profile_save("bad", &cfg, NULL, NULL, true, &err);
         if (path)
             fail_msg("case %zu: %s '%s' was saved to %s", i, cases[i].key, cases[i].value, path);
-        char *want = xasprintf("profile 'bad' not saved: it would not load back: %s",
-                               cases[i].says);
+        char *want =
+            xasprintf("profile 'bad' not saved: it would not load back: %s", cases[i].says);
         assert_string_equal(err.message, want);
         free(want);
         config_free(&cfg);
@@ -513,9 +513,11 @@ static void test_save_paths_absolute(void **state)
     if (!path)
         fail_msg("profile_save: %s", err.message);
     struct profile p = load_or_fail(path);
-    char *want_ca = xasprintf("%s/ca.pem", work), *want_cert = xasprintf("%s/certs/client.pem", work);
+    char *want_ca = xasprintf("%s/ca.pem", work),
+         *want_cert = xasprintf("%s/certs/client.pem", work);
     char *want_key = xasprintf("%s/client.key", getenv("HOME"));
-    char *want_pass = xasprintf("file:%s/pass.txt", work), *want_log = xasprintf("%s/../keys.log", work);
+    char *want_pass = xasprintf("file:%s/pass.txt", work),
+         *want_log = xasprintf("%s/../keys.log", work);
     assert_string_equal(p.cfg.ca_file, want_ca);
     assert_string_equal(p.cfg.cert_file, want_cert);
     assert_string_equal(p.cfg.key_file, want_key);
@@ -555,8 +557,8 @@ static void test_cli_save_profile(void **state)
     assert_int_equal(mkdir(work, 0700), 0);
     static const char *const bad_sni[] = {"127.0.0.1", "a b"};
     for (size_t i = 0; i < 2; i++) {
-        const char *const args[] = {"--save-profile", "bad", "--sni", bad_sni[i], "localhost",
-                                    NULL};
+        const char *const args[] = {"--save-profile", "bad",       "--sni",
+                                    bad_sni[i],       "localhost", NULL};
         char *out, *errout;
         int st = run_in(work, args, &out, &errout);
         if (st != 64 || !strstr(errout, "sni"))
@@ -573,7 +575,7 @@ static void test_cli_save_profile(void **state)
     char *ca_text = slurp(ca_src, NULL), *ca = xasprintf("%s/ca.pem", work), msg[600];
     if (file_write_atomic(ca, ca_text, strlen(ca_text), 0644, true, msg, sizeof(msg)) < 0)
         fail_msg("%s", msg);
-    const char *const args[] = {"--save-profile", "web",  "--theme",   "mono",
+    const char *const args[] = {"--save-profile", "web",    "--theme",   "mono",
                                 "--cafile",       "ca.pem", "localhost", NULL};
     char *out, *errout;
     int st = run_in(work, args, &out, &errout);

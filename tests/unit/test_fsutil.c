@@ -616,8 +616,7 @@ static void test_write_errors_reported(void **state)
         assert_int_equal(errno, ENOSPC);
         assert_string_equal(err, "cannot write /dev/full: No space left on device");
         close(fd);
-        assert_int_equal(file_open_safe("/dev/full", 0600, FILE_OPEN_APPEND, err, sizeof(err)),
-                         -1);
+        assert_int_equal(file_open_safe("/dev/full", 0600, FILE_OPEN_APPEND, err, sizeof(err)), -1);
         assert_string_equal(err, "/dev/full is a device, not a regular file; not written");
         assert_int_equal(type_of("/dev/full"), S_IFCHR);
     }
