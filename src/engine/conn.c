@@ -111,7 +111,12 @@ int conn_new(const struct tls_config *cfg, struct conn **out, char *err, size_t 
         int kfd = file_open_safe(cfg->keylog, 0600, FILE_OPEN_APPEND | FILE_OPEN_PRIVATE, kerr,
                                  sizeof(kerr));
         if (kfd < 0 || !(c->keylog = fdopen(kfd, "a"))) {
-            snprintf(err, errlen, "--keylog: %s", kfd < 0 ? kerr : strerror(errno));
+            size_t n = strlen(cfg->keylog); /* kerr may begin with the path: say it once */
+            if (kfd < 0 && strncmp(kerr, cfg->keylog, n) == 0 && kerr[n] == ' ')
+                snprintf(err, errlen, "--keylog %s", kerr);
+            else
+                snprintf(err, errlen, "--keylog %s: %s", cfg->keylog,
+                         kfd < 0 ? kerr : strerror(errno));
             if (kfd >= 0)
                 close(kfd);
             goto fail;

@@ -85,7 +85,7 @@ static mode_t type_of(const char *path)
 static void assert_refused(int st, const char *out, const char *err, const char *path,
                            const char *says)
 {
-    char *want = xasprintf("tlscope: --keylog: %s %s", path, says);
+    char *want = xasprintf("tlscope: --keylog %s %s", path, says);
     if (st != 64 || !strstr(err, want))
         fail_msg("exit %d, stderr:\n%s\nwanted exit 64 and: %s", st, err, want);
     assert_string_equal(out, "");
