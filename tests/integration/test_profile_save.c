@@ -534,7 +534,10 @@ static void test_save_paths_absolute(void **state)
 /* Runs tlscope ARGS... in directory cwd (through sh); returns the exit status. */
 static int run_in(const char *cwd, const char *const *args, char **out, char **errout)
 {
-    char *bin = harness_tlscope_path();
+    char *rel = harness_tlscope_path(), *bin = realpath(rel, NULL); /* we cd away from here */
+    free(rel);
+    if (!bin)
+        fail_msg("no tlscope binary");
     const char *argv[24] = {"sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", cwd, bin};
     size_t n = 6;
     for (size_t i = 0; args[i] && n < 23; i++)
