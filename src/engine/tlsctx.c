@@ -17,6 +17,7 @@
 #include "engine/conn_internal.h"
 #include "engine/verify_errors.h"
 #include "engine/wire.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -528,13 +529,17 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
 static void keylog_cb(const SSL *ssl, const char *line)
 {
     struct conn *c = conn_of(ssl);
-    if (c && c->keylog && (fprintf(c->keylog, "%s\n", line) < 0 || fflush(c->keylog) != 0)) {
-        int e = errno;
-        clearerr(c->keylog);
+    if (!c || !c->keylog)
+        return;
+    char *text = xasprintf("%s\n", line);
+    /* One write per line, straight to the fd (no stdio buffer to lose keys in). */
+    int rc = file_write_fd(fileno(c->keylog), c->cfg.keylog, text, strlen(text), NULL, 0);
+    int e = errno;
+    free(text);
+    if (rc < 0)
         report_set_error(
             c->r, STAGE_INTERNAL, "make room on its file system, or choose another --keylog file",
             "--keylog %s: cannot write the session keys: %s", c->cfg.keylog, strerror(e));
-    }
 }
 
 int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)

@@ -26,7 +26,8 @@ int mkdir_p(const char *dir, mode_t mode, char *err, size_t errlen);
 int file_check_writable(const char *path, char *err, size_t errlen);
 
 /* Writes all n bytes of data to fd (retrying short writes and EINTR). On an error (ENOSPC,
- * EFBIG, EIO ...) fills err with "cannot write PATH: REASON" and returns -1, errno kept. */
+ * EFBIG, EIO ...) fills err (may be NULL) with "cannot write PATH: REASON" and returns -1,
+ * errno kept. */
 int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err, size_t errlen);
 
 /* Flags for file_open_safe. FILE_OPEN_APPEND: append to an existing file (without it, an
