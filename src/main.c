@@ -455,8 +455,10 @@ static int run(struct cli *cli, const char *target)
         return 0;
     }
     struct report *r = engine_connect(&cli->cfg);
-    if (r->error.stage == STAGE_INTERNAL && !r->ok) {
-        /* A local problem found only at connect time (e.g. the key log file). */
+    if (r->error.stage == STAGE_INTERNAL) {
+        /* A local problem found only at connect time: a key log that cannot be opened, or
+         * that could not be written during the handshake (then ok may be true: the report
+         * is still withheld, so no run looks complete while its key log is not). */
         st = usage_error("%s", r->error.message);
         report_free(r);
         return st;
@@ -555,6 +557,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_opts; i++)
         if ((status = apply_option(&cli, opts[i].id, opts[i].arg)) != 0)
             goto out;
+    if (cli.theme) /* --theme is part of the setup: --show-profile and --save-profile keep it */
+        set_str(&cli.cfg.theme, cli.theme);
     if (cli.show_profile) {
         struct profile_error perr;
         char *yaml = profile_emit(&cli.cfg, keys_to_write(&cli.cfg, set), NULL, NULL, &perr);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/conn_internal.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -394,11 +395,17 @@ int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, 
     c->ctx = tlsctx_get(c->engine, cfg, &c->r->effective, err, errlen);
     if (!c->ctx)
         goto fail;
-    if (cfg->keylog) {
-        int kfd = open(cfg->keylog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (cfg->keylog) { /* the safe writer: a regular file, no symlink, 0600 (see fsutil.h) */
+        char kerr[600];
+        int kfd = file_open_safe(cfg->keylog, 0600, FILE_OPEN_APPEND | FILE_OPEN_PRIVATE, kerr,
+                                 sizeof(kerr));
         if (kfd < 0 || !(c->keylog = fdopen(kfd, "a"))) {
-            snprintf(err, errlen, "--keylog %s: cannot open for writing: %s", cfg->keylog,
-                     strerror(errno));
+            size_t n = strlen(cfg->keylog); /* kerr may begin with the path: say it once */
+            if (kfd < 0 && strncmp(kerr, cfg->keylog, n) == 0 && kerr[n] == ' ')
+                snprintf(err, errlen, "--keylog %s", kerr);
+            else
+                snprintf(err, errlen, "--keylog %s: %s", cfg->keylog,
+                         kfd < 0 ? kerr : strerror(errno));
             if (kfd >= 0)
                 close(kfd);
             goto fail;

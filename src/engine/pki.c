@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -452,35 +453,7 @@ int pki_write_file(const char *dir, const char *file, const void *data, size_t n
                    char *err, size_t errlen)
 {
     char *path = xasprintf("%s/%s", dir, file);
-    const char *what = "open";
-    int ret = -1;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
-
-    if (fd < 0)
-        goto out;
-    what = "chmod";
-    if (fchmod(fd, (mode_t)mode) < 0) /* the file may have existed with another mode */
-        goto out;
-    what = "write";
-    for (size_t done = 0; done < n;) {
-        ssize_t w = write(fd, (const char *)data + done, n - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            goto out;
-        done += (size_t)w;
-    }
-    what = "close";
-    int rc = close(fd);
-    fd = -1;
-    if (rc < 0)
-        goto out;
-    ret = 0;
-out:
-    if (ret < 0 && err && errlen > 0)
-        snprintf(err, errlen, "%s: %s: %s", path, what, strerror(errno));
-    if (fd >= 0)
-        close(fd);
+    int ret = file_write_atomic(path, data, n, (mode_t)mode, true, err, errlen);
     free(path);
     return ret;
 }

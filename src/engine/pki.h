@@ -65,7 +65,8 @@ unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int stat
  * and errno text in err. */
 int pki_write_dir(const struct pki *p, const char *dir, char *err, size_t errlen);
 
-/* Writes n bytes to dir/file with the given mode (replacing it). Returns 0 or -1 with err. */
+/* Writes n bytes to dir/file with the given mode through the safe writer (file_write_atomic:
+ * replacing a regular file only). Returns 0 or -1 with err. */
 int pki_write_file(const char *dir, const char *file, const void *data, size_t n, int mode,
                    char *err, size_t errlen);
 

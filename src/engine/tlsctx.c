@@ -18,6 +18,7 @@
 #include "engine/conn_internal.h"
 #include "engine/sockbio.h"
 #include "engine/verify_errors.h"
+#include "util/fsutil.h"
 #include "wire/wire.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -649,13 +650,22 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
     return 1; /* we keep the reference */
 }
 
+/* A key log line that cannot be written (ENOSPC, EFBIG, EIO) is the run's error: the person
+ * asked for the keys and would otherwise find an incomplete file (front ends: docs). */
 static void keylog_cb(const SSL *ssl, const char *line)
 {
     struct conn *c = conn_of(ssl);
-    if (c && c->keylog) {
-        fprintf(c->keylog, "%s\n", line);
-        fflush(c->keylog);
-    }
+    if (!c || !c->keylog)
+        return;
+    char *text = xasprintf("%s\n", line);
+    /* One write per line, straight to the fd (no stdio buffer to lose keys in). */
+    int rc = file_write_fd(fileno(c->keylog), c->cfg.keylog, text, strlen(text), NULL, 0);
+    int e = errno;
+    free(text);
+    if (rc < 0)
+        report_set_error(
+            c->r, STAGE_INTERNAL, "make room on its file system, or choose another --keylog file",
+            "--keylog %s: cannot write the session keys: %s", c->cfg.keylog, strerror(e));
 }
 
 int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)

@@ -87,9 +87,12 @@ uint64_t profile_nondefault_keys(const struct tls_config *cfg);
 
 /* Writes cfg as the user profile NAME: the keys that differ from the defaults, or with
  * `extends` (may be NULL) an `extends:` line and the keys that differ from what that parent
- * gives. Atomic: a temp file in the same directory, fsync, rename; mode 0600; the directory
- * is created 0700. Refuses to replace an existing file unless force. Returns the path
- * written (caller frees), or NULL with err. */
+ * gives. File names (ca_file, ca_path, cert, key, keylog, key_passphrase file:) are written
+ * absolute: "~/" expanded, a relative name joined to the current directory. The document is
+ * parsed back with the loader first: when it would not load, or a key would read back as
+ * another value, nothing is written and err names the key. Atomic: a temp file in the same
+ * directory, fsync, rename; mode 0600; the directory is created 0700. Refuses to replace an
+ * existing file unless force. Returns the path written (caller frees), or NULL with err. */
 char *profile_save(const char *name, const struct tls_config *cfg, const char *description,
                    const char *extends, bool force, struct profile_error *err);
 

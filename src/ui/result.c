@@ -11,6 +11,7 @@
 #include "ui/export.h"
 #include "ui/screens.h"
 #include "ui/term_ext.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
@@ -590,8 +591,15 @@ void result_export(struct ui *ui, const char *path)
         snprintf(res->export_path, sizeof res->export_path, "%s/%s", home, path + 2);
     else
         snprintf(res->export_path, sizeof res->export_path, "%s", path);
-    struct stat st;
-    if (lstat(res->export_path, &st) == 0) {
+    char err[1200];
+    int there = file_check_writable(res->export_path, err, sizeof err);
+    if (there < 0) { /* a FIFO, device, directory or symlink: refused before any question */
+        char *serr = sanitize_terminal(err);
+        ui_status(ui, TR_BAD, "%s", serr);
+        free(serr);
+        return;
+    }
+    if (there > 0) {
         char *safe = sanitize_terminal(res->export_path);
         char *label = xasprintf("%s exists; overwrite? y/n ", safe);
         ui_prompt_open(ui, PROMPT_OVERWRITE, label, "");

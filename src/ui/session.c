@@ -289,10 +289,14 @@ static void session_keylog_set(struct ui *ui, const char *text)
     }
     session_expand_home(text, path, sizeof path);
     char *safe = sanitize_terminal(path);
-    /* Open it now (as the engine will, appending, 0600) so a bad path is said at once. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    /* Open it now as the engine will (the safe writer: a regular file, no symlink, appending,
+     * 0600) so a bad path is said at once. */
+    char err[1200];
+    int fd = file_open_safe(path, 0600, FILE_OPEN_APPEND | FILE_OPEN_PRIVATE, err, sizeof err);
     if (fd < 0) {
-        ui_status(ui, TR_BAD, "key log: cannot write %s: %s", safe, strerror(errno));
+        char *serr = sanitize_terminal(err);
+        ui_status(ui, TR_BAD, "key log: %s", serr);
+        free(serr);
         free(safe);
         return;
     }
@@ -339,8 +343,15 @@ static void session_json_answer(struct ui *ui, const char *text)
         return;
     }
     session_expand_home(text, s->json_path, sizeof s->json_path);
-    struct stat st;
-    if (lstat(s->json_path, &st) == 0) {
+    char err[1200];
+    int there = file_check_writable(s->json_path, err, sizeof err);
+    if (there < 0) { /* a FIFO, device, directory or symlink: refused before any question */
+        char *serr = sanitize_terminal(err);
+        ui_status(ui, TR_BAD, "%s", serr);
+        free(serr);
+        return;
+    }
+    if (there > 0) {
         char *safe = sanitize_terminal(s->json_path);
         char *label = xasprintf("%s exists; overwrite? y/n ", safe);
         ui_prompt_open(ui, PROMPT_JSON_OVERWRITE, label, "");

@@ -1,5 +1,6 @@
-/* Filesystem helpers: mkdir -p, atomic replace (temp file + fsync + rename), bounded reads,
- * XDG and data directory lookup. Errors name the file and say what failed. */
+/* Filesystem helpers: mkdir -p, the safe writer (regular files only, no symlink followed,
+ * atomic replace by temp file + fsync + rename, or a checked open for appending), bounded
+ * reads, XDG and data directory lookup. Errors name the file and say what failed. */
 #include "util/fsutil.h"
 
 #include <errno.h>
@@ -108,6 +109,47 @@ int fsync_dir(const char *dir, char *err, size_t errlen)
     return 0;
 }
 
+/* What a non-regular file is, for messages ("a FIFO"). */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    if (S_ISDIR(m))
+        return "a directory";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISLNK(m))
+        return "a symbolic link";
+    return "not a regular file";
+}
+
+/* Fills err for a path that holds something other than a regular file; sets errno. */
+static int refuse_kind(const char *path, mode_t m, char *err, size_t errlen)
+{
+    if (S_ISLNK(m))
+        fs_error(err, errlen, "%s is a symbolic link; not followed, not written", path);
+    else
+        fs_error(err, errlen, "%s is %s, not a regular file; not written", path, file_kind(m));
+    errno = S_ISDIR(m) ? EISDIR : S_ISLNK(m) ? ELOOP : EINVAL;
+    return -1;
+}
+
+int file_check_writable(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        int e = errno;
+        fs_error(err, errlen, "cannot check %s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    return S_ISREG(st.st_mode) ? 1 : refuse_kind(path, st.st_mode, err, errlen);
+}
+
 static int write_all(int fd, const void *data, size_t n)
 {
     const char *p = data;
@@ -121,6 +163,87 @@ static int write_all(int fd, const void *data, size_t n)
         n -= (size_t)w;
     }
     return 0;
+}
+
+int file_write_fd(int fd, const char *path, const void *data, size_t n, char *err, size_t errlen)
+{
+    if (write_all(fd, data, n) == 0)
+        return 0;
+    int e = errno;
+    fs_error(err, errlen, "cannot write %s: %s", path, strerror(e));
+    errno = e;
+    return -1;
+}
+
+/* The checks file_open_safe makes on the open fd: a regular file, the mode, then blocking
+ * mode and truncation. existed: something was at path before the open. */
+static int open_safe_checks(int fd, const char *path, mode_t mode, unsigned flags, bool existed,
+                            char *err, size_t errlen)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        fs_error(err, errlen, "cannot stat %s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode))
+        return refuse_kind(path, st.st_mode, err, errlen);
+    mode_t perm = st.st_mode & 07777;
+    bool too_open = (flags & FILE_OPEN_PRIVATE) && (perm & ~mode);
+    if (too_open && st.st_uid != geteuid()) {
+        fs_error(err, errlen,
+                 "%s belongs to uid %ju and others can read it (mode %04o); not written: "
+                 "secrets go only to a file no one else can read",
+                 path, (uintmax_t)st.st_uid, (unsigned)perm);
+        errno = EPERM;
+        return -1;
+    }
+    if ((too_open || !existed) && perm != mode && fchmod(fd, mode) < 0) {
+        int e = errno;
+        fs_error(err, errlen, "cannot set the mode of %s to %04o: %s", path, (unsigned)mode,
+                 strerror(e));
+        errno = e;
+        return -1;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+        (!(flags & FILE_OPEN_APPEND) && ftruncate(fd, 0) < 0)) {
+        int e = errno;
+        fs_error(err, errlen, "cannot prepare %s for writing: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int file_open_safe(const char *path, mode_t mode, unsigned flags, char *err, size_t errlen)
+{
+    /* Looked at before opening, so a device or FIFO is never even opened; the checks on the
+     * open fd below catch anything swapped in between. */
+    int there = file_check_writable(path, err, errlen);
+    if (there < 0)
+        return -1;
+    int oflags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    if (flags & FILE_OPEN_APPEND)
+        oflags |= O_APPEND;
+    int fd = open(path, oflags, mode);
+    if (fd < 0) {
+        int e = errno;
+        /* ELOOP: a symlink appeared; ENXIO: a FIFO without a reader; EISDIR: a directory. */
+        if ((e == ELOOP || e == ENXIO || e == EISDIR) && file_check_writable(path, err, errlen) < 0)
+            return -1;
+        fs_error(err, errlen, "cannot open %s for writing: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    if (open_safe_checks(fd, path, mode, flags, there > 0, err, errlen) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
 }
 
 /* Creates the temp file from the template tmp (rewritten in place), fills it with exactly
@@ -196,6 +319,8 @@ int file_write_atomic(const char *path, const void *data, size_t n, mode_t mode,
         errno = EISDIR;
         return -1;
     }
+    if (file_check_writable(path, err, errlen) < 0)
+        return -1;
     char *dir = !slash          ? xstrdup(".")
                 : slash == path ? xstrdup("/")
                                 : xstrndup(path, (size_t)(slash - path));

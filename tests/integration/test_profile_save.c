@@ -1,7 +1,8 @@
 /* Saving user profiles: what profile_save writes reads back equal, with mode 0600 in a 0700
- * directory; an existing profile is replaced only with force; and a writer killed between
+ * directory; an existing profile is replaced only with force; a writer killed between
  * writing and renaming (the real binary, stopped by TLSCOPE_TEST_HOOK) leaves the old file
- * byte for byte. */
+ * byte for byte; what the loader would refuse is never written (the load-back check); file
+ * names are saved absolute; --save-profile keeps --theme. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -452,6 +453,154 @@ static void test_killed_before_rename_keeps_old(void **state)
     config_free(&old);
 }
 
+/* Values the loader refuses are never written: profile_save parses its own document back
+ * first. Nothing is created, not even the directory, and the message names the key. */
+static void test_save_refuses_what_would_not_load(void **state)
+{
+    (void)state;
+    char *dir = use_config_home("noload");
+    static const struct {
+        const char *key, *value, *says;
+    } cases[] = {
+        {"sni", "127.0.0.1", "`sni`: an IP address cannot be sent as a server name"},
+        {"sni", "a b", "`sni`: `a b` is not a host name"},
+        {"host", "bad host", "`host`: `bad host` is not a host name or an IP address"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct tls_config cfg;
+        config_init(&cfg);
+        if (!strcmp(cases[i].key, "sni"))
+            cfg.sni = xstrdup(cases[i].value);
+        else
+            cfg.host = xstrdup(cases[i].value);
+        struct profile_error err;
+        char *path = profile_save("bad", &cfg, NULL, NULL, true, &err);
+        if (path)
+            fail_msg("case %zu: %s '%s' was saved to %s", i, cases[i].key, cases[i].value, path);
+        char *want =
+            xasprintf("profile 'bad' not saved: it would not load back: %s", cases[i].says);
+        assert_string_equal(err.message, want);
+        free(want);
+        config_free(&cfg);
+    }
+    assert_int_equal(access(dir, F_OK), -1);
+    free(dir);
+}
+
+/* File names are saved absolute, so the profile means the same files from any directory:
+ * relative names joined to the directory of the save ("./" dropped), "~/" expanded, a
+ * file: passphrase source too; absolute names as they are. Loaded from elsewhere, the same. */
+static void test_save_paths_absolute(void **state)
+{
+    (void)state;
+    char *dir = use_config_home("abs");
+    char *work = xasprintf("%s/work", topdir);
+    assert_int_equal(mkdir(work, 0700), 0);
+    char old_cwd[4096];
+    assert_non_null(getcwd(old_cwd, sizeof(old_cwd)));
+    assert_int_equal(chdir(work), 0);
+    struct tls_config cfg;
+    config_init(&cfg);
+    cfg.ca_file = xstrdup("ca.pem");
+    cfg.cert_file = xstrdup("./certs/client.pem");
+    cfg.key_file = xstrdup("~/client.key");
+    cfg.key_pass = xstrdup("file:pass.txt");
+    cfg.ca_path = xstrdup("/etc/ssl/certs");
+    cfg.keylog = xstrdup("../keys.log");
+    struct profile_error err;
+    char *path = profile_save("abs", &cfg, NULL, NULL, false, &err);
+    assert_int_equal(chdir(old_cwd), 0);
+    if (!path)
+        fail_msg("profile_save: %s", err.message);
+    struct profile p = load_or_fail(path);
+    char *want_ca = xasprintf("%s/ca.pem", work),
+         *want_cert = xasprintf("%s/certs/client.pem", work);
+    char *want_key = xasprintf("%s/client.key", getenv("HOME"));
+    char *want_pass = xasprintf("file:%s/pass.txt", work),
+         *want_log = xasprintf("%s/../keys.log", work);
+    assert_string_equal(p.cfg.ca_file, want_ca);
+    assert_string_equal(p.cfg.cert_file, want_cert);
+    assert_string_equal(p.cfg.key_file, want_key);
+    assert_string_equal(p.cfg.key_pass, want_pass);
+    assert_string_equal(p.cfg.ca_path, "/etc/ssl/certs");
+    assert_string_equal(p.cfg.keylog, want_log);
+    profile_free(&p);
+    char *wants[] = {want_ca, want_cert, want_key, want_pass, want_log, work, path, dir};
+    for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++)
+        free(wants[i]);
+    config_free(&cfg);
+}
+
+/* Runs tlscope ARGS... in directory cwd (through sh); returns the exit status. */
+static int run_in(const char *cwd, const char *const *args, char **out, char **errout)
+{
+    char *rel = harness_tlscope_path(), *bin = realpath(rel, NULL); /* we cd away from here */
+    free(rel);
+    if (!bin)
+        fail_msg("no tlscope binary");
+    const char *argv[24] = {"sh", "-c", "cd \"$1\" && shift && exec \"$@\"", "sh", cwd, bin};
+    size_t n = 6;
+    for (size_t i = 0; args[i] && n < 23; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int st = harness_run(argv, NULL, 20, out, errout);
+    free(bin);
+    if (st < 0)
+        fail_msg("could not run tlscope");
+    return st;
+}
+
+/* The command line: --sni 127.0.0.1 and --sni "a b" never leave a profile that fails to load
+ * (exit 64, the key named, no file); a relative --cafile is saved absolute; --theme is kept. */
+static void test_cli_save_profile(void **state)
+{
+    (void)state;
+    char *dir = use_config_home("cli");
+    char *work = xasprintf("%s/cliwork", topdir);
+    assert_int_equal(mkdir(work, 0700), 0);
+    static const char *const bad_sni[] = {"127.0.0.1", "a b"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *const args[] = {"--save-profile", "bad",       "--sni",
+                                    bad_sni[i],       "localhost", NULL};
+        char *out, *errout;
+        int st = run_in(work, args, &out, &errout);
+        if (st != 64 || !strstr(errout, "sni"))
+            fail_msg("--sni '%s': exit %d, stderr: %s", bad_sni[i], st, errout);
+        free(out);
+        free(errout);
+    }
+    char *bad = xasprintf("%s/bad.yaml", dir);
+    assert_int_equal(access(bad, F_OK), -1);
+    free(bad);
+
+    /* a real CA file in the working directory, named relatively */
+    char *ca_src = harness_path("root.crt");
+    char *ca_text = slurp(ca_src, NULL), *ca = xasprintf("%s/ca.pem", work), msg[600];
+    if (file_write_atomic(ca, ca_text, strlen(ca_text), 0644, true, msg, sizeof(msg)) < 0)
+        fail_msg("%s", msg);
+    const char *const args[] = {"--save-profile", "web",    "--theme",   "mono",
+                                "--cafile",       "ca.pem", "localhost", NULL};
+    char *out, *errout;
+    int st = run_in(work, args, &out, &errout);
+    if (st != 0)
+        fail_msg("exit %d: %s", st, errout);
+    char *path = xasprintf("%s/web.yaml", dir);
+    struct profile p = load_or_fail(path);
+    assert_non_null(p.cfg.ca_file);
+    assert_string_equal(p.cfg.ca_file, ca);
+    assert_non_null(p.cfg.theme);
+    assert_string_equal(p.cfg.theme, "mono");
+    profile_free(&p);
+    free(out);
+    free(errout);
+    free(path);
+    free(ca);
+    free(ca_text);
+    free(ca_src);
+    free(work);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +610,9 @@ int main(void)
         cmocka_unit_test(test_bad_names_refused),
         cmocka_unit_test(test_no_home_refused),
         cmocka_unit_test(test_killed_before_rename_keeps_old),
+        cmocka_unit_test(test_save_refuses_what_would_not_load),
+        cmocka_unit_test(test_save_paths_absolute),
+        cmocka_unit_test(test_cli_save_profile),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
