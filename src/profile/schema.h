@@ -32,6 +32,8 @@ enum pk_check {
     PKC_HOST,   /* a host name or literal address */
     PKC_ERROR,  /* a verification error name (ignore_errors items) */
     PKC_PIN,    /* sha256//BASE64 (pins items) */
+    PKC_CA_FILE, /* config_ca_file_check: a readable regular file */
+    PKC_CA_DIR,  /* config_ca_path_check: an existing directory */
 };
 
 struct pkey {
