@@ -233,7 +233,19 @@ static void test_usage_errors(void **state)
         {{"a", "b"}, "one target only"},
         {{"--sni"}, "needs a value"},
         {{"--keylog", "/nonexistent/dir/keys.log", "127.0.0.1"}, "--keylog /nonexistent/dir"},
-        {{"--cafile", "/dev/null", "127.0.0.1"}, "--cafile /dev/null"},
+        {{"--cafile", "/dev/null", "127.0.0.1"}, "--cafile: /dev/null is not a regular file"},
+        /* one validator for flags and profiles (config.h) */
+        {{"--timeout", "nan", "x"}, "--timeout 'nan': not a finite number"},
+        {{"--timeout", "1e-300", "x"}, "--timeout '1e-300': out of range, expected at least 0.001"},
+        {{"--timeout", "inf", "x"}, "--timeout 'inf': not a finite number"},
+        {{"--capath", "/nonexistent", "127.0.0.1"}, "--capath: /nonexistent: No such file"},
+        {{"--capath", "/etc/hosts", "127.0.0.1"}, "--capath: /etc/hosts is not a directory"},
+        {{"--cafile", "/", "127.0.0.1"}, "--cafile: / is a directory"},
+        {{"--sni", "a b", "x"}, "--sni: 'a b' contains a space"},
+        {{"--sni", "127.0.0.1", "x"}, "--sni: '127.0.0.1' is an IP address"},
+        {{"--sni", "0x7f.1", "x"}, "--sni: '0x7f.1' is an IP address"},
+        {{"--sni", "", "x"}, "--sni: empty server name"},
+        {{"b\xc3\xbc cher.example"}, "U+0020 is not allowed in a host name"},
         {{"--format", "xml", "x"}, "--format 'xml'"},
         {{NULL}, "Usage"},
     };
@@ -319,6 +331,53 @@ static void test_escapes_never_reach_output(void **state)
     free(err);
 }
 
+/* Arguments and file contents echoed in errors pass the output gate: no ESC or BEL from them
+ * reaches the terminal, wherever the message is built. */
+static void test_escapes_in_errors(void **state)
+{
+    (void)state;
+    char *dir = harness_path("cli-escapes");
+    char *cmd = xasprintf("mkdir -p '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    /* a file that is no certificate, with controls in its name and its first bytes */
+    char *bad = xasprintf("%s/not\x1b]0;PWNED\x07-a-cert.pem", dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("\x1b]0;PWNED\x07\x1b[2J{garbage\n", f);
+    fclose(f);
+    static const char osc[] = "x\x1b]0;PWNED\x07y";
+    const char *const cases[][6] = {
+        {"--bogus\x1b]0;PWNED\x07", "x"},
+        {"--format", osc, "x"},
+        {"--min-proto", osc, "x"},
+        {"--timeout", osc, "x"},
+        {"--sni", osc, "x"},
+        {"--ciphers", osc, "127.0.0.1"},
+        {"--ignore-error", osc, "127.0.0.1"},
+        {"--pin", osc, "127.0.0.1"},
+        {"--capath", osc, "127.0.0.1"},
+        {"--cafile", bad, "127.0.0.1"},
+        {"--cert", bad, "--key", bad, "127.0.0.1"},
+        {"--diff", bad, bad},
+        {"ev\x1b[2Jil:1"},
+        {"a", osc},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out, *err;
+        int st = run(&out, &err, cases[i]);
+        if (st != 64 || strchr(err, '\x1b') || strchr(err, '\x07') || !strstr(err, "\\x1B"))
+            fail_msg("case %zu (%s): exit %d, stderr: %s", i, cases[i][0], st, err);
+        assert_string_equal(out, "");
+        free(out);
+        free(err);
+    }
+    unlink(bad);
+    rmdir(dir);
+    free(bad);
+    free(dir);
+}
+
 static void test_keylog(void **state)
 {
     (void)state;
@@ -386,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_text_output),
         cmocka_unit_test(test_escapes_never_reach_output),
+        cmocka_unit_test(test_escapes_in_errors),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_dns_failure_offline),
     };
