@@ -331,6 +331,63 @@ static void test_escapes_never_reach_output(void **state)
     free(err);
 }
 
+/* signature.type names the algorithm as docs/json.md does (RSA, RSASSA-PSS, ECDSA …), not
+ * OpenSSL's key OIDs ("rsaEncryption", "id-ecPublicKey"); the text report says the same. */
+static void test_signature_type_names(void **state)
+{
+    (void)state;
+    struct peer ec;
+    assert_int_equal(peer_s_server(&ec, false,
+                                   SERVER("-cert", "@leaf_ec.crt", "-key", "@leaf_ec.key",
+                                          "-cert_chain", "@inter.crt")),
+                     0);
+    char ec_target[64];
+    snprintf(ec_target, sizeof(ec_target), "127.0.0.1:%u", (unsigned)ec.port);
+    static const struct {
+        bool ec;
+        const char *extra[4];
+        const char *type, *scheme;
+    } cases[] = {
+        {false, {"--max-proto", "tls1.2", "--sigalgs", "RSA+SHA256"}, "RSA", "rsa_pkcs1_sha256"},
+        {false, {"--sigalgs", "rsa_pss_rsae_sha256"}, "RSASSA-PSS", "rsa_pss_rsae_sha256"},
+        {true, {"--max-proto", "tls1.2"}, "ECDSA", NULL},
+        {true, {"--min-proto", "tls1.3"}, "ECDSA", "ecdsa_secp256r1_sha256"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *argv[12] = {"--json", "--cafile", root_ca};
+        size_t n = 3;
+        for (size_t k = 0; k < 4 && cases[i].extra[k]; k++)
+            argv[n++] = cases[i].extra[k];
+        argv[n++] = cases[i].ec ? ec_target : target;
+        char *out, *err;
+        if (run(&out, &err, argv) != 0)
+            fail_msg("case %zu: %s", i, err);
+        json_t *j = parse(out);
+        json_t *sig = json_object_get(j, "signature");
+        if (strcmp(json_string_value(json_object_get(sig, "type")), cases[i].type))
+            fail_msg("case %zu: signature.type %s, want %s", i,
+                     json_string_value(json_object_get(sig, "type")), cases[i].type);
+        if (cases[i].scheme)
+            assert_string_equal(json_string_value(json_object_get(sig, "scheme")),
+                                cases[i].scheme);
+        json_decref(j);
+        free(out);
+        free(err);
+        argv[0] = "--format=text";
+        assert_int_equal(run(&out, &err, argv), 0);
+        /* the "signature" field's line names the same type */
+        const char *line = strstr(out, "signature");
+        const char *eol = line ? strchr(line, '\n') : NULL;
+        const char *at = line ? strstr(line, cases[i].type) : NULL;
+        if (!at || (eol && at > eol) || strstr(out, "id-ecPublicKey") ||
+            strstr(out, "rsaEncryption"))
+            fail_msg("case %zu: text report:\n%s", i, out);
+        free(out);
+        free(err);
+    }
+    peer_stop(&ec);
+}
+
 /* Arguments and file contents echoed in errors pass the output gate: no ESC or BEL from them
  * reaches the terminal, wherever the message is built. */
 static void test_escapes_in_errors(void **state)
@@ -446,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_text_output),
         cmocka_unit_test(test_escapes_never_reach_output),
         cmocka_unit_test(test_escapes_in_errors),
+        cmocka_unit_test(test_signature_type_names),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_dns_failure_offline),
     };
