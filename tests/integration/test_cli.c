@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,101 @@ static void test_signature_type_names(void **state)
     peer_stop(&ec);
 }
 
+/* True when name resolves to an address of family (AF_INET/AF_INET6) here. */
+static bool resolves_to(const char *name, int family)
+{
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(name, "443", &hints, &res) != 0)
+        return false;
+    freeaddrinfo(res);
+    return true;
+}
+
+/* Messages that say what is really wrong (issue 8 item 16). */
+static void test_messages_name_the_cause(void **state)
+{
+    (void)state;
+    char *out, *err;
+    /* A name with an address of the other family only is not "missing from DNS". */
+    if (resolves_to("localhost", AF_INET) && !resolves_to("localhost", AF_INET6)) {
+        char t[64];
+        snprintf(t, sizeof t, "localhost:%u", (unsigned)good.port);
+        assert_int_equal(run(&out, &err, SERVER("--json", "-6", t)), 2);
+        json_t *j = parse(out);
+        const char *msg =
+            json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+        if (!strstr(msg, "'localhost' has no IPv6 address") || strstr(msg, "does not exist"))
+            fail_msg("-6 localhost: %s", msg);
+        json_decref(j);
+        free(out);
+        free(err);
+    }
+    assert_int_equal(run(&out, &err, SERVER("--json", "-6", target)), 2);
+    assert_non_null(strstr(out, "'127.0.0.1' is an IPv4 address, but -6 asks for IPv6"));
+    free(out);
+    free(err);
+
+    /* --pass file:DIR names the directory instead of calling the passphrase wrong. */
+    char *cert = harness_path("client.crt"), *key = harness_path("client.key.enc");
+    char *dir = harness_dir() ? xasprintf("file:%s", harness_dir()) : NULL;
+    assert_non_null(dir);
+    assert_int_equal(run(&out, &err, SERVER("--cert", cert, "--key", key, "--pass", dir, target)),
+                     64);
+    if (!strstr(err, "is a directory, not a passphrase file") || strstr(err, "wrong passphrase"))
+        fail_msg("--pass file:DIR: %s", err);
+    free(out);
+    free(err);
+    /* the right passphrase from a file still works; a wrong one is still called wrong */
+    char *pass = harness_path("cli-pass.txt"), *src = xasprintf("file:%s", pass);
+    FILE *f = fopen(pass, "w");
+    assert_non_null(f);
+    fputs("secret\n", f);
+    fclose(f);
+    assert_int_equal(run(&out, &err, SERVER("--json", "--cafile", root_ca, "--cert", cert, "--key",
+                                            key, "--pass", src, target)),
+                     0);
+    free(out);
+    free(err);
+    f = fopen(pass, "w");
+    assert_non_null(f);
+    fputs("not-it\n", f);
+    fclose(f);
+    assert_int_equal(run(&out, &err, SERVER("--cert", cert, "--key", key, "--pass", src, target)),
+                     64);
+    assert_non_null(strstr(err, "wrong passphrase"));
+    free(out);
+    free(err);
+    unlink(pass);
+    free(pass);
+    free(src);
+    free(dir);
+    free(cert);
+    free(key);
+}
+
+/* Hosts the resolver reads as IPv4 ("0x7f.1", "127.1", "2130706433") are addresses: shown as
+ * a dotted quad, no SNI sent, checked as an IP against the certificate. */
+static void test_numeric_hosts_are_addresses(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"0x7f.1", "127.1", "2130706433", "0177.0.0.1"};
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        char t[64];
+        snprintf(t, sizeof t, "%s:%u", forms[i], (unsigned)good.port);
+        char *out, *err;
+        int st = run(&out, &err, SERVER("--json", "--cafile", root_ca, t));
+        json_t *j = parse(out);
+        json_t *tg = json_object_get(j, "target");
+        if (st != 0 || strcmp(json_string_value(json_object_get(tg, "host")), "127.0.0.1") ||
+            !json_is_null(json_object_get(tg, "sni")))
+            fail_msg("%s: exit %d, target %s; %s", forms[i], st,
+                     json_dumps(tg, JSON_COMPACT), err);
+        json_decref(j);
+        free(out);
+        free(err);
+    }
+}
+
 /* Arguments and file contents echoed in errors pass the output gate: no ESC or BEL from them
  * reaches the terminal, wherever the message is built. */
 static void test_escapes_in_errors(void **state)
@@ -504,6 +600,8 @@ int main(void)
         cmocka_unit_test(test_escapes_never_reach_output),
         cmocka_unit_test(test_escapes_in_errors),
         cmocka_unit_test(test_signature_type_names),
+        cmocka_unit_test(test_messages_name_the_cause),
+        cmocka_unit_test(test_numeric_hosts_are_addresses),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_dns_failure_offline),
     };
