@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include "util/mem.h"
+#include "util/punycode.h"
 
 struct resolver {
     pthread_mutex_t lock;
@@ -165,6 +166,12 @@ const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t err
     pthread_mutex_unlock(&r->lock);
     if (rc == 0 && res)
         return res;
+    /* An international name is looked up as its A-labels; name both forms. */
+    char uni[256], shown[600];
+    if (idna_to_unicode(r->host, uni, sizeof uni) == 1)
+        snprintf(shown, sizeof shown, "'%s' (%s)", r->host, uni);
+    else
+        snprintf(shown, sizeof shown, "'%s'", r->host);
     const char *want = r->hints.ai_family == AF_INET6 ? "IPv6" : "IPv4";
     const char *flag = r->hints.ai_family == AF_INET6 ? "-6" : "-4";
     unsigned char lit[sizeof(struct in6_addr)];
@@ -175,8 +182,8 @@ const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t err
             return NULL;
         }
     } else if (other != AF_UNSPEC) {
-        snprintf(err, errlen, "'%s' has no %s address (it has an %s address; %s asks for %s only)",
-                 r->host, want, other == AF_INET6 ? "IPv6" : "IPv4", flag, want);
+        snprintf(err, errlen, "%s has no %s address (it has an %s address; %s asks for %s only)",
+                 shown, want, other == AF_INET6 ? "IPv6" : "IPv4", flag, want);
         return NULL;
     }
     switch (rc) {
@@ -184,21 +191,21 @@ const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t err
 #ifdef EAI_NODATA
     case EAI_NODATA:
 #endif
-        snprintf(err, errlen, "the name '%s' does not exist in DNS (no address found)", r->host);
+        snprintf(err, errlen, "the name %s does not exist in DNS (no address found)", shown);
         break;
     case EAI_AGAIN:
         snprintf(err, errlen,
-                 "could not resolve '%s': the DNS server did not answer (temporary failure)",
-                 r->host);
+                 "could not resolve %s: the DNS server did not answer (temporary failure)",
+                 shown);
         break;
     case EAI_FAMILY:
     case EAI_ADDRFAMILY:
-        snprintf(err, errlen, "'%s' has no address of the requested family (-4/-6)", r->host);
+        snprintf(err, errlen, "%s has no address of the requested family (-4/-6)", shown);
         break;
     case EAI_SYSTEM:
-        snprintf(err, errlen, "could not resolve '%s': %s", r->host, strerror(e));
+        snprintf(err, errlen, "could not resolve %s: %s", shown, strerror(e));
         break;
-    default: snprintf(err, errlen, "could not resolve '%s': %s", r->host, gai_strerror(rc));
+    default: snprintf(err, errlen, "could not resolve %s: %s", shown, gai_strerror(rc));
     }
     return NULL;
 }

@@ -411,8 +411,7 @@ int target_parse(const char *spec, struct tls_config *c, char *err, size_t errle
             struct config_error ce;
             char norm[256];
             if (config_host_normalize(host, norm, sizeof norm, &ce) < 0) {
-                snprintf(err, errlen, "target '%s': not a valid host name or address: %s", spec,
-                         ce.reason);
+                snprintf(err, errlen, "target %s", ce.reason); /* the reason quotes it */
                 return -1;
             }
             snprintf(host, sizeof host, "%s", norm);
