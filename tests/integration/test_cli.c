@@ -531,6 +531,35 @@ static void test_escapes_in_errors(void **state)
     free(dir);
 }
 
+/* An international name on the command line connects to its A-labels: JSON shows the form
+ * sent (host and SNI), the DNS message both forms. Offline (unshare -n). */
+static void test_idn_target_offline(void **state)
+{
+    (void)state;
+    if (system("unshare -n true >/dev/null 2>&1") != 0) {
+        skip();
+        return;
+    }
+    char *bin = harness_tlscope_path();
+    const char *const argv[] = {"unshare",   "-n", bin, "--json", "--timeout",
+                                "5",         "bücher.example:8443", NULL};
+    char *out, *err;
+    int st = harness_run(argv, NULL, 20, &out, &err);
+    free(bin);
+    assert_int_equal(st, 2);
+    json_t *j = parse(out);
+    json_t *tg = json_object_get(j, "target");
+    assert_string_equal(json_string_value(json_object_get(tg, "host")), "xn--bcher-kva.example");
+    assert_string_equal(json_string_value(json_object_get(tg, "sni")), "xn--bcher-kva.example");
+    assert_int_equal(json_integer_value(json_object_get(tg, "port")), 8443);
+    const char *msg = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    if (!strstr(msg, "'xn--bcher-kva.example' (bücher.example)"))
+        fail_msg("DNS message: %s", msg);
+    json_decref(j);
+    free(out);
+    free(err);
+}
+
 static void test_keylog(void **state)
 {
     (void)state;
@@ -599,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_text_output),
         cmocka_unit_test(test_escapes_never_reach_output),
         cmocka_unit_test(test_escapes_in_errors),
+        cmocka_unit_test(test_idn_target_offline),
         cmocka_unit_test(test_signature_type_names),
         cmocka_unit_test(test_messages_name_the_cause),
         cmocka_unit_test(test_numeric_hosts_are_addresses),
