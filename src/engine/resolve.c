@@ -195,16 +195,13 @@ const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t err
         break;
     case EAI_AGAIN:
         snprintf(err, errlen,
-                 "could not resolve %s: the DNS server did not answer (temporary failure)",
-                 shown);
+                 "could not resolve %s: the DNS server did not answer (temporary failure)", shown);
         break;
     case EAI_FAMILY:
     case EAI_ADDRFAMILY:
         snprintf(err, errlen, "%s has no address of the requested family (-4/-6)", shown);
         break;
-    case EAI_SYSTEM:
-        snprintf(err, errlen, "could not resolve %s: %s", shown, strerror(e));
-        break;
+    case EAI_SYSTEM: snprintf(err, errlen, "could not resolve %s: %s", shown, strerror(e)); break;
     default: snprintf(err, errlen, "could not resolve %s: %s", shown, gai_strerror(rc));
     }
     return NULL;

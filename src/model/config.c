@@ -125,8 +125,8 @@ bool host_is_ip_literal(const char *host)
 
 /* ---- validators ---- */
 
-__attribute__((format(printf, 2, 3))) static int cfg_fail(struct config_error *err,
-                                                          const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int cfg_fail(struct config_error *err, const char *fmt,
+                                                          ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -175,8 +175,10 @@ static int check_host_syntax(const char *shown, const char *h, struct config_err
                     return cfg_fail(err, "'%s' contains a space", shown);
                 if (ch < 0x20 || ch == 0x7F)
                     return cfg_fail(err, "'%s' contains a control character", shown);
-                return cfg_fail(err, "'%s' contains '%c'; a host name has letters, digits, '-' "
-                                     "and '.'", shown, ch);
+                return cfg_fail(err,
+                                "'%s' contains '%c'; a host name has letters, digits, '-' "
+                                "and '.'",
+                                shown, ch);
             }
         }
         label += len + (label[len] == '.');

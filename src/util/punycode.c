@@ -224,10 +224,10 @@ static bool is_refused(uint32_t cp)
 {
     if (cp < 0x80)
         return !((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '-' || cp == '_');
-    return cp <= 0xA0 || cp == 0xAD || cp == 0x61C || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200F) ||
-           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 ||
-           cp == 0xFEFF || (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0xE000 && cp <= 0xF8FF) ||
-           cp >= 0xF0000;
+    return cp <= 0xA0 || cp == 0xAD || cp == 0x61C || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+           (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF ||
+           (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
 }
 
 /* Appends one label (cps, n) to out at *o, converted when it holds non-ASCII. */
@@ -249,8 +249,10 @@ static int put_label(const uint32_t *cps, size_t n, bool converting, char *out, 
     } else {
         memcpy(label, "xn--", 4);
         if (punycode_encode(cps, n, label + 4, sizeof label - 4) < 0) {
-            snprintf(err, errlen, "'%s': a label is too long once converted to ASCII (at most %d "
-                     "characters)", host, LABEL_MAX);
+            snprintf(err, errlen,
+                     "'%s': a label is too long once converted to ASCII (at most %d "
+                     "characters)",
+                     host, LABEL_MAX);
             return -1;
         }
     }
@@ -323,8 +325,7 @@ int idna_to_ascii(const char *host, char *out, size_t outlen, char *err, size_t 
         }
         cp = fold_case(cp);
         if (is_refused(cp)) {
-            snprintf(err, errlen, "'%s': U+%04X is not allowed in a host name", host,
-                     (unsigned)cp);
+            snprintf(err, errlen, "'%s': U+%04X is not allowed in a host name", host, (unsigned)cp);
             return -1;
         }
         if (n >= HOST_MAX) {

@@ -369,8 +369,7 @@ static void test_signature_type_names(void **state)
             fail_msg("case %zu: signature.type %s, want %s", i,
                      json_string_value(json_object_get(sig, "type")), cases[i].type);
         if (cases[i].scheme)
-            assert_string_equal(json_string_value(json_object_get(sig, "scheme")),
-                                cases[i].scheme);
+            assert_string_equal(json_string_value(json_object_get(sig, "scheme")), cases[i].scheme);
         json_decref(j);
         free(out);
         free(err);
@@ -439,8 +438,9 @@ static void test_messages_name_the_cause(void **state)
     assert_non_null(f);
     fputs("secret\n", f);
     fclose(f);
-    assert_int_equal(run(&out, &err, SERVER("--json", "--cafile", root_ca, "--cert", cert, "--key",
-                                            key, "--pass", src, target)),
+    assert_int_equal(run(&out, &err,
+                         SERVER("--json", "--cafile", root_ca, "--cert", cert, "--key", key,
+                                "--pass", src, target)),
                      0);
     free(out);
     free(err);
@@ -476,8 +476,7 @@ static void test_numeric_hosts_are_addresses(void **state)
         json_t *tg = json_object_get(j, "target");
         if (st != 0 || strcmp(json_string_value(json_object_get(tg, "host")), "127.0.0.1") ||
             !json_is_null(json_object_get(tg, "sni")))
-            fail_msg("%s: exit %d, target %s; %s", forms[i], st,
-                     json_dumps(tg, JSON_COMPACT), err);
+            fail_msg("%s: exit %d, target %s; %s", forms[i], st, json_dumps(tg, JSON_COMPACT), err);
         json_decref(j);
         free(out);
         free(err);
@@ -541,8 +540,8 @@ static void test_idn_target_offline(void **state)
         return;
     }
     char *bin = harness_tlscope_path();
-    const char *const argv[] = {"unshare",   "-n", bin, "--json", "--timeout",
-                                "5",         "bücher.example:8443", NULL};
+    const char *const argv[] = {
+        "unshare", "-n", bin, "--json", "--timeout", "5", "bücher.example:8443", NULL};
     char *out, *err;
     int st = harness_run(argv, NULL, 20, &out, &err);
     free(bin);

@@ -162,12 +162,13 @@ static void test_out_format(void **state)
     s = out_format("[%-4s][%.2s]", "b\xc3\xbc", "b\xc3\xbc");
     assert_string_equal(s, "[b\xc3\xbc  ][b]");
     free(s);
-    s = out_format("%d %u %ld %zu %x %05.1f %c%c %%", -3, 7u, 123456789L, (size_t)42, 255u, 2.25, 'k',
-                   0x1b);
+    s = out_format("%d %u %ld %zu %x %05.1f %c%c %%", -3, 7u, 123456789L, (size_t)42, 255u, 2.25,
+                   'k', 0x1b);
     assert_string_equal(s, "-3 7 123456789 42 ff 002.2 k\\x1B %");
     free(s);
     /* Invalid UTF-8 and bidi overrides in arguments are written out. */
-    s = out_format("<%s>", "a\xff\xe2\x80\xae" "b");
+    s = out_format("<%s>", "a\xff\xe2\x80\xae"
+                           "b");
     assert_string_equal(s, "<a\\xFF\\u202Eb>");
     free(s);
 }
@@ -194,25 +195,25 @@ static const struct {
 } puny_cases[] = {
     {"\xd9\x84\xd9\x8a\xd9\x87\xd9\x85\xd8\xa7\xd8\xa8\xd8\xaa\xd9\x83\xd9\x84\xd9\x85\xd9\x88"
      "\xd8\xb4\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a\xd8\x9f",
-     "egbpdaj6bu4bxfgehfvwxn"}, /* (A) Arabic */
-    {"他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"},                 /* (B) */
-    {"他們爲什麽不說中文", "ihqwctvzc91f659drss3x8bo0yb"},              /* (C) */
-    {"Pročprostěnemluvíčesky", "Proprostnemluvesky-uyb24dma41a"},      /* (D) Czech */
+     "egbpdaj6bu4bxfgehfvwxn"},                                   /* (A) Arabic */
+    {"他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"},           /* (B) */
+    {"他們爲什麽不說中文", "ihqwctvzc91f659drss3x8bo0yb"},        /* (C) */
+    {"Pročprostěnemluvíčesky", "Proprostnemluvesky-uyb24dma41a"}, /* (D) Czech */
     {"\xd7\x9c\xd7\x9e\xd7\x94\xd7\x94\xd7\x9d\xd7\xa4\xd7\xa9\xd7\x95\xd7\x98\xd7\x9c\xd7\x90"
      "\xd7\x9e\xd7\x93\xd7\x91\xd7\xa8\xd7\x99\xd7\x9d\xd7\xa2\xd7\x91\xd7\xa8\xd7\x99\xd7\xaa",
-     "4dbcagdahymbxekheh6e0a7fei0b"},                                  /* (E) Hebrew */
+     "4dbcagdahymbxekheh6e0a7fei0b"}, /* (E) Hebrew */
     {"なぜみんな日本語を話してくれないのか", "n8jok5ay5dzabd5bym9f0cm5685rrjetr6pdxa"}, /* (G) */
     {"почемужеонинеговорятпорусски", "b1abfaaepdrnnbgefbadotcwatmq2g4l"}, /* (I) Russian */
     {"PorquénopuedensimplementehablarenEspañol", "PorqunopuedensimplementehablarenEspaol-fmd56a"},
     {"TạisaohọkhôngthểchỉnóitiếngViệt", "TisaohkhngthchnitingVit-kjcr8268qyxafd2f1b9g"},
-    {"3年B組金八先生", "3B-ww4c5e180e575a65lsy2b"},                     /* (L) */
+    {"3年B組金八先生", "3B-ww4c5e180e575a65lsy2b"}, /* (L) */
     {"安室奈美恵-with-SUPER-MONKEYS", "-with-SUPER-MONKEYS-pc58ag80a8qai00g7n9n"},
     {"Hello-Another-Way-それぞれの場所", "Hello-Another-Way--fc4qua05auwb3674vfr0b"},
-    {"ひとつ屋根の下2", "2-u9tlzr9756bt3uc0v"},                         /* (O) */
-    {"MajiでKoiする5秒前", "MajiKoi5-783gue6qz075azm5e"},               /* (P) */
-    {"パフィーdeルンバ", "de-jg4avhby1noc0d"},                          /* (Q) */
-    {"そのスピードで", "d9juau41awczczp"},                              /* (R) */
-    {"-> $1.00 <-", "-> $1.00 <--"},                                   /* (S) */
+    {"ひとつ屋根の下2", "2-u9tlzr9756bt3uc0v"},           /* (O) */
+    {"MajiでKoiする5秒前", "MajiKoi5-783gue6qz075azm5e"}, /* (P) */
+    {"パフィーdeルンバ", "de-jg4avhby1noc0d"},            /* (Q) */
+    {"そのスピードで", "d9juau41awczczp"},                /* (R) */
+    {"-> $1.00 <-", "-> $1.00 <--"},                      /* (S) */
     {"bücher", "bcher-kva"},
     {"ü", "tda"},
 };
@@ -273,8 +274,12 @@ static void test_idna(void **state)
         {"example.com", 0, "example.com"},
         {"Example.COM", 0, "Example.COM"}, /* all ASCII: untouched */
         {"b\xc3\xbc cher.example", -1, "U+0020 is not allowed"},
-        {"b\xc3\xbc\x1b" "cher", -1, "U+001B is not allowed"},
-        {"b\xc3\xbc\xe2\x80\xae" "cher", -1, "U+202E is not allowed"},
+        {"b\xc3\xbc\x1b"
+         "cher",
+         -1, "U+001B is not allowed"},
+        {"b\xc3\xbc\xe2\x80\xae"
+         "cher",
+         -1, "U+202E is not allowed"},
         {"b\xc3\xbc\xc2\xa0x", -1, "U+00A0 is not allowed"},
         {"b\xc3\xbc..example", -1, "empty label"},
         {"b\xff\xc3\xbc", -1, "not valid UTF-8"},
@@ -300,8 +305,8 @@ static void test_idna(void **state)
         {"xn--.example", "xn--.example", 0},
         {"xn--zz-!!.example", "xn--zz-!!.example", 0},
         {"xn--ls8h", "\xf0\x9f\x92\xa9", 1}, /* U+1F4A9 */
-        {"xn--tda-", "xn--tda-", 0},        /* decodes to ASCII: not an A-label */
-        {"xn--07-0a", "xn--07-0a", 0},      /* decodes to U+0088, which is refused */
+        {"xn--tda-", "xn--tda-", 0},         /* decodes to ASCII: not an A-label */
+        {"xn--07-0a", "xn--07-0a", 0},       /* decodes to U+0088, which is refused */
     };
     for (size_t i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
         char out[300];
@@ -314,9 +319,16 @@ static void test_idna(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_repair), cmocka_unit_test(test_out_format), cmocka_unit_test(test_out_fputs_text), cmocka_unit_test(test_punycode), cmocka_unit_test(test_idna),      cmocka_unit_test(test_sanitize_terminal),
-        cmocka_unit_test(test_sanitize_preview), cmocka_unit_test(test_strlist),
-        cmocka_unit_test(test_strbuf),           cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_utf8_repair),
+        cmocka_unit_test(test_out_format),
+        cmocka_unit_test(test_out_fputs_text),
+        cmocka_unit_test(test_punycode),
+        cmocka_unit_test(test_idna),
+        cmocka_unit_test(test_sanitize_terminal),
+        cmocka_unit_test(test_sanitize_preview),
+        cmocka_unit_test(test_strlist),
+        cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
