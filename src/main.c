@@ -414,8 +414,15 @@ static void reapply_flags(struct tls_config *cfg, void *arg)
 {
     const struct flag_set *fs = arg;
     struct cli tmp = {.cfg = *cfg};
-    for (size_t i = 0; i < fs->n; i++)
-        apply_option(&tmp, fs->opts[i].id, fs->opts[i].arg); /* validated once already */
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct parsed_opt *o = &fs->opts[i];
+        /* Validated once already. A file checked then may be gone now: the UI's connect
+         * reports that, and nothing may print to stderr under curses. */
+        if (o->id == OPT_CAFILE || o->id == OPT_CAPATH)
+            set_str(o->id == OPT_CAFILE ? &tmp.cfg.ca_file : &tmp.cfg.ca_path, o->arg);
+        else
+            apply_option(&tmp, o->id, o->arg);
+    }
     *cfg = tmp.cfg;
 }
 
