@@ -72,7 +72,7 @@ static const struct pkey keys[] = {
      "Append TLS secrets in NSS key log format (for Wireshark)."},
     {"theme", PK_STRING, OFF(theme), 0, 0, PKC_NONE, "a theme name (themes/)", "default", "--theme",
      "Colours for the terminal UI."},
-    {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, up to 3600", "10",
+    {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
 };
 
