@@ -18,6 +18,7 @@
 #include "ui/ui.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/outgate.h"
 #include "util/sanitize.h"
 
 #ifndef TLSCOPE_VERSION
@@ -173,15 +174,22 @@ static void usage(FILE *f)
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every argument may hold what a user, a file or a peer wrote: out_vprintf sanitises them. */
 static int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "tlscope: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'tlscope --help'.\n");
+    fputs("tlscope: ", stderr);
+    out_vprintf(stderr, fmt, ap);
+    fputs("\nTry 'tlscope --help'.\n", stderr);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+/* A value refused by one of config.h's validators: the flag, then the reason. */
+static int value_error(const char *flag, const struct config_error *ce)
+{
+    return usage_error("%s: %s", flag, ce->reason);
 }
 
 static void set_str(char **dst, const char *v)
@@ -222,7 +230,14 @@ static int apply_option(struct cli *cli, int id, const char *arg)
             return usage_error("--format '%s': expected json or text", arg);
         break;
     case OPT_COMPACT: cli->compact = true; break;
-    case OPT_SNI: set_str(&c->sni, arg); break;
+    case OPT_SNI: {
+        struct config_error ce;
+        char name[256];
+        if (config_sni_normalize(arg, name, sizeof name, &ce) < 0)
+            return value_error("--sni", &ce);
+        set_str(&c->sni, name);
+        break;
+    }
     case OPT_NO_SNI: c->no_sni = true; break;
     case OPT_ALPN:
         strlist_clear(&c->alpn);
@@ -241,8 +256,15 @@ static int apply_option(struct cli *cli, int id, const char *arg)
         c->sec_level = (int)v;
         break;
     }
-    case OPT_CAFILE: set_str(&c->ca_file, arg); break;
-    case OPT_CAPATH: set_str(&c->ca_path, arg); break;
+    case OPT_CAFILE:
+    case OPT_CAPATH: {
+        struct config_error ce;
+        bool file = id == OPT_CAFILE;
+        if ((file ? config_ca_file_check(arg, &ce) : config_ca_path_check(arg, &ce)) < 0)
+            return value_error(file ? "--cafile" : "--capath", &ce);
+        set_str(file ? &c->ca_file : &c->ca_path, arg);
+        break;
+    }
     case OPT_CERT: set_str(&c->cert_file, arg); break;
     case OPT_KEY: set_str(&c->key_file, arg); break;
     case OPT_PASS:
@@ -260,12 +282,9 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_RECONNECT: c->reconnect = true; break;
     case OPT_KEYLOG: set_str(&c->keylog, arg); break;
     case OPT_TIMEOUT: {
-        errno = 0;
-        double v = strtod(arg, &end);
-        if (!*arg || *end || errno || v <= 0 || v > 3600)
-            return usage_error("--timeout '%s': expected seconds, more than 0 and at most 3600",
-                               arg);
-        c->timeout_s = v;
+        struct config_error ce;
+        if (config_timeout_parse(arg, &c->timeout_s, &ce) < 0)
+            return usage_error("--timeout '%s': %s", arg, ce.reason);
         break;
     }
     case OPT_PROFILE: cli->profile = arg; break;
@@ -322,14 +341,15 @@ static void list_profiles(void)
     struct profile_entry *e;
     size_t n;
     profile_list(&e, &n);
-    printf("%-20s %-8s %s\n", "NAME", "ORIGIN", "DESCRIPTION");
+    /* Names, descriptions and directories come from files and the environment. */
+    out_printf(stdout, "%-20s %-8s %s\n", "NAME", "ORIGIN", "DESCRIPTION");
     for (size_t i = 0; i < n; i++)
-        printf("%-20s %-8s %s%s\n", e[i].name, profile_origin_name(e[i].origin),
-               e[i].shadowed ? "(shadowed by a user profile) " : "", e[i].description);
+        out_printf(stdout, "%-20s %-8s %s%s\n", e[i].name, profile_origin_name(e[i].origin),
+                   e[i].shadowed ? "(shadowed by a user profile) " : "", e[i].description);
     if (n == 0)
-        printf("(no profiles found)\n");
+        out_printf(stdout, "(no profiles found)\n");
     char *user = profile_user_dir(), *bundled = profile_bundled_dir();
-    printf("\nbundled: %s\nuser:    %s\n", bundled, user ? user : "(HOME is not set)");
+    out_printf(stdout, "\nbundled: %s\nuser:    %s\n", bundled, user ? user : "(HOME is not set)");
     free(user);
     free(bundled);
     profile_entries_free(e, n);
@@ -395,8 +415,15 @@ static void reapply_flags(struct tls_config *cfg, void *arg)
 {
     const struct flag_set *fs = arg;
     struct cli tmp = {.cfg = *cfg};
-    for (size_t i = 0; i < fs->n; i++)
-        apply_option(&tmp, fs->opts[i].id, fs->opts[i].arg); /* validated once already */
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct parsed_opt *o = &fs->opts[i];
+        /* Validated once already. A file checked then may be gone now: the UI's connect
+         * reports that, and nothing may print to stderr under curses. */
+        if (o->id == OPT_CAFILE || o->id == OPT_CAPATH)
+            set_str(o->id == OPT_CAFILE ? &tmp.cfg.ca_file : &tmp.cfg.ca_path, o->arg);
+        else
+            apply_option(&tmp, o->id, o->arg);
+    }
     *cfg = tmp.cfg;
 }
 
@@ -450,7 +477,7 @@ static int run(struct cli *cli, const char *target)
             char buf[1200];
             return usage_error("%s", profile_error_format(&perr, buf, sizeof(buf)));
         }
-        fprintf(stderr, "tlscope: saved profile '%s' to %s\n", cli->save_profile, path);
+        out_printf(stderr, "tlscope: saved profile '%s' to %s\n", cli->save_profile, path);
         free(path);
         return 0;
     }
@@ -464,7 +491,8 @@ static int run(struct cli *cli, const char *target)
         return st;
     }
     char *doc = cli->json ? json_render_report(r, !cli->compact) : text_render_report(r, 80);
-    fputs(doc, stdout);
+    /* JSON escapes every control itself; the text report passes the gate line by line. */
+    cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
     free(doc);
     int status = report_exit_status(r);
     report_free(r);
@@ -501,13 +529,11 @@ static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_c
     if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
         /* err starts with "A: " or "B: "; name the file instead. */
         const char *which = err[0] == 'B' ? files[1] : files[0];
-        char *name = sanitize_terminal(which);
-        usage_error("--diff: %s: %s", name, err[0] && err[1] == ':' ? err + 3 : err);
-        free(name);
+        usage_error("--diff: %s: %s", which, err[0] && err[1] == ':' ? err + 3 : err);
         goto out;
     }
     char *doc = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
-    fputs(doc, stdout);
+    cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
     free(doc);
     status = d.n_changed ? 1 : 0;
     diff_free(&d);

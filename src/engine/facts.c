@@ -50,6 +50,22 @@ static const char *auth_name(int nid)
     return "unknown";
 }
 
+/* The handshake signature's algorithm as docs/json.md names it (`signature.type`), from the
+ * key type OpenSSL reports; OpenSSL's own short name for anything else. */
+static const char *sig_type_name(int type_nid)
+{
+    switch (type_nid) {
+    case EVP_PKEY_RSA: return "RSA";
+    case EVP_PKEY_RSA_PSS: return "RSASSA-PSS";
+    case EVP_PKEY_EC: return "ECDSA";
+    case EVP_PKEY_ED25519: return "Ed25519";
+    case EVP_PKEY_ED448: return "Ed448";
+    case EVP_PKEY_DSA: return "DSA";
+    }
+    const char *sn = OBJ_nid2sn(type_nid);
+    return sn ? sn : "unknown";
+}
+
 /* TLS 1.3 style scheme name from the signature type and digest OpenSSL reports. */
 static char *sig_scheme(int type_nid, int md_nid, const struct report *r)
 {
@@ -134,7 +150,7 @@ static void collect_negotiated(struct conn *c)
     int type_nid = NID_undef, md_nid = NID_undef;
     if (SSL_get_peer_signature_type_nid(ssl, &type_nid) && type_nid != NID_undef) {
         SSL_get_peer_signature_nid(ssl, &md_nid);
-        r->sig_type = xstrdup(OBJ_nid2sn(type_nid));
+        r->sig_type = xstrdup(sig_type_name(type_nid));
         r->sig_digest = md_nid != NID_undef ? xstrdup(OBJ_nid2sn(md_nid)) : NULL;
     }
     const unsigned char *alpn = NULL;

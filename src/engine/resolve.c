@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include "util/mem.h"
+#include "util/punycode.h"
 
 struct resolver {
     pthread_mutex_t lock;
@@ -24,6 +26,7 @@ struct resolver {
     bool done;
     int gai_rc;
     int gai_errno;
+    int other_family; /* the name failed for the family asked but has one of these (AF_*) */
     struct addrinfo *res;
 };
 
@@ -45,15 +48,37 @@ static void resolver_unref(struct resolver *r)
     free(r);
 }
 
+/* After a lookup limited to one family found nothing: the family the name does have, or
+ * AF_UNSPEC when it has none either. glibc answers EAI_NONAME both for a name that does not
+ * exist and for "localhost" under -6, so only a second lookup tells them apart. */
+static int resolver_other_family(const struct resolver *r)
+{
+    struct addrinfo hints = r->hints, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    if (getaddrinfo(r->host, r->port, &hints, &res) != 0)
+        return AF_UNSPEC;
+    int fam = res ? res->ai_family : AF_UNSPEC;
+    freeaddrinfo(res);
+    return fam;
+}
+
 static void *resolver_thread(void *arg)
 {
     struct resolver *r = arg;
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(r->host, r->port, &r->hints, &res);
     int saved = errno;
+    int other = AF_UNSPEC;
+    if (r->hints.ai_family != AF_UNSPEC && (rc == EAI_NONAME || rc == EAI_ADDRFAMILY
+#ifdef EAI_NODATA
+                                            || rc == EAI_NODATA
+#endif
+                                            ))
+        other = resolver_other_family(r);
     pthread_mutex_lock(&r->lock);
     r->gai_rc = rc;
     r->gai_errno = saved;
+    r->other_family = other;
     r->res = res;
     r->done = true;
     pthread_mutex_unlock(&r->lock);
@@ -143,31 +168,48 @@ int resolver_done(struct resolver *r)
 const struct addrinfo *resolver_result(struct resolver *r, char *err, size_t errlen)
 {
     pthread_mutex_lock(&r->lock);
-    int rc = r->gai_rc, e = r->gai_errno;
+    int rc = r->gai_rc, e = r->gai_errno, other = r->other_family;
     struct addrinfo *res = r->res;
     pthread_mutex_unlock(&r->lock);
     if (rc == 0 && res)
         return res;
+    /* An international name is looked up as its A-labels; name both forms. */
+    char uni[256], shown[600];
+    if (idna_to_unicode(r->host, uni, sizeof uni) == 1)
+        snprintf(shown, sizeof shown, "'%s' (%s)", r->host, uni);
+    else
+        snprintf(shown, sizeof shown, "'%s'", r->host);
+    const char *want = r->hints.ai_family == AF_INET6 ? "IPv6" : "IPv4";
+    const char *flag = r->hints.ai_family == AF_INET6 ? "-6" : "-4";
+    unsigned char lit[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, r->host, lit) == 1 || inet_pton(AF_INET6, r->host, lit) == 1) {
+        if (rc == EAI_FAMILY || rc == EAI_ADDRFAMILY || rc == EAI_NONAME) {
+            snprintf(err, errlen, "'%s' is an %s address, but %s asks for %s", r->host,
+                     strchr(r->host, ':') ? "IPv6" : "IPv4", flag, want);
+            return NULL;
+        }
+    } else if (other != AF_UNSPEC) {
+        snprintf(err, errlen, "%s has no %s address (it has an %s address; %s asks for %s only)",
+                 shown, want, other == AF_INET6 ? "IPv6" : "IPv4", flag, want);
+        return NULL;
+    }
     switch (rc) {
     case EAI_NONAME:
 #ifdef EAI_NODATA
     case EAI_NODATA:
 #endif
-        snprintf(err, errlen, "the name '%s' does not exist in DNS (no address found)", r->host);
+        snprintf(err, errlen, "the name %s does not exist in DNS (no address found)", shown);
         break;
     case EAI_AGAIN:
         snprintf(err, errlen,
-                 "could not resolve '%s': the DNS server did not answer (temporary failure)",
-                 r->host);
+                 "could not resolve %s: the DNS server did not answer (temporary failure)", shown);
         break;
     case EAI_FAMILY:
     case EAI_ADDRFAMILY:
-        snprintf(err, errlen, "'%s' has no address of the requested family (-4/-6)", r->host);
+        snprintf(err, errlen, "%s has no address of the requested family (-4/-6)", shown);
         break;
-    case EAI_SYSTEM:
-        snprintf(err, errlen, "could not resolve '%s': %s", r->host, strerror(e));
-        break;
-    default: snprintf(err, errlen, "could not resolve '%s': %s", r->host, gai_strerror(rc));
+    case EAI_SYSTEM: snprintf(err, errlen, "could not resolve %s: %s", shown, strerror(e)); break;
+    default: snprintf(err, errlen, "could not resolve %s: %s", shown, gai_strerror(rc));
     }
     return NULL;
 }

@@ -117,15 +117,25 @@ static int pass_resolve(const struct tls_config *cfg, struct pass_data *pd, char
         }
         snprintf(pd->pass, sizeof(pd->pass), "%s", v);
     } else if (!strncmp(src, "file:", 5)) {
-        FILE *f = fopen(src + 5, "r");
-        if (!f) {
-            snprintf(err, errlen, "--pass %s: cannot read %s: %s", src, src + 5, strerror(errno));
+        /* Its first line; a directory, FIFO or device is refused by name, never read as an
+         * empty (and so "wrong") passphrase. */
+        char *data = NULL, e[600];
+        size_t n = 0;
+        if (file_read_bounded(src + 5, 64 * 1024, &data, &n, e, sizeof(e)) < 0) {
+            if (errno == EISDIR)
+                snprintf(err, errlen, "--pass %s: %s is a directory, not a passphrase file", src,
+                         src + 5);
+            else
+                snprintf(err, errlen, "--pass %s: %s", src, e);
             return -1;
         }
-        if (!fgets(pd->pass, sizeof(pd->pass), f))
-            pd->pass[0] = '\0';
-        fclose(f);
-        pd->pass[strcspn(pd->pass, "\r\n")] = '\0';
+        size_t len = strcspn(data, "\r\n");
+        if (len >= sizeof(pd->pass))
+            len = sizeof(pd->pass) - 1;
+        memcpy(pd->pass, data, len);
+        pd->pass[len] = '\0';
+        OPENSSL_cleanse(data, n);
+        free(data);
     } else {
         snprintf(err, errlen,
                  "--pass must be env:VAR or file:PATH; a literal passphrase on the command line "

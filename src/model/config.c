@@ -4,12 +4,20 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/mem.h"
+#include "util/punycode.h"
+#include "util/sanitize.h"
 
 static const struct {
     enum proto_version v;
@@ -108,10 +116,197 @@ void config_copy(struct tls_config *dst, const struct tls_config *src)
 
 bool host_is_ip_literal(const char *host)
 {
+    struct in_addr v4;
     unsigned char buf[sizeof(struct in6_addr)];
     if (!host)
         return false;
-    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+    return inet_aton(host, &v4) != 0 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* ---- validators ---- */
+
+__attribute__((format(printf, 2, 3))) static int cfg_fail(struct config_error *err, const char *fmt,
+                                                          ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* s for a message: at most 60 bytes (cut at a character), controls escaped. */
+static const char *cfg_show(const char *s, char *buf, size_t n)
+{
+    size_t len = strlen(s), cut = len;
+    if (cut > 60) {
+        cut = 60;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    char *valid = utf8_repair(s, cut);
+    char *clean = sanitize_terminal(valid);
+    snprintf(buf, n, "%s%s", clean, cut < len ? "…" : "");
+    free(clean);
+    free(valid);
+    return buf;
+}
+
+/* LDH labels (plus '_', which some internal names use): 1-63 each, no '-' at either end. */
+static int check_host_syntax(const char *shown, const char *h, struct config_error *err)
+{
+    size_t n = strlen(h);
+    if (n == 0)
+        return cfg_fail(err, "empty host name");
+    if (n > 253)
+        return cfg_fail(err, "'%s' is longer than 253 characters", shown);
+    for (const char *label = h; *label;) {
+        size_t len = strcspn(label, ".");
+        if (len == 0)
+            return cfg_fail(err, "'%s' has an empty label (two dots, or a dot first)", shown);
+        if (len > 63)
+            return cfg_fail(err, "'%s' has a label longer than 63 characters", shown);
+        if (label[0] == '-' || label[len - 1] == '-')
+            return cfg_fail(err, "'%s': a label may not start or end with '-'", shown);
+        for (size_t i = 0; i < len; i++) {
+            unsigned char ch = (unsigned char)label[i];
+            if (!(isalnum(ch) || ch == '-' || ch == '_')) {
+                if (ch == ' ')
+                    return cfg_fail(err, "'%s' contains a space", shown);
+                if (ch < 0x20 || ch == 0x7F)
+                    return cfg_fail(err, "'%s' contains a control character", shown);
+                return cfg_fail(err,
+                                "'%s' contains '%c'; a host name has letters, digits, '-' "
+                                "and '.'",
+                                shown, ch);
+            }
+        }
+        label += len + (label[len] == '.');
+    }
+    return 0;
+}
+
+/* A host name (not an address): IDN → A-labels, a final dot dropped, syntax checked. */
+static int name_normalize(const char *in, char *out, size_t outlen, struct config_error *err)
+{
+    char b[128], ascii[512], e[300];
+    const char *shown = cfg_show(in, b, sizeof b);
+    int rc = idna_to_ascii(in, ascii, sizeof ascii, e, sizeof e);
+    if (rc < 0) {
+        char *clean = sanitize_terminal(e); /* e quotes the name as typed */
+        cfg_fail(err, "%s", clean);
+        free(clean);
+        return -1;
+    }
+    size_t n = strlen(ascii);
+    if (n > 1 && ascii[n - 1] == '.' && ascii[n - 2] != '.')
+        ascii[--n] = '\0';
+    if (check_host_syntax(shown, ascii, err) < 0)
+        return -1;
+    if (n >= outlen)
+        return cfg_fail(err, "'%s' is too long", shown);
+    memcpy(out, ascii, n + 1);
+    return 0;
+}
+
+int config_host_normalize(const char *in, char *out, size_t outlen, struct config_error *err)
+{
+    struct in_addr v4;
+    unsigned char v6[sizeof(struct in6_addr)];
+    char b[128];
+    if (!in || !*in)
+        return cfg_fail(err, "empty host name");
+    if (inet_pton(AF_INET6, in, v6) == 1) {
+        if (strlen(in) >= outlen)
+            return cfg_fail(err, "'%s' is too long", cfg_show(in, b, sizeof b));
+        memcpy(out, in, strlen(in) + 1);
+        return 0;
+    }
+    /* getaddrinfo reads "0x7f.1", "127.1" and "6" as IPv4 (inet_aton); say so, in the one
+     * form everyone reads, rather than send it as a server name. */
+    if (inet_aton(in, &v4)) {
+        if (!inet_ntop(AF_INET, &v4, out, (socklen_t)outlen))
+            return cfg_fail(err, "'%s' is too long", cfg_show(in, b, sizeof b));
+        return 0;
+    }
+    return name_normalize(in, out, outlen, err);
+}
+
+int config_sni_normalize(const char *in, char *out, size_t outlen, struct config_error *err)
+{
+    struct in_addr v4;
+    unsigned char v6[sizeof(struct in6_addr)];
+    char b[128];
+    if (!in || !*in)
+        return cfg_fail(err, "empty server name (to send none, use --no-sni or sni: false)");
+    if (inet_pton(AF_INET6, in, v6) == 1 || inet_aton(in, &v4))
+        return cfg_fail(err,
+                        "'%s' is an IP address; a server name must be a host name (RFC 6066 "
+                        "forbids addresses in SNI)",
+                        cfg_show(in, b, sizeof b));
+    return name_normalize(in, out, outlen, err);
+}
+
+int config_timeout_check(double v, struct config_error *err)
+{
+    if (!isfinite(v))
+        return cfg_fail(err, "not a finite number of seconds");
+    if (v < CONFIG_TIMEOUT_MIN || v > CONFIG_TIMEOUT_MAX)
+        return cfg_fail(err, "out of range, expected at least %g and at most %d seconds",
+                        CONFIG_TIMEOUT_MIN, CONFIG_TIMEOUT_MAX);
+    return 0;
+}
+
+int config_timeout_parse(const char *text, double *out, struct config_error *err)
+{
+    char *end = NULL;
+    if (!text || !*text || isspace((unsigned char)*text))
+        return cfg_fail(err, "expected a number of seconds");
+    errno = 0;
+    double v = strtod(text, &end);
+    if (*end)
+        return cfg_fail(err, "expected a number of seconds");
+    if (config_timeout_check(v, err) < 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int config_ca_path_check(const char *path, struct config_error *err)
+{
+    struct stat st;
+    char b[128];
+    if (!path || !*path)
+        return cfg_fail(err, "empty directory name");
+    const char *shown = cfg_show(path, b, sizeof b);
+    if (stat(path, &st) < 0)
+        return cfg_fail(err, "%s: %s", shown, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return cfg_fail(err, "%s is not a directory (a single PEM file goes in --cafile)", shown);
+    if (access(path, X_OK) < 0)
+        return cfg_fail(err, "%s: cannot look into it: %s", shown, strerror(errno));
+    return 0;
+}
+
+int config_ca_file_check(const char *path, struct config_error *err)
+{
+    struct stat st;
+    char b[128];
+    if (!path || !*path)
+        return cfg_fail(err, "empty file name");
+    const char *shown = cfg_show(path, b, sizeof b);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return cfg_fail(err, "%s: %s", shown, strerror(errno));
+    int rc = fstat(fd, &st);
+    close(fd);
+    if (rc < 0)
+        return cfg_fail(err, "%s: %s", shown, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return cfg_fail(err, "%s is a directory (a hashed CA directory goes in --capath)", shown);
+    if (!S_ISREG(st.st_mode))
+        return cfg_fail(err, "%s is not a regular file", shown);
+    return 0;
 }
 
 const char *config_sni(const struct tls_config *c)
@@ -141,19 +336,6 @@ static int parse_port(const char *s, uint16_t *out)
         return -1;
     *out = (uint16_t)v;
     return 0;
-}
-
-static bool valid_hostname(const char *h)
-{
-    size_t n = strlen(h);
-    if (n == 0 || n > 253)
-        return false;
-    for (const char *p = h; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (!(isalnum(ch) || ch == '-' || ch == '.' || ch == '_'))
-            return false;
-    }
-    return true;
 }
 
 bool target_has_port(const char *spec)
@@ -228,11 +410,13 @@ int target_parse(const char *spec, struct tls_config *c, char *err, size_t errle
                 snprintf(err, errlen, "target '%s': port must be 1-65535", spec);
                 return -1;
             }
-            if (!valid_hostname(host)) {
-                snprintf(err, errlen, "target '%s': '%s' is not a valid host name or address", spec,
-                         host);
+            struct config_error ce;
+            char norm[256];
+            if (config_host_normalize(host, norm, sizeof norm, &ce) < 0) {
+                snprintf(err, errlen, "target %s", ce.reason); /* the reason quotes it */
                 return -1;
             }
+            snprintf(host, sizeof host, "%s", norm);
         }
     }
     free(c->host);

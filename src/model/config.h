@@ -79,13 +79,43 @@ void config_free(struct tls_config *c);
 /* Deep copy; dst must not hold owned data. */
 void config_copy(struct tls_config *dst, const struct tls_config *src);
 
+/* ---- value validators ---------------------------------------------------------------------
+ * One rule per value, shared by the command line (main.c) and the profile loader (and so the
+ * UI editor): each checks a value as typed and on success gives the form to use. On failure
+ * err->reason holds a sentence naming the value and what is wrong, without the flag or key
+ * name, which the caller puts in front ("--sni 'a b': ..." / "file:3:6: `sni`: ..."). */
+struct config_error {
+    char reason[320];
+};
+
+#define CONFIG_TIMEOUT_MIN 0.001 /* seconds: below this no stage could finish */
+#define CONFIG_TIMEOUT_MAX 3600
+
+/* A host to connect to: an IP literal (IPv4 in any form inet_aton reads — "0x7f.1", "6",
+ * "127.1" — comes out as a dotted quad, IPv6 as given), or a host name: an international
+ * name (UTF-8) comes out as its A-labels ("xn--bcher-kva.example"), a final dot is dropped;
+ * labels of 1-63 letters, digits, '-' or '_', not starting or ending with '-'. out has room
+ * for 256 bytes. Returns 0 or -1 with err. */
+int config_host_normalize(const char *in, char *out, size_t outlen, struct config_error *err);
+/* A server name to send (RFC 6066): a host name as above, never an IP address. */
+int config_sni_normalize(const char *in, char *out, size_t outlen, struct config_error *err);
+/* A per-stage timeout in seconds: finite, at least CONFIG_TIMEOUT_MIN, at most
+ * CONFIG_TIMEOUT_MAX. parse reads a decimal number first. */
+int config_timeout_check(double v, struct config_error *err);
+int config_timeout_parse(const char *text, double *out, struct config_error *err);
+/* A trust directory must exist and be a directory we can search; a CA file must be a
+ * readable regular file. */
+int config_ca_path_check(const char *path, struct config_error *err);
+int config_ca_file_check(const char *path, struct config_error *err);
+
 /* The name sent as SNI for this config, or NULL when none is sent (no_sni, or host is an
  * IP literal and no explicit sni was given). */
 const char *config_sni(const struct tls_config *c);
-/* True when host is an IPv4 or IPv6 literal. */
+/* True when host is an IPv4 (any form inet_aton reads) or IPv6 literal. */
 bool host_is_ip_literal(const char *host);
 
-/* Parses "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into c->host / c->port.
+/* Parses "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" into c->host / c->port; the host goes
+ * through config_host_normalize (so an international name is stored as A-labels).
  * Returns 0, or -1 with a message in err (size errlen) naming what is wrong. */
 int target_parse(const char *spec, struct tls_config *c, char *err, size_t errlen);
 /* True when spec names a port explicitly ("host:8443", "[::1]:8443"). */

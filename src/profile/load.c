@@ -99,18 +99,6 @@ static int engine_check_key(struct ytree_ctx *ld, const struct pkey *k,
     return rc == 0 ? 0 : engine_failure(ld, k, at, msg);
 }
 
-static bool valid_host_name(const char *h)
-{
-    size_t n = strlen(h);
-    if (n == 0 || n > 253 || h[0] == '-' || h[0] == '.')
-        return false;
-    for (const char *p = h; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '.' || *p == '_'))
-            return false;
-    return true;
-}
-
 /* Profile names as profile_locate accepts them: letters, digits, - _ . (no leading dot). */
 static bool valid_profile_name(const char *s)
 {
@@ -158,20 +146,29 @@ static int set_string(struct ytree_ctx *ld, const struct pkey *k, const struct y
                       struct tls_config *c)
 {
     const char *s = scalar_text(ld, k, v);
-    char b[256];
+    char host[256];
+    struct config_error ce;
     if (!s)
         return -1;
-    if (k->check == PKC_HOST && !host_is_ip_literal(s) && !valid_host_name(s))
-        return ytree_fail_at(ld, v, "`%s`: `%s` is not a host name or an IP address", k->name,
-                             ytree_show(s, b, sizeof(b)));
-    char **f = field(c, k);
-    free(*f);
+    if (k->check == PKC_HOST) {
+        if (config_host_normalize(s, host, sizeof host, &ce) < 0)
+            return ytree_fail_at(ld, v, "`%s`: not a host name or an IP address: %s", k->name,
+                                 ce.reason);
+        s = host;
+    }
     /* "~/x" in a file name means the home directory, as in a shell. */
     const char *home = getenv("HOME");
-    if (k->type == PK_PATH && s[0] == '~' && s[1] == '/' && home && *home)
-        *f = xasprintf("%s%s", home, s + 1);
-    else
-        *f = xstrdup(s);
+    char *value = k->type == PK_PATH && s[0] == '~' && s[1] == '/' && home && *home
+                      ? xasprintf("%s%s", home, s + 1)
+                      : xstrdup(s);
+    if ((k->check == PKC_CA_FILE && config_ca_file_check(value, &ce) < 0) ||
+        (k->check == PKC_CA_DIR && config_ca_path_check(value, &ce) < 0)) {
+        free(value);
+        return ytree_fail_at(ld, v, "`%s`: %s", k->name, ce.reason);
+    }
+    char **f = field(c, k);
+    free(*f);
+    *f = value;
     return k->check == PKC_ENGINE ? engine_check_key(ld, k, c, v) : 0;
 }
 
@@ -213,9 +210,10 @@ static int set_seconds(struct ytree_ctx *ld, const struct pkey *k, const struct 
     double d = strtod(v->text, &end);
     if (*end || !isfinite(d))
         return type_error(ld, k, v);
-    if (!(d > 0) || d > k->max)
-        return ytree_fail_at(ld, v, "%s: %s is out of range (more than 0, at most %d seconds)",
-                             k->name, ytree_show(v->text, b, sizeof(b)), k->max);
+    struct config_error ce;
+    if (config_timeout_check(d, &ce) < 0)
+        return ytree_fail_at(ld, v, "`%s`: %s: %s", k->name, ytree_show(v->text, b, sizeof(b)),
+                             ce.reason);
     *(double *)field(c, k) = d;
     return 0;
 }
@@ -263,7 +261,6 @@ static int set_sni(struct ytree_ctx *ld, const struct pkey *k, const struct ynod
                    struct tls_config *c)
 {
     const char *s = scalar_text(ld, k, v);
-    char b[256];
     bool flag;
     if (!s)
         return -1;
@@ -275,13 +272,12 @@ static int set_sni(struct ytree_ctx *ld, const struct pkey *k, const struct ynod
         c->no_sni = true;
         return 0;
     }
-    if (host_is_ip_literal(s))
-        return ytree_fail_at(ld, v, "`%s`: an IP address cannot be sent as a server name", k->name);
-    if (!valid_host_name(s))
-        return ytree_fail_at(ld, v, "`%s`: `%s` is not a host name", k->name,
-                             ytree_show(s, b, sizeof(b)));
+    struct config_error ce;
+    char name[256];
+    if (config_sni_normalize(s, name, sizeof name, &ce) < 0)
+        return ytree_fail_at(ld, v, "`%s`: %s", k->name, ce.reason);
     free(c->sni);
-    c->sni = xstrdup(s);
+    c->sni = xstrdup(name);
     c->no_sni = false;
     return 0;
 }

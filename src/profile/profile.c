@@ -111,6 +111,8 @@ static char *locate(const char *name_or_path, bool bundled_only, enum profile_or
             for (size_t i = 0; i < n && k < 256; i++)
                 names[k++] = e[i].name;
         const char *s = suggest_nearest(name_or_path, names, k);
+        if (s && !strcmp(s, name_or_path))
+            s = NULL; /* the user profile itself, when only bundled ones count */
         set_error(err, name_or_path, "no profile named '%s'%s%s%s (looked in %s and %s)",
                   name_or_path, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "",
                   bundled_only ? "(bundled only)" : (user ? user : "(no user dir)"), bundled);
@@ -173,6 +175,14 @@ static int apply_chain(const char *name_or_path, const char *child, struct tls_c
             goto out;
         }
         path = locate(p->extends, bundled_only, &origin, err);
+        if (!path && bundled_only) {
+            set_error(err, p->path,
+                      "extends '%.64s' names this profile itself; a user profile may extend "
+                      "only the bundled profile it shadows, and there is no bundled profile "
+                      "'%.64s'",
+                      p->extends, p->extends);
+            goto out;
+        }
         if (!path) {
             char msg[sizeof(err->message)];
             memcpy(msg, err->message, sizeof(msg));

@@ -45,9 +45,9 @@ static const struct pkey keys[] = {
      "Fail when the chain does not verify (errors are reported either way)."},
     {"hostname_check", PK_BOOL, OFF(hostname_check), 0, 0, PKC_NONE, "true false", "true",
      "--no-hostname-check", "Check the name against the certificate."},
-    {"ca_file", PK_PATH, OFF(ca_file), 0, 0, PKC_NONE, "a PEM file", "the system store", "--cafile",
-     "Trust these CA certificates instead of the system store."},
-    {"ca_path", PK_PATH, OFF(ca_path), 0, 0, PKC_NONE, "a hashed directory", "the system store",
+    {"ca_file", PK_PATH, OFF(ca_file), 0, 0, PKC_CA_FILE, "a PEM file", "the system store",
+     "--cafile", "Trust these CA certificates instead of the system store."},
+    {"ca_path", PK_PATH, OFF(ca_path), 0, 0, PKC_CA_DIR, "a hashed directory", "the system store",
      "--capath", "Trust a hashed CA directory."},
     {"ignore_errors", PK_LIST, OFF(ignore_errors), 0, 0, PKC_ERROR,
      "list of verification error names", "none", "--ignore-error",
@@ -72,7 +72,7 @@ static const struct pkey keys[] = {
      "Append TLS secrets in NSS key log format (for Wireshark)."},
     {"theme", PK_STRING, OFF(theme), 0, 0, PKC_NONE, "a theme name (themes/)", "default", "--theme",
      "Colours for the terminal UI."},
-    {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, up to 3600", "10",
+    {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
 };
 

@@ -28,10 +28,12 @@ enum pk_type {
 /* How a string value is checked beyond its type. */
 enum pk_check {
     PKC_NONE,
-    PKC_ENGINE, /* OpenSSL's own parser, through engine_check_config */
-    PKC_HOST,   /* a host name or literal address */
-    PKC_ERROR,  /* a verification error name (ignore_errors items) */
-    PKC_PIN,    /* sha256//BASE64 (pins items) */
+    PKC_ENGINE,  /* OpenSSL's own parser, through engine_check_config */
+    PKC_HOST,    /* a host name or literal address */
+    PKC_ERROR,   /* a verification error name (ignore_errors items) */
+    PKC_PIN,     /* sha256//BASE64 (pins items) */
+    PKC_CA_FILE, /* config_ca_file_check: a readable regular file */
+    PKC_CA_DIR,  /* config_ca_path_check: an existing directory */
 };
 
 struct pkey {

@@ -284,6 +284,26 @@ static void home_build_demo(struct ui *ui)
     docview_set(&h->demo, &d);
 }
 
+/* The ASCII form a typed target connects to, when it differs from what was typed: an
+ * international name's A-labels ("bücher.example" → "xn--bcher-kva.example"). False for
+ * ASCII text and for text that is no valid target (connecting says why). */
+static bool home_ascii_form(const char *spec, char *out, size_t n)
+{
+    bool ascii = true;
+    for (const unsigned char *p = (const unsigned char *)spec; *p; p++)
+        ascii = ascii && *p < 0x80;
+    if (ascii)
+        return false;
+    struct tls_config c;
+    char err[300];
+    config_init(&c);
+    bool ok = target_parse(spec, &c, err, sizeof err) == 0;
+    if (ok)
+        snprintf(out, n, "%s", c.host);
+    config_free(&c);
+    return ok;
+}
+
 /* Past targets, newest first (without the demo lab, which takes this place). */
 static void home_build_recent(struct ui *ui)
 {
@@ -295,6 +315,11 @@ static void home_build_recent(struct ui *ui)
         bool on = h->focus == HF_RECENT && sel == (int)i;
         doc_text(l, TR_KEY, "%s ", on ? glyph(GL_POINTER, ui->term.utf8) : " ");
         doc_peer(l, on ? TR_TEXT : TR_DIM, h->history.items[i]);
+        char ascii[300];
+        if (home_ascii_form(h->history.items[i], ascii, sizeof ascii)) {
+            doc_text(l, TR_DIM, "  %s ", ui->term.utf8 ? "→" : "->");
+            doc_peer(l, TR_DIM, ascii);
+        }
     }
     docview_set(&h->recent, &d);
 }
@@ -511,8 +536,8 @@ static bool home_key_host(struct ui *ui, int key, enum ui_action a)
             home_set_host(h, "");
         else if (ui->result.report)
             ui->screen = SCR_RESULT;
-    } else if (key == '?' || key >= 0x80) {
-        return key == '?' ? false : true; /* '?' is help; the host line is ASCII */
+    } else if (key == '?') {
+        return false; /* help */
     } else if (ui_edit_key(h->host, sizeof h->host, &h->host_len, &h->host_cur, key)) {
         h->hist_pos = -1;
     } else {
@@ -638,7 +663,7 @@ static void home_draw_host(struct ui *ui, struct rect box)
     char *label = xasprintf("host %s ", t->utf8 ? "›" : ">");
     x += term_put(t, y, x, 8, h->focus == HF_HOST ? TR_KEY : TR_DIM, label);
     free(label);
-    char right[96] = "";
+    char right[96] = "", ascii[300];
     if (h->hist_pos >= 0)
         snprintf(right, sizeof right, "history %ld/%zu", h->hist_pos + 1, h->history.len);
     else if (h->host_len == 0 && h->history.len)
@@ -646,17 +671,34 @@ static void home_draw_host(struct ui *ui, struct rect box)
                  h->history.len);
     else if (h->host_len == 0)
         snprintf(right, sizeof right, "host[:port]");
+    else if (home_ascii_form(h->host, ascii, sizeof ascii)) /* what an IDN connects to */
+        snprintf(right, sizeof right, "%s %.80s", t->utf8 ? "→" : "->", ascii);
     int rw = doc_width(right);
     int avail = box.x + box.w - 2 - x - rw - 2;
-    /* Show the end of a long line so the cursor stays visible (the line is ASCII). */
-    size_t off = h->host_cur > (size_t)(avail - 1) ? h->host_cur - (size_t)(avail - 1) : 0;
+    if (avail < 1) {
+        right[0] = '\0';
+        rw = 0;
+        avail = box.x + box.w - 2 - x - 2;
+    }
+    /* Show the end of a long line so the cursor stays visible: drop whole characters from
+     * the left until the text before the cursor fits in the columns there are. */
+    char before[sizeof h->host];
+    size_t off = 0;
+    for (;;) {
+        snprintf(before, sizeof before, "%.*s", (int)(h->host_cur - off), h->host + off);
+        if (off >= h->host_cur || doc_width(before) <= avail - 1)
+            break;
+        off++;
+        while (off < h->host_cur && ((unsigned char)h->host[off] & 0xC0) == 0x80)
+            off++;
+    }
     term_put(t, y, x, avail, TR_TEXT, h->host + off);
     if (rw)
         term_put(t, y, box.x + box.w - 2 - rw, rw, TR_DIM, right);
     h->host_r = box;
     if (h->focus == HF_HOST) {
         ui->cur_y = y;
-        ui->cur_x = x + (int)(h->host_cur - off);
+        ui->cur_x = x + doc_width(before);
     }
 }
 

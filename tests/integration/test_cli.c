@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +234,19 @@ static void test_usage_errors(void **state)
         {{"a", "b"}, "one target only"},
         {{"--sni"}, "needs a value"},
         {{"--keylog", "/nonexistent/dir/keys.log", "127.0.0.1"}, "--keylog /nonexistent/dir"},
-        {{"--cafile", "/dev/null", "127.0.0.1"}, "--cafile /dev/null"},
+        {{"--cafile", "/dev/null", "127.0.0.1"}, "--cafile: /dev/null is not a regular file"},
+        /* one validator for flags and profiles (config.h) */
+        {{"--timeout", "nan", "x"}, "--timeout 'nan': not a finite number"},
+        {{"--timeout", "1e-300", "x"}, "--timeout '1e-300': out of range, expected at least 0.001"},
+        {{"--timeout", "inf", "x"}, "--timeout 'inf': not a finite number"},
+        {{"--capath", "/nonexistent", "127.0.0.1"}, "--capath: /nonexistent: No such file"},
+        {{"--capath", "/etc/hosts", "127.0.0.1"}, "--capath: /etc/hosts is not a directory"},
+        {{"--cafile", "/", "127.0.0.1"}, "--cafile: / is a directory"},
+        {{"--sni", "a b", "x"}, "--sni: 'a b' contains a space"},
+        {{"--sni", "127.0.0.1", "x"}, "--sni: '127.0.0.1' is an IP address"},
+        {{"--sni", "0x7f.1", "x"}, "--sni: '0x7f.1' is an IP address"},
+        {{"--sni", "", "x"}, "--sni: empty server name"},
+        {{"b\xc3\xbc cher.example"}, "U+0020 is not allowed in a host name"},
         {{"--format", "xml", "x"}, "--format 'xml'"},
         {{NULL}, "Usage"},
     };
@@ -319,6 +332,233 @@ static void test_escapes_never_reach_output(void **state)
     free(err);
 }
 
+/* signature.type names the algorithm as docs/json.md does (RSA, RSASSA-PSS, ECDSA …), not
+ * OpenSSL's key OIDs ("rsaEncryption", "id-ecPublicKey"); the text report says the same. */
+static void test_signature_type_names(void **state)
+{
+    (void)state;
+    struct peer ec;
+    assert_int_equal(peer_s_server(&ec, false,
+                                   SERVER("-cert", "@leaf_ec.crt", "-key", "@leaf_ec.key",
+                                          "-cert_chain", "@inter.crt")),
+                     0);
+    char ec_target[64];
+    snprintf(ec_target, sizeof(ec_target), "127.0.0.1:%u", (unsigned)ec.port);
+    static const struct {
+        bool ec;
+        const char *extra[4];
+        const char *type, *scheme;
+    } cases[] = {
+        {false, {"--max-proto", "tls1.2", "--sigalgs", "RSA+SHA256"}, "RSA", "rsa_pkcs1_sha256"},
+        {false, {"--sigalgs", "rsa_pss_rsae_sha256"}, "RSASSA-PSS", "rsa_pss_rsae_sha256"},
+        {true, {"--max-proto", "tls1.2"}, "ECDSA", NULL},
+        {true, {"--min-proto", "tls1.3"}, "ECDSA", "ecdsa_secp256r1_sha256"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *argv[12] = {"--json", "--cafile", root_ca};
+        size_t n = 3;
+        for (size_t k = 0; k < 4 && cases[i].extra[k]; k++)
+            argv[n++] = cases[i].extra[k];
+        argv[n++] = cases[i].ec ? ec_target : target;
+        char *out, *err;
+        if (run(&out, &err, argv) != 0)
+            fail_msg("case %zu: %s", i, err);
+        json_t *j = parse(out);
+        json_t *sig = json_object_get(j, "signature");
+        if (strcmp(json_string_value(json_object_get(sig, "type")), cases[i].type))
+            fail_msg("case %zu: signature.type %s, want %s", i,
+                     json_string_value(json_object_get(sig, "type")), cases[i].type);
+        if (cases[i].scheme)
+            assert_string_equal(json_string_value(json_object_get(sig, "scheme")), cases[i].scheme);
+        json_decref(j);
+        free(out);
+        free(err);
+        argv[0] = "--format=text";
+        assert_int_equal(run(&out, &err, argv), 0);
+        /* the "signature" field's line names the same type */
+        const char *line = strstr(out, "signature");
+        const char *eol = line ? strchr(line, '\n') : NULL;
+        const char *at = line ? strstr(line, cases[i].type) : NULL;
+        if (!at || (eol && at > eol) || strstr(out, "id-ecPublicKey") ||
+            strstr(out, "rsaEncryption"))
+            fail_msg("case %zu: text report:\n%s", i, out);
+        free(out);
+        free(err);
+    }
+    peer_stop(&ec);
+}
+
+/* True when name resolves to an address of family (AF_INET/AF_INET6) here. */
+static bool resolves_to(const char *name, int family)
+{
+    struct addrinfo hints = {.ai_family = family, .ai_socktype = SOCK_STREAM}, *res = NULL;
+    if (getaddrinfo(name, "443", &hints, &res) != 0)
+        return false;
+    freeaddrinfo(res);
+    return true;
+}
+
+/* Messages that say what is really wrong (issue 8 item 16). */
+static void test_messages_name_the_cause(void **state)
+{
+    (void)state;
+    char *out, *err;
+    /* A name with an address of the other family only is not "missing from DNS". */
+    if (resolves_to("localhost", AF_INET) && !resolves_to("localhost", AF_INET6)) {
+        char t[64];
+        snprintf(t, sizeof t, "localhost:%u", (unsigned)good.port);
+        assert_int_equal(run(&out, &err, SERVER("--json", "-6", t)), 2);
+        json_t *j = parse(out);
+        const char *msg =
+            json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+        if (!strstr(msg, "'localhost' has no IPv6 address") || strstr(msg, "does not exist"))
+            fail_msg("-6 localhost: %s", msg);
+        json_decref(j);
+        free(out);
+        free(err);
+    }
+    assert_int_equal(run(&out, &err, SERVER("--json", "-6", target)), 2);
+    assert_non_null(strstr(out, "'127.0.0.1' is an IPv4 address, but -6 asks for IPv6"));
+    free(out);
+    free(err);
+
+    /* --pass file:DIR names the directory instead of calling the passphrase wrong. */
+    char *cert = harness_path("client.crt"), *key = harness_path("client.key.enc");
+    char *dir = harness_dir() ? xasprintf("file:%s", harness_dir()) : NULL;
+    assert_non_null(dir);
+    assert_int_equal(run(&out, &err, SERVER("--cert", cert, "--key", key, "--pass", dir, target)),
+                     64);
+    if (!strstr(err, "is a directory, not a passphrase file") || strstr(err, "wrong passphrase"))
+        fail_msg("--pass file:DIR: %s", err);
+    free(out);
+    free(err);
+    /* the right passphrase from a file still works; a wrong one is still called wrong */
+    char *pass = harness_path("cli-pass.txt"), *src = xasprintf("file:%s", pass);
+    FILE *f = fopen(pass, "w");
+    assert_non_null(f);
+    fputs("secret\n", f);
+    fclose(f);
+    assert_int_equal(run(&out, &err,
+                         SERVER("--json", "--cafile", root_ca, "--cert", cert, "--key", key,
+                                "--pass", src, target)),
+                     0);
+    free(out);
+    free(err);
+    f = fopen(pass, "w");
+    assert_non_null(f);
+    fputs("not-it\n", f);
+    fclose(f);
+    assert_int_equal(run(&out, &err, SERVER("--cert", cert, "--key", key, "--pass", src, target)),
+                     64);
+    assert_non_null(strstr(err, "wrong passphrase"));
+    free(out);
+    free(err);
+    unlink(pass);
+    free(pass);
+    free(src);
+    free(dir);
+    free(cert);
+    free(key);
+}
+
+/* Hosts the resolver reads as IPv4 ("0x7f.1", "127.1", "2130706433") are addresses: shown as
+ * a dotted quad, no SNI sent, checked as an IP against the certificate. */
+static void test_numeric_hosts_are_addresses(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"0x7f.1", "127.1", "2130706433", "0177.0.0.1"};
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        char t[64];
+        snprintf(t, sizeof t, "%s:%u", forms[i], (unsigned)good.port);
+        char *out, *err;
+        int st = run(&out, &err, SERVER("--json", "--cafile", root_ca, t));
+        json_t *j = parse(out);
+        json_t *tg = json_object_get(j, "target");
+        if (st != 0 || strcmp(json_string_value(json_object_get(tg, "host")), "127.0.0.1") ||
+            !json_is_null(json_object_get(tg, "sni")))
+            fail_msg("%s: exit %d, target %s; %s", forms[i], st, json_dumps(tg, JSON_COMPACT), err);
+        json_decref(j);
+        free(out);
+        free(err);
+    }
+}
+
+/* Arguments and file contents echoed in errors pass the output gate: no ESC or BEL from them
+ * reaches the terminal, wherever the message is built. */
+static void test_escapes_in_errors(void **state)
+{
+    (void)state;
+    char *dir = harness_path("cli-escapes");
+    char *cmd = xasprintf("mkdir -p '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    /* a file that is no certificate, with controls in its name and its first bytes */
+    char *bad = xasprintf("%s/not\x1b]0;PWNED\x07-a-cert.pem", dir);
+    FILE *f = fopen(bad, "w");
+    assert_non_null(f);
+    fputs("\x1b]0;PWNED\x07\x1b[2J{garbage\n", f);
+    fclose(f);
+    static const char osc[] = "x\x1b]0;PWNED\x07y";
+    const char *const cases[][6] = {
+        {"--bogus\x1b]0;PWNED\x07", "x"},
+        {"--format", osc, "x"},
+        {"--min-proto", osc, "x"},
+        {"--timeout", osc, "x"},
+        {"--sni", osc, "x"},
+        {"--ciphers", osc, "127.0.0.1"},
+        {"--ignore-error", osc, "127.0.0.1"},
+        {"--pin", osc, "127.0.0.1"},
+        {"--capath", osc, "127.0.0.1"},
+        {"--cafile", bad, "127.0.0.1"},
+        {"--cert", bad, "--key", bad, "127.0.0.1"},
+        {"--diff", bad, bad},
+        {"ev\x1b[2Jil:1"},
+        {"a", osc},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out, *err;
+        int st = run(&out, &err, cases[i]);
+        if (st != 64 || strchr(err, '\x1b') || strchr(err, '\x07') || !strstr(err, "\\x1B"))
+            fail_msg("case %zu (%s): exit %d, stderr: %s", i, cases[i][0], st, err);
+        assert_string_equal(out, "");
+        free(out);
+        free(err);
+    }
+    unlink(bad);
+    rmdir(dir);
+    free(bad);
+    free(dir);
+}
+
+/* An international name on the command line connects to its A-labels: JSON shows the form
+ * sent (host and SNI), the DNS message both forms. Offline (unshare -n). */
+static void test_idn_target_offline(void **state)
+{
+    (void)state;
+    if (system("unshare -n true >/dev/null 2>&1") != 0) {
+        skip();
+        return;
+    }
+    char *bin = harness_tlscope_path();
+    const char *const argv[] = {
+        "unshare", "-n", bin, "--json", "--timeout", "5", "bücher.example:8443", NULL};
+    char *out, *err;
+    int st = harness_run(argv, NULL, 20, &out, &err);
+    free(bin);
+    assert_int_equal(st, 2);
+    json_t *j = parse(out);
+    json_t *tg = json_object_get(j, "target");
+    assert_string_equal(json_string_value(json_object_get(tg, "host")), "xn--bcher-kva.example");
+    assert_string_equal(json_string_value(json_object_get(tg, "sni")), "xn--bcher-kva.example");
+    assert_int_equal(json_integer_value(json_object_get(tg, "port")), 8443);
+    const char *msg = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    if (!strstr(msg, "'xn--bcher-kva.example' (bücher.example)"))
+        fail_msg("DNS message: %s", msg);
+    json_decref(j);
+    free(out);
+    free(err);
+}
+
 static void test_keylog(void **state)
 {
     (void)state;
@@ -386,6 +626,11 @@ int main(void)
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_text_output),
         cmocka_unit_test(test_escapes_never_reach_output),
+        cmocka_unit_test(test_escapes_in_errors),
+        cmocka_unit_test(test_idn_target_offline),
+        cmocka_unit_test(test_signature_type_names),
+        cmocka_unit_test(test_messages_name_the_cause),
+        cmocka_unit_test(test_numeric_hosts_are_addresses),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_dns_failure_offline),
     };

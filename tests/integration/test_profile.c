@@ -173,6 +173,79 @@ static void test_extends_cycle_and_missing(void **state)
     free(err);
 }
 
+/* A user profile extending its own name means the bundled one it shadows; when there is
+ * none, the message says the profile names itself (no "did you mean" its own name). */
+static void test_extends_self(void **state)
+{
+    (void)state;
+    user_profile("selfish", "extends: selfish\n");
+    char *out, *err;
+    assert_int_equal(run_tlscope(ARGS("--profile", "selfish", target), 10, &out, &err), 64);
+    assert_non_null(strstr(err, "selfish.yaml: extends 'selfish' names this profile itself"));
+    assert_non_null(strstr(err, "no bundled profile 'selfish'"));
+    assert_null(strstr(err, "did you mean"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+    char *path = xasprintf("%s/selfish.yaml", profile_dir);
+    unlink(path);
+    free(path);
+}
+
+/* The value rules the command line uses (config.h) hold in profiles too, at file:line:col. */
+static void test_profile_value_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *body, *err_has;
+    } cases[] = {
+        {"v-sni-space", "sni: \"a b\"\n", "v-sni-space.yaml:1:6: `sni`: 'a b' contains a space"},
+        {"v-sni-ip", "sni: 0x7f.1\n", "v-sni-ip.yaml:1:6: `sni`: '0x7f.1' is an IP address"},
+        {"v-timeout", "timeout: 1e-300\n",
+         "v-timeout.yaml:1:10: `timeout`: 1e-300: out of range, expected at least 0.001"},
+        {"v-capath", "ca_path: /nonexistent\n",
+         "v-capath.yaml:1:10: `ca_path`: /nonexistent: No such file or directory"},
+        {"v-cafile", "port: 1\nca_file: /tmp\n",
+         "v-cafile.yaml:2:10: `ca_file`: /tmp is a directory"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        user_profile(cases[i].name, cases[i].body);
+        char *out, *err;
+        int st = run_tlscope(ARGS("--json", "--profile", cases[i].name, target), 10, &out, &err);
+        if (st != 64 || !strstr(err, cases[i].err_has))
+            fail_msg("%s: exit %d, stderr: %s", cases[i].name, st, err);
+        assert_string_equal(out, "");
+        free(out);
+        free(err);
+        char *path = xasprintf("%s/%s.yaml", profile_dir, cases[i].name);
+        unlink(path);
+        free(path);
+    }
+}
+
+/* --list-profiles prints names and descriptions from files: an OSC title sequence in a
+ * description or an ESC in a file name arrive escaped. */
+static void test_list_profiles_escapes(void **state)
+{
+    (void)state;
+    user_profile("osc", "description: \"title \\e]0;PWNED\\a here\"\n");
+    char *odd = xasprintf("%s/ev\x1b[31mil.yaml", profile_dir);
+    write_file(odd, "description: plain\n");
+    char *out, *err;
+    assert_int_equal(run_tlscope(ARGS("--list-profiles"), 10, &out, &err), 0);
+    if (strchr(out, '\x1b') || strchr(out, '\x07') || strchr(err, '\x1b'))
+        fail_msg("a control byte reached the terminal:\n%s", out);
+    assert_non_null(strstr(out, "title \\x1B]0;PWNED\\x07 here"));
+    assert_non_null(strstr(out, "ev\\x1B[31mil"));
+    free(out);
+    free(err);
+    unlink(odd);
+    free(odd);
+    char *path = xasprintf("%s/osc.yaml", profile_dir);
+    unlink(path);
+    free(path);
+}
+
 static void test_save_then_reuse(void **state)
 {
     (void)state;
@@ -357,6 +430,9 @@ int main(void)
         cmocka_unit_test(test_flags_override_profile),
         cmocka_unit_test(test_extends_merges),
         cmocka_unit_test(test_extends_cycle_and_missing),
+        cmocka_unit_test(test_extends_self),
+        cmocka_unit_test(test_profile_value_rules),
+        cmocka_unit_test(test_list_profiles_escapes),
         cmocka_unit_test(test_save_then_reuse),
         cmocka_unit_test(test_bad_profile_points_at_line),
         cmocka_unit_test(test_tilde_in_paths),

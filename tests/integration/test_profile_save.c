@@ -462,9 +462,12 @@ static void test_save_refuses_what_would_not_load(void **state)
     static const struct {
         const char *key, *value, *says;
     } cases[] = {
-        {"sni", "127.0.0.1", "`sni`: an IP address cannot be sent as a server name"},
-        {"sni", "a b", "`sni`: `a b` is not a host name"},
-        {"host", "bad host", "`host`: `bad host` is not a host name or an IP address"},
+        {"sni", "127.0.0.1",
+         "`sni`: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 "
+         "forbids addresses in SNI)"},
+        {"sni", "a b", "`sni`: 'a b' contains a space"},
+        {"host", "bad host",
+         "`host`: not a host name or an IP address: 'bad host' contains a space"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct tls_config cfg;
@@ -494,11 +497,16 @@ static void test_save_paths_absolute(void **state)
 {
     (void)state;
     char *dir = use_config_home("abs");
+    char err_buf[512];
     char *work = xasprintf("%s/work", topdir);
     assert_int_equal(mkdir(work, 0700), 0);
     char old_cwd[4096];
     assert_non_null(getcwd(old_cwd, sizeof(old_cwd)));
     assert_int_equal(chdir(work), 0);
+    /* a CA file must exist to be saved (the loader refuses a missing one) */
+    char *ca = xasprintf("%s/ca.pem", work);
+    assert_int_equal(file_write_atomic(ca, "x", 1, 0644, false, err_buf, sizeof err_buf), 0);
+    free(ca);
     struct tls_config cfg;
     config_init(&cfg);
     cfg.ca_file = xstrdup("ca.pem");

@@ -79,9 +79,13 @@ static const struct bad_case bad_cases[] = {
     {"huge number", "port: 99999999999999999999999\n", 1, 7,
      "port: 99999999999999999999999 is out of range 1-65535", false},
     {"timeout zero", "timeout: 0\n", 1, 10,
-     "timeout: 0 is out of range (more than 0, at most 3600 seconds)", false},
+     "`timeout`: 0: out of range, expected at least 0.001 and at most 3600 seconds", false},
     {"timeout too long", "timeout: 3600.5\n", 1, 10,
-     "timeout: 3600.5 is out of range (more than 0, at most 3600 seconds)", false},
+     "`timeout`: 3600.5: out of range, expected at least 0.001 and at most 3600 seconds", false},
+    {"timeout too short", "timeout: 1e-300\n", 1, 10,
+     "`timeout`: 1e-300: out of range, expected at least 0.001 and at most 3600 seconds", false},
+    {"timeout infinite", "timeout: 1e999\n", 1, 10,
+     "`timeout` expects a number of seconds up to 3600, found `1e999`", false},
     /* protocols, families, names */
     {"unknown protocol", "min_protocol: tls1.4\n", 1, 15,
      "unknown protocol `tls1.4`; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
@@ -96,11 +100,33 @@ static const struct bad_case bad_cases[] = {
     {"unknown family", "family: ipv5\n", 1, 9,
      "unknown address family `ipv5`; expected one of any ipv4 ipv6", false},
     {"bad host", "host: \"bad host\"\n", 1, 7,
-     "`host`: `bad host` is not a host name or an IP address", false},
+     "`host`: not a host name or an IP address: 'bad host' contains a space", false},
+    {"host with a bidi override", "host: \"b\\u00fc\\u202ex\"\n", 1, 7,
+     "`host`: not a host name or an IP address: 'b\xc3\xbc\\u202Ex': U+202E is not allowed in a "
+     "host name",
+     false},
     {"sni true", "sni: true\n", 1, 6, "`sni` expects a server name or false, found `true`", false},
     {"sni address", "sni: 127.0.0.1\n", 1, 6,
-     "`sni`: an IP address cannot be sent as a server name", false},
-    {"sni bad name", "sni: \"a b\"\n", 1, 6, "`sni`: `a b` is not a host name", false},
+     "`sni`: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
+     "addresses in SNI)",
+     false},
+    {"sni short address", "sni: 0x7f.1\n", 1, 6,
+     "`sni`: '0x7f.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
+     "addresses in SNI)",
+     false},
+    {"sni bad name", "sni: \"a b\"\n", 1, 6, "`sni`: 'a b' contains a space", false},
+    {"sni escape", "sni: \"a\\eb\"\n", 1, 6, "`sni`: 'a\\x1Bb' contains a control character",
+     false},
+    {"sni empty", "sni: \"\"\n", 1, 6,
+     "`sni`: empty server name (to send none, use --no-sni or sni: false)", false},
+    {"ca_path missing", "ca_path: /nonexistent-tlscope\n", 1, 10,
+     "`ca_path`: /nonexistent-tlscope: No such file or directory", false},
+    {"ca_path a file", "ca_path: /etc/hosts\n", 1, 10,
+     "`ca_path`: /etc/hosts is not a directory (a single PEM file goes in --cafile)", false},
+    {"ca_file a directory", "ca_file: /\n", 1, 10,
+     "`ca_file`: / is a directory (a hashed CA directory goes in --capath)", false},
+    {"ca_file missing", "ca_file: /nonexistent-tlscope.pem\n", 1, 10,
+     "`ca_file`: /nonexistent-tlscope.pem: No such file or directory", false},
     {"bad extends name", "extends: ../secrets\n", 1, 10,
      "`extends`: `../secrets` is not a profile name (letters, digits, - _ .)", false},
     {"extends a mapping", "extends: {a: b}\n", 1, 10,
@@ -260,8 +286,8 @@ static const char every_key[] = "# every key, one of each type\n"
                                 "alpn: [h2, \"http/1.1\"]\n"
                                 "verify: off\n"
                                 "hostname_check: No\n"
-                                "ca_file: /tmp/ca.pem\n"
-                                "ca_path: \"/etc/ssl/certs\"\n"
+                                "ca_file: /etc/hosts\n"
+                                "ca_path: \"/etc\"\n"
                                 "ignore_errors:\n"
                                 "  - X509_V_ERR_CERT_HAS_EXPIRED\n"
                                 "  - X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT\n"
@@ -303,8 +329,8 @@ static void test_every_type(void **state)
     assert_string_equal(c->alpn.items[1], "http/1.1");
     assert_false(c->verify);
     assert_false(c->hostname_check);
-    assert_string_equal(c->ca_file, "/tmp/ca.pem");
-    assert_string_equal(c->ca_path, "/etc/ssl/certs");
+    assert_string_equal(c->ca_file, "/etc/hosts");
+    assert_string_equal(c->ca_path, "/etc");
     assert_int_equal(c->ignore_errors.len, 2);
     assert_string_equal(c->ignore_errors.items[1], "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT");
     assert_int_equal(c->pins.len, 1); /* one scalar is a one-item list */
@@ -328,6 +354,34 @@ static void test_every_type(void **state)
     }
     profile_free(&p);
     assert_null(p.name);
+}
+
+/* Hosts and server names are stored in the form the connection uses: the same rules as the
+ * command line (config_host_normalize, config_sni_normalize). */
+static void test_normalised_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc, *host, *sni;
+    } cases[] = {
+        {"host: 0x7f.1\n", "127.0.0.1", NULL},
+        {"host: \"6\"\n", "0.0.0.6", NULL},
+        {"host: BÜCHER.example\n", "xn--bcher-kva.example", NULL},
+        {"host: example.com.\n", "example.com", NULL},
+        {"sni: bücher.example\n", NULL, "xn--bcher-kva.example"},
+        {"timeout: 0.001\n", NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct profile p;
+        struct profile_error err;
+        if (profile_parse(cases[i].doc, strlen(cases[i].doc), "n.yaml", &p, &err) < 0)
+            fail_msg("case %zu: %d:%d: %s", i, err.line, err.col, err.message);
+        if (cases[i].host)
+            assert_string_equal(p.cfg.host, cases[i].host);
+        if (cases[i].sni)
+            assert_string_equal(p.cfg.sni, cases[i].sni);
+        profile_free(&p);
+    }
 }
 
 /* Small variants: the other spellings each type accepts. */
@@ -465,7 +519,7 @@ int main(void)
         cmocka_unit_test(test_errors),    cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_long_list), cmocka_unit_test(test_every_type),
         cmocka_unit_test(test_variants),  cmocka_unit_test(test_load_file),
-        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_names),     cmocka_unit_test(test_normalised_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
