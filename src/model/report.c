@@ -57,6 +57,25 @@ const char *chain_role_label(enum chain_role role)
     return (unsigned)role < CHAIN_ROLE_COUNT ? labels[role] : "unrelated, not on the path";
 }
 
+enum chain_role report_verified_role(const struct report *r, size_t j)
+{
+    if (j == 0)
+        return CHAIN_ROLE_LEAF;
+    if (j + 1 == r->n_verified && r->verified[j].self_signed)
+        return CHAIN_ROLE_ROOT;
+    return CHAIN_ROLE_INTERMEDIATE;
+}
+
+size_t report_sent_total(const struct report *r)
+{
+    return r->n_sent_total > r->n_sent ? r->n_sent_total : r->n_sent;
+}
+
+size_t report_verified_total(const struct report *r)
+{
+    return r->n_verified_total > r->n_verified ? r->n_verified_total : r->n_verified;
+}
+
 /* The sent certificate at path depth d (role leaf, intermediate or root), or NULL. */
 static const struct cert_info *sent_at_depth(const struct report *r, int d)
 {

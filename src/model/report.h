@@ -262,6 +262,14 @@ void cert_info_free(struct cert_info *c);
  * same count the explanations and findings print. */
 long cert_days_expired(const struct cert_info *c, time_t now);
 
+/* The role of verified[j] by its place on the path: leaf (0), root (the self-signed top) or
+ * intermediate. */
+enum chain_role report_verified_role(const struct report *r, size_t j);
+/* How many certificates the server sent / the verified path held (the lists keep at most
+ * REPORT_CHAIN_MAX): the larger of the kept count and the recorded total. */
+size_t report_sent_total(const struct report *r);
+size_t report_verified_total(const struct report *r);
+
 /* The chain the server should send: the leaf (sent[0]), then the intermediates of the path in
  * order (from the verified path, so an intermediate the server failed to send is included
  * when the trust store supplied it; else the sent path), never the root. Stores at most max
