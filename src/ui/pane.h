@@ -42,6 +42,7 @@ enum pane_request {
     PANE_HANDLED, /* handled, redraw */
     PANE_REBUILD, /* handled, rebuild the list document */
     PANE_EXPORT,  /* ask for a file name and export the sent chain as PEM */
+    PANE_EXPORT_SERVE, /* the same for the chain the server should send */
 };
 
 struct pane_ops {

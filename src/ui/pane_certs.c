@@ -669,7 +669,9 @@ static enum pane_request certs_key(void *state, const struct pane_ctx *ctx, int 
     (void)ctx;
     (void)key;
     (void)selected_id;
-    return action == ACT_EXPORT_PEM ? PANE_EXPORT : PANE_IGNORED;
+    return action == ACT_EXPORT_PEM     ? PANE_EXPORT
+           : action == ACT_EXPORT_SERVE ? PANE_EXPORT_SERVE
+                                        : PANE_IGNORED;
 }
 
 const struct pane_ops pane_certificates = {

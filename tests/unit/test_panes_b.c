@@ -763,6 +763,51 @@ static void test_export(void **state)
     rmdir(dir);
 }
 
+/* The chain to serve: the leaf and the path's intermediates, in order, never the root or an
+ * unrelated certificate the server sent; the sent export keeps everything as sent. */
+static void test_export_to_serve(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tlscope-export-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/serve.pem", dir);
+    struct report *r = chain_report("localhost");
+    /* the server sends: leaf, an unrelated CA, the root; the intermediate came from the store */
+    free(r->sent[1].pem);
+    r->sent[1].pem = xstrdup("-----BEGIN CERTIFICATE-----\nUNRELATED\n-----END CERTIFICATE-----\n");
+    free(r->sent[1].sha256);
+    r->sent[1].sha256 = xstrdup("EE:05");
+    free(r->sent[1].subject);
+    r->sent[1].subject = xstrdup("CN=Someone Else");
+    r->sent = xrealloc(r->sent, 3 * sizeof(*r->sent));
+    memset(&r->sent[2], 0, sizeof(r->sent[2]));
+    fill_lab_cert(&r->sent[2], "TLS Lab Root CA", "TLS Lab Root CA", -5, "CC:03");
+    r->sent[2].self_signed = r->sent[2].is_ca = true;
+    r->sent[2].pem = xstrdup("-----BEGIN CERTIFICATE-----\nROOT\n-----END CERTIFICATE-----\n");
+    r->n_sent = 3;
+    r->verified[1].pem = xstrdup(INTER_PEM);
+    chain_roles(r);
+    assert_int_equal(r->sent[1].role, CHAIN_ROLE_UNRELATED);
+    assert_int_equal(r->sent[2].role, CHAIN_ROLE_ROOT);
+    const struct cert_info *picked[8];
+    assert_int_equal(export_pick(r, EXPORT_TO_SERVE, picked, 8), 2);
+    assert_int_equal(export_pick(r, EXPORT_SENT, picked, 8), 3);
+    char err[512] = "";
+    assert_int_equal(export_chain_pem_of(r, EXPORT_TO_SERVE, path, false, err, sizeof(err)), 0);
+    char *data = read_all(path);
+    assert_string_equal(data, LEAF_PEM INTER_PEM "\n");
+    free(data);
+    char *name = export_default_name_for(r, EXPORT_TO_SERVE);
+    assert_string_equal(name, "localhost.fullchain.pem");
+    free(name);
+    assert_int_equal(pane_certificates.key(NULL, NULL, 'X', ACT_EXPORT_SERVE, 0),
+                     PANE_EXPORT_SERVE);
+    report_free(r);
+    unlink(path);
+    free(path);
+    rmdir(dir);
+}
+
 /* A real certificate goes out in a file that openssl x509 reads back. */
 static void test_export_real_pem(void **state)
 {
@@ -852,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_raw),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_real_pem),
+        cmocka_unit_test(test_export_to_serve),
         cmocka_unit_test(test_export_default_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
