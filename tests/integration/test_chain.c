@@ -157,6 +157,15 @@ static void test_leaf_from_untrusted_root(void **state)
     assert_non_null(strstr(f->detail, "TLS Lab Untrusted Root CA"));
     assert_non_null(strstr(f->fix, "--cafile TLS_Lab_Untrusted_Root_CA.pem"));
     assert_null(strstr(f->fix, "fullchain"));
+    /* the explanations of the errors (Summary, JSON) do not claim a missing intermediate */
+    assert_true(r->n_verify_errors >= 1);
+    for (size_t i = 0; i < r->n_verify_errors; i++) {
+        const struct verify_error *e = &r->verify_errors[i];
+        if (e->explanation && strstr(e->explanation, "does not send its intermediate"))
+            fail_msg("%s: %s", e->name, e->explanation);
+        if (e->depth == 0 && (!e->fix || !strstr(e->fix, "--cafile")))
+            fail_msg("%s: fix without --cafile: %s", e->name, e->fix ? e->fix : "(none)");
+    }
     report_free(r);
 }
 
