@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/pki.h"
 #include "lib/harness.h"
+#include "lib/tmux.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -295,6 +296,93 @@ static void test_refused_session_has_no_findings(void **state)
     report_free(r);
 }
 
+/* ---- in the terminal --------------------------------------------------------------------- */
+
+static bool have_tmux(void)
+{
+    return system("command -v tmux >/dev/null 2>&1") == 0;
+}
+
+/* The UI connected to a server started with args, in a cols x rows terminal. */
+static void ui_start(struct tmux *t, struct peer *p, const char *const *args, int cols, int rows)
+{
+    if (peer_s_server(p, false, args) != 0)
+        fail_msg("could not start openssl s_server");
+    char *bin = harness_tlscope_path(), *ca = harness_path("root.crt");
+    char *cmd = xasprintf("%s --cafile '%s' localhost:%u; echo EXIT=$?", bin, ca,
+                          (unsigned)p->port);
+    if (tmux_start(t, cols, rows, NULL, false, cmd) != 0)
+        fail_msg("tmux did not start");
+    free(cmd);
+    free(ca);
+    free(bin);
+}
+
+/* The Certificates pane names the role of each sent certificate. */
+static void test_ui_roles(void **state)
+{
+    (void)state;
+    if (!have_tmux())
+        skip();
+    struct peer p;
+    struct tmux t;
+    ui_start(&t, &p, SERVER(LEAF_ARGS, "-cert_chain", "@extra_unrelated_ca.pem"), 80, 30);
+    tmux_expect(&t, "VERIFIED", 5);
+    tmux_keys(&t, "4", false);
+    tmux_expect(&t, "Sent by the server (3)", 2);
+    tmux_expect(&t, "CN=localhost  (leaf)", 1);
+    tmux_expect(&t, "CN=TLS Lab Intermediate CA  (intermediate)", 1);
+    tmux_expect(&t, "CN=TLS Lab Untrusted Root CA  (unrelated)", 1);
+    tmux_expect(&t, "Extra certificate", 1);
+    char *screen = tmux_capture(&t, false);
+    assert_null(strstr(screen, "Root included"));
+    free(screen);
+    tmux_keys(&t, "q", false);
+    tmux_expect(&t, "EXIT=", 3);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+/* A subject with a line feed: the detail shows it on its line as \x0A; no forged line. */
+static void test_ui_line_feed_in_subject(void **state)
+{
+    (void)state;
+    if (!have_tmux())
+        skip();
+    struct peer p;
+    struct tmux t;
+    ui_start(&t, &p, SERVER("-cert", "@evil_lf.crt", "-key", "@evil_lf.key", "-cert_chain",
+                            "@inter.crt"),
+             110, 45);
+    tmux_expect(&t, "VERIFIED", 5);
+    tmux_keys(&t, "4", false);
+    tmux_expect(&t, "Sent by the server (2)", 2);
+    tmux_keys(&t, "Enter", false); /* the leaf's detail, full screen */
+    tmux_expect(&t, "CN=localhost\\x0Aissuer  CN=Forged Root (trusted)\\x0D", 3);
+    char *screen = tmux_capture(&t, false);
+    size_t issuer_lines = 0;
+    for (const char *line = screen; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        const char *q = line;
+        while (q < line + n && *q == ' ')
+            q++;
+        if (!strncmp(q, "issuer ", 7) && q < line + n) {
+            issuer_lines++;
+            if (strstr(q, "Forged") && (size_t)(strstr(q, "Forged") - line) < n)
+                fail_msg("a forged issuer line on screen:\n%s", screen);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    assert_int_equal(issuer_lines, 1); /* the real issuer field, nothing else */
+    free(screen);
+    tmux_keys(&t, "Escape", false);
+    tmux_keys(&t, "q", false);
+    tmux_expect(&t, "EXIT=", 3);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
 int main(void)
 {
     harness_dir();
@@ -307,6 +395,8 @@ int main(void)
         cmocka_unit_test(test_missing_intermediate),
         cmocka_unit_test(test_long_chain),
         cmocka_unit_test(test_refused_session_has_no_findings),
+        cmocka_unit_test(test_ui_roles),
+        cmocka_unit_test(test_ui_line_feed_in_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
