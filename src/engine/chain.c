@@ -43,7 +43,9 @@ static bool same_ca(const struct cert_info *a, const struct cert_info *b)
 static void on_path(struct report *r, size_t i, int d)
 {
     r->sent[i].path_depth = d;
-    r->sent[i].role = d == 0 ? CHAIN_ROLE_LEAF : r->sent[i].self_signed ? CHAIN_ROLE_ROOT : CHAIN_ROLE_INTERMEDIATE;
+    r->sent[i].role = d == 0                   ? CHAIN_ROLE_LEAF
+                      : r->sent[i].self_signed ? CHAIN_ROLE_ROOT
+                                               : CHAIN_ROLE_INTERMEDIATE;
 }
 
 /* From the path certificate `top` (a sent index) at depth d, follows issuer names through the

@@ -243,8 +243,8 @@ static int pki_add_extensions(X509 *x, X509 *iss, const struct pki_spec *s)
     if (s->san && !pki_add_ext(x, &ctx, NID_subject_alt_name, s->san))
         goto out;
     if (s->ocsp_url || s->ca_issuers_url) {
-        aia = xasprintf("%s%s%s%s%s", s->ocsp_url ? "OCSP;URI:" : "", s->ocsp_url ? s->ocsp_url : "",
-                        s->ocsp_url && s->ca_issuers_url ? "," : "",
+        aia = xasprintf("%s%s%s%s%s", s->ocsp_url ? "OCSP;URI:" : "",
+                        s->ocsp_url ? s->ocsp_url : "", s->ocsp_url && s->ca_issuers_url ? "," : "",
                         s->ca_issuers_url ? "caIssuers;URI:" : "",
                         s->ca_issuers_url ? s->ca_issuers_url : "");
         if (!pki_add_ext(x, &ctx, NID_info_access, aia))

@@ -459,8 +459,8 @@ static void check_untrusted_root(struct fctx *x)
     char *name = depth_name(r, e->depth);
     char *store = trust_store(r);
     /* The CA to trust: the self-signed top itself, or the issuer nobody sent. */
-    const char *ca = in_chain ? (c && c->subject ? c->subject : "?")
-                              : (c && c->issuer ? c->issuer : "?");
+    const char *ca =
+        in_chain ? (c && c->subject ? c->subject : "?") : (c && c->issuer ? c->issuer : "?");
     char *file = issuer_file(ca);
     char *detail, *fix;
     if (in_chain) {
@@ -687,8 +687,7 @@ static void add_weak_sigs(struct fctx *x, const struct hits *h, bool md5)
         return;
     const char *digest = md5 ? "MD5" : "SHA-1";
     struct strbuf sb = {0};
-    sb_printf(&sb, "%s signatures (collisions are practical, so clients reject them) on: ",
-              digest);
+    sb_printf(&sb, "%s signatures (collisions are practical, so clients reject them) on: ", digest);
     list_hits(&sb, x->r, h);
     sb_putc(&sb, '.');
     add(x, md5 ? "md5_signature" : "sha1_signature", md5 ? SEV_HIGH : SEV_MEDIUM,
@@ -986,10 +985,10 @@ void findings_compute(struct report *r, time_t now)
     /* Order matters within a severity (the sort keeps it), and check_verify_errors must run
      * after every check that covers an error. */
     static void (*const checks[])(struct fctx *) = {
-        check_cert_dates,       check_hostname, check_self_signed,     check_untrusted_root,
-        check_incomplete_chain, check_keys,     check_signatures,      check_ocsp,
-        check_protocol,         check_cipher,   check_forward_secrecy, check_renegotiation,
-        check_chain_shape,      check_chain_length, check_settings,  check_verify_errors,
+        check_cert_dates,       check_hostname,     check_self_signed,     check_untrusted_root,
+        check_incomplete_chain, check_keys,         check_signatures,      check_ocsp,
+        check_protocol,         check_cipher,       check_forward_secrecy, check_renegotiation,
+        check_chain_shape,      check_chain_length, check_settings,        check_verify_errors,
     };
     if (!r || !r->ok)
         return;

@@ -51,7 +51,7 @@ const char *chain_role_name(enum chain_role role)
 const char *chain_role_label(enum chain_role role)
 {
     static const char *const labels[CHAIN_ROLE_COUNT] = {
-        "leaf", "path intermediate", "path root (sent)", "unrelated, not on the path",
+        "leaf",      "path intermediate",        "path root (sent)", "unrelated, not on the path",
         "duplicate", "cross-signed alternative",
     };
     return (unsigned)role < CHAIN_ROLE_COUNT ? labels[role] : "unrelated, not on the path";

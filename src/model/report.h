@@ -51,14 +51,14 @@ struct name_value {
 /* What a certificate the server sent is for, judged from the verified path and the sent list
  * (engine/chain.c). Every sent certificate has exactly one role. */
 enum chain_role {
-    CHAIN_ROLE_LEAF = 0,      /* the server's own certificate (sent #0) */
-    CHAIN_ROLE_INTERMEDIATE,  /* a CA on the path between the leaf and its root */
-    CHAIN_ROLE_ROOT,          /* the path's own root (self-signed), sent along */
-    CHAIN_ROLE_UNRELATED,     /* on no path from the leaf */
-    CHAIN_ROLE_DUPLICATE,     /* the same certificate as one sent before it */
-    CHAIN_ROLE_CROSS_SIGNED,  /* same subject and key as a path certificate, another issuer */
+    CHAIN_ROLE_LEAF = 0,     /* the server's own certificate (sent #0) */
+    CHAIN_ROLE_INTERMEDIATE, /* a CA on the path between the leaf and its root */
+    CHAIN_ROLE_ROOT,         /* the path's own root (self-signed), sent along */
+    CHAIN_ROLE_UNRELATED,    /* on no path from the leaf */
+    CHAIN_ROLE_DUPLICATE,    /* the same certificate as one sent before it */
+    CHAIN_ROLE_CROSS_SIGNED, /* same subject and key as a path certificate, another issuer */
 };
-#define CHAIN_ROLE_COUNT  6
+#define CHAIN_ROLE_COUNT 6
 #define REPORT_CHAIN_MAX 64 /* certificates kept per chain (sent, verified) */
 const char *chain_role_name(enum chain_role role);  /* "leaf", "intermediate", "root", ... */
 const char *chain_role_label(enum chain_role role); /* for people: "path intermediate", ... */
@@ -105,8 +105,8 @@ enum chain_issue {
     CHAIN_WRONG_ORDER = 1 << 1,
     CHAIN_EXTRA_CERTIFICATE = 1 << 2,
     CHAIN_ROOT_INCLUDED = 1 << 3,
-    CHAIN_DUPLICATE = 1 << 4,  /* a certificate was sent twice */
-    CHAIN_TOO_LONG = 1 << 5,   /* more certificates than REPORT_CHAIN_MAX, or a path too deep */
+    CHAIN_DUPLICATE = 1 << 4, /* a certificate was sent twice */
+    CHAIN_TOO_LONG = 1 << 5,  /* more certificates than REPORT_CHAIN_MAX, or a path too deep */
 };
 #define CHAIN_ISSUE_COUNT 6
 const char *chain_issue_name(enum chain_issue i); /* "missing_intermediate", ... */

@@ -408,8 +408,7 @@ static char *count_text(const struct members *m, const char *noun)
     if (n == 0)
         return xstrdup("none");
     if (n > m->texts.len)
-        return xasprintf("%zu %s%s (first %zu compared)", n, noun, n == 1 ? "" : "s",
-                         m->texts.len);
+        return xasprintf("%zu %s%s (first %zu compared)", n, noun, n == 1 ? "" : "s", m->texts.len);
     return xasprintf("%zu %s%s", n, noun, n == 1 ? "" : "s");
 }
 

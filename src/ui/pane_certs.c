@@ -290,8 +290,9 @@ static void certs_rows_free(struct certs_row *rows, size_t n)
 static char *certs_sent_title(const struct report *r)
 {
     size_t total = report_sent_total(r);
-    return total > r->n_sent ? xasprintf("Sent by the server (%zu, first %zu kept)", total, r->n_sent)
-                             : xasprintf("Sent by the server (%zu)", r->n_sent);
+    return total > r->n_sent
+               ? xasprintf("Sent by the server (%zu, first %zu kept)", total, r->n_sent)
+               : xasprintf("Sent by the server (%zu)", r->n_sent);
 }
 
 static char *certs_verified_title(const struct report *r)

@@ -323,8 +323,8 @@ static const char *result_hints(const struct ui *ui)
         return u ? "↑↓ scroll  Esc back  / search  n next"
                  : "Up/Dn scroll  Esc back  / search  n next";
     if (res->pane == 3)
-        return u ? "↑↓ select  Enter open  x export  X chain to serve  Tab pane  r reconnect  h home"
-                 : "Up/Dn select  Enter open  x export  X chain to serve  Tab pane  r reconnect  h home";
+        return u ? "↑↓ select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home"
+                 : "Up/Dn select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home";
     if (result_has_detail(res))
         return u ? "↑↓ select  Enter open  Tab pane  r reconnect  p profile  h home  / search"
                  : "Up/Dn select  Enter open  Tab pane  r reconnect  p profile  h home  / search";

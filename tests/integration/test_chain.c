@@ -74,13 +74,13 @@ static void assert_roles(const struct report *r, size_t n, const enum chain_role
 static void test_unrelated_ca(void **state)
 {
     (void)state;
-    struct report *r = run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_unrelated_ca.pem"),
-                                  "root.crt");
+    struct report *r =
+        run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_unrelated_ca.pem"), "root.crt");
     assert_true(r->ok);
     assert_true(r->verify_ok);
-    assert_roles(r, 3,
-                 (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE,
-                                           CHAIN_ROLE_UNRELATED});
+    assert_roles(
+        r, 3,
+        (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE, CHAIN_ROLE_UNRELATED});
     assert_int_equal(r->chain_issues, CHAIN_EXTRA_CERTIFICATE);
     assert_null(finding(r, "chain_root_included"));
     assert_non_null(finding(r, "chain_extra"));
@@ -92,12 +92,10 @@ static void test_unrelated_ca(void **state)
 static void test_root_sent(void **state)
 {
     (void)state;
-    struct report *r =
-        run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_root.pem"), "root.crt");
+    struct report *r = run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_root.pem"), "root.crt");
     assert_true(r->verify_ok);
     assert_roles(
-        r, 3,
-        (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE, CHAIN_ROLE_ROOT});
+        r, 3, (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE, CHAIN_ROLE_ROOT});
     assert_int_equal(r->sent[2].path_depth, 2);
     assert_int_equal(r->chain_issues, CHAIN_ROOT_INCLUDED);
     assert_non_null(finding(r, "chain_root_included"));
@@ -114,9 +112,9 @@ static void test_duplicate(void **state)
     struct report *r =
         run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_duplicate.pem"), "root.crt");
     assert_true(r->verify_ok);
-    assert_roles(r, 3,
-                 (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE,
-                                           CHAIN_ROLE_DUPLICATE});
+    assert_roles(
+        r, 3,
+        (const enum chain_role[]){CHAIN_ROLE_LEAF, CHAIN_ROLE_INTERMEDIATE, CHAIN_ROLE_DUPLICATE});
     assert_int_equal(r->chain_issues, CHAIN_DUPLICATE);
     assert_non_null(finding(r, "chain_duplicate"));
     assert_null(finding(r, "chain_extra"));
@@ -127,8 +125,7 @@ static void test_duplicate(void **state)
 static void test_cross_signed(void **state)
 {
     (void)state;
-    struct report *r =
-        run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_cross.pem"), "root.crt");
+    struct report *r = run_server(SERVER(LEAF_ARGS, "-cert_chain", "@extra_cross.pem"), "root.crt");
     assert_true(r->verify_ok);
     assert_int_equal(r->n_verified, 3);
     assert_roles(r, 3,
@@ -254,10 +251,9 @@ static void test_long_chain(void **state)
 {
     (void)state;
     make_long_chain();
-    struct report *r = run_server(
-        SERVER("-cert", "@long_leaf.crt", "-key", "@long_leaf.key", "-cert_chain",
-               "@long_chain.pem"),
-        "long_root.crt");
+    struct report *r = run_server(SERVER("-cert", "@long_leaf.crt", "-key", "@long_leaf.key",
+                                         "-cert_chain", "@long_chain.pem"),
+                                  "long_root.crt");
     assert_true(r->ok);
     assert_int_equal(r->n_sent, REPORT_CHAIN_MAX);
     assert_int_equal(r->n_sent_total, LONG_CAS + 1);
@@ -285,10 +281,10 @@ static void test_long_chain(void **state)
 static void test_refused_session_has_no_findings(void **state)
 {
     (void)state;
-    struct report *r = run_server(SERVER("-cert", "@expiring.crt", "-key", "@expiring.key",
-                                         "-cert_chain", "@extra_root.pem", "-Verify", "1",
-                                         "-CAfile", "@client_ca.crt"),
-                                  "root.crt");
+    struct report *r =
+        run_server(SERVER("-cert", "@expiring.crt", "-key", "@expiring.key", "-cert_chain",
+                          "@extra_root.pem", "-Verify", "1", "-CAfile", "@client_ca.crt"),
+                   "root.crt");
     assert_false(r->ok);
     assert_int_equal(r->error.stage, STAGE_TLS);
     assert_int_equal(r->n_sent, 3); /* the chain is still shown */
@@ -309,8 +305,8 @@ static void ui_start(struct tmux *t, struct peer *p, const char *const *args, in
     if (peer_s_server(p, false, args) != 0)
         fail_msg("could not start openssl s_server");
     char *bin = harness_tlscope_path(), *ca = harness_path("root.crt");
-    char *cmd = xasprintf("%s --cafile '%s' localhost:%u; echo EXIT=$?", bin, ca,
-                          (unsigned)p->port);
+    char *cmd =
+        xasprintf("%s --cafile '%s' localhost:%u; echo EXIT=$?", bin, ca, (unsigned)p->port);
     if (tmux_start(t, cols, rows, NULL, false, cmd) != 0)
         fail_msg("tmux did not start");
     free(cmd);
@@ -351,8 +347,8 @@ static void test_ui_line_feed_in_subject(void **state)
         skip();
     struct peer p;
     struct tmux t;
-    ui_start(&t, &p, SERVER("-cert", "@evil_lf.crt", "-key", "@evil_lf.key", "-cert_chain",
-                            "@inter.crt"),
+    ui_start(&t, &p,
+             SERVER("-cert", "@evil_lf.crt", "-key", "@evil_lf.key", "-cert_chain", "@inter.crt"),
              110, 45);
     tmux_expect(&t, "VERIFIED", 5);
     tmux_keys(&t, "4", false);

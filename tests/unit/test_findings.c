@@ -593,7 +593,6 @@ static void test_bounded_and_verbatim(void **state)
     report_free(r);
 }
 
-
 /* ---- chain roles -------------------------------------------------------------------------- */
 
 /* Appends a certificate to a list: CN=cn issued by CN=issuer_cn, fingerprint fp, key pin key;
@@ -667,9 +666,9 @@ static void test_roles_root_duplicate_cross(void **state)
     (void)state;
     struct report *r = path_report();
     push_to(&r->sent, &r->n_sent, "Inter", "Root", "I", "kI");
-    push_to(&r->sent, &r->n_sent, "Inter", "Root", "I", "kI");           /* the same again */
-    push_to(&r->sent, &r->n_sent, "Root", "Old Root", "RX", "kR");        /* cross-signed Root */
-    push_to(&r->sent, &r->n_sent, "Root", "Root", "R", "kR");             /* the path's root */
+    push_to(&r->sent, &r->n_sent, "Inter", "Root", "I", "kI");     /* the same again */
+    push_to(&r->sent, &r->n_sent, "Root", "Old Root", "RX", "kR"); /* cross-signed Root */
+    push_to(&r->sent, &r->n_sent, "Root", "Root", "R", "kR");      /* the path's root */
     roles_and_findings(r);
     assert_int_equal(r->sent[1].role, CHAIN_ROLE_INTERMEDIATE);
     assert_int_equal(r->sent[2].role, CHAIN_ROLE_DUPLICATE);

@@ -368,9 +368,8 @@ static void test_chain_roles_and_truncation(void **state)
     json_decref(j);
     report_free(r);
     /* role names: one per value, stable */
-    static const char *const names[CHAIN_ROLE_COUNT] = {"leaf",      "intermediate", "root",
-                                                        "unrelated", "duplicate",
-                                                        "cross_signed"};
+    static const char *const names[CHAIN_ROLE_COUNT] = {
+        "leaf", "intermediate", "root", "unrelated", "duplicate", "cross_signed"};
     for (int i = 0; i < CHAIN_ROLE_COUNT; i++)
         assert_string_equal(chain_role_name((enum chain_role)i), names[i]);
 }
