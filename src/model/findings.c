@@ -321,12 +321,23 @@ static void check_cert_dates(struct fctx *x)
         const struct cert_info *c = &r->sent[i];
         if (!dates_known(c) || is_duplicate(r, i))
             continue;
-        if (c->not_after_t < x->now)
-            i == 0 ? add_expired(x, i) : hit(&expired, i);
-        else if (c->not_before_t > x->now)
-            i == 0 ? add_not_yet_valid(x, i) : hit(&notyet, i);
-        else if (!is_anchor(r, i) && c->not_after_t - x->now < EXPIRING_DAYS * SECS_PER_DAY)
-            i == 0 ? add_expiring(x, i) : hit(&expiring, i);
+        bool leaf = i == 0;
+        if (c->not_after_t < x->now) {
+            if (leaf)
+                add_expired(x, i);
+            else
+                hit(&expired, i);
+        } else if (c->not_before_t > x->now) {
+            if (leaf)
+                add_not_yet_valid(x, i);
+            else
+                hit(&notyet, i);
+        } else if (!is_anchor(r, i) && c->not_after_t - x->now < EXPIRING_DAYS * SECS_PER_DAY) {
+            if (leaf)
+                add_expiring(x, i);
+            else
+                hit(&expiring, i);
+        }
     }
     if (expired.n == 1)
         add_expired(x, expired.idx[0]);
