@@ -244,11 +244,14 @@ out:
     ERR_clear_error();
 }
 
-static void copy_chain(STACK_OF(X509) * sk, struct cert_info **out, size_t *n, time_t now)
+/* Copies at most REPORT_CHAIN_MAX certificates of sk; *total keeps how many there were. */
+static void copy_chain(STACK_OF(X509) * sk, struct cert_info **out, size_t *n, size_t *total,
+                       time_t now)
 {
     int count = sk ? sk_X509_num(sk) : 0;
-    if (count > 64)
-        count = 64; /* bound: a chain longer than this is an attack, not a configuration */
+    *total = count > 0 ? (size_t)count : 0;
+    if (count > REPORT_CHAIN_MAX)
+        count = REPORT_CHAIN_MAX; /* bound: a chain longer than this is an attack or a mistake */
     *out = xcalloc((size_t)(count ? count : 1), sizeof(**out));
     *n = 0;
     for (int i = 0; i < count; i++)
@@ -435,10 +438,11 @@ void facts_collect(struct conn *c)
     collect_negotiated(c);
     STACK_OF(X509) *sent = SSL_get_peer_cert_chain(c->ssl);
     STACK_OF(X509) *verified = SSL_get0_verified_chain(c->ssl);
-    copy_chain(sent, &r->sent, &r->n_sent, now);
-    copy_chain(verified, &r->verified, &r->n_verified, now);
+    copy_chain(sent, &r->sent, &r->n_sent, &r->n_sent_total, now);
+    copy_chain(verified, &r->verified, &r->n_verified, &r->n_verified_total, now);
     collect_sig_scheme(c);
     collect_verify(c, now);
+    chain_roles(r);
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);
     require_ocsp(c);

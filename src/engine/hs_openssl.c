@@ -151,11 +151,14 @@ static enum hs_status step_linger(struct conn *c, short revents)
     if (now < c->linger_until_us)
         return HS_RUNNING;
     c->lingering = false;
-    facts_collect(c);
-    if (c->post_failed && post_handshake_alert(c)) {
-        /* TLS 1.3: the server judges our certificate after our Finished and says no with an
-         * alert; the handshake looked complete to us, but there is no session. */
+    /* TLS 1.3: the server judges our certificate after our Finished and says no with an
+     * alert; the handshake looked complete to us, but there is no session. Said before the
+     * facts are collected, so a report without a session gets no findings. */
+    bool refused = c->post_failed && post_handshake_alert(c);
+    if (refused)
         c->r->ok = false;
+    facts_collect(c);
+    if (refused) {
         failure_explain(c, c->post_ssl_err, c->post_lib_err, c->post_sys_errno);
         return HS_FAILED;
     }

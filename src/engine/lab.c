@@ -62,7 +62,15 @@
 static const struct pki_spec lab_specs[] = {
     LAB_CA("root", "CN=TLS Lab Root CA,O=TLS Lab", NULL, -1),
     LAB_CA("inter", "CN=TLS Lab Intermediate CA,O=TLS Lab", "root", 0),
-    LAB_LEAF("leaf", "CN=localhost,O=TLS Lab", "inter", -1, 365, LAB_SAN),
+    {.name = "leaf", /* names its issuer (caIssuers) as a CA's certificates do */
+     .subject = "CN=localhost,O=TLS Lab",
+     .issuer = "inter",
+     .key = PKI_EC_P256,
+     .not_before_days = -1,
+     .not_after_days = 365,
+     .path_len = -1,
+     .san = LAB_SAN,
+     .ca_issuers_url = "http://127.0.0.1:9/inter.crt"},
     LAB_LEAF("expired", "CN=localhost,O=TLS Lab", "inter", -400, -30, LAB_SAN),
     LAB_LEAF("selfsigned", "CN=localhost,O=TLS Lab", NULL, -1, 365, LAB_SAN),
     LAB_LEAF("wronghost", "CN=wrong.example,O=TLS Lab", "inter", -1, 365, "DNS:wrong.example"),

@@ -243,8 +243,11 @@ static int pki_add_extensions(X509 *x, X509 *iss, const struct pki_spec *s)
     }
     if (s->san && !pki_add_ext(x, &ctx, NID_subject_alt_name, s->san))
         goto out;
-    if (s->ocsp_url) {
-        aia = xasprintf("OCSP;URI:%s", s->ocsp_url);
+    if (s->ocsp_url || s->ca_issuers_url) {
+        aia = xasprintf("%s%s%s%s%s", s->ocsp_url ? "OCSP;URI:" : "",
+                        s->ocsp_url ? s->ocsp_url : "", s->ocsp_url && s->ca_issuers_url ? "," : "",
+                        s->ca_issuers_url ? "caIssuers;URI:" : "",
+                        s->ca_issuers_url ? s->ca_issuers_url : "");
         if (!pki_add_ext(x, &ctx, NID_info_access, aia))
             goto out;
     }
@@ -338,7 +341,19 @@ static int pki_make_one(struct pki *p, const struct pki_spec *s, char *err, size
         pki_fail(err, errlen, "%s: unknown digest %s", s->name, digest);
         goto out;
     }
-    e.key = pki_keygen(s->key);
+    if (s->key_from) {
+        long k = pki_index(p, s->key_from);
+        if (k < 0) {
+            pki_fail(err, errlen, "%s: key_from \"%s\" is not an earlier certificate", s->name,
+                     s->key_from);
+            goto out;
+        }
+        e.key = p->items[k].key;
+        if (!EVP_PKEY_up_ref(e.key))
+            e.key = NULL;
+    } else {
+        e.key = pki_keygen(s->key);
+    }
     e.cert = X509_new();
     if (!e.key || !e.cert) {
         pki_fail(err, errlen, "%s: generating key", s->name);

@@ -29,6 +29,10 @@ struct pki_spec {
     const char *digest;   /* signature digest: "sha256" when NULL, or "sha1", "sha384" ... */
     bool client_auth;     /* leaves: EKU clientAuth instead of serverAuth */
     const char *ocsp_url; /* Authority Information Access OCSP URI, or NULL */
+    const char *ca_issuers_url; /* Authority Information Access caIssuers URI, or NULL */
+    /* Name of an earlier spec whose key pair this certificate reuses (key is then ignored),
+     * or NULL for a new key: with the same subject and another issuer, a cross-signed CA. */
+    const char *key_from;
 };
 
 /* Everything generated: keys, certificates and their PEM. Opaque; owns all of it. */

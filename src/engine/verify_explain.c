@@ -239,9 +239,34 @@ static void d_self_signed_in_chain(struct desc *d)
 }
 
 /* 2, 20, 21 at the leaf: the server leaves out its intermediate. */
+/* The leaf's issuer is unknown and the leaf does not name where to fetch it (caIssuers), as
+ * public CAs' certificates do: an intermediate the server forgot, or a private root this
+ * client does not trust (then the server is right to send only its leaf). */
+static void d_unknown_leaf_issuer(struct desc *d)
+{
+    const struct cert_info *c = d->cert;
+    char *issuer = clip(c->issuer && *c->issuer ? c->issuer : "an unnamed CA");
+    sb_printf(&d->ex,
+              "%s was issued by %s, which the server does not send and the trust store used "
+              "here does not hold. If %s is a private root CA, the server rightly sends only "
+              "its own certificate and this client does not trust that root; if it is an "
+              "intermediate CA, the server must send it.",
+              d->role == ROLE_LEAF ? d->who : "The server's own certificate", issuer, issuer);
+    sb_printf(&d->fx,
+              "For a private root, trust it: install it on the clients (tlscope: --cafile FILE "
+              "holding the certificate of %s). For an intermediate, serve the full chain, leaf "
+              "first (nginx: ssl_certificate fullchain.pem).",
+              issuer);
+    free(issuer);
+}
+
 static void d_missing_intermediate(struct desc *d)
 {
     const struct cert_info *c = d->cert;
+    if (c && (!c->ca_issuers_url || !*c->ca_issuers_url)) {
+        d_unknown_leaf_issuer(d);
+        return;
+    }
     sb_puts(&d->ex, d->role == ROLE_LEAF ? d->who : "The server's own certificate");
     sb_puts(&d->ex, " arrives without the intermediate CA certificate that issued it");
     if (c && c->issuer && *c->issuer) {

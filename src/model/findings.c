@@ -17,6 +17,11 @@
 #define LIST_MAX      20
 #define SECS_PER_DAY  86400L
 #define EXPIRING_DAYS 30
+#define CA_KEY_FIX                                                                                 \
+    "Ask your CA for its current chain; CA keys this small are no longer issued or trusted."
+#define WEAK_SIG_FIX                                                                               \
+    "Have the certificate reissued with a SHA-256 signature; current CAs do so by default (for "   \
+    "your own CA: `openssl x509 -req -sha256 ...`)."
 
 /* Verification error symbols as the engine names them (verify_error.name). */
 #define E_EXPIRED                "X509_V_ERR_CERT_HAS_EXPIRED"
@@ -32,6 +37,7 @@
 #define E_EE_KEY                 "X509_V_ERR_EE_KEY_TOO_SMALL"
 #define E_CA_KEY                 "X509_V_ERR_CA_KEY_TOO_SMALL"
 #define E_CA_MD                  "X509_V_ERR_CA_MD_TOO_WEAK"
+#define E_CHAIN_TOO_LONG         "X509_V_ERR_CERT_CHAIN_TOO_LONG"
 
 /* State shared by the checks of one findings_compute call. `covered` collects the verify
  * error symbols some specific finding already explains, so check_verify_errors (run last)
@@ -106,15 +112,51 @@ static bool dates_known(const struct cert_info *c)
 /* A root the server sent along: self-signed and not the leaf. Clients use their own copy. */
 static bool is_anchor(const struct report *r, size_t i)
 {
-    return i > 0 && r->sent[i].self_signed;
+    return i > 0 && (r->sent[i].self_signed || r->sent[i].role == CHAIN_ROLE_ROOT);
 }
 
-/* "The certificate" / "The intermediate CA certificate at depth 2" ... for titles. */
+/* A second copy of a certificate sent before: its facts were judged on the first one. */
+static bool is_duplicate(const struct report *r, size_t i)
+{
+    return i > 0 && r->sent[i].role == CHAIN_ROLE_DUPLICATE;
+}
+
+/* "Certificate" / "Intermediate CA certificate" ... for titles, after the sent role. */
 static const char *cert_role(const struct report *r, size_t i)
 {
     if (i == 0)
         return "Certificate";
+    switch (r->sent[i].role) {
+    case CHAIN_ROLE_ROOT: return "Root CA certificate in the chain";
+    case CHAIN_ROLE_UNRELATED: return "Unrelated certificate in the chain";
+    case CHAIN_ROLE_CROSS_SIGNED: return "Cross-signed CA certificate";
+    default: break;
+    }
     return is_anchor(r, i) ? "Root CA certificate in the chain" : "Intermediate CA certificate";
+}
+
+/* The sent certificates a check found, for one finding per check however many there are. */
+struct hits {
+    size_t idx[REPORT_CHAIN_MAX];
+    size_t n;
+};
+
+static void hit(struct hits *h, size_t i)
+{
+    if (h->n < REPORT_CHAIN_MAX)
+        h->idx[h->n++] = i;
+}
+
+/* Appends "NAME (depth i), ..." for the hits (bounded). */
+static void list_hits(struct strbuf *sb, const struct report *r, const struct hits *h)
+{
+    for (size_t k = 0; k < h->n && k < LIST_MAX; k++) {
+        char *name = cert_name(&r->sent[h->idx[k]]);
+        sb_printf(sb, "%s%s (depth %zu)", k ? ", " : "", name, h->idx[k]);
+        free(name);
+    }
+    if (h->n > LIST_MAX)
+        sb_printf(sb, " and %zu more", h->n - LIST_MAX);
 }
 
 /* The server's name for example commands in fixes. */
@@ -161,6 +203,20 @@ static const struct cert_info *chain_cert(const struct report *r, int depth)
     if (depth >= 0 && (size_t)depth < r->n_sent)
         return &r->sent[depth];
     return NULL;
+}
+
+/* The name of the certificate at a verify error's depth; for a depth past what the report
+ * kept, says so instead of "unknown". Caller frees. */
+static char *depth_name(const struct report *r, int depth)
+{
+    const struct cert_info *c = chain_cert(r, depth);
+    if (c)
+        return cert_name(c);
+    size_t total = r->n_verified_total > r->n_sent_total ? r->n_verified_total : r->n_sent_total;
+    if (depth >= 0 && total > REPORT_CHAIN_MAX)
+        return xasprintf("a certificate past the first %d of %zu (not kept)", REPORT_CHAIN_MAX,
+                         total);
+    return xstrdup("(unknown certificate)");
 }
 
 /* ---- certificate dates ------------------------------------------------------------------- */
@@ -229,19 +285,87 @@ static void add_expiring(struct fctx *x, size_t i)
     free(left);
 }
 
+/* The earliest notAfter (or notBefore, when by_start) of the hits, as a date. */
+static void hits_first(const struct report *r, const struct hits *h, bool by_start, char out[24])
+{
+    size_t best = h->idx[0];
+    for (size_t k = 1; k < h->n; k++) {
+        const struct cert_info *c = &r->sent[h->idx[k]], *b = &r->sent[best];
+        if (by_start ? c->not_before_t < b->not_before_t : c->not_after_t < b->not_after_t)
+            best = h->idx[k];
+    }
+    const struct cert_info *c = &r->sent[best];
+    if (by_start)
+        cert_time(c->not_before, c->not_before_t, out);
+    else
+        cert_time(c->not_after, c->not_after_t, out);
+}
+
+/* One finding for several CA certificates with the same date problem. */
+static void add_dates_group(struct fctx *x, const char *id, enum severity sev, const char *what,
+                            const struct hits *h, bool by_start, const char *fix)
+{
+    char first[24];
+    hits_first(x->r, h, by_start, first);
+    struct strbuf sb = {0};
+    list_hits(&sb, x->r, h);
+    sb_printf(&sb, "; the first on %s.", first);
+    add(x, id, sev, xasprintf("%zu certificates %s", h->n, what), sb_take(&sb), xstrdup(fix));
+}
+
 static void check_cert_dates(struct fctx *x)
 {
     const struct report *r = x->r;
+    struct hits expired = {0}, notyet = {0}, expiring = {0};
     for (size_t i = 0; i < r->n_sent; i++) {
         const struct cert_info *c = &r->sent[i];
-        if (!dates_known(c))
+        if (!dates_known(c) || is_duplicate(r, i))
             continue;
-        if (c->not_after_t < x->now)
-            add_expired(x, i);
-        else if (c->not_before_t > x->now)
-            add_not_yet_valid(x, i);
-        else if (!is_anchor(r, i) && c->not_after_t - x->now < EXPIRING_DAYS * SECS_PER_DAY)
-            add_expiring(x, i);
+        bool leaf = i == 0;
+        if (c->not_after_t < x->now) {
+            if (leaf)
+                add_expired(x, i);
+            else
+                hit(&expired, i);
+        } else if (c->not_before_t > x->now) {
+            if (leaf)
+                add_not_yet_valid(x, i);
+            else
+                hit(&notyet, i);
+        } else if (!is_anchor(r, i) && c->not_after_t - x->now < EXPIRING_DAYS * SECS_PER_DAY) {
+            if (leaf)
+                add_expiring(x, i);
+            else
+                hit(&expiring, i);
+        }
+    }
+    if (expired.n == 1)
+        add_expired(x, expired.idx[0]);
+    else if (expired.n > 1) {
+        add_dates_group(x, "cert_chain_expired", SEV_HIGH, "in the chain have expired", &expired,
+                        false,
+                        "Serve the current chain from your CA (download the CA bundle again, "
+                        "or use certbot's fullchain.pem) without expired or unrelated "
+                        "certificates, then reload the server.");
+        cover(x, E_EXPIRED);
+    }
+    if (notyet.n == 1)
+        add_not_yet_valid(x, notyet.idx[0]);
+    else if (notyet.n > 1) {
+        add_dates_group(x, "cert_not_yet_valid", SEV_HIGH, "in the chain are not valid yet",
+                        &notyet, true,
+                        "Check the clocks first; if they are right, serve the CA certificates "
+                        "that are valid today.");
+        cover(x, E_NOT_YET_VALID);
+    }
+    if (expiring.n == 1)
+        add_expiring(x, expiring.idx[0]);
+    else if (expiring.n > 1) {
+        char *what = xasprintf("expire within %d days", EXPIRING_DAYS);
+        add_dates_group(x, "cert_expiring", SEV_MEDIUM, what, &expiring, false,
+                        "Your CA's certificates run out soon: fetch the current chain from the "
+                        "CA and serve it with the renewed certificate.");
+        free(what);
     }
 }
 
@@ -313,6 +437,26 @@ static void check_self_signed(struct fctx *x)
     cover(x, E_DEPTH_ZERO_SELF_SIGNED);
 }
 
+/* The issuer's CN for a file name in an example ("TLS Lab Root CA" → "TLS_Lab_Root_CA.pem"),
+ * bounded; "root.pem" when there is none. Caller frees. */
+static char *issuer_file(const char *issuer)
+{
+    const char *cn = issuer ? strstr(issuer, "CN=") : NULL;
+    if (!cn)
+        return xstrdup("root.pem");
+    struct strbuf sb = {0};
+    for (const char *p = cn + 3; *p && *p != ',' && sb.len < 40; p++) {
+        char c = *p;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.';
+        sb_putc(&sb, keep ? c : '_');
+    }
+    if (!sb.len)
+        sb_puts(&sb, "root");
+    sb_puts(&sb, ".pem");
+    return sb_take(&sb);
+}
+
 static void check_untrusted_root(struct fctx *x)
 {
     const struct report *r = x->r;
@@ -323,25 +467,43 @@ static void check_untrusted_root(struct fctx *x)
     if (!e || (r->chain_issues & CHAIN_MISSING_INTERMEDIATE))
         return;
     const struct cert_info *c = chain_cert(r, e->depth);
-    char *name = c ? cert_name(c) : xstrdup("(unknown certificate)");
+    char *name = depth_name(r, e->depth);
     char *store = trust_store(r);
-    char *detail;
-    if (in_chain)
+    /* The CA to trust: the self-signed top itself, or the issuer nobody sent. */
+    const char *ca =
+        in_chain ? (c && c->subject ? c->subject : "?") : (c && c->issuer ? c->issuer : "?");
+    char *file = issuer_file(ca);
+    char *detail, *fix;
+    if (in_chain) {
         detail = xasprintf("The chain ends in the self-signed CA %s (depth %d), which is not in "
                            "%s.",
                            name, e->depth, store);
-    else
+        fix = xasprintf("For a private CA, install its root certificate (\"%s\") on the "
+                        "clients; for tlscope, pass it with `--cafile %s`. For a public "
+                        "service, use a certificate from a publicly trusted CA.",
+                        ca, file);
+    } else {
         detail = xasprintf("The issuer of %s (depth %d), \"%s\", is neither sent by the server "
-                           "nor in %s.",
-                           name, e->depth, c && c->issuer ? c->issuer : "?", store);
-    add(x, "untrusted_root", SEV_HIGH, xstrdup("Chain ends in an untrusted root"), detail,
-        xstrdup("For a private CA, install its root certificate on the clients (for tlscope, "
-                "pass it as the CA file); for a public service, use a certificate from a "
-                "publicly trusted CA."));
+                           "nor in %s, so its root is unknown here. If \"%s\" is a private root "
+                           "CA, the server is right to send no more than it does.",
+                           name, e->depth, ca, store, ca);
+        fix = xasprintf("Trust that CA: install its certificate (\"%s\") on the clients; for "
+                        "tlscope, pass it with `--cafile %s`. Only if \"%s\" is an "
+                        "intermediate CA rather than a root must the server send it too "
+                        "(serve the leaf followed by the intermediates).",
+                        ca, file, ca);
+    }
+    add(x, "untrusted_root", SEV_HIGH,
+        xstrdup(in_chain ? "Chain ends in an untrusted root"
+                         : "Issued by an unknown CA: the root is not trusted here"),
+        detail, fix);
+    free(file);
     free(name);
     free(store);
     cover(x, E_SELF_SIGNED_IN_CHAIN);
     cover(x, E_ISSUER_LOCALLY);
+    if (!in_chain)
+        cover(x, E_LEAF_SIGNATURE);
 }
 
 /* ---- the chain as sent ------------------------------------------------------------------- */
@@ -373,40 +535,14 @@ static void check_incomplete_chain(struct fctx *x)
     cover(x, E_LEAF_SIGNATURE);
 }
 
-/* Appends "NAME (depth i), ..." for the sent certificates `pick` selects (bounded). */
-static void list_certs(struct strbuf *sb, const struct report *r,
-                       bool (*pick)(const struct report *, size_t))
+/* Appends "NAME (depth i), ..." for the sent certificates of one role (bounded). */
+static void list_role(struct strbuf *sb, const struct report *r, enum chain_role role)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->n_sent; i++) {
-        if (!pick(r, i))
-            continue;
-        if (n < LIST_MAX) {
-            char *name = cert_name(&r->sent[i]);
-            sb_printf(sb, "%s%s (depth %zu)", n ? ", " : "", name, i);
-            free(name);
-        }
-        n++;
-    }
-    if (n > LIST_MAX)
-        sb_printf(sb, " and %zu more", n - LIST_MAX);
-}
-
-/* Not the leaf, issuer of no other sent certificate, and not a root. */
-static bool is_extra(const struct report *r, size_t i)
-{
-    if (i == 0 || (r->sent[i].self_signed && r->sent[i].is_ca))
-        return false;
-    for (size_t j = 0; j < r->n_sent; j++)
-        if (j != i && r->sent[j].issuer && r->sent[i].subject &&
-            !strcmp(r->sent[j].issuer, r->sent[i].subject))
-            return false;
-    return true;
-}
-
-static bool is_sent_root(const struct report *r, size_t i)
-{
-    return i > 0 && r->sent[i].self_signed && r->sent[i].is_ca;
+    struct hits h = {0};
+    for (size_t i = 1; i < r->n_sent; i++)
+        if (r->sent[i].role == role)
+            hit(&h, i);
+    list_hits(sb, r, &h);
 }
 
 static void check_chain_shape(struct fctx *x)
@@ -428,20 +564,51 @@ static void check_chain_shape(struct fctx *x)
     }
     if (r->chain_issues & CHAIN_EXTRA_CERTIFICATE) {
         sb_puts(&sb, "Sent but not on the path to the leaf: ");
-        list_certs(&sb, r, is_extra);
+        list_role(&sb, r, CHAIN_ROLE_UNRELATED);
         sb_putc(&sb, '.');
         add(x, "chain_extra", SEV_INFO, xstrdup("Unneeded certificates in the chain"), sb_take(&sb),
             xstrdup("Remove the unrelated certificates from the chain file; every handshake "
                     "carries them."));
     }
+    if (r->chain_issues & CHAIN_DUPLICATE) {
+        sb_puts(&sb, "Sent more than once: ");
+        list_role(&sb, r, CHAIN_ROLE_DUPLICATE);
+        sb_puts(&sb, " repeats a certificate sent before it.");
+        add(x, "chain_duplicate", SEV_INFO, xstrdup("Certificate sent twice"), sb_take(&sb),
+            xstrdup("Keep one copy of each certificate in the chain file: leaf, then each "
+                    "intermediate once."));
+    }
     if (r->chain_issues & CHAIN_ROOT_INCLUDED) {
         sb_puts(&sb, "The server sends its root CA: ");
-        list_certs(&sb, r, is_sent_root);
+        list_role(&sb, r, CHAIN_ROLE_ROOT);
         sb_puts(&sb, ". Clients must already hold a root to trust it, so sending it only adds "
                      "bytes to every handshake.");
         add(x, "chain_root_included", SEV_INFO, xstrdup("Root CA sent in the chain"), sb_take(&sb),
             xstrdup("Drop the root from the chain file; keep the leaf and the intermediates."));
     }
+}
+
+/* A chain longer than the report keeps, or deeper than verification goes. */
+static void check_chain_length(struct fctx *x)
+{
+    const struct report *r = x->r;
+    if (!(r->chain_issues & CHAIN_TOO_LONG))
+        return;
+    size_t sent = r->n_sent_total > r->n_sent ? r->n_sent_total : r->n_sent;
+    struct strbuf sb = {0};
+    sb_printf(&sb, "The server sent %zu certificate%s", sent, sent == 1 ? "" : "s");
+    if (sent > r->n_sent)
+        sb_printf(&sb, "; tlscope keeps and examines the first %zu", r->n_sent);
+    const struct verify_error *e = find_error(r, E_CHAIN_TOO_LONG);
+    if (e)
+        sb_printf(&sb, "; verification gave up at depth %d, past its depth limit", e->depth);
+    sb_puts(&sb, ". Real chains hold two to four certificates: a longer one is a misconfigured "
+                 "chain file or a peer trying to exhaust its clients.");
+    add(x, "chain_too_long", SEV_HIGH, xasprintf("Chain too long: %zu certificates", sent),
+        sb_take(&sb),
+        xstrdup("Serve only the leaf and its intermediates (export \"the chain the server "
+                "should send\" from the Certificates pane), in that order."));
+    cover(x, E_CHAIN_TOO_LONG);
 }
 
 /* ---- keys and signatures ----------------------------------------------------------------- */
@@ -459,55 +626,106 @@ static int key_min_bits(const char *type)
     return 0;
 }
 
+static void add_small_key(struct fctx *x, size_t i)
+{
+    const struct cert_info *c = &x->r->sent[i];
+    int min = key_min_bits(c->key_type);
+    char *name = cert_name(c);
+    add(x, "key_too_small", SEV_HIGH,
+        xasprintf("%d-bit %s key on the %s", c->key_bits, c->key_type,
+                  i == 0 ? "certificate" : "intermediate CA"),
+        xasprintf("%s key of %d bits on depth %zu, %s; the minimum for %s keys is %d bits.",
+                  c->key_type, c->key_bits, i, name, c->key_type, min),
+        xstrdup(i == 0 ? "Generate a new key and have the certificate reissued: `openssl req "
+                         "-new -newkey rsa:3072 -nodes -keyout server.key -out server.csr` "
+                         "(or ECDSA: `-newkey ec -pkeyopt ec_paramgen_curve:P-256`)."
+                       : CA_KEY_FIX));
+    free(name);
+    cover(x, i == 0 ? E_EE_KEY : E_CA_KEY);
+}
+
 static void check_keys(struct fctx *x)
 {
     const struct report *r = x->r;
+    struct hits ca = {0};
     for (size_t i = 0; i < r->n_sent; i++) {
         const struct cert_info *c = &r->sent[i];
         int min = key_min_bits(c->key_type);
-        if (is_anchor(r, i) || min == 0 || c->key_bits <= 0 || c->key_bits >= min)
+        if (is_anchor(r, i) || is_duplicate(r, i) || min == 0 || c->key_bits <= 0 ||
+            c->key_bits >= min)
             continue;
-        char *name = cert_name(c);
-        add(x, "key_too_small", SEV_HIGH,
-            xasprintf("%d-bit %s key on the %s", c->key_bits, c->key_type,
-                      i == 0 ? "certificate" : "intermediate CA"),
-            xasprintf("%s key of %d bits on depth %zu, %s; the minimum for %s keys is %d bits.",
-                      c->key_type, c->key_bits, i, name, c->key_type, min),
-            xstrdup(i == 0 ? "Generate a new key and have the certificate reissued: `openssl req "
-                             "-new -newkey rsa:3072 -nodes -keyout server.key -out server.csr` "
-                             "(or ECDSA: `-newkey ec -pkeyopt ec_paramgen_curve:P-256`)."
-                           : "Ask your CA for its current chain; CA keys this small are no "
-                             "longer issued or trusted."));
-        free(name);
-        cover(x, i == 0 ? E_EE_KEY : E_CA_KEY);
+        if (i == 0)
+            add_small_key(x, i);
+        else
+            hit(&ca, i);
     }
+    if (ca.n == 1)
+        add_small_key(x, ca.idx[0]);
+    if (ca.n > 1) {
+        struct strbuf sb = {0};
+        sb_puts(&sb, "Keys below the minimum for their type (RSA 2048, EC 224 bits): ");
+        list_hits(&sb, r, &ca);
+        sb_putc(&sb, '.');
+        add(x, "key_too_small", SEV_HIGH,
+            xasprintf("%zu CA certificates with too small keys", ca.n), sb_take(&sb),
+            xstrdup(CA_KEY_FIX));
+        cover(x, E_CA_KEY);
+    }
+}
+
+static void add_weak_sig(struct fctx *x, size_t i, bool md5)
+{
+    const struct cert_info *c = &x->r->sent[i];
+    char *name = cert_name(c);
+    const char *digest = md5 ? "MD5" : "SHA-1";
+    add(x, md5 ? "md5_signature" : "sha1_signature", md5 ? SEV_HIGH : SEV_MEDIUM,
+        xasprintf("%s signature on the %s", digest, i == 0 ? "certificate" : "intermediate CA"),
+        xasprintf("%s signature on depth %zu, %s; %s collisions are practical, so clients "
+                  "reject such signatures.",
+                  c->signature_algorithm, i, name, digest),
+        xstrdup(WEAK_SIG_FIX));
+    free(name);
+    cover(x, E_CA_MD);
+}
+
+static void add_weak_sigs(struct fctx *x, const struct hits *h, bool md5)
+{
+    if (h->n == 1) {
+        add_weak_sig(x, h->idx[0], md5);
+        return;
+    }
+    if (h->n == 0)
+        return;
+    const char *digest = md5 ? "MD5" : "SHA-1";
+    struct strbuf sb = {0};
+    sb_printf(&sb, "%s signatures (collisions are practical, so clients reject them) on: ", digest);
+    list_hits(&sb, x->r, h);
+    sb_putc(&sb, '.');
+    add(x, md5 ? "md5_signature" : "sha1_signature", md5 ? SEV_HIGH : SEV_MEDIUM,
+        xasprintf("%s signatures on %zu certificates", digest, h->n), sb_take(&sb),
+        xstrdup(WEAK_SIG_FIX));
+    cover(x, E_CA_MD);
 }
 
 static void check_signatures(struct fctx *x)
 {
     const struct report *r = x->r;
+    struct hits md5s = {0}, sha1s = {0};
     for (size_t i = 0; i < r->n_sent; i++) {
         const struct cert_info *c = &r->sent[i];
         const char *alg = c->signature_algorithm;
         /* A self-signature is never checked by clients, so its digest does not matter. */
-        if (!alg || c->self_signed)
+        if (!alg || c->self_signed || is_duplicate(r, i))
             continue;
         bool md5 = strcasestr(alg, "md5") || strcasestr(alg, "md2") || strcasestr(alg, "md4");
         bool sha1 = !md5 && strcasestr(alg, "sha1");
-        if (!md5 && !sha1)
-            continue;
-        char *name = cert_name(c);
-        const char *digest = md5 ? "MD5" : "SHA-1";
-        add(x, md5 ? "md5_signature" : "sha1_signature", md5 ? SEV_HIGH : SEV_MEDIUM,
-            xasprintf("%s signature on the %s", digest, i == 0 ? "certificate" : "intermediate CA"),
-            xasprintf("%s signature on depth %zu, %s; %s collisions are practical, so clients "
-                      "reject such signatures.",
-                      alg, i, name, digest),
-            xstrdup("Have the certificate reissued with a SHA-256 signature; current CAs do so "
-                    "by default (for your own CA: `openssl x509 -req -sha256 ...`)."));
-        free(name);
-        cover(x, E_CA_MD);
+        if (md5)
+            hit(&md5s, i);
+        else if (sha1)
+            hit(&sha1s, i);
     }
+    add_weak_sigs(x, &md5s, true);
+    add_weak_sigs(x, &sha1s, false);
 }
 
 /* ---- the session ------------------------------------------------------------------------- */
@@ -712,8 +930,7 @@ static void check_settings(struct fctx *x)
 static void add_verify_error(struct fctx *x, const struct verify_error *e)
 {
     const char *name = e->name ? e->name : "unknown error";
-    const struct cert_info *c = chain_cert(x->r, e->depth);
-    char *who = c ? cert_name(c) : NULL;
+    char *who = e->depth >= 0 ? depth_name(x->r, e->depth) : NULL;
     struct strbuf sb = {0};
     sb_puts(&sb, name);
     if (e->depth >= 0)
@@ -779,10 +996,10 @@ void findings_compute(struct report *r, time_t now)
     /* Order matters within a severity (the sort keeps it), and check_verify_errors must run
      * after every check that covers an error. */
     static void (*const checks[])(struct fctx *) = {
-        check_cert_dates,       check_hostname, check_self_signed,     check_untrusted_root,
-        check_incomplete_chain, check_keys,     check_signatures,      check_ocsp,
-        check_protocol,         check_cipher,   check_forward_secrecy, check_renegotiation,
-        check_chain_shape,      check_settings, check_verify_errors,
+        check_cert_dates,       check_hostname,     check_self_signed,     check_untrusted_root,
+        check_incomplete_chain, check_keys,         check_signatures,      check_ocsp,
+        check_protocol,         check_cipher,       check_forward_secrecy, check_renegotiation,
+        check_chain_shape,      check_chain_length, check_settings,        check_verify_errors,
     };
     if (!r || !r->ok)
         return;

@@ -4,10 +4,16 @@
  * filled the report; renderers read r->findings. Each finding has a stable static id, a
  * severity, and title/detail/fix strings owned by the report (report_free releases them).
  *
+ * A check that hits several CA certificates of one chain says so in one finding listing them
+ * ("63 certificates expire within 30 days"), not one finding each; the leaf keeps its own.
+ * Chain findings follow the roles the engine gave the sent certificates (enum chain_role).
+ *
  * Ids (severity): cert_expired (critical), cert_chain_expired (high), cert_not_yet_valid
  * (high), cert_expiring (medium, under 30 days), hostname_mismatch (high), self_signed (high;
  * info when the leaf is trusted explicitly), untrusted_root (high), incomplete_chain (high),
- * chain_order (low), chain_extra (info), chain_root_included (info), key_too_small (high),
+ * chain_order (low), chain_extra (info: unrelated certificates sent), chain_duplicate (info),
+ * chain_root_included (info: the path's own root sent), chain_too_long (high: more than
+ * REPORT_CHAIN_MAX certificates, or past the verification depth), key_too_small (high),
  * sha1_signature (medium), md5_signature (high), old_protocol (high for SSLv3, else medium),
  * no_forward_secrecy (medium), weak_cipher (high), sweet32 (medium, 3DES), no_ocsp_staple
  * (info), ocsp_revoked (critical), ocsp_staple_problem (low), verify_error (high, one per

@@ -85,8 +85,72 @@ const char *chain_issue_name(enum chain_issue i)
     case CHAIN_WRONG_ORDER: return "wrong_order";
     case CHAIN_EXTRA_CERTIFICATE: return "extra_certificate";
     case CHAIN_ROOT_INCLUDED: return "root_included";
+    case CHAIN_DUPLICATE: return "duplicate_certificate";
+    case CHAIN_TOO_LONG: return "chain_too_long";
     }
     return "unknown";
+}
+
+const char *chain_role_name(enum chain_role role)
+{
+    static const char *const names[CHAIN_ROLE_COUNT] = {
+        "leaf", "intermediate", "root", "unrelated", "duplicate", "cross_signed",
+    };
+    return (unsigned)role < CHAIN_ROLE_COUNT ? names[role] : "unrelated";
+}
+
+const char *chain_role_label(enum chain_role role)
+{
+    static const char *const labels[CHAIN_ROLE_COUNT] = {
+        "leaf",      "path intermediate",        "path root (sent)", "unrelated, not on the path",
+        "duplicate", "cross-signed alternative",
+    };
+    return (unsigned)role < CHAIN_ROLE_COUNT ? labels[role] : "unrelated, not on the path";
+}
+
+enum chain_role report_verified_role(const struct report *r, size_t j)
+{
+    if (j == 0)
+        return CHAIN_ROLE_LEAF;
+    if (j + 1 == r->n_verified && r->verified[j].self_signed)
+        return CHAIN_ROLE_ROOT;
+    return CHAIN_ROLE_INTERMEDIATE;
+}
+
+size_t report_sent_total(const struct report *r)
+{
+    return r->n_sent_total > r->n_sent ? r->n_sent_total : r->n_sent;
+}
+
+size_t report_verified_total(const struct report *r)
+{
+    return r->n_verified_total > r->n_verified ? r->n_verified_total : r->n_verified;
+}
+
+/* The sent certificate at path depth d (role leaf, intermediate or root), or NULL. */
+static const struct cert_info *sent_at_depth(const struct report *r, int d)
+{
+    for (size_t i = 0; i < r->n_sent; i++)
+        if (r->sent[i].path_depth == d && r->sent[i].role != CHAIN_ROLE_DUPLICATE)
+            return &r->sent[i];
+    return NULL;
+}
+
+size_t report_chain_to_serve(const struct report *r, const struct cert_info **out, size_t max)
+{
+    if (!r->n_sent || !max)
+        return 0;
+    size_t n = 0;
+    out[n++] = &r->sent[0];
+    /* Bounded: at most one certificate per depth, and depths stop at REPORT_CHAIN_MAX * 2. */
+    for (int d = 1; n < max && d < 2 * REPORT_CHAIN_MAX; d++) {
+        const struct cert_info *c =
+            (size_t)d < r->n_verified ? &r->verified[d] : sent_at_depth(r, d);
+        if (!c || c->self_signed)
+            break;
+        out[n++] = c;
+    }
+    return n;
 }
 
 const char *severity_name(enum severity s)

@@ -33,6 +33,21 @@ struct name_value {
     bool critical;
 };
 
+/* What a certificate the server sent is for, judged from the verified path and the sent list
+ * (engine/chain.c). Every sent certificate has exactly one role. */
+enum chain_role {
+    CHAIN_ROLE_LEAF = 0,     /* the server's own certificate (sent #0) */
+    CHAIN_ROLE_INTERMEDIATE, /* a CA on the path between the leaf and its root */
+    CHAIN_ROLE_ROOT,         /* the path's own root (self-signed), sent along */
+    CHAIN_ROLE_UNRELATED,    /* on no path from the leaf */
+    CHAIN_ROLE_DUPLICATE,    /* the same certificate as one sent before it */
+    CHAIN_ROLE_CROSS_SIGNED, /* same subject and key as a path certificate, another issuer */
+};
+#define CHAIN_ROLE_COUNT 6
+#define REPORT_CHAIN_MAX 64 /* certificates kept per chain (sent, verified) */
+const char *chain_role_name(enum chain_role role);  /* "leaf", "intermediate", "root", ... */
+const char *chain_role_label(enum chain_role role); /* for people: "path intermediate", ... */
+
 struct cert_info {
     char *subject, *issuer;             /* RFC 2253 order, UTF-8 */
     char *subject_cn;                   /* first CN, or NULL */
@@ -55,6 +70,9 @@ struct cert_info {
     struct name_value *extensions;
     size_t n_extensions;
     char *pem;
+    /* Sent certificates only (verified ones: by position, leaf / intermediate / root). */
+    enum chain_role role;
+    int path_depth; /* depth on the path (0 = leaf) for leaf, intermediate, root; else -1 */
 };
 
 struct verify_error {
@@ -72,7 +90,10 @@ enum chain_issue {
     CHAIN_WRONG_ORDER = 1 << 1,
     CHAIN_EXTRA_CERTIFICATE = 1 << 2,
     CHAIN_ROOT_INCLUDED = 1 << 3,
+    CHAIN_DUPLICATE = 1 << 4, /* a certificate was sent twice */
+    CHAIN_TOO_LONG = 1 << 5,  /* more certificates than REPORT_CHAIN_MAX, or a path too deep */
 };
+#define CHAIN_ISSUE_COUNT 6
 const char *chain_issue_name(enum chain_issue i); /* "missing_intermediate", ... */
 
 enum event_dir { DIR_SENT, DIR_RECEIVED };
@@ -237,11 +258,12 @@ struct report {
     bool pins_checked, pin_match;
     int pin_depth; /* depth of the certificate whose SPKI matched, -1 */
 
-    /* certificates */
+    /* certificates; each list keeps at most REPORT_CHAIN_MAX, the totals say how many there
+     * were (a longer chain is an attack or a mistake, never a configuration) */
     struct cert_info *sent;
-    size_t n_sent;
+    size_t n_sent, n_sent_total;
     struct cert_info *verified;
-    size_t n_verified;
+    size_t n_verified, n_verified_total;
     unsigned chain_issues; /* enum chain_issue bits */
 
     /* the raw-hello driver's result (outcome HELLO_NONE otherwise) */
@@ -278,6 +300,20 @@ void cert_info_free(struct cert_info *c);
 /* Whole days since the certificate expired (0 when it has not, or less than a day ago): the
  * same count the explanations and findings print. */
 long cert_days_expired(const struct cert_info *c, time_t now);
+
+/* The role of verified[j] by its place on the path: leaf (0), root (the self-signed top) or
+ * intermediate. */
+enum chain_role report_verified_role(const struct report *r, size_t j);
+/* How many certificates the server sent / the verified path held (the lists keep at most
+ * REPORT_CHAIN_MAX): the larger of the kept count and the recorded total. */
+size_t report_sent_total(const struct report *r);
+size_t report_verified_total(const struct report *r);
+
+/* The chain the server should send: the leaf (sent[0]), then the intermediates of the path in
+ * order (from the verified path, so an intermediate the server failed to send is included
+ * when the trust store supplied it; else the sent path), never the root. Stores at most max
+ * pointers into r->sent / r->verified in out and returns how many; 0 without a leaf. */
+size_t report_chain_to_serve(const struct report *r, const struct cert_info **out, size_t max);
 
 /* Sets the error once: later calls do not replace the first (root-cause) error. */
 void report_set_error(struct report *r, enum stage stage, const char *hint, const char *fmt, ...)

@@ -19,10 +19,20 @@
 #define DIFF_TIMING_RATIO 0.20 /* ... and above this share of A's value is a change */
 #define DIFF_OLD_COL_MAX  28   /* text: old values wider than this do not widen the column */
 
-/* Members of a set-like fact: keys decide identity, texts are what people see. */
+/* Members of a set-like fact: keys decide identity, texts are what people see. At most
+ * DIFF_SET_MAX are read; total is how many the document holds (its true count). */
 struct members {
     struct strlist keys, texts;
+    size_t total;
 };
+
+/* Records the true size of the array a set fact reads. */
+static void members_total(struct members *m, json_t *arr)
+{
+    size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+    if (n > m->total)
+        m->total = n;
+}
 
 struct fact_def {
     const char *fact, *label;
@@ -276,6 +286,7 @@ static void set_verify_errors(json_t *doc, struct members *out)
 {
     json_t *a = jget(doc, "verify.errors"), *e;
     size_t i;
+    members_total(out, a);
     FOREACH_BOUNDED(a, i, e)
     {
         json_t *depth = json_object_get(e, "depth");
@@ -291,11 +302,15 @@ static void set_verify_errors(json_t *doc, struct members *out)
     }
 }
 
-/* "SUBJECT [AA:BB:CC:DD]": the subject and the first four bytes of the SHA-256 fingerprint. */
-static void set_chain(json_t *doc, const char *path, struct members *out)
+/* "SUBJECT [AA:BB:CC:DD]": the subject and the first four bytes of the SHA-256 fingerprint.
+ * total_path names the report's own true count (a report keeps at most 64 certificates). */
+static void set_chain(json_t *doc, const char *path, const char *total_path, struct members *out)
 {
-    json_t *a = jget(doc, path), *c;
+    json_t *a = jget(doc, path), *c, *total = jget(doc, total_path);
     size_t i;
+    members_total(out, a);
+    if (json_is_integer(total) && json_integer_value(total) > (json_int_t)out->total)
+        out->total = (size_t)json_integer_value(total);
     FOREACH_BOUNDED(a, i, c)
     {
         const char *subject = json_string_value(json_object_get(c, "subject"));
@@ -308,18 +323,19 @@ static void set_chain(json_t *doc, const char *path, struct members *out)
 
 static void set_chain_sent(json_t *doc, struct members *out)
 {
-    set_chain(doc, "chain.sent", out);
+    set_chain(doc, "chain.sent", "chain.sent_total", out);
 }
 
 static void set_chain_verified(json_t *doc, struct members *out)
 {
-    set_chain(doc, "chain.verified", out);
+    set_chain(doc, "chain.verified", "chain.verified_total", out);
 }
 
 static void set_strings(json_t *doc, const char *path, struct members *out)
 {
     json_t *a = jget(doc, path), *v;
     size_t i;
+    members_total(out, a);
     FOREACH_BOUNDED(a, i, v)
     {
         if (json_is_string(v))
@@ -342,6 +358,7 @@ static void set_findings(json_t *doc, struct members *out)
 {
     json_t *a = jget(doc, "findings"), *f;
     size_t i;
+    members_total(out, a);
     FOREACH_BOUNDED(a, i, f)
     {
         const char *id = json_string_value(json_object_get(f, "id"));
@@ -383,10 +400,15 @@ static const struct fact_def diff_facts[] = {
 
 /* ---- comparing ---------------------------------------------------------------------------- */
 
-static char *count_text(size_t n, const char *noun)
+/* "2 certificates", "none"; "101 certificates (first 64 kept)" when the set holds more than
+ * were read (the report's own bound, or DIFF_SET_MAX). */
+static char *count_text(const struct members *m, const char *noun)
 {
+    size_t n = m->total > m->texts.len ? m->total : m->texts.len;
     if (n == 0)
         return xstrdup("none");
+    if (n > m->texts.len)
+        return xasprintf("%zu %s%s (first %zu compared)", n, noun, n == 1 ? "" : "s", m->texts.len);
     return xasprintf("%zu %s%s", n, noun, n == 1 ? "" : "s");
 }
 
@@ -430,9 +452,10 @@ static void diff_fact(const struct fact_def *f, json_t *a, json_t *b, struct dif
         f->members(b, &mb);
         members_missing(&mb, &ma, &it->added);
         members_missing(&ma, &mb, &it->removed);
+        it->truncated = ma.total > ma.texts.len || mb.total > mb.texts.len;
         if (!f->value) {
-            it->old_value = count_text(ma.texts.len, f->noun);
-            it->new_value = count_text(mb.texts.len, f->noun);
+            it->old_value = count_text(&ma, f->noun);
+            it->new_value = count_text(&mb, f->noun);
         }
         members_free(&ma);
         members_free(&mb);
@@ -565,6 +588,7 @@ static json_t *jchanged(const struct diff_item *it)
     jcheck(json_object_set_new(o, "new", jvalue(it->new_value)));
     jcheck(json_object_set_new(o, "added", jstrings(&it->added)));
     jcheck(json_object_set_new(o, "removed", jstrings(&it->removed)));
+    jcheck(json_object_set_new(o, "truncated", json_boolean(it->truncated)));
     return o;
 }
 

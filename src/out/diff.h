@@ -20,6 +20,10 @@ struct diff_item {
      * what it dropped, one entry each without a +/- mark ("medium  TLS 1.2 chosen"; the
      * renderers add the mark); empty otherwise. old/new then hold counts ("2 certificates"). */
     struct strlist added, removed;
+    /* A set fact with more members on a side than were compared (the first 512 per side, or
+     * the 64 certificates a report keeps); old/new then say so: "600 errors (first 512
+     * compared)". */
+    bool truncated;
 };
 
 struct diff {

@@ -272,7 +272,9 @@ static json_t *json_cert_extensions(const struct cert_info *c)
     return a;
 }
 
-static json_t *json_cert(const struct cert_info *c)
+/* role and path_depth are those of the list: sent certificates carry their own, verified ones
+ * get theirs from their place on the path. */
+static json_t *json_cert(const struct cert_info *c, enum chain_role role, int path_depth)
 {
     json_t *o = jobj();
     jset(o, "subject", jstr(c->subject));
@@ -297,29 +299,30 @@ static json_t *json_cert(const struct cert_info *c)
     jset(o, "ca_issuers_url", jstr(c->ca_issuers_url));
     jset(o, "extensions", json_cert_extensions(c));
     jset(o, "pem", jstr(c->pem));
+    jset(o, "role", jstr(chain_role_name(role)));
+    jset(o, "path_depth", jint_or_null(path_depth));
     return o;
-}
-
-static json_t *json_certs(const struct cert_info *certs, size_t n)
-{
-    json_t *a = jcheck(json_array());
-    for (size_t i = 0; i < n; i++)
-        jpush(a, json_cert(&certs[i]));
-    return a;
 }
 
 static json_t *json_chain(const struct report *r)
 {
-    static const enum chain_issue all[] = {CHAIN_MISSING_INTERMEDIATE, CHAIN_WRONG_ORDER,
-                                           CHAIN_EXTRA_CERTIFICATE, CHAIN_ROOT_INCLUDED};
     json_t *o = jobj();
-    jset(o, "sent", json_certs(r->sent, r->n_sent));
-    jset(o, "verified", json_certs(r->verified, r->n_verified));
+    json_t *sent = jcheck(json_array()), *verified = jcheck(json_array());
+    for (size_t i = 0; i < r->n_sent; i++)
+        jpush(sent, json_cert(&r->sent[i], r->sent[i].role, r->sent[i].path_depth));
+    for (size_t j = 0; j < r->n_verified; j++)
+        jpush(verified, json_cert(&r->verified[j], report_verified_role(r, j), (int)j));
+    jset(o, "sent", sent);
+    jset(o, "verified", verified);
     json_t *issues = jcheck(json_array());
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (r->chain_issues & (unsigned)all[i])
-            jpush(issues, jstr(chain_issue_name(all[i])));
+    for (unsigned bit = 0; bit < CHAIN_ISSUE_COUNT; bit++)
+        if (r->chain_issues & (1u << bit))
+            jpush(issues, jstr(chain_issue_name((enum chain_issue)(1u << bit))));
     jset(o, "issues", issues);
+    size_t sent_total = report_sent_total(r), verified_total = report_verified_total(r);
+    jset(o, "sent_total", jint((long)sent_total));
+    jset(o, "verified_total", jint((long)verified_total));
+    jset(o, "truncated", json_boolean(sent_total > r->n_sent || verified_total > r->n_verified));
     return o;
 }
 

@@ -389,12 +389,10 @@ static long sent_index(const struct report *r, const struct cert_info *c)
 
 static void text_chain_issues(struct tx *t, const struct report *r)
 {
-    static const enum chain_issue all[] = {CHAIN_MISSING_INTERMEDIATE, CHAIN_WRONG_ORDER,
-                                           CHAIN_EXTRA_CERTIFICATE, CHAIN_ROOT_INCLUDED};
     struct strlist names = {0};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (r->chain_issues & (unsigned)all[i])
-            strlist_push(&names, chain_issue_name(all[i]));
+    for (unsigned bit = 0; bit < CHAIN_ISSUE_COUNT; bit++)
+        if (r->chain_issues & (1u << bit))
+            strlist_push(&names, chain_issue_name((enum chain_issue)(1u << bit)));
     tx_list(t, "chain issues", &names, NULL);
     strlist_free(&names);
 }
@@ -405,14 +403,18 @@ static void text_certificates(struct tx *t, const struct report *r)
         return;
     tx_section(t, "Certificates");
     char heading[32];
-    tx_fieldf(t, "sent chain", "%zu certificate%s", r->n_sent, r->n_sent == 1 ? "" : "s");
+    size_t sent = report_sent_total(r), verified = report_verified_total(r);
+    tx_fieldf(t, "sent chain", "%zu certificate%s", sent, sent == 1 ? "" : "s");
+    if (sent > r->n_sent)
+        tx_fieldf(t, "truncated", "only the first %zu are kept and examined", r->n_sent);
     for (size_t i = 0; i < r->n_sent; i++) {
         snprintf(heading, sizeof(heading), "#%zu", i);
         text_cert(t, heading, &r->sent[i]);
+        tx_field(t, "role", chain_role_label(r->sent[i].role));
     }
     if (r->n_verified)
-        tx_fieldf(t, "verified path", "%zu certificate%s", r->n_verified,
-                  r->n_verified == 1 ? "" : "s");
+        tx_fieldf(t, "verified path", "%zu certificate%s%s", verified, verified == 1 ? "" : "s",
+                  verified > r->n_verified ? " (only the first ones kept)" : "");
     else
         tx_field(t, "verified path", "none (no path to a trusted root was built)");
     for (size_t i = 0; i < r->n_verified; i++) {

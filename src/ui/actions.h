@@ -29,6 +29,7 @@
     X(GO_HOME, "home screen")                                                                      \
     X(NEXT_THEME, "next theme")                                                                    \
     X(EXPORT_PEM, "export the sent chain as PEM")                                                  \
+    X(EXPORT_SERVE, "export the chain the server should send (leaf, intermediates)")               \
     X(DIFF, "compare with the previous connection")                                                \
     X(WRITE_JSON, "write the report as JSON")                                                      \
     X(KEYLOG, "toggle the key log")                                                                \

@@ -13,6 +13,11 @@
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 
+char *doc_one_line(const char *text)
+{
+    return sanitize_terminal(text ? text : "");
+}
+
 struct doc_line *doc_line(struct doc *d, int id)
 {
     xgrow((void **)&d->lines, &d->cap, d->n + 1, sizeof *d->lines);
@@ -74,7 +79,7 @@ void doc_peer(struct doc_line *l, enum theme_role role, const char *text)
 {
     if (!text)
         return;
-    doc_add_seg(l, role, sanitize_terminal(text));
+    doc_add_seg(l, role, doc_one_line(text));
 }
 
 /* Adds the dim, padded label segment of a field line (at least one blank after it). */
@@ -300,7 +305,7 @@ void doc_wrap(const char *s, int room, enum doc_break brk, struct strlist *out)
 void doc_wrap_into(struct doc *d, struct doc_line *l, int col, int cont, int width,
                    enum theme_role role, const char *text)
 {
-    char *safe = sanitize_terminal(text);
+    char *safe = doc_one_line(text);
     const char *p = safe;
     for (;;) {
         if (width - col < DOC_WRAP_MIN_ROOM && col > cont) {

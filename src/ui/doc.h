@@ -33,12 +33,19 @@ struct doc {
     size_t n, cap;
 };
 
+/* The one escaping every single-line field goes through: a copy of text (peer-controlled or
+ * ours) with every control character written out (sanitize_terminal), CR, LF and TAB included,
+ * so a name holding a line feed stays on its line as "\x0A" and can never print a line of its
+ * own. Caller frees; NULL gives "". Text meant to span lines (PEM, OpenSSL's multi-line
+ * extension values) is split by its builder first, each piece then passing through here. */
+char *doc_one_line(const char *text);
+
 /* Starts a new line (id -1 for a non-selectable line); returns it for doc_text/doc_peer. */
 struct doc_line *doc_line(struct doc *d, int id);
 /* Appends our own text (printf-style) to line l. */
 void doc_text(struct doc_line *l, enum theme_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Appends peer-controlled text, sanitised. NULL appends nothing. */
+/* Appends peer-controlled text as one line (doc_one_line). NULL appends nothing. */
 void doc_peer(struct doc_line *l, enum theme_role role, const char *text);
 /* A "label  value" line: the label dim and padded to label_width columns. */
 struct doc_line *doc_field(struct doc *d, int label_width, const char *label, enum theme_role role,

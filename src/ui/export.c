@@ -1,5 +1,5 @@
-/* Exporting the chain the server sent as a PEM file, written atomically and never over an
- * existing file unless asked. */
+/* Exporting the chain the server sent, or the one it should send, as a PEM file, written
+ * atomically and never over an existing file unless asked. */
 #include "ui/export.h"
 
 #include <errno.h>
@@ -13,14 +13,37 @@
 
 #define EXPORT_HOST_MAX 200 /* bytes of the host kept in the default file name */
 
+size_t export_pick(const struct report *r, enum export_chain which, const struct cert_info **out,
+                   size_t max)
+{
+    const struct cert_info *picked[2 * REPORT_CHAIN_MAX];
+    size_t n = 0, kept = 0;
+    if (which == EXPORT_TO_SERVE) {
+        n = report_chain_to_serve(r, picked, sizeof picked / sizeof picked[0]);
+    } else {
+        for (size_t i = 0; i < r->n_sent && n < sizeof picked / sizeof picked[0]; i++)
+            picked[n++] = &r->sent[i];
+    }
+    for (size_t i = 0; i < n && kept < max; i++)
+        if (picked[i]->pem && *picked[i]->pem)
+            out[kept++] = picked[i];
+    return kept;
+}
+
 int export_chain_pem(const struct report *r, const char *path, bool overwrite, char *err,
                      size_t errlen)
 {
+    return export_chain_pem_of(r, EXPORT_SENT, path, overwrite, err, errlen);
+}
+
+int export_chain_pem_of(const struct report *r, enum export_chain which, const char *path,
+                        bool overwrite, char *err, size_t errlen)
+{
     struct strbuf sb = {0};
-    for (size_t i = 0; i < r->n_sent; i++) {
-        const char *pem = r->sent[i].pem;
-        if (!pem || !*pem)
-            continue;
+    const struct cert_info *certs[2 * REPORT_CHAIN_MAX];
+    size_t n = export_pick(r, which, certs, sizeof certs / sizeof certs[0]);
+    for (size_t i = 0; i < n; i++) {
+        const char *pem = certs[i]->pem;
         sb_puts(&sb, pem);
         if (pem[strlen(pem) - 1] != '\n')
             sb_putc(&sb, '\n');
@@ -38,6 +61,17 @@ int export_chain_pem(const struct report *r, const char *path, bool overwrite, c
     sb_free(&sb);
     errno = saved;
     return rc < 0 ? -1 : 0;
+}
+
+char *export_default_name_for(const struct report *r, enum export_chain which)
+{
+    char *name = export_default_name(r);
+    if (which != EXPORT_TO_SERVE)
+        return name;
+    size_t n = strlen(name) - strlen(".pem"); /* every default name ends in ".pem" */
+    char *full = xasprintf("%.*s.fullchain.pem", (int)n, name);
+    free(name);
+    return full;
 }
 
 char *export_default_name(const struct report *r)

@@ -55,6 +55,7 @@ static const struct ui_binding ui_default_bindings[] = {
     {'h', ACT_GO_HOME, "h"},
     {'t', ACT_NEXT_THEME, "t"},
     {'x', ACT_EXPORT_PEM, "x"},
+    {'X', ACT_EXPORT_SERVE, "X"},
     {'d', ACT_DIFF, "d"},
     {'w', ACT_WRITE_JSON, "w"},
     {'K', ACT_KEYLOG, "K"},

@@ -38,10 +38,11 @@ const char *glyph(enum glyph g, bool utf8);
 
 /* A request from a pane back to the framework (returned from key()). */
 enum pane_request {
-    PANE_IGNORED, /* not handled: the framework may use the key */
-    PANE_HANDLED, /* handled, redraw */
-    PANE_REBUILD, /* handled, rebuild the list document */
-    PANE_EXPORT,  /* ask for a file name and export the sent chain as PEM */
+    PANE_IGNORED,      /* not handled: the framework may use the key */
+    PANE_HANDLED,      /* handled, redraw */
+    PANE_REBUILD,      /* handled, rebuild the list document */
+    PANE_EXPORT,       /* ask for a file name and export the sent chain as PEM */
+    PANE_EXPORT_SERVE, /* the same for the chain the server should send */
 };
 
 struct pane_ops {

@@ -9,7 +9,6 @@
 
 #include "ui/pane.h"
 #include "util/mem.h"
-#include "util/sanitize.h"
 #include "util/strlist.h"
 
 #define CERTS_VERIFIED_ID 1000 /* line ids: sent index i → i, verified index j → 1000 + j */
@@ -25,8 +24,9 @@ static int certs_room(int room)
     return room < CERTS_ROOM_MIN ? CERTS_ROOM_MIN : room;
 }
 
-/* " label         value" lines: value (peer-controlled or ours, sanitised here) wrapped under
- * itself; every '\n' in value starts a new line. A NULL value writes nothing. */
+/* " label         value" lines: value (peer-controlled or ours) as one line (doc_one_line: a
+ * line feed in a name shows as \x0A, it never starts a line), wrapped under itself. A NULL
+ * value writes nothing. */
 static void certs_field(struct doc *d, int width, const char *label, enum theme_role role,
                         const char *value)
 {
@@ -34,18 +34,9 @@ static void certs_field(struct doc *d, int width, const char *label, enum theme_
         return;
     char *safe_label = xasprintf(" %s", label);
     struct strlist pieces = {0};
-    const char *p = value;
-    for (;;) {
-        const char *nl = strchr(p, '\n');
-        char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-        char *safe = sanitize_terminal(one);
-        doc_wrap(safe, certs_room(width - CERTS_LABEL_W), DOC_BREAK_SOFT, &pieces);
-        free(safe);
-        free(one);
-        if (!nl || !nl[1])
-            break;
-        p = nl + 1;
-    }
+    char *safe = doc_one_line(value);
+    doc_wrap(safe, certs_room(width - CERTS_LABEL_W), DOC_BREAK_SOFT, &pieces);
+    free(safe);
     for (size_t i = 0; i < pieces.len; i++)
         doc_field(d, CERTS_LABEL_W, i ? "" : safe_label, role, "%s", pieces.items[i]);
     strlist_free(&pieces);
@@ -130,7 +121,7 @@ static char *certs_name(const struct cert_info *c)
 {
     char *raw = c->subject_cn ? xasprintf("CN=%s", c->subject_cn)
                               : xstrdup(c->subject && *c->subject ? c->subject : "(empty subject)");
-    char *safe = sanitize_terminal(raw);
+    char *safe = doc_one_line(raw);
     free(raw);
     return safe;
 }
@@ -235,14 +226,40 @@ static void certs_row_emit(struct doc_line *l, const struct certs_row *row, int 
 
 /* Rows for the sent chain and the verified path (caller frees with certs_rows_free). A sent
  * chain out of order or with strays is a list, not a tree: a tree would claim who issued whom. */
+/* The role of a sent certificate as the list tags it. */
+static const char *certs_role_tag(enum chain_role role)
+{
+    switch (role) {
+    case CHAIN_ROLE_LEAF: return "leaf";
+    case CHAIN_ROLE_INTERMEDIATE: return "intermediate";
+    case CHAIN_ROLE_ROOT: return "root, sent";
+    case CHAIN_ROLE_UNRELATED: return "unrelated";
+    case CHAIN_ROLE_DUPLICATE: return "duplicate";
+    case CHAIN_ROLE_CROSS_SIGNED: return "cross-signed";
+    }
+    return "unrelated";
+}
+
+/* The sent chain is a tree only when each certificate sits at its own depth of the path (and
+ * no issue says otherwise): else a tree would claim who issued whom. */
+static bool certs_sent_is_path(const struct report *r)
+{
+    if (r->chain_issues & (CHAIN_WRONG_ORDER | CHAIN_EXTRA_CERTIFICATE | CHAIN_DUPLICATE))
+        return false;
+    for (size_t i = 0; i < r->n_sent; i++)
+        if (r->sent[i].path_depth != (int)i || r->sent[i].role == CHAIN_ROLE_DUPLICATE)
+            return false;
+    return true;
+}
+
 static struct certs_row *certs_sent_rows(const struct pane_ctx *ctx)
 {
     const struct report *r = ctx->r;
-    bool tree = !(r->chain_issues & (CHAIN_WRONG_ORDER | CHAIN_EXTRA_CERTIFICATE));
+    bool tree = certs_sent_is_path(r);
     struct certs_row *rows = xcalloc(r->n_sent, sizeof(*rows));
     for (size_t i = 0; i < r->n_sent; i++)
         certs_row_fill(&rows[i], ctx, &r->sent[i], i, certs_state_at(r, certs_sent_vdepth(r, i)),
-                       NULL, tree);
+                       certs_role_tag(r->sent[i].role), tree);
     return rows;
 }
 
@@ -272,7 +289,10 @@ static void certs_rows_free(struct certs_row *rows, size_t n)
 
 static char *certs_sent_title(const struct report *r)
 {
-    return xasprintf("Sent by the server (%zu)", r->n_sent);
+    size_t total = report_sent_total(r);
+    return total > r->n_sent
+               ? xasprintf("Sent by the server (%zu, first %zu kept)", total, r->n_sent)
+               : xasprintf("Sent by the server (%zu)", r->n_sent);
 }
 
 static char *certs_verified_title(const struct report *r)
@@ -353,6 +373,10 @@ static const struct {
     enum chain_issue bit;
     const char *what, *fix;
 } certs_issues[] = {
+    {CHAIN_TOO_LONG,
+     "Chain too long: more certificates than any real chain holds; only the first ones are "
+     "kept and examined.",
+     "Serve only the leaf and its intermediates: X exports the chain the server should send."},
     {CHAIN_MISSING_INTERMEDIATE,
      "Missing intermediate: the server does not send the CA certificate that issued its own.",
      "Serve the full chain: the leaf first, then every intermediate (nginx: ssl_certificate "
@@ -363,6 +387,8 @@ static const struct {
     {CHAIN_EXTRA_CERTIFICATE,
      "Extra certificate: the server sends certificates that are not on the path.",
      "Remove the unrelated certificates from the chain file."},
+    {CHAIN_DUPLICATE, "Duplicate: the server sends a certificate more than once.",
+     "Keep one copy of each certificate in the chain file."},
     {CHAIN_ROOT_INCLUDED,
      "Root included: the server sends the root CA, which clients already have.",
      "Drop the root from the chain file; keep the leaf and the intermediates."},
@@ -373,7 +399,7 @@ static void certs_warning(struct doc *out, const struct pane_ctx *ctx, enum glyp
                           enum theme_role role, const char *what, const char *fix)
 {
     struct strlist pieces = {0};
-    char *safe = sanitize_terminal(what);
+    char *safe = doc_one_line(what);
     const char *gl = glyph(g, ctx->utf8);
     int indent = 2 + doc_width(gl);
     doc_wrap(safe, certs_room(ctx->width - indent), DOC_BREAK_SOFT, &pieces);
@@ -388,7 +414,7 @@ static void certs_warning(struct doc *out, const struct pane_ctx *ctx, enum glyp
     free(safe);
     if (!fix)
         return;
-    safe = sanitize_terminal(fix);
+    safe = doc_one_line(fix);
     doc_wrap(safe, certs_room(ctx->width - indent - 5), DOC_BREAK_SOFT, &pieces);
     for (size_t i = 0; i < pieces.len; i++) {
         struct doc_line *l = doc_line(out, -1);
@@ -496,7 +522,7 @@ static void certs_extensions(struct doc *d, int w, const struct cert_info *c)
     doc_heading(d, " Extensions (%zu)", c->n_extensions);
     for (size_t i = 0; i < c->n_extensions; i++) {
         const struct name_value *e = &c->extensions[i];
-        char *name = sanitize_terminal(e->name ? e->name : "?");
+        char *name = doc_one_line(e->name ? e->name : "?");
         struct doc_line *l = doc_line(d, -1);
         doc_text(l, TR_TEXT, "   %s", name);
         if (e->critical)
@@ -510,7 +536,7 @@ static void certs_extensions(struct doc *d, int w, const struct cert_info *c)
         while (*p) {
             const char *nl = strchr(p, '\n');
             char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-            char *safe = sanitize_terminal(one);
+            char *safe = doc_one_line(one);
             doc_wrap(safe, certs_room(w - 7), DOC_BREAK_SOFT, &pieces);
             free(safe);
             free(one);
@@ -555,7 +581,7 @@ static void certs_pem(struct doc *d, const struct cert_info *c)
     for (const char *p = c->pem; *p;) {
         const char *nl = strchr(p, '\n');
         char *one = xstrndup(p, nl ? (size_t)(nl - p) : strlen(p));
-        char *safe = sanitize_terminal(one);
+        char *safe = doc_one_line(one);
         doc_text(doc_line(d, -1), TR_DIM, " %s", safe);
         free(safe);
         free(one);
@@ -581,6 +607,8 @@ static void certs_place(struct doc *d, const struct pane_ctx *ctx, const struct 
                  anchor ? dot : "", anchor ? "trust anchor" : "");
     free(s_part);
     free(v_part);
+    if (sent >= 0)
+        certs_field(d, ctx->width, "role", TR_TEXT, chain_role_label(r->sent[sent].role));
 }
 
 /* Every field of one certificate; where says which list it is from. */
@@ -642,7 +670,9 @@ static enum pane_request certs_key(void *state, const struct pane_ctx *ctx, int 
     (void)ctx;
     (void)key;
     (void)selected_id;
-    return action == ACT_EXPORT_PEM ? PANE_EXPORT : PANE_IGNORED;
+    return action == ACT_EXPORT_PEM     ? PANE_EXPORT
+           : action == ACT_EXPORT_SERVE ? PANE_EXPORT_SERVE
+                                        : PANE_IGNORED;
 }
 
 const struct pane_ops pane_certificates = {

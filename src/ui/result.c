@@ -324,8 +324,8 @@ static const char *result_hints(const struct ui *ui)
         return u ? "↑↓ scroll  Esc back  / search  n next"
                  : "Up/Dn scroll  Esc back  / search  n next";
     if (res->pane == 3)
-        return u ? "↑↓ select  Enter open  x export  Tab pane  r reconnect  p profile  h home"
-                 : "Up/Dn select  Enter open  x export  Tab pane  r reconnect  p profile  h home";
+        return u ? "↑↓ select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home"
+                 : "Up/Dn select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home";
     if (result_has_detail(res))
         return u ? "↑↓ select  Enter open  Tab pane  r reconnect  p profile  h home  / search"
                  : "Up/Dn select  Enter open  Tab pane  r reconnect  p profile  h home  / search";
@@ -363,15 +363,19 @@ static int result_page(const struct result *res)
     return r.h > 0 ? r.h : 1;
 }
 
-static void result_export_start(struct ui *ui)
+static void result_export_start(struct ui *ui, enum export_chain which)
 {
     const struct report *r = ui->result.report;
     if (r->n_sent == 0) {
         ui_status(ui, TR_WARN, "the server sent no certificates: nothing to export");
         return;
     }
-    char *name = export_default_name(r);
-    ui_prompt_open(ui, PROMPT_EXPORT, "Export sent chain to: ", name);
+    ui->result.export_which = (int)which;
+    char *name = export_default_name_for(r, which);
+    ui_prompt_open(ui, PROMPT_EXPORT,
+                   which == EXPORT_TO_SERVE ? "Export the chain the server should send to: "
+                                            : "Export sent chain to: ",
+                   name);
     free(name);
 }
 
@@ -398,7 +402,8 @@ static bool result_pane_key(struct ui *ui, int key, enum ui_action a)
     case PANE_IGNORED: return false;
     case PANE_HANDLED: return true;
     case PANE_REBUILD: res->built[res->pane] = false; return true;
-    case PANE_EXPORT: result_export_start(ui); return true;
+    case PANE_EXPORT: result_export_start(ui, EXPORT_SENT); return true;
+    case PANE_EXPORT_SERVE: result_export_start(ui, EXPORT_TO_SERVE); return true;
     }
     return false;
 }
@@ -447,7 +452,8 @@ bool result_key(struct ui *ui, int key, enum ui_action a)
         return true;
     case ACT_RECONNECT: result_reconnect(ui); return true;
     case ACT_PICK_PROFILE: result_picker_open(ui); return true;
-    case ACT_EXPORT_PEM: result_export_start(ui); return true;
+    case ACT_EXPORT_PEM: result_export_start(ui, EXPORT_SENT); return true;
+    case ACT_EXPORT_SERVE: result_export_start(ui, EXPORT_TO_SERVE); return true;
     case ACT_DIFF: diff_screen_open(ui); return true;
     case ACT_WRITE_JSON: session_json_start(ui); return true;
     case ACT_CLIENT_CERT: session_cert_start(ui); return true;
@@ -566,14 +572,14 @@ static void result_write(struct ui *ui, const char *path, bool overwrite)
     char err[1024];
     const struct report *r = ui->result.report;
     char *safe = sanitize_terminal(path);
-    if (export_chain_pem(r, path, overwrite, err, sizeof err) < 0) {
+    enum export_chain which = (enum export_chain)ui->result.export_which;
+    if (export_chain_pem_of(r, which, path, overwrite, err, sizeof err) < 0) {
         char *serr = sanitize_terminal(err);
         ui_status(ui, TR_BAD, "not written: %s", serr);
         free(serr);
     } else {
-        size_t n = 0;
-        for (size_t i = 0; i < r->n_sent; i++)
-            n += r->sent[i].pem != NULL;
+        const struct cert_info *picked[2 * REPORT_CHAIN_MAX];
+        size_t n = export_pick(r, which, picked, sizeof picked / sizeof picked[0]);
         ui_status(ui, TR_OK, "wrote %zu certificate%s to %s", n, n == 1 ? "" : "s", safe);
     }
     free(safe);

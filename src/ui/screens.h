@@ -89,6 +89,7 @@ struct result {
     int tab_x[PANE_COUNT], tab_w[PANE_COUNT], tab_y;
     struct rect list_r, detail_r;
     char export_path[512];
+    int export_which; /* enum export_chain of the export being asked for */
 };
 
 struct ui {

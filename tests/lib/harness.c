@@ -622,7 +622,15 @@ int run_tlscope(const char *const *argv, double timeout_s, char **out, char **er
 static const struct pki_spec lab_specs[] = {
     CA("root", "CN=TLS Lab Root CA,O=TLS Lab", NULL, -1),
     CA("inter", "CN=TLS Lab Intermediate CA,O=TLS Lab", "root", 0),
-    LEAF("leaf", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, -1, 365, LOCALHOST_SAN),
+    {.name = "leaf",
+     .subject = "CN=localhost,O=TLS Lab",
+     .issuer = "inter",
+     .key = PKI_RSA2048,
+     .not_before_days = -1,
+     .not_after_days = 365,
+     .path_len = -1,
+     .san = LOCALHOST_SAN,
+     .ca_issuers_url = "http://127.0.0.1:9/inter.crt"},
     LEAF("leaf_ec", "CN=localhost,O=TLS Lab", "inter", PKI_EC_P256, -1, 365, LOCALHOST_SAN),
     LEAF("expired", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, -400, -30, LOCALHOST_SAN),
     LEAF("notyet", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, 30, 400, LOCALHOST_SAN),
@@ -646,6 +654,18 @@ static const struct pki_spec lab_specs[] = {
     LEAF("evil", "CN=evil\x1b[31mRED\x1b[0m\x07name,O=TLS Lab", "inter", PKI_RSA2048, -1, 365,
          LOCALHOST_SAN),
     CA("client_ca", "CN=TLS Lab Client CA,O=TLS Lab", NULL, 0),
+    LEAF("leaf_root2", "CN=localhost,O=Elsewhere Direct", "root2", PKI_RSA2048, -1, 365,
+         LOCALHOST_SAN),
+    {.name = "root_cross",
+     .subject = "CN=TLS Lab Root CA,O=TLS Lab",
+     .issuer = "root2",
+     .key_from = "root",
+     .not_before_days = -1,
+     .not_after_days = 3650,
+     .is_ca = true,
+     .path_len = -1},
+    LEAF("evil_lf", "CN=localhost\nissuer  CN=Forged Root (trusted)\r,O=TLS Lab", "inter",
+         PKI_RSA2048, -1, 365, LOCALHOST_SAN),
     {.name = "client",
      .subject = "CN=tlscope client,O=TLS Lab",
      .issuer = "client_ca",
@@ -695,11 +715,19 @@ static int lab_extras(const struct pki *p, const char *dir, char *err, size_t er
     static const char *const chain_ec[] = {"leaf_ec", "inter", NULL};
     static const char *const wrong[] = {"leaf", "inter2", "inter", NULL};
     static const char *const wrong_extra[] = {"inter2", "inter", NULL};
+    static const char *const unrelated_ca[] = {"inter", "root2", NULL};
+    static const char *const dup[] = {"inter", "inter", NULL};
+    static const char *const cross[] = {"inter", "root_cross", NULL};
+    static const char *const with_root[] = {"inter", "root", NULL};
 
     if (lab_bundle(p, dir, "chain.pem", chain, err, errlen) < 0 ||
         lab_bundle(p, dir, "chain_ec.pem", chain_ec, err, errlen) < 0 ||
         lab_bundle(p, dir, "chain_wrongorder.pem", wrong, err, errlen) < 0 ||
         lab_bundle(p, dir, "wrongorder_extra.pem", wrong_extra, err, errlen) < 0 ||
+        lab_bundle(p, dir, "extra_unrelated_ca.pem", unrelated_ca, err, errlen) < 0 ||
+        lab_bundle(p, dir, "extra_duplicate.pem", dup, err, errlen) < 0 ||
+        lab_bundle(p, dir, "extra_cross.pem", cross, err, errlen) < 0 ||
+        lab_bundle(p, dir, "extra_root.pem", with_root, err, errlen) < 0 ||
         lab_ocsp(p, dir, "ocsp_good.der", "leaf", 0, err, errlen) < 0 ||
         lab_ocsp(p, dir, "ocsp_revoked.der", "leaf", 1, err, errlen) < 0)
         return -1;

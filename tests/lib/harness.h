@@ -28,13 +28,22 @@
  *   weak                   localhost, RSA 1024
  *   evil                   localhost SANs, CN "evil\x1b[31mRED\x1b[0m\x07name" (control bytes)
  *   client_ca, client      self-signed client CA and a clientAuth leaf "tlscope client"
- * All leaves except selfsigned, leaf2 and client are issued by inter.
+ *   leaf_root2             localhost issued straight by root2 (a private root nobody trusts)
+ *   root_cross             root's subject and key, issued by root2: a cross-signed root
+ *   evil_lf                localhost SANs, CN with a line feed and a CR that forge an
+ *                          "issuer … (trusted)" line when printed raw
+ * All leaves except selfsigned, leaf2, leaf_root2 and client are issued by inter; leaf names
+ * its issuer in authorityInfoAccess (caIssuers http://127.0.0.1:9/inter.crt) as CAs do.
  * Bundles (PEM, in the order a server would send them):
  *   chain.pem              leaf, inter                 (s_server: -cert @leaf.crt -key @leaf.key
  *   chain_ec.pem           leaf_ec, inter               -cert_chain @inter.crt)
  *   chain_wrongorder.pem   leaf, inter2 (unrelated), inter
  *   wrongorder_extra.pem   inter2, inter: the -cert_chain file that makes s_server send
  *                          chain_wrongorder.pem (with -cert @leaf.crt)
+ *   extra_unrelated_ca.pem inter, root2 (a self-signed CA not on the path)   -cert_chain files
+ *   extra_duplicate.pem    inter, inter                                      for -cert leaf
+ *   extra_cross.pem        inter, root_cross
+ *   extra_root.pem         inter, root
  * OCSP (DER, signed by inter, valid 7 days from generation):
  *   ocsp_good.der, ocsp_revoked.der   for leaf
  * client.key.enc           client's key, PKCS#8 AES-256-CBC, passphrase "secret". */

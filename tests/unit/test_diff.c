@@ -453,12 +453,70 @@ static void test_render_json(void **state)
     diff_free(&d);
 }
 
+/* Sets larger than the bound: the true count is reported and the truncation flagged, not 512
+ * (or 64 for a cut certificate chain) as if that were the count. */
+static void test_large_sets(void **state)
+{
+    (void)state;
+    struct report *a = base_report(), *b = base_report();
+    /* A: 600 verification errors, B: 700; the first 512 are the same */
+    struct report *both[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        size_t n = k ? 700 : 600;
+        both[k]->verify_errors = xcalloc(n, sizeof(*both[k]->verify_errors));
+        for (size_t i = 0; i < n; i++) {
+            both[k]->verify_errors[i].depth = (int)(i % 64);
+            both[k]->verify_errors[i].code = 10;
+            both[k]->verify_errors[i].name = xstrdup("X509_V_ERR_CERT_HAS_EXPIRED");
+        }
+        both[k]->n_verify_errors = n;
+    }
+    b->n_sent_total = 101;
+    struct diff d;
+    assert_int_equal(diff_reports(a, b, &d), 0);
+    const struct diff_item *errors = NULL, *sent = NULL;
+    for (size_t i = 0; i < d.n; i++) {
+        if (!strcmp(d.items[i].fact, "verify_errors"))
+            errors = &d.items[i];
+        if (!strcmp(d.items[i].fact, "chain_sent"))
+            sent = &d.items[i];
+    }
+    assert_non_null(errors);
+    assert_string_equal(errors->old_value, "600 errors (first 512 compared)");
+    assert_string_equal(errors->new_value, "700 errors (first 512 compared)");
+    assert_true(errors->truncated);
+    assert_true(errors->changed);
+    assert_non_null(sent);
+    assert_string_equal(sent->old_value, "2 certificates");
+    assert_string_equal(sent->new_value, "101 certificates (first 2 compared)");
+    assert_true(sent->truncated);
+    assert_true(sent->changed);
+    char *doc = diff_render_json(&d, false);
+    json_error_t je;
+    json_t *j = json_loads(doc, 0, &je);
+    assert_non_null(j);
+    json_t *changed = json_object_get(j, "changed"), *it;
+    size_t i, flagged = 0;
+    json_array_foreach(changed, i, it)
+    {
+        assert_true(json_is_boolean(json_object_get(it, "truncated")));
+        flagged += json_is_true(json_object_get(it, "truncated"));
+    }
+    assert_int_equal(flagged, 2);
+    json_decref(j);
+    free(doc);
+    diff_free(&d);
+    report_free(a);
+    report_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_fact_at_a_time), cmocka_unit_test(test_identical_reports),
         cmocka_unit_test(test_timing_threshold),   cmocka_unit_test(test_bad_documents),
         cmocka_unit_test(test_render_text),        cmocka_unit_test(test_render_json),
+        cmocka_unit_test(test_large_sets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -253,7 +253,9 @@ static void test_top_level_order(void **state)
                                             "ocsp_url",
                                             "ca_issuers_url",
                                             "extensions",
-                                            "pem"};
+                                            "pem",
+                                            "role",
+                                            "path_depth"};
     assert_keys(jpath(j, "chain.sent.0"), cert_keys, sizeof(cert_keys) / sizeof(cert_keys[0]));
     static const char *const ev_keys[] = {"t_us", "connection",     "dir",     "record", "content",
                                           "type", "handshake_type", "version", "length", "alert"};
@@ -339,6 +341,37 @@ static void test_verify_chain_values(void **state)
     assert_string_equal(jpath_str(j, "chain.issues.1"), "root_included");
     json_decref(j);
     report_free(r);
+}
+
+/* Every sent certificate carries its role (and depth on the path); a cut chain says how many
+ * certificates there really were; every chain issue is named. */
+static void test_chain_roles_and_truncation(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    r->sent[0].role = CHAIN_ROLE_LEAF;
+    r->sent[0].path_depth = 0;
+    r->sent[1].role = CHAIN_ROLE_UNRELATED;
+    r->sent[1].path_depth = -1;
+    r->n_sent_total = 101;
+    r->chain_issues = CHAIN_TOO_LONG | CHAIN_DUPLICATE;
+    json_t *j = render_parse(r, false);
+    assert_string_equal(jpath_str(j, "chain.sent.0.role"), "leaf");
+    assert_int_equal(jpath_int(j, "chain.sent.0.path_depth"), 0);
+    assert_string_equal(jpath_str(j, "chain.sent.1.role"), "unrelated");
+    assert_true(json_is_null(jpath(j, "chain.sent.1.path_depth")));
+    assert_int_equal(jpath_int(j, "chain.sent_total"), 101);
+    assert_int_equal(jpath_int(j, "chain.verified_total"), 0);
+    assert_true(json_is_true(jpath(j, "chain.truncated")));
+    assert_string_equal(jpath_str(j, "chain.issues.0"), "duplicate_certificate");
+    assert_string_equal(jpath_str(j, "chain.issues.1"), "chain_too_long");
+    json_decref(j);
+    report_free(r);
+    /* role names: one per value, stable */
+    static const char *const names[CHAIN_ROLE_COUNT] = {
+        "leaf", "intermediate", "root", "unrelated", "duplicate", "cross_signed"};
+    for (int i = 0; i < CHAIN_ROLE_COUNT; i++)
+        assert_string_equal(chain_role_name((enum chain_role)i), names[i]);
 }
 
 static void test_trace_offered_settings(void **state)
@@ -601,6 +634,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_level_order),
+        cmocka_unit_test(test_chain_roles_and_truncation),
         cmocka_unit_test(test_negotiated_values),
         cmocka_unit_test(test_verify_chain_values),
         cmocka_unit_test(test_trace_offered_settings),

@@ -396,6 +396,36 @@ static void test_summary_verify_errors(void **state)
     report_free(r);
 }
 
+/* Two errors at one depth with one cause (OpenSSL's 20 and 21 for a missing issuer): the
+ * explanation and fix are printed once, the second error points up to them. */
+static void test_summary_same_cause_once(void **state)
+{
+    (void)state;
+    struct report *r = good_report();
+    r->verify_ok = false;
+    add_verify_error(r, 0, "unable to get local issuer certificate", false);
+    add_verify_error(r, 0, "unable to verify the first certificate", false);
+    add_verify_error(r, 1, "certificate has expired", false); /* same text, other depth */
+    struct doc d;
+    build(&pane_summary, r, 80, true, &d);
+    size_t explained = 0, fixes = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        char *p = plain(&d, (long)i);
+        explained += strstr(p, "ended on 2021-01-01") != NULL;
+        fixes += strstr(p, "Fix: Renew it") != NULL;
+        free(p);
+    }
+    assert_int_equal(explained, 2); /* depth 0 once, depth 1 once */
+    assert_int_equal(fixes, 2);
+    long e1 = must_find(&d, "depth 0  unable to verify the first certificate");
+    long same = must_find(&d, "Same cause as the error above.");
+    long e2 = must_find(&d, "depth 1  certificate has expired");
+    assert_true(e1 < same && same < e2);
+    assert_int_equal(role_of(&d, same, "Same cause"), TR_DIM);
+    doc_free(&d);
+    report_free(r);
+}
+
 static void test_summary_ascii_and_wrapping(void **state)
 {
     (void)state;
@@ -815,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_summary_days_left_colour),
         cmocka_unit_test(test_summary_failure),
         cmocka_unit_test(test_summary_verify_errors),
+        cmocka_unit_test(test_summary_same_cause_once),
         cmocka_unit_test(test_summary_ascii_and_wrapping),
         cmocka_unit_test(test_handshake_ladder),
         cmocka_unit_test(test_handshake_detail),

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/chain.h"
 #include "engine/pki.h"
 #include "lib/fixture.h"
 #include "model/report.h"
@@ -99,6 +100,7 @@ static struct report *chain_report(const char *leaf_cn)
     r->verified[2].is_ca = r->verified[2].self_signed = true;
     add_verify_error(r, 1, false);
     r->effective.verify = true;
+    chain_roles(r);
     return r;
 }
 
@@ -453,6 +455,74 @@ static void test_cert_escapes(void **state)
     report_free(r);
 }
 
+/* A line feed (or CR, TAB) in a name stays on its line as \x0A: a subject cannot print a line
+ * of its own, such as a forged "issuer … (trusted)" line. */
+static void test_cert_line_feed_in_name(void **state)
+{
+    (void)state;
+    struct report *r = chain_report("localhost\n issuer        CN=Forged Root (trusted)\r\tx");
+    struct pane_ctx ctx = ctx_for(r, 80, true);
+    struct doc d;
+    detail(&pane_certificates, &ctx, 0, &d);
+    size_t issuer_lines = 0;
+    bool subject_seen = false;
+    for (size_t i = 0; i < d.n; i++) {
+        char *p = doc_line_plain(&d.lines[i]);
+        if (!strncmp(p, " issuer ", 8))
+            issuer_lines++;
+        if (!strncmp(p, " subject ", 9)) {
+            subject_seen = true;
+            assert_contains(p, "CN=localhost\\x0A issuer        CN=Forged Root");
+        }
+        if (strstr(p, "Forged Root") && strncmp(p, " subject ", 9) && strncmp(p, "  ", 2) &&
+            !strstr(p, "Sent #0"))
+            fail_msg("the forged name starts a line of its own: \"%s\"", p);
+        free(p);
+    }
+    assert_true(subject_seen);
+    assert_int_equal(issuer_lines, 1); /* only the real issuer field */
+    char *all = doc_text_all(&d);
+    assert_contains(all, "(trusted)\\x0D\\x09x");
+    free(all);
+    doc_free(&d);
+    assert_pane_fits(&pane_certificates, &ctx);
+    report_free(r);
+}
+
+/* Every sent certificate shows its role: in the list as a tag, in the detail as a field. */
+static void test_cert_roles(void **state)
+{
+    (void)state;
+    struct report *r = chain_report("localhost");
+    struct pane_ctx ctx = ctx_for(r, 80, true);
+    struct doc d;
+    build(&pane_certificates, &ctx, &d);
+    char *p = plain_of_id(&d, 0);
+    assert_contains(p, "CN=localhost  (leaf)");
+    free(p);
+    p = plain_of_id(&d, 1);
+    assert_contains(p, "CN=TLS Lab Intermediate CA  (intermediate)");
+    free(p);
+    doc_free(&d);
+    detail(&pane_certificates, &ctx, 1, &d);
+    char *all = doc_text_all(&d);
+    assert_contains(all, " role          path intermediate\n");
+    free(all);
+    doc_free(&d);
+    /* an unrelated copy appended; a 101-certificate chain says it was cut */
+    r->sent[1].role = CHAIN_ROLE_UNRELATED;
+    r->sent[1].path_depth = -1;
+    r->chain_issues = CHAIN_EXTRA_CERTIFICATE;
+    r->n_sent_total = 101;
+    build(&pane_certificates, &ctx, &d);
+    all = doc_text_all(&d);
+    assert_contains(all, " Sent by the server (101, first 2 kept)\n");
+    assert_contains(all, "(unrelated)");
+    free(all);
+    doc_free(&d);
+    report_free(r);
+}
+
 static void test_cert_side_by_side(void **state)
 {
     (void)state;
@@ -693,6 +763,51 @@ static void test_export(void **state)
     rmdir(dir);
 }
 
+/* The chain to serve: the leaf and the path's intermediates, in order, never the root or an
+ * unrelated certificate the server sent; the sent export keeps everything as sent. */
+static void test_export_to_serve(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tlscope-export-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = xasprintf("%s/serve.pem", dir);
+    struct report *r = chain_report("localhost");
+    /* the server sends: leaf, an unrelated CA, the root; the intermediate came from the store */
+    free(r->sent[1].pem);
+    r->sent[1].pem = xstrdup("-----BEGIN CERTIFICATE-----\nUNRELATED\n-----END CERTIFICATE-----\n");
+    free(r->sent[1].sha256);
+    r->sent[1].sha256 = xstrdup("EE:05");
+    free(r->sent[1].subject);
+    r->sent[1].subject = xstrdup("CN=Someone Else");
+    r->sent = xrealloc(r->sent, 3 * sizeof(*r->sent));
+    memset(&r->sent[2], 0, sizeof(r->sent[2]));
+    fill_lab_cert(&r->sent[2], "TLS Lab Root CA", "TLS Lab Root CA", -5, "CC:03");
+    r->sent[2].self_signed = r->sent[2].is_ca = true;
+    r->sent[2].pem = xstrdup("-----BEGIN CERTIFICATE-----\nROOT\n-----END CERTIFICATE-----\n");
+    r->n_sent = 3;
+    r->verified[1].pem = xstrdup(INTER_PEM);
+    chain_roles(r);
+    assert_int_equal(r->sent[1].role, CHAIN_ROLE_UNRELATED);
+    assert_int_equal(r->sent[2].role, CHAIN_ROLE_ROOT);
+    const struct cert_info *picked[8];
+    assert_int_equal(export_pick(r, EXPORT_TO_SERVE, picked, 8), 2);
+    assert_int_equal(export_pick(r, EXPORT_SENT, picked, 8), 3);
+    char err[512] = "";
+    assert_int_equal(export_chain_pem_of(r, EXPORT_TO_SERVE, path, false, err, sizeof(err)), 0);
+    char *data = read_all(path);
+    assert_string_equal(data, LEAF_PEM INTER_PEM "\n");
+    free(data);
+    char *name = export_default_name_for(r, EXPORT_TO_SERVE);
+    assert_string_equal(name, "localhost.fullchain.pem");
+    free(name);
+    assert_int_equal(pane_certificates.key(NULL, NULL, 'X', ACT_EXPORT_SERVE, 0),
+                     PANE_EXPORT_SERVE);
+    report_free(r);
+    unlink(path);
+    free(path);
+    rmdir(dir);
+}
+
 /* A real certificate goes out in a file that openssl x509 reads back. */
 static void test_export_real_pem(void **state)
 {
@@ -772,6 +887,8 @@ int main(void)
         cmocka_unit_test(test_cert_chain_issues),
         cmocka_unit_test(test_cert_detail),
         cmocka_unit_test(test_cert_escapes),
+        cmocka_unit_test(test_cert_line_feed_in_name),
+        cmocka_unit_test(test_cert_roles),
         cmocka_unit_test(test_cert_side_by_side),
         cmocka_unit_test(test_cert_empty_and_key),
         cmocka_unit_test(test_findings_list),
@@ -780,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_raw),
         cmocka_unit_test(test_export),
         cmocka_unit_test(test_export_real_pem),
+        cmocka_unit_test(test_export_to_serve),
         cmocka_unit_test(test_export_default_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

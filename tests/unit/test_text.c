@@ -278,6 +278,27 @@ static void test_reconnect_and_truncation(void **state)
     report_free(r);
 }
 
+/* The role of each sent certificate, and a cut chain with its true count. */
+static void test_roles_and_cut_chain(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    r->sent[0].role = CHAIN_ROLE_LEAF;
+    r->n_sent_total = 101;
+    r->chain_issues = CHAIN_TOO_LONG;
+    char *t = text_render_report(r, 80);
+    assert_contains(t, "  sent chain    101 certificates\n");
+    assert_contains(t, "  truncated     only the first 1 are kept and examined\n");
+    assert_contains(t, "  role          leaf\n");
+    assert_contains(t, "  chain issues  chain_too_long\n");
+    free(t);
+    r->sent[0].role = CHAIN_ROLE_CROSS_SIGNED;
+    t = text_render_report(r, 80);
+    assert_contains(t, "  role          cross-signed alternative\n");
+    free(t);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_error_only),
         cmocka_unit_test(test_wrapping),
         cmocka_unit_test(test_reconnect_and_truncation),
+        cmocka_unit_test(test_roles_and_cut_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
