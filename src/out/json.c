@@ -125,7 +125,36 @@ static json_t *json_target(const struct report *r)
     jset(o, "host", jstr(r->host));
     jset(o, "port", jint(r->port));
     jset(o, "address", jstr(r->address));
+    json_t *list = json_array();
+    for (size_t i = 0; i < r->n_addresses; i++) {
+        const struct addr_attempt *a = &r->addresses[i];
+        json_t *e = jobj();
+        jset(e, "address", jstr(a->address));
+        jset(e, "family", jint(a->family));
+        jset(e, "result", jstr(addr_result_name(a->result)));
+        jset(e, "error", jstr(a->error));
+        jset(e, "ms", jms(a->ms));
+        json_array_append_new(list, e);
+    }
+    jset(o, "addresses", list);
     jset(o, "sni", jstr(r->sni));
+    return o;
+}
+
+/* The raw-hello driver's result; null for an ordinary connection. */
+static json_t *json_hello(const struct report *r)
+{
+    const struct hello_result *h = &r->hello;
+    if (h->outcome == HELLO_NONE)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "outcome", jstr(hello_outcome_name(h->outcome)));
+    bool answered = h->outcome == HELLO_SERVER_HELLO || h->outcome == HELLO_RETRY;
+    jset(o, "version", answered ? jhex16(h->version) : json_null());
+    jset(o, "cipher", answered ? jhex16(h->cipher) : json_null());
+    jset(o, "group", answered && h->group ? jhex16(h->group) : json_null());
+    jset(o, "alert", h->outcome == HELLO_ALERT ? jstr(alert_name(h->alert_desc)) : json_null());
+    jset(o, "ms", jms(h->ms));
     return o;
 }
 
@@ -475,6 +504,7 @@ static json_t *json_report(const struct report *r)
     jset(o, "chain", json_chain(r));
     jset(o, "offered", json_offered(&r->offered));
     jset(o, "settings", json_settings(&r->effective));
+    jset(o, "hello", json_hello(r));
     jset(o, "handshake", json_handshake(r));
     jset(o, "handshake_truncated", json_boolean(r->events_truncated));
     jset(o, "timing", json_timing(r));

@@ -196,6 +196,47 @@ static void assert_keys(json_t *o, const char *const *keys, size_t n)
     assert_int_equal(i, n);
 }
 
+/* target.addresses lists every address tried with its result; hello is null for an ordinary
+ * connection and holds the answer for a raw-hello probe. */
+static void test_addresses_and_hello(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    report_add_address(r, "::1", 6, ADDR_TIMEOUT, "timed out", 5000.25);
+    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 0.5);
+    report_add_address(r, "192.0.2.1", 4, ADDR_NOT_TRIED, NULL, -1);
+    json_t *j = render_parse(r, true);
+    json_t *a = jpath(j, "target.addresses");
+    assert_int_equal(json_array_size(a), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "result")),
+                        "timeout");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(a, 0), "family")), 6);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "result")),
+                        "connected");
+    assert_true(json_is_null(json_object_get(json_array_get(a, 1), "error")));
+    assert_true(json_is_null(json_object_get(json_array_get(a, 2), "ms")));
+    assert_true(json_is_null(json_object_get(j, "hello")));
+    json_decref(j);
+    r->hello.outcome = HELLO_RETRY;
+    r->hello.version = 0x0304;
+    r->hello.cipher = 0x1301;
+    r->hello.group = 0x0017;
+    r->hello.ms = 1.5;
+    j = render_parse(r, true);
+    assert_string_equal(jpath_str(j, "hello.outcome"), "hello_retry_request");
+    assert_string_equal(jpath_str(j, "hello.version"), "0x0304");
+    assert_string_equal(jpath_str(j, "hello.group"), "0x0017");
+    assert_true(json_is_null(jpath(j, "hello.alert")));
+    json_decref(j);
+    r->hello.outcome = HELLO_ALERT;
+    r->hello.alert_desc = 40;
+    j = render_parse(r, true);
+    assert_string_equal(jpath_str(j, "hello.alert"), "handshake_failure");
+    assert_true(json_is_null(jpath(j, "hello.version")));
+    json_decref(j);
+    report_free(r);
+}
+
 static void test_top_level_order(void **state)
 {
     (void)state;
@@ -224,6 +265,7 @@ static void test_top_level_order(void **state)
                                        "chain",
                                        "offered",
                                        "settings",
+                                       "hello",
                                        "handshake",
                                        "handshake_truncated",
                                        "timing",
@@ -634,6 +676,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top_level_order),
+        cmocka_unit_test(test_addresses_and_hello),
         cmocka_unit_test(test_chain_roles_and_truncation),
         cmocka_unit_test(test_negotiated_values),
         cmocka_unit_test(test_verify_chain_values),
