@@ -56,6 +56,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(B)/tests/integration/%)
 TOOLS_SRC := $(wildcard tests/tools/*.c)
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tests/tools/%)
+BENCH_BIN := $(B)/bench/conns $(B)/bench/stamps.so
 
 .PHONY: all run test test-build asan install uninstall clean check-layers format format-check \
         deps deps-test bench help
@@ -92,6 +93,17 @@ $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TEST_LIB_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm
 
+$(B)/bench/conns: $(B)/obj/bench/conns.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# an LD_PRELOAD shim that timestamps a client's phases (bench/phases.sh); not part of tlscope
+$(B)/bench/stamps.so: bench/stamps.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -o $@ $< -ldl
+
 asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 all
 
@@ -107,14 +119,20 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(if $(HOST),./$(BIN) $(ARGS) $(HOST),./$(BIN) --demo $(ARGS))
 
-test-build: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOLS_BIN)
+test-build: $(BIN) $(UNIT_BIN) $(INTEG_BIN) $(TOOLS_BIN) $(BENCH_BIN)
 
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory test-build
 	$(Q)sh tests/run.sh $(B)
 
-bench: all
-	$(Q)bash bench/explore.sh $(BIN)
+# Benchmarks (figures, not pass/fail): bench/explore.sh (one explore vs openssl s_client),
+# bench/phases.sh (where one explore's time goes, vs s_client), bench/conns.sh (100 raw-hello
+# connections in one poll loop). RUNS= sets the runs of explore.sh and phases.sh.
+RUNS ?= 30
+bench: all $(BENCH_BIN) $(B)/tests/tools/mkpki
+	$(Q)bash bench/explore.sh $(BIN) $(RUNS)
+	$(Q)bash bench/phases.sh $(BIN) $(RUNS)
+	$(Q)bash bench/conns.sh $(B)/bench/conns
 
 check-layers:
 	$(Q)sh scripts/check-layers.sh
