@@ -27,9 +27,9 @@ typedef struct ssl_method_st SSL_METHOD;
 
 static int64_t t0_us; /* STAMPS_T0, µs of the realtime clock */
 static _Atomic int sock = -1;
-static int64_t s_start = -1, s_ctx = -1, d_ctx = -1, s_ca = -1, d_ca = -1, s_dns = -1,
-               d_dns = -1, s_connect = -1, s_hello = -1, s_first_rx = -1, s_finished = -1,
-               s_last_rx = -1, s_close = -1;
+static int64_t s_start = -1, s_ctx = -1, d_ctx = -1, s_ca = -1, d_ca = -1, s_dns = -1, d_dns = -1,
+               s_connect = -1, s_hello = -1, s_first_rx = -1, s_finished = -1, s_last_rx = -1,
+               s_close = -1;
 static int writes;
 static int depth_ca;
 
@@ -64,8 +64,8 @@ __attribute__((destructor)) static void stamps_done(void)
             "first_rx=%lld finished=%lld last_rx=%lld close=%lld exit=%lld\n",
             (long long)s_start, (long long)s_ctx, (long long)d_ctx, (long long)s_ca,
             (long long)d_ca, (long long)s_dns, (long long)d_dns, (long long)s_connect,
-            (long long)s_hello, (long long)s_first_rx, (long long)s_finished,
-            (long long)s_last_rx, (long long)s_close, (long long)now_us());
+            (long long)s_hello, (long long)s_first_rx, (long long)s_finished, (long long)s_last_rx,
+            (long long)s_close, (long long)now_us());
 }
 
 SSL_CTX *SSL_CTX_new(const SSL_METHOD *m)
@@ -122,8 +122,7 @@ int SSL_CTX_load_verify_file(SSL_CTX *ctx, const char *file)
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
                 struct addrinfo **res)
 {
-    REAL(int, getaddrinfo, const char *, const char *, const struct addrinfo *,
-         struct addrinfo **);
+    REAL(int, getaddrinfo, const char *, const char *, const struct addrinfo *, struct addrinfo **);
     int64_t a = now_us();
     int rc = real_getaddrinfo(node, service, hints, res);
     /* a numeric-only probe that fails is not the lookup */

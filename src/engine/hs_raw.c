@@ -18,13 +18,13 @@
 #define RAW_MSG_MAX        65536 /* the longest handshake message we reassemble */
 
 struct hs_raw {
-    uint8_t hello[WIRE_CH_MAX];
     size_t hello_len, sent;
     int64_t sent_us;
     bool reading;
     struct wire_reader rd;
     uint8_t first[64]; /* the first bytes received, for "not TLS" */
     size_t n_first;
+    uint8_t hello[]; /* hello_len bytes: one allocation per connection, sized to the hello */
 };
 
 static void add_event(struct conn *c, enum event_dir dir, int content_type, int version,
@@ -212,6 +212,9 @@ static enum hs_status raw_step(struct conn *c, short revents)
         x->sent_us = mono_us();
         add_event(c, DIR_SENT, WIRE_CT_HANDSHAKE, x->hello[1] << 8 | x->hello[2],
                   x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER);
+        /* The answer is at least a round trip away: wait for POLLIN rather than spend a
+         * recv() that can only say EAGAIN. */
+        return HS_RUNNING;
     }
     return raw_read(c);
 }
@@ -264,14 +267,16 @@ int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct 
         snprintf(err, errlen, "no target host given");
         return -1;
     }
-    struct hs_raw *x = xmalloc(sizeof(*x));
+    uint8_t hello[WIRE_CH_MAX];
     const char *why = NULL;
-    x->hello_len = wire_build_client_hello(spec, x->hello, sizeof x->hello, &why);
-    if (x->hello_len == 0) {
+    size_t len = wire_build_client_hello(spec, hello, sizeof hello, &why);
+    if (len == 0) {
         snprintf(err, errlen, "cannot build the ClientHello: %s", why);
-        free(x);
         return -1;
     }
+    struct hs_raw *x = xmalloc(sizeof(*x) + len);
+    x->hello_len = len;
+    memcpy(x->hello, hello, len);
     wire_reader_init(&x->rd, RAW_MSG_MAX);
     struct conn *c = conn_create(e, cfg, &hs_raw_driver);
     c->raw = x;

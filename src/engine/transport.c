@@ -13,9 +13,37 @@
 #include "util/mem.h"
 #include "util/timeutil.h"
 
+/* "127.0.0.1": inet_ntop's result for IPv4 without its sprintf (this runs several times per
+ * connection, and a scanner makes many). a holds at least INET_ADDRSTRLEN bytes. */
+static void ipv4_text(const struct in_addr *in, char *a)
+{
+    const uint8_t *b = (const uint8_t *)&in->s_addr;
+    char *p = a;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p++ = i < 3 ? '.' : '\0';
+    }
+}
+
 void transport_addr_text(const struct sockaddr *sa, uint16_t port, char *buf, size_t n)
 {
     char a[INET6_ADDRSTRLEN];
+    if (sa->sa_family == AF_INET) {
+        ipv4_text(&((const struct sockaddr_in *)sa)->sin_addr, a);
+        size_t len = strlen(a);
+        if (!port && len < n)
+            memcpy(buf, a, len + 1);
+        else if (port)
+            snprintf(buf, n, "%s:%u", a, (unsigned)port);
+        else
+            snprintf(buf, n, "%s", a);
+        return;
+    }
     bool v6 = sa->sa_family == AF_INET6;
     const void *bin = v6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
                          : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
@@ -256,9 +284,14 @@ enum transport_status transport_step(struct transport *t, const struct pollfd *f
             struct transport_attempt *a = &t->a[i];
             if (a->fd != fds[k].fd || a->fd < 0)
                 continue;
+            /* A failed connect always raises POLLERR (Linux sets it with the socket's error);
+             * only then is SO_ERROR worth a system call. */
             int soerr = 0;
-            socklen_t len = sizeof(soerr);
-            getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+            if (fds[k].revents & (POLLERR | POLLHUP)) {
+                socklen_t len = sizeof(soerr);
+                if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+                    soerr = errno;
+            }
             if (soerr == 0 && t->winner < 0) {
                 a->result = ADDR_CONNECTED;
                 a->end_us = mono_us();
