@@ -7,14 +7,20 @@
  * With ROUNDS > 1 the batch runs that many times on the same engine and the median round (by
  * CPU time) is reported: getrusage's accounting is coarse, and a scanner runs warm.
  *
- * Usage: conns HOST PORT [COUNT [INFLIGHT [ROUNDS]]]   (defaults: 100, all at once, 1 round)
+ * The last argument picks the wait: ppoll (the default: every descriptor in one ppoll() per
+ * turn, conn_want's own shape) or epoll (each descriptor registered once; see wait_epoll).
+ *
+ * Usage: conns HOST PORT [COUNT [INFLIGHT [ROUNDS [ppoll|epoll]]]]
+ *        (defaults: 100 connections, all in flight at once, 1 round, ppoll)
  * Exit status 0 when every connection got a ServerHello, 1 otherwise. */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "model/config.h"
@@ -28,7 +34,10 @@
 struct slot {
     struct conn *c;
     struct conn_poll p;
-    size_t at; /* where its descriptors start in the shared array */
+    bool news;                       /* the last wait reported events for it */
+    size_t at;                       /* ppoll: where its descriptors start in the array */
+    struct pollfd reg[CONN_FDS_MAX]; /* epoll: what is registered for it */
+    size_t n_reg;
 };
 
 static double tv_us(struct timeval tv)
@@ -100,12 +109,107 @@ static void collect(struct slot *s, struct batch *b)
 }
 
 /* count connections, at most inflight at once, all through one ppoll() per turn. */
+/* The loop's two ways to wait, both level-triggered: ppoll() over every descriptor (the kernel
+ * looks at all of them on every call), or epoll, where each descriptor is registered once and
+ * changed only when conn_want asks for other events (the kernel reports only the ready). Each
+ * sets the revents in the slots' conn_poll and marks the slots with news. */
+static void sync_epoll(int ep, struct slot *s, int index)
+{
+    for (size_t r = 0; r < s->n_reg; r++) { /* registered, no longer wanted */
+        bool still = false;
+        for (size_t k = 0; k < s->p.n; k++)
+            still |= s->p.fds[k].fd == s->reg[r].fd;
+        if (!still)
+            epoll_ctl(ep, EPOLL_CTL_DEL, s->reg[r].fd, NULL);
+    }
+    struct pollfd old[CONN_FDS_MAX];
+    size_t n_old = s->n_reg;
+    memcpy(old, s->reg, n_old * sizeof old[0]);
+    s->n_reg = 0;
+    for (size_t k = 0; k < s->p.n; k++) {
+        struct pollfd want = s->p.fds[k];
+        struct epoll_event ev = {.events = (uint32_t)want.events,
+                                 .data.u64 = (uint64_t)index << 32 | (uint32_t)want.fd};
+        int op = EPOLL_CTL_ADD;
+        for (size_t r = 0; r < n_old; r++)
+            if (old[r].fd == want.fd)
+                op = old[r].events == want.events ? -1 : EPOLL_CTL_MOD;
+        if (op >= 0)
+            epoll_ctl(ep, op, want.fd, &ev);
+        s->reg[s->n_reg++] = want;
+    }
+}
+
+static int64_t earliest(const struct slot *slots, int inflight)
+{
+    int64_t dl = INT64_MAX;
+    for (int i = 0; i < inflight; i++)
+        if (slots[i].c && slots[i].p.deadline_us < dl)
+            dl = slots[i].p.deadline_us;
+    return dl;
+}
+
+static struct timespec until(int64_t deadline)
+{
+    int64_t wait = deadline - mono_us();
+    wait = wait < 0 ? 0 : wait > 1000000 ? 1000000 : wait;
+    return (struct timespec){(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
+}
+
+static void wait_ppoll(struct slot *slots, int inflight, struct pollfd *fds)
+{
+    size_t n = 0;
+    for (int i = 0; i < inflight; i++) {
+        struct slot *s = &slots[i];
+        if (!s->c)
+            continue;
+        s->at = n;
+        memcpy(fds + n, s->p.fds, s->p.n * sizeof *fds);
+        n += s->p.n;
+    }
+    struct timespec ts = until(earliest(slots, inflight));
+    int ready = ppoll(fds, n, &ts, NULL);
+    for (int i = 0; i < inflight; i++) {
+        struct slot *s = &slots[i];
+        s->news = false;
+        for (size_t k = 0; s->c && k < s->p.n; k++) {
+            s->p.fds[k].revents = ready > 0 ? fds[s->at + k].revents : 0;
+            s->news |= s->p.fds[k].revents != 0;
+        }
+    }
+}
+
+static void wait_epoll(int ep, struct slot *slots, int inflight)
+{
+    for (int i = 0; i < inflight; i++) {
+        slots[i].news = false;
+        for (size_t k = 0; k < slots[i].p.n; k++)
+            slots[i].p.fds[k].revents = 0;
+    }
+    struct epoll_event evs[256];
+    struct timespec ts = until(earliest(slots, inflight));
+    int timeout_ms = (int)(ts.tv_sec * 1000 + (ts.tv_nsec + 999999) / 1000000);
+    int ready = epoll_wait(ep, evs, 256, timeout_ms);
+    for (int j = 0; j < ready; j++) {
+        struct slot *s = &slots[evs[j].data.u64 >> 32];
+        int fd = (int)(uint32_t)evs[j].data.u64;
+        for (size_t k = 0; s->c && k < s->p.n; k++)
+            if (s->p.fds[k].fd == fd) {
+                s->p.fds[k].revents = (short)evs[j].events;
+                s->news = true;
+            }
+    }
+}
+
+/* count connections, at most inflight at once, through one wait per turn (ppoll or epoll). */
 static int batch_run(struct engine *e, const struct tls_config *cfg,
-                     const struct wire_ch_spec *spec, int count, int inflight, struct batch *b)
+                     const struct wire_ch_spec *spec, int count, int inflight, bool use_epoll,
+                     struct batch *b)
 {
     struct slot *slots = calloc((size_t)inflight, sizeof *slots);
     struct pollfd *fds = calloc((size_t)inflight * CONN_FDS_MAX, sizeof *fds);
-    if (!slots || !fds)
+    int ep = use_epoll ? epoll_create1(EPOLL_CLOEXEC) : -1;
+    if (!slots || !fds || (use_epoll && ep < 0))
         return -1;
     int started = 0, done = 0;
     memset(b, 0, sizeof *b);
@@ -124,44 +228,31 @@ static int batch_run(struct engine *e, const struct tls_config *cfg,
                 return -1;
             }
             started++;
+            s->n_reg = 0;
             if (conn_step(s->c, NULL)) {
                 conn_want(s->c, &s->p);
+                if (use_epoll)
+                    sync_epoll(ep, s, i);
             } else {
                 collect(s, b);
                 done++;
             }
         }
-        /* one ppoll over every descriptor, until the earliest deadline */
-        size_t n = 0;
-        int64_t deadline = INT64_MAX;
-        for (int i = 0; i < inflight; i++) {
-            struct slot *s = &slots[i];
-            if (!s->c)
-                continue;
-            s->at = n;
-            memcpy(fds + n, s->p.fds, s->p.n * sizeof *fds);
-            n += s->p.n;
-            deadline = s->p.deadline_us < deadline ? s->p.deadline_us : deadline;
-        }
-        int64_t wait = deadline - mono_us();
-        wait = wait < 0 ? 0 : wait > 1000000 ? 1000000 : wait;
-        struct timespec ts = {(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
-        int ready = ppoll(fds, n, &ts, NULL);
+        if (use_epoll)
+            wait_epoll(ep, slots, inflight);
+        else
+            wait_ppoll(slots, inflight, fds);
         int64_t now = mono_us();
-        /* step every connection with news or a deadline reached; collect the finished */
+        /* step every connection with news or a deadline reached; collect the finished (their
+         * sockets are closed, which also takes them out of the epoll set) */
         for (int i = 0; i < inflight; i++) {
             struct slot *s = &slots[i];
-            if (!s->c)
-                continue;
-            bool news = false;
-            for (size_t k = 0; k < s->p.n; k++) {
-                s->p.fds[k].revents = ready > 0 ? fds[s->at + k].revents : 0;
-                news |= s->p.fds[k].revents != 0;
-            }
-            if (!news && now < s->p.deadline_us)
+            if (!s->c || (!s->news && now < s->p.deadline_us))
                 continue;
             if (conn_step(s->c, &s->p)) {
                 conn_want(s->c, &s->p);
+                if (use_epoll)
+                    sync_epoll(ep, s, i);
                 continue;
             }
             collect(s, b);
@@ -175,6 +266,8 @@ static int batch_run(struct engine *e, const struct tls_config *cfg,
             conn_cancel(slots[i].c);
             collect(&slots[i], b);
         }
+    if (ep >= 0)
+        close(ep);
     free(slots);
     free(fds);
     return 0;
@@ -182,8 +275,13 @@ static int batch_run(struct engine *e, const struct tls_config *cfg,
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 6) {
-        fprintf(stderr, "usage: %s HOST PORT [COUNT [INFLIGHT [ROUNDS]]]\n", argv[0]);
+    if (argc < 3 || argc > 7) {
+        fprintf(stderr, "usage: %s HOST PORT [COUNT [INFLIGHT [ROUNDS [ppoll|epoll]]]]\n", argv[0]);
+        return 2;
+    }
+    bool use_epoll = argc > 6 && !strcmp(argv[6], "epoll");
+    if (argc > 6 && !use_epoll && strcmp(argv[6], "ppoll")) {
+        fprintf(stderr, "conns: the wait is ppoll or epoll, not '%s'\n", argv[6]);
         return 2;
     }
     int count = argc > 3 ? parse_count(argv[3], "COUNT", COUNT_MAX) : 100;
@@ -222,7 +320,7 @@ int main(int argc, char **argv)
         return 1;
     int failed = 0;
     for (int i = 0; i < rounds; i++) {
-        if (batch_run(e, &cfg, &spec, count, inflight, &b[i]) < 0)
+        if (batch_run(e, &cfg, &spec, count, inflight, use_epoll, &b[i]) < 0)
             return 1;
         failed += b[i].ok != count;
         if (rounds > 1)
@@ -238,8 +336,8 @@ int main(int argc, char **argv)
     qsort(b, (size_t)rounds, sizeof *b, batch_cmp_cpu);
     const struct batch *m = &b[rounds / 2];
     double cpu = m->user_us + m->sys_us;
-    printf("connections: %d per round (%d in flight at most), %d round%s; median round:\n", count,
-           inflight, rounds, rounds == 1 ? "" : "s");
+    printf("connections: %d per round (%d in flight at most, %s), %d round%s; median round:\n",
+           count, inflight, use_epoll ? "epoll" : "one ppoll", rounds, rounds == 1 ? "" : "s");
     printf("  answers:    %d ServerHellos, %d other\n", m->ok, count - m->ok);
     printf("  wall time:  %.1f ms (%.0f connections/s)\n", m->wall_us / 1000.0,
            count / (m->wall_us / 1e6));
