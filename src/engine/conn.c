@@ -45,6 +45,11 @@ void engine_set_resolver(struct engine *e, engine_resolve_fn fn, void *arg)
     e->resolve_arg = arg;
 }
 
+unsigned long engine_contexts_built(const struct engine *e)
+{
+    return e->built;
+}
+
 int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
 {
     int *codes = NULL;

@@ -491,6 +491,7 @@ SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effec
             e->ctx[old] = e->ctx[--e->n_ctx];
         }
         slot = &e->ctx[e->n_ctx++];
+        e->built++;
         slot->key = key;
         slot->ctx = ctx;
         slot->eff = built;

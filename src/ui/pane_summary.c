@@ -372,6 +372,16 @@ static void sum_connection(struct doc *d, const struct pane_ctx *ctx)
     }
     sum_field(d, ctx, "target", TR_TEXT, target);
     free(target);
+    for (size_t i = 0; r->n_addresses > 1 && i < r->n_addresses; i++) {
+        const struct addr_attempt *a = &r->addresses[i];
+        enum theme_role role = a->result == ADDR_CONNECTED   ? TR_OK
+                               : a->result == ADDR_ABANDONED ? TR_DIM
+                               : a->result == ADDR_NOT_TRIED ? TR_DIM
+                                                             : TR_WARN;
+        char *line = addr_attempt_text(a);
+        sum_field(d, ctx, i == 0 ? "addresses" : "", role, line);
+        free(line);
+    }
     struct sum_fact f[F_COUNT] = {{0}};
     sum_facts_fill(f, ctx);
     sum_pair(d, ctx, &f[F_PROTO], &f[F_SNI]);
