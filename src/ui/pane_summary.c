@@ -527,10 +527,10 @@ static void sum_timing(struct doc *d, const struct pane_ctx *ctx)
     const struct {
         const char *label;
         double ms;
-    } rows[] = {{"dns", r->dns_ms},
-                {"tcp", r->connect_ms},
-                {"tls", r->handshake_ms},
-                {"reconnect", r->reconnect_ms}};
+    } rows[] = {{stage_name(STAGE_DNS), r->dns_ms},
+                {stage_name(STAGE_TCP), r->connect_ms},
+                {stage_name(STAGE_TLS), r->handshake_ms},
+                {stage_name(STAGE_RECONNECT), r->reconnect_ms}};
     double max = 0;
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         max = rows[i].ms > max ? rows[i].ms : max;
