@@ -145,9 +145,18 @@ clean:
 
 help:
 	@echo "targets: all run test asan install uninstall clean check-layers format format-check bench"
+	@echo "         fuzz fuzz-run (FUZZ_SECONDS=N) memcheck"
 	@echo "vars:    SAN=1 (ASan+UBSan)  V=1 (show commands)  PREFIX DESTDIR  HOST= ARGS="
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- memcheck: valgrind (0 errors, 0 definitely lost) over headless runs, a UI session driven
+# by tmux (every pane, the editor, the diff screen) and the --demo lab, against a local
+# s_server; see scripts/memcheck.sh. The plain build: valgrind and ASan do not mix.
+.PHONY: memcheck
+memcheck: $(BIN) $(B)/tests/tools/mkpki
+	$(if $(filter 1,$(SAN)),$(error memcheck runs valgrind on the plain build: drop SAN=1))
+	$(Q)bash scripts/memcheck.sh $(B)
 
 # ---- fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target, seeded from
 # tests/fuzz/corpus/NAME/ (wire and diff seeds: build/tests/tools/fuzz_seeds tests/fuzz/corpus).
