@@ -83,8 +83,9 @@ static void run_hello(const uint8_t *data, size_t size, bool server)
         struct offered o;
         memset(&o, 0, sizeof o);
         wire_fill_offered(&h, &o);
-        struct strlist *lists[] = {&o.versions, &o.ciphers, &o.ciphers_openssl, &o.groups,
-                                   &o.key_shares, &o.sigalgs, &o.alpn, &o.extensions};
+        struct strlist *lists[] = {&o.versions, &o.ciphers,    &o.ciphers_openssl,
+                                   &o.groups,   &o.key_shares, &o.sigalgs,
+                                   &o.alpn,     &o.extensions};
         for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
             strlist_free(lists[i]);
     }

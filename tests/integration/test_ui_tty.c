@@ -138,6 +138,13 @@ static void test_term_unknown(void **state)
     bad_term("no-such-term-tlscope", "TERM 'no-such-term-tlscope' is unknown to terminfo");
 }
 
+/* TERM=dumb is in terminfo but cannot address the cursor: curses would draw garbage. */
+static void test_term_dumb(void **state)
+{
+    (void)state;
+    bad_term("dumb", "TERM 'dumb' cannot move the cursor");
+}
+
 /* An escape sequence in TERM is not echoed raw. */
 static void test_term_unknown_sanitised(void **state)
 {
@@ -164,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_eof_while_connecting_ends_ui),
         cmocka_unit_test(test_term_unset),
         cmocka_unit_test(test_term_unknown),
+        cmocka_unit_test(test_term_dumb),
         cmocka_unit_test(test_term_unknown_sanitised),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,8 +6,9 @@
  *                                     sent), as the engine saw it
  *   DIR/diff/SCENARIO.json            the --json report
  *   DIR/diff/pair-A-B.json            two reports separated by a NUL byte (fuzz_diff's input)
- * tests/fuzz/corpus/{wire,diff} were made with it: `build/tests/tools/fuzz_seeds tests/fuzz/corpus`.
- * Timings and ports differ from run to run; nothing depends on the exact bytes. */
+ * tests/fuzz/corpus/{wire,diff} were made with it: `build/tests/tools/fuzz_seeds
+ * tests/fuzz/corpus`. Timings and ports differ from run to run; nothing depends on the exact bytes.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,13 +118,13 @@ int main(int argc, char **argv)
         {"tls12", ARGS(GOOD_CHAIN), PROTO_TLS1_2, NULL, NULL, false, false},
         {"tls12-certreq", ARGS(GOOD_CHAIN, "-verify", "1", "-CAfile", "@client_ca.crt"),
          PROTO_TLS1_2, NULL, NULL, false, false},
-        {"tls12-ocsp", ARGS(GOOD_CHAIN, "-status_file", "@ocsp_good.der"), PROTO_TLS1_2, NULL,
-         NULL, true, false},
-        {"tls13-expired", ARGS("-cert", "@expired.crt", "-key", "@expired.key", "-cert_chain",
-                               "@inter.crt"),
+        {"tls12-ocsp", ARGS(GOOD_CHAIN, "-status_file", "@ocsp_good.der"), PROTO_TLS1_2, NULL, NULL,
+         true, false},
+        {"tls13-expired",
+         ARGS("-cert", "@expired.crt", "-key", "@expired.key", "-cert_chain", "@inter.crt"),
          PROTO_UNSET, NULL, NULL, false, false},
-        {"tls13-untrusted", ARGS("-cert", "@leaf2.crt", "-key", "@leaf2.key", "-cert_chain",
-                                 "@inter2.crt"),
+        {"tls13-untrusted",
+         ARGS("-cert", "@leaf2.crt", "-key", "@leaf2.key", "-cert_chain", "@inter2.crt"),
          PROTO_UNSET, NULL, NULL, false, false},
     };
     size_t n = sizeof sc / sizeof sc[0];
@@ -141,8 +142,8 @@ int main(int argc, char **argv)
         char *both = xmalloc(la + 1 + lb);
         memcpy(both, a, la + 1);
         memcpy(both + la + 1, b, lb);
-        char *path = xasprintf("%s/diff/pair-%s-%s.json", dir, sc[pairs[i][0]].name,
-                               sc[pairs[i][1]].name);
+        char *path =
+            xasprintf("%s/diff/pair-%s-%s.json", dir, sc[pairs[i][0]].name, sc[pairs[i][1]].name);
         write_file(path, both, la + 1 + lb);
         free(path);
         free(both);
