@@ -696,7 +696,7 @@ int ui_run(const struct ui_options *opt)
     if (msg[0]) /* after the first connect, which clears the status line */
         ui_status(ui, TR_WARN, "%s", msg);
     ui_loop(ui);
-    bool gone = ui->term.gone && !ui->quit;
+    bool gone = ui->term.gone; /* even if a key asked to quit in the same turn */
     if (gone)
         term_abandon(&ui->term);
     else
