@@ -3,7 +3,8 @@
  * Any input must compare or fail cleanly (no crash, leak or undefined behaviour), and:
  *   - a failure leaves a message naming the document ("A: ..." or "B: ...");
  *   - a document compared with itself changes nothing;
- *   - n_changed counts the changed items, and both renderers produce valid UTF-8.
+ *   - n_changed counts the changed items, and both renderers produce valid UTF-8;
+ *   - B against A is A against B the other way round (timing aside).
  * Seeds (tests/fuzz/corpus/diff/) are real --json reports of connections to openssl s_server,
  * written by tests/tools/fuzz_seeds, alone and in pairs. */
 #include <stddef.h>
@@ -51,6 +52,29 @@ static void check(const struct diff *d)
     free(text);
 }
 
+/* B against A says the same as A against B, the other way round: the same facts changed
+ * (timing aside: its threshold is a share of the first report's value), what one added the
+ * other removed. */
+static void check_reverse(const struct diff *d, const char *a, const char *b)
+{
+    struct diff r;
+    char err[512];
+    must(diff_json(b, a, &r, err, sizeof err) == 0, "B against A parses when A against B did");
+    must(r.n == d->n, "the same facts both ways");
+    for (size_t i = 0; i < d->n; i++) {
+        const struct diff_item *x = &d->items[i], *y = &r.items[i];
+        must(strcmp(x->fact, y->fact) == 0, "facts in the same order both ways");
+        if (strcmp(x->fact, "timing") == 0)
+            continue;
+        must(x->changed == y->changed, "a fact changed one way changed the other way");
+        must(x->added.len == y->removed.len && x->removed.len == y->added.len,
+             "what A→B added, B→A removed");
+        must(strcmp(x->old_value, y->new_value) == 0 && strcmp(x->new_value, y->old_value) == 0,
+             "values swap");
+    }
+    diff_free(&r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > FUZZ_DIFF_MAX)
@@ -72,6 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(&d);
         if (a == b)
             must(d.n_changed == 0, "a report compared with itself changes nothing");
+        else
+            check_reverse(&d, a, b);
         diff_free(&d);
     }
     free(buf);
