@@ -13,6 +13,7 @@
 #include "ui/term_ext.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/punycode.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 
@@ -160,6 +161,9 @@ static void result_draw_title(struct ui *ui)
     bool v6 = r->host && strchr(r->host, ':');
     sb_printf(&sb, "tlscope — %s%s%s:%u", v6 ? "[" : "", r->host ? r->host : "?", v6 ? "]" : "",
               (unsigned)r->port);
+    char uni[512];
+    if (r->host && ui->term.utf8 && idna_to_unicode(r->host, uni, sizeof uni) == 1)
+        sb_printf(&sb, " (%s)", uni); /* an international name: both forms */
     if (r->address && (!r->host || strcmp(r->address, r->host) != 0))
         sb_printf(&sb, " %s %s", ui->term.utf8 ? "→" : "->", r->address);
     if (ui->result.profile[0])
