@@ -18,6 +18,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
+#include "wire/wire.h"
 
 const char *engine_openssl_version(void)
 {
@@ -62,6 +63,46 @@ int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
         return -1;
     SSL_CTX_free(ctx);
     return 0;
+}
+
+/* ---- the trace ---------------------------------------------------------------------------- */
+
+void conn_record_message(struct conn *c, enum event_dir dir, int content_type, int record_type,
+                         int version, const uint8_t *p, size_t len)
+{
+    if (c->r->n_events >= EVENT_MAX) {
+        c->r->events_truncated = true; /* a flood: count it, keep nothing */
+        return;
+    }
+    struct hs_event ev = {0};
+    ev.t_us = mono_us() - c->t_tcp_us;
+    ev.dir = dir;
+    ev.content_type = content_type;
+    ev.record_type = record_type;
+    ev.version = version;
+    ev.hs_type = -1;
+    ev.length = (uint32_t)len;
+    ev.connection = c->connection;
+    if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
+        ev.hs_type = p[0];
+        ev.name = wire_handshake_name(p[0]);
+    } else if (content_type == SSL3_RT_ALERT && len >= 2) {
+        ev.name = "Alert";
+        ev.alert_level = p[0];
+        ev.alert_desc = p[1];
+    } else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC) {
+        ev.name = "ChangeCipherSpec";
+    } else if (content_type == SSL3_RT_ALERT) {
+        ev.name = "Alert";
+    } else {
+        ev.name = content_type == 0 ? "SSLv2" : "ApplicationData";
+    }
+    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
+    ev.bytes = xmalloc(keep ? keep : 1);
+    memcpy(ev.bytes, p, keep);
+    ev.n_bytes = keep;
+    ev.truncated = keep < len;
+    report_add_event(c->r, &ev);
 }
 
 /* ---- phases ------------------------------------------------------------------------------- */

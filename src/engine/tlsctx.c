@@ -564,43 +564,18 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
         if (len >= 1 && p[0] == SSL3_MT_HELLO_REQUEST)
             c->rx_hello_requests++;
     }
-    if (c->r->n_events >= EVENT_MAX) {
-        c->r->events_truncated = true; /* a flood: count it, keep nothing */
-        return;
-    }
-    struct hs_event ev = {0};
-    ev.t_us = mono_us() - c->t_tcp_us;
-    ev.dir = write_p ? DIR_SENT : DIR_RECEIVED;
-    ev.content_type = content_type;
-    ev.version = version;
-    ev.hs_type = -1;
-    ev.length = (uint32_t)len;
-    ev.connection = c->connection;
-    if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
-        ev.hs_type = p[0];
-        ev.name = wire_handshake_name(p[0]);
-    } else if (content_type == SSL3_RT_ALERT && len >= 2) {
-        ev.name = "Alert";
-        ev.alert_level = p[0];
-        ev.alert_desc = p[1];
-    } else {
-        ev.name = content_type == SSL3_RT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec" : "Alert";
-    }
+    int record_type;
     if (write_p) {
         bool tls13 = SSL_version(ssl) == TLS1_3_VERSION && c->r->n_events > 0;
-        ev.record_type = tls13 && content_type != SSL3_RT_CHANGE_CIPHER_SPEC &&
-                                 ev.hs_type != SSL3_MT_CLIENT_HELLO
-                             ? SSL3_RT_APPLICATION_DATA
-                             : content_type;
+        bool hello = content_type == SSL3_RT_HANDSHAKE && len >= 1 && p[0] == SSL3_MT_CLIENT_HELLO;
+        record_type = tls13 && content_type != SSL3_RT_CHANGE_CIPHER_SPEC && !hello
+                          ? SSL3_RT_APPLICATION_DATA
+                          : content_type;
     } else {
-        ev.record_type = c->hdr_record_type[0] ? c->hdr_record_type[0] : content_type;
+        record_type = c->hdr_record_type[0] ? c->hdr_record_type[0] : content_type;
     }
-    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
-    ev.bytes = xmalloc(keep ? keep : 1);
-    memcpy(ev.bytes, p, keep);
-    ev.n_bytes = keep;
-    ev.truncated = keep < len;
-    report_add_event(c->r, &ev);
+    conn_record_message(c, write_p ? DIR_SENT : DIR_RECEIVED, content_type, record_type, version, p,
+                        len);
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store)
