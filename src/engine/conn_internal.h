@@ -57,7 +57,7 @@ struct conn {
     bool own_engine; /* conn_new made it (caller passed NULL) */
     enum conn_phase phase;
     const struct hs_driver *drv;
-    int connection;     /* 1 first, 2 reconnect (the run of the pipeline) */
+    int run;            /* which run of the pipeline: 1 the connection, 2 the reconnect */
     int64_t t_start_us; /* conn_new */
     int64_t t_stage_us; /* start of the current phase (for its timeout) */
     int64_t t_tcp_us;   /* start of the winning TCP attempt: event times count from here */

@@ -533,7 +533,7 @@ static long bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi, lon
         c->r->bytes_received += *processed;
         size_t room = FIRST_BYTES_MAX - c->n_first_bytes;
         size_t n = *processed < room ? *processed : room;
-        if (c->connection == 1 && n) {
+        if (c->run == 1 && n) {
             memcpy(c->first_bytes + c->n_first_bytes, argp, n);
             c->n_first_bytes += n;
         }
@@ -602,7 +602,7 @@ static int cert_cb(SSL *ssl, void *arg)
 {
     (void)arg;
     struct conn *c = conn_of(ssl);
-    if (!c || c->connection != 1)
+    if (!c || c->run != 1)
         return 1;
     c->cert_requested = true;
     c->r->client_cert_requested = true;
@@ -627,7 +627,7 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
     struct conn *c = conn_of(ssl);
     if (!c)
         return 0;
-    if (c->connection != 1)
+    if (c->run != 1)
         return 0; /* only the first connection's session is kept */
     if (c->session)
         SSL_SESSION_free(c->session);
@@ -700,7 +700,7 @@ int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
     }
     if (c->cfg.ocsp || c->cfg.ocsp_required)
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
-    if (c->connection == 2 && c->session)
+    if (c->run == 2 && c->session)
         SSL_set_session(ssl, c->session);
     c->ssl = ssl;
     c->bio = bio;
