@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench scripts (sourced): the busy-machine check, the PKIs, s_server start-up.
 # The caller sets $dir (a scratch directory) and an array pids=() that its cleanup kills.
 
