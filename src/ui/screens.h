@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
-#include "engine/lab.h"
+#include "lab/lab.h"
 #include "profile/profile.h"
 #include "ui/docview.h"
 #include "ui/pane.h"

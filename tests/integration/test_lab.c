@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "engine/lab.h"
+#include "lab/lab.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 

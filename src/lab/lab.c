@@ -1,6 +1,6 @@
 /* The demo lab: one child process serves a TLS situation per loopback port (good chain,
  * expired, self-signed, ...) from a PKI generated in memory; the parent keeps the trust files. */
-#include "engine/lab.h"
+#include "lab/lab.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@
 #include <openssl/x509.h>
 
 #include "engine/conn_internal.h"
-#include "engine/pki.h"
+#include "lab/pki.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 

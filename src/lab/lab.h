@@ -1,8 +1,8 @@
 /* The demo lab: local TLS servers on loopback, each showing one situation (a good chain, an
  * expired certificate, ...), with a PKI generated in memory at start. The servers run in a
  * child process that dies with its parent; lab_stop ends it. */
-#ifndef TLSCOPE_ENGINE_LAB_H
-#define TLSCOPE_ENGINE_LAB_H
+#ifndef TLSCOPE_LAB_LAB_H
+#define TLSCOPE_LAB_LAB_H
 
 #include <stddef.h>
 #include <stdint.h>
