@@ -77,20 +77,22 @@ $(BIN): $(MAIN_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# Test binaries link tests/lib/*.o, whose pty.c needs forkpty: -lutil (in libc since glibc
+# 2.34; the stub library keeps older systems linking).
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm -lutil
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm -lutil
 
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm -lutil
 
 asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 all
@@ -143,12 +145,22 @@ clean:
 
 help:
 	@echo "targets: all run test asan install uninstall clean check-layers format format-check bench"
+	@echo "         fuzz fuzz-run (FUZZ_SECONDS=N) memcheck"
 	@echo "vars:    SAN=1 (ASan+UBSan)  V=1 (show commands)  PREFIX DESTDIR  HOST= ARGS="
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
+# ---- memcheck: valgrind (0 errors, 0 definitely lost) over headless runs, a UI session driven
+# by tmux (every pane, the editor, the diff screen) and the --demo lab, against a local
+# s_server; see scripts/memcheck.sh. The plain build: valgrind and ASan do not mix.
+.PHONY: memcheck
+memcheck: $(BIN) $(B)/tests/tools/mkpki
+	$(if $(filter 1,$(SAN)),$(error memcheck runs valgrind on the plain build: drop SAN=1))
+	$(Q)bash scripts/memcheck.sh $(B)
+
 # ---- fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer target, seeded from
-# tests/fuzz/corpus/NAME/. Needs clang with libFuzzer (not part of `make test`).
+# tests/fuzz/corpus/NAME/ (wire and diff seeds: build/tests/tools/fuzz_seeds tests/fuzz/corpus).
+# Needs clang with libFuzzer (not part of `make test`).
 #   make fuzz                        build build/fuzz/fuzz_NAME (libFuzzer + ASan + UBSan)
 #   make fuzz-run FUZZ_SECONDS=30    run each for that long on build/fuzz/corpus/NAME, a copy
 #                                    of the seeds that also keeps what earlier runs found;
@@ -180,10 +192,16 @@ $(FUZZ_B)/fuzz_%: $(FUZZ_B)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 
 fuzz-run: fuzz
 	$(Q)for bin in $(FUZZ_BIN); do \
-	    name=$${bin##*/fuzz_}; corpus=$(FUZZ_B)/corpus/$$name; \
+	    name=$${bin##*/fuzz_}; corpus=$(FUZZ_B)/corpus/$$name; log=$(FUZZ_B)/$$name.log; \
 	    mkdir -p "$$corpus" $(FUZZ_B)/artifacts || exit 1; \
 	    if [ -d "tests/fuzz/corpus/$$name" ]; then cp -R "tests/fuzz/corpus/$$name/." "$$corpus/"; fi; \
-	    echo "  FUZZ    $$bin for $(FUZZ_SECONDS) s"; \
-	    "$$bin" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-	        -artifact_prefix=$(FUZZ_B)/artifacts/$$name- "$$corpus" || exit 1; \
+	    echo "  FUZZ    $$bin for $(FUZZ_SECONDS) s (log: $$log)"; \
+	    if ! "$$bin" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_B)/artifacts/$$name- "$$corpus" >"$$log" 2>&1; then \
+	        tail -n 60 "$$log"; echo "fuzz: $$name failed; the input is in $(FUZZ_B)/artifacts/"; \
+	        exit 1; \
+	    fi; \
+	    execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' "$$log"); \
+	    added=$$(sed -n 's/^stat::new_units_added: *//p' "$$log"); \
+	    echo "fuzz: $$name: $$execs executions in $(FUZZ_SECONDS) s, $$added new inputs, no crash"; \
 	done

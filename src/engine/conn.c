@@ -18,6 +18,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
+#include "wire/wire.h"
 
 const char *engine_openssl_version(void)
 {
@@ -45,6 +46,11 @@ void engine_set_resolver(struct engine *e, engine_resolve_fn fn, void *arg)
     e->resolve_arg = arg;
 }
 
+unsigned long engine_contexts_built(const struct engine *e)
+{
+    return e->built;
+}
+
 int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
 {
     int *codes = NULL;
@@ -57,6 +63,46 @@ int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
         return -1;
     SSL_CTX_free(ctx);
     return 0;
+}
+
+/* ---- the trace ---------------------------------------------------------------------------- */
+
+void conn_record_message(struct conn *c, enum event_dir dir, int content_type, int record_type,
+                         int version, const uint8_t *p, size_t len)
+{
+    if (c->r->n_events >= EVENT_MAX) {
+        c->r->events_truncated = true; /* a flood: count it, keep nothing */
+        return;
+    }
+    struct hs_event ev = {0};
+    ev.t_us = mono_us() - c->t_tcp_us;
+    ev.dir = dir;
+    ev.content_type = content_type;
+    ev.record_type = record_type;
+    ev.version = version;
+    ev.hs_type = -1;
+    ev.length = (uint32_t)len;
+    ev.connection = c->run;
+    if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
+        ev.hs_type = p[0];
+        ev.name = wire_handshake_name(p[0]);
+    } else if (content_type == SSL3_RT_ALERT && len >= 2) {
+        ev.name = "Alert";
+        ev.alert_level = p[0];
+        ev.alert_desc = p[1];
+    } else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC) {
+        ev.name = "ChangeCipherSpec";
+    } else if (content_type == SSL3_RT_ALERT) {
+        ev.name = "Alert";
+    } else {
+        ev.name = content_type == 0 ? "SSLv2" : "ApplicationData";
+    }
+    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
+    ev.bytes = xmalloc(keep ? keep : 1);
+    memcpy(ev.bytes, p, keep);
+    ev.n_bytes = keep;
+    ev.truncated = keep < len;
+    report_add_event(c->r, &ev);
 }
 
 /* ---- phases ------------------------------------------------------------------------------- */
@@ -88,7 +134,7 @@ static void finish(struct conn *c)
 {
     close_socket(c, false);
     transport_close(&c->tr);
-    if (c->connection == 1)
+    if (c->run == 1)
         transport_record(&c->tr, c->r);
     c->r->total_ms = (double)(mono_us() - c->t_start_us) / 1000.0;
     if (c->r->error.stage == STAGE_NONE && c->r->ok)
@@ -107,8 +153,8 @@ void conn_reconnect_failed(struct conn *c, const char *why)
 
 static void start_transport(struct conn *c)
 {
-    enter(c, PH_TRANSPORT, c->connection == 1 ? STAGE_DNS : STAGE_RECONNECT);
-    if (c->connection == 1) {
+    enter(c, PH_TRANSPORT, c->run == 1 ? STAGE_DNS : STAGE_RECONNECT);
+    if (c->run == 1) {
         transport_start(&c->tr, &c->cfg, c->engine, c->r, conn_stage_timeout_us(c));
         if (c->r->error.stage != STAGE_NONE)
             finish(c);
@@ -121,7 +167,7 @@ static void start_transport(struct conn *c)
 static void start_handshake(struct conn *c)
 {
     char err[512];
-    enter(c, PH_HANDSHAKE, c->connection == 1 ? STAGE_TLS : STAGE_RECONNECT);
+    enter(c, PH_HANDSHAKE, c->run == 1 ? STAGE_TLS : STAGE_RECONNECT);
     if (c->drv->start(c, err, sizeof(err)) < 0) {
         report_set_error(c->r, STAGE_INTERNAL, NULL, "%s", err);
         finish(c);
@@ -134,7 +180,7 @@ static void connected(struct conn *c)
     c->fd = transport_take_fd(&c->tr, &c->addr, &c->addr_len);
     const struct transport_attempt *w = &c->tr.a[c->tr.winner];
     c->t_tcp_us = w->start_us;
-    if (c->connection == 1) {
+    if (c->run == 1) {
         c->r->connect_ms = (double)(w->end_us - w->start_us) / 1000.0;
         char a[64];
         transport_addr_text((struct sockaddr *)&c->addr, 0, a, sizeof a);
@@ -151,7 +197,7 @@ static void transport_failed(struct conn *c)
 {
     char why[1024];
     transport_error(&c->tr, why, sizeof why);
-    if (c->connection == 2) {
+    if (c->run == 2) {
         conn_reconnect_failed(c, why);
         finish(c);
         return;
@@ -190,7 +236,7 @@ static void transport_failed(struct conn *c)
 static void start_reconnect(struct conn *c)
 {
     close_socket(c, true);
-    c->connection = 2;
+    c->run = 2;
     c->r->resumed_on_reconnect = TRI_NO;
     start_transport(c);
 }
@@ -198,7 +244,7 @@ static void start_reconnect(struct conn *c)
 /* The handshake driver is done: the probe (none yet), then close or run again. */
 static void handshake_done(struct conn *c)
 {
-    if (c->connection == 1 && c->cfg.reconnect && c->drv == &hs_openssl_driver) {
+    if (c->run == 1 && c->cfg.reconnect && c->drv == &hs_openssl_driver) {
         start_reconnect(c);
         return;
     }
@@ -210,7 +256,7 @@ static void handshake_done(struct conn *c)
 
 static void timed_out(struct conn *c)
 {
-    if (c->connection == 2) {
+    if (c->run == 2) {
         c->r->resumed_on_reconnect = TRI_NO;
         report_set_error(c->r, STAGE_TIMEOUT, NULL, "%s of %s:%u timed out after %g s",
                          stage_info(STAGE_RECONNECT)->timeout_what, c->cfg.host,
@@ -269,7 +315,7 @@ bool conn_step(struct conn *c, const struct conn_poll *p)
             break;
         }
         enum transport_status st = transport_step(&c->tr, p ? p->fds : NULL, p ? p->n : 0, c->r);
-        if (c->connection == 2)
+        if (c->run == 2)
             c->r->reached = STAGE_RECONNECT;
         if (st == TRANSPORT_CONNECTED)
             connected(c);
@@ -330,7 +376,7 @@ enum stage conn_stage(const struct conn *c)
 {
     if (c->phase == PH_DONE)
         return STAGE_DONE;
-    if (c->phase == PH_TRANSPORT && c->connection == 1)
+    if (c->phase == PH_TRANSPORT && c->run == 1)
         return transport_stage(&c->tr);
     return c->r->reached;
 }
@@ -364,7 +410,7 @@ struct conn *conn_create(struct engine *e, const struct tls_config *cfg,
     c->drv = drv;
     config_copy(&c->cfg, cfg);
     c->fd = -1;
-    c->connection = 1;
+    c->run = 1;
     c->engine = e ? e : engine_new();
     c->own_engine = !e;
     c->r = report_new();

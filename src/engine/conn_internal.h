@@ -57,7 +57,7 @@ struct conn {
     bool own_engine; /* conn_new made it (caller passed NULL) */
     enum conn_phase phase;
     const struct hs_driver *drv;
-    int connection;     /* 1 first, 2 reconnect (the run of the pipeline) */
+    int run;            /* which run of the pipeline: 1 the connection, 2 the reconnect */
     int64_t t_start_us; /* conn_new */
     int64_t t_stage_us; /* start of the current phase (for its timeout) */
     int64_t t_tcp_us;   /* start of the winning TCP attempt: event times count from here */
@@ -100,6 +100,10 @@ struct conn {
 struct conn *conn_create(struct engine *e, const struct tls_config *cfg,
                          const struct hs_driver *drv);
 void conn_begin(struct conn *c);
+/* conn.c — one message of the handshake trace (sent or received), timed from the TCP
+ * connect; content_type 0 is an SSLv2 record. Past EVENT_MAX the trace is marked truncated. */
+void conn_record_message(struct conn *c, enum event_dir dir, int content_type, int record_type,
+                         int version, const uint8_t *p, size_t len);
 /* conn.c — µs the current phase may last. */
 int64_t conn_stage_timeout_us(const struct conn *c);
 /* conn.c — the reconnect failed: the first connection stands; the error says why. */

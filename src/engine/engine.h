@@ -43,6 +43,8 @@ typedef int (*engine_resolve_fn)(void *arg, const char *host, uint16_t port, int
                                  struct sockaddr_storage *out, socklen_t *lens, size_t max,
                                  char *err, size_t errlen);
 void engine_set_resolver(struct engine *e, engine_resolve_fn fn, void *arg);
+/* How many TLS contexts the run has built so far (each distinct configuration builds one). */
+unsigned long engine_contexts_built(const struct engine *e);
 
 /* Checks every option value the engine can check without a network (protocol range, cipher
  * strings, groups, sigalgs, files, key passphrase source). Returns 0, or -1 with a message

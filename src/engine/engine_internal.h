@@ -21,6 +21,7 @@ struct engine {
     struct engine_ctx ctx[ENGINE_CTX_MAX];
     size_t n_ctx;
     uint64_t clock;
+    unsigned long built; /* contexts built over the run's life */
     engine_resolve_fn resolve_fn;
     void *resolve_arg;
 };

@@ -73,7 +73,7 @@ static enum hs_status step_handshake(struct conn *c)
     int rc = SSL_connect(c->ssl);
     if (rc == 1) {
         double ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
-        if (c->connection == 2) {
+        if (c->run == 2) {
             c->r->reconnect_ms = ms;
             facts_collect_reconnect(c);
             return HS_DONE;
@@ -98,7 +98,7 @@ static enum hs_status step_handshake(struct conn *c)
     }
     int sys = errno;
     unsigned long lib = ossl_first_error();
-    if (c->connection == 2) {
+    if (c->run == 2) {
         char why[300];
         reconnect_reason(c, e, lib, sys, why, sizeof(why));
         conn_reconnect_failed(c, why);

@@ -30,37 +30,7 @@ struct hs_raw {
 static void add_event(struct conn *c, enum event_dir dir, int content_type, int version,
                       const uint8_t *data, size_t len)
 {
-    if (c->r->n_events >= EVENT_MAX) {
-        c->r->events_truncated = true;
-        return;
-    }
-    struct hs_event ev = {0};
-    ev.t_us = mono_us() - c->t_tcp_us;
-    ev.dir = dir;
-    ev.content_type = content_type;
-    ev.record_type = content_type;
-    ev.version = version;
-    ev.hs_type = -1;
-    ev.length = (uint32_t)len;
-    ev.connection = c->connection;
-    if (content_type == WIRE_CT_HANDSHAKE && len >= 1) {
-        ev.hs_type = data[0];
-        ev.name = wire_handshake_name(data[0]);
-    } else if (content_type == WIRE_CT_ALERT && len >= 2) {
-        ev.name = "Alert";
-        ev.alert_level = data[0];
-        ev.alert_desc = data[1];
-    } else if (content_type == WIRE_CT_CHANGE_CIPHER_SPEC) {
-        ev.name = "ChangeCipherSpec";
-    } else {
-        ev.name = content_type == 0 ? "SSLv2" : "ApplicationData";
-    }
-    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
-    ev.bytes = xmalloc(keep ? keep : 1);
-    memcpy(ev.bytes, data, keep);
-    ev.n_bytes = keep;
-    ev.truncated = keep < len;
-    report_add_event(c->r, &ev);
+    conn_record_message(c, dir, content_type, content_type, version, data, len);
 }
 
 static void set_text(char **dst, const char *v)

@@ -491,6 +491,7 @@ SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effec
             e->ctx[old] = e->ctx[--e->n_ctx];
         }
         slot = &e->ctx[e->n_ctx++];
+        e->built++;
         slot->key = key;
         slot->ctx = ctx;
         slot->eff = built;
@@ -532,7 +533,7 @@ static long bio_cb(BIO *b, int oper, const char *argp, size_t len, int argi, lon
         c->r->bytes_received += *processed;
         size_t room = FIRST_BYTES_MAX - c->n_first_bytes;
         size_t n = *processed < room ? *processed : room;
-        if (c->connection == 1 && n) {
+        if (c->run == 1 && n) {
             memcpy(c->first_bytes + c->n_first_bytes, argp, n);
             c->n_first_bytes += n;
         }
@@ -563,43 +564,18 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
         if (len >= 1 && p[0] == SSL3_MT_HELLO_REQUEST)
             c->rx_hello_requests++;
     }
-    if (c->r->n_events >= EVENT_MAX) {
-        c->r->events_truncated = true; /* a flood: count it, keep nothing */
-        return;
-    }
-    struct hs_event ev = {0};
-    ev.t_us = mono_us() - c->t_tcp_us;
-    ev.dir = write_p ? DIR_SENT : DIR_RECEIVED;
-    ev.content_type = content_type;
-    ev.version = version;
-    ev.hs_type = -1;
-    ev.length = (uint32_t)len;
-    ev.connection = c->connection;
-    if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
-        ev.hs_type = p[0];
-        ev.name = wire_handshake_name(p[0]);
-    } else if (content_type == SSL3_RT_ALERT && len >= 2) {
-        ev.name = "Alert";
-        ev.alert_level = p[0];
-        ev.alert_desc = p[1];
-    } else {
-        ev.name = content_type == SSL3_RT_CHANGE_CIPHER_SPEC ? "ChangeCipherSpec" : "Alert";
-    }
+    int record_type;
     if (write_p) {
         bool tls13 = SSL_version(ssl) == TLS1_3_VERSION && c->r->n_events > 0;
-        ev.record_type = tls13 && content_type != SSL3_RT_CHANGE_CIPHER_SPEC &&
-                                 ev.hs_type != SSL3_MT_CLIENT_HELLO
-                             ? SSL3_RT_APPLICATION_DATA
-                             : content_type;
+        bool hello = content_type == SSL3_RT_HANDSHAKE && len >= 1 && p[0] == SSL3_MT_CLIENT_HELLO;
+        record_type = tls13 && content_type != SSL3_RT_CHANGE_CIPHER_SPEC && !hello
+                          ? SSL3_RT_APPLICATION_DATA
+                          : content_type;
     } else {
-        ev.record_type = c->hdr_record_type[0] ? c->hdr_record_type[0] : content_type;
+        record_type = c->hdr_record_type[0] ? c->hdr_record_type[0] : content_type;
     }
-    size_t keep = len < EVENT_BYTES_MAX ? len : EVENT_BYTES_MAX;
-    ev.bytes = xmalloc(keep ? keep : 1);
-    memcpy(ev.bytes, p, keep);
-    ev.n_bytes = keep;
-    ev.truncated = keep < len;
-    report_add_event(c->r, &ev);
+    conn_record_message(c, write_p ? DIR_SENT : DIR_RECEIVED, content_type, record_type, version, p,
+                        len);
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store)
@@ -626,7 +602,7 @@ static int cert_cb(SSL *ssl, void *arg)
 {
     (void)arg;
     struct conn *c = conn_of(ssl);
-    if (!c || c->connection != 1)
+    if (!c || c->run != 1)
         return 1;
     c->cert_requested = true;
     c->r->client_cert_requested = true;
@@ -651,7 +627,7 @@ static int new_session_cb(SSL *ssl, SSL_SESSION *sess)
     struct conn *c = conn_of(ssl);
     if (!c)
         return 0;
-    if (c->connection != 1)
+    if (c->run != 1)
         return 0; /* only the first connection's session is kept */
     if (c->session)
         SSL_SESSION_free(c->session);
@@ -724,7 +700,7 @@ int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
     }
     if (c->cfg.ocsp || c->cfg.ocsp_required)
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
-    if (c->connection == 2 && c->session)
+    if (c->run == 2 && c->session)
         SSL_set_session(ssl, c->session);
     c->ssl = ssl;
     c->bio = bio;

@@ -49,6 +49,7 @@ static void addresses_known(struct transport *t, struct report *r)
     t->resolving = false;
     t->next = 0;
     t->next_start_us = 0; /* the first attempt starts at once */
+    t->tcp_start_us = mono_us();
     r->reached = STAGE_TCP;
 }
 
@@ -108,6 +109,7 @@ void transport_restart(struct transport *t)
     t->winner = -1;
     t->next = 0;
     t->next_start_us = 0;
+    t->tcp_start_us = mono_us();
     t->resolving = false;
 }
 
@@ -349,14 +351,17 @@ void transport_record(const struct transport *t, struct report *r)
         const struct transport_attempt *a = &t->a[i];
         char addr[INET6_ADDRSTRLEN + 2];
         transport_addr_text((const struct sockaddr *)&a->addr, 0, addr, sizeof addr);
-        double ms = -1;
-        if (a->result != ADDR_NOT_TRIED)
+        double ms = -1, start_ms = -1;
+        if (a->result != ADDR_NOT_TRIED) {
             ms = (double)((a->end_us ? a->end_us : mono_us()) - a->start_us) / 1000.0;
+            start_ms = (double)(a->start_us - t->tcp_start_us) / 1000.0;
+        }
         const char *err =
             a->result == ADDR_CONNECTED || a->result == ADDR_NOT_TRIED || a->result == ADDR_TRYING
                 ? NULL
                 : result_words(a);
-        report_add_address(r, addr, a->addr.ss_family == AF_INET6 ? 6 : 4, a->result, err, ms);
+        report_add_address(r, addr, a->addr.ss_family == AF_INET6 ? 6 : 4, a->result, err, start_ms,
+                           ms);
     }
 }
 

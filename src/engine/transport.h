@@ -43,6 +43,7 @@ struct transport {
     int64_t timeout_us;
     bool resolving;
     int64_t resolve_start_us;
+    int64_t tcp_start_us; /* the addresses were known: attempts' start times count from here */
     struct resolver *resolver;
     struct transport_attempt a[TRANSPORT_ADDRS_MAX];
     size_t n, next; /* addresses known; the next one to start */

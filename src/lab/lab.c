@@ -37,14 +37,12 @@
 #define LAB_HANDSHAKE_MS 10000 /* a client must finish its handshake within this */
 #define LAB_IDLE_MS      2000  /* after the handshake: closed after this long without data */
 #define LAB_TICK_MS      250   /* the child looks at its parent at least this often */
-#define LAB_START_MS                                                                               \
-    10000                     /* the start fails when the servers are not up by then (the          \
-                                  PKI is made in the child, which may share a busy CPU) */
-#define LAB_STOP_MS      2000 /* SIGTERM grace before SIGKILL */
-#define LAB_BIND_TRIES   8    /* the ::1 twin of a 127.0.0.1 port may be taken: pick another */
-#define LAB_ACCEPT_BURST 16   /* accepts per wake-up and listener, so no port starves others */
-#define LAB_READ_BURST   16   /* reads per wake-up and connection, likewise */
-#define LAB_MSG_MAX      1024 /* the child's one-line start report */
+#define LAB_START_MS     30000 /* the start fails past this (the PKI is made in the child) */
+#define LAB_STOP_MS      2000  /* SIGTERM grace before SIGKILL */
+#define LAB_BIND_TRIES   8     /* the ::1 twin of a 127.0.0.1 port may be taken: pick another */
+#define LAB_ACCEPT_BURST 16    /* accepts per wake-up and listener, so no port starves others */
+#define LAB_READ_BURST   16    /* reads per wake-up and connection, likewise */
+#define LAB_MSG_MAX      1024  /* the child's one-line start report */
 
 #define LAB_CA_FILE     "root-ca.crt"
 #define LAB_CLIENT_CERT "client.crt"

@@ -42,8 +42,19 @@ const char *addr_result_name(enum addr_result r)
     return "error";
 }
 
+char *addr_attempt_text(const struct addr_attempt *a)
+{
+    bool v6 = a->family == 6;
+    const char *what = a->result == ADDR_CONNECTED ? "connected"
+                       : a->error                  ? a->error
+                                                   : addr_result_name(a->result);
+    if (a->ms < 0)
+        return xasprintf("%s%s%s  %s", v6 ? "[" : "", a->address, v6 ? "]" : "", what);
+    return xasprintf("%s%s%s  %s · %.1f ms", v6 ? "[" : "", a->address, v6 ? "]" : "", what, a->ms);
+}
+
 void report_add_address(struct report *r, const char *address, int family, enum addr_result res,
-                        const char *error, double ms)
+                        const char *error, double start_ms, double ms)
 {
     r->addresses = xrealloc(r->addresses, (r->n_addresses + 1) * sizeof(*r->addresses));
     struct addr_attempt *a = &r->addresses[r->n_addresses++];
@@ -51,6 +62,7 @@ void report_add_address(struct report *r, const char *address, int family, enum 
     a->family = family;
     a->result = res;
     a->error = error ? xstrdup(error) : NULL;
+    a->start_ms = start_ms;
     a->ms = ms;
 }
 

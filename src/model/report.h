@@ -172,9 +172,13 @@ struct addr_attempt {
     char *address; /* literal, no port */
     int family;    /* 4 or 6 */
     enum addr_result result;
-    char *error; /* why it failed, or NULL */
-    double ms;   /* from its start to its end; -1 when not tried */
+    char *error;     /* why it failed, or NULL */
+    double start_ms; /* when it started, from the start of the TCP stage; -1 when not tried */
+    double ms;       /* from its start to its end; -1 when not tried */
 };
+/* One line for people: "[::1]  abandoned (another address answered first) · 251 ms".
+ * Returns a new string. */
+char *addr_attempt_text(const struct addr_attempt *a);
 
 /* What a server answered to a ClientHello of our own (the raw-hello driver). */
 enum hello_outcome {
@@ -293,7 +297,7 @@ void effective_free(struct effective *e);
 void effective_copy(struct effective *dst, const struct effective *src);
 struct report *report_new(void);
 void report_add_address(struct report *r, const char *address, int family, enum addr_result res,
-                        const char *error, double ms);
+                        const char *error, double start_ms, double ms);
 void report_clear_addresses(struct report *r);
 void report_free(struct report *r);
 void cert_info_free(struct cert_info *c);

@@ -133,6 +133,7 @@ static json_t *json_target(const struct report *r)
         jset(e, "family", jint(a->family));
         jset(e, "result", jstr(addr_result_name(a->result)));
         jset(e, "error", jstr(a->error));
+        jset(e, "start_ms", jms(a->start_ms));
         jset(e, "ms", jms(a->ms));
         json_array_append_new(list, e);
     }

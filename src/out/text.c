@@ -156,6 +156,11 @@ static void text_target(struct tx *t, const struct report *r)
     tx_field(t, "host", str_or(r->host, "(none)"));
     tx_fieldf(t, "port", "%u", (unsigned)r->port);
     tx_field(t, "address", r->address);
+    for (size_t i = 0; r->n_addresses > 1 && i < r->n_addresses; i++) {
+        char *line = addr_attempt_text(&r->addresses[i]);
+        tx_field(t, i == 0 ? "tried" : "", line);
+        free(line);
+    }
     tx_field(t, "sni", str_or(r->sni, "(none sent)"));
     tx_field(t, "started", r->started_at[0] ? r->started_at : NULL);
 }

@@ -372,6 +372,16 @@ static void sum_connection(struct doc *d, const struct pane_ctx *ctx)
     }
     sum_field(d, ctx, "target", TR_TEXT, target);
     free(target);
+    for (size_t i = 0; r->n_addresses > 1 && i < r->n_addresses; i++) {
+        const struct addr_attempt *a = &r->addresses[i];
+        enum theme_role role = a->result == ADDR_CONNECTED   ? TR_OK
+                               : a->result == ADDR_ABANDONED ? TR_DIM
+                               : a->result == ADDR_NOT_TRIED ? TR_DIM
+                                                             : TR_WARN;
+        char *line = addr_attempt_text(a);
+        sum_field(d, ctx, i == 0 ? "addresses" : "", role, line);
+        free(line);
+    }
     struct sum_fact f[F_COUNT] = {{0}};
     sum_facts_fill(f, ctx);
     sum_pair(d, ctx, &f[F_PROTO], &f[F_SNI]);
@@ -517,10 +527,10 @@ static void sum_timing(struct doc *d, const struct pane_ctx *ctx)
     const struct {
         const char *label;
         double ms;
-    } rows[] = {{"dns", r->dns_ms},
-                {"tcp", r->connect_ms},
-                {"tls", r->handshake_ms},
-                {"reconnect", r->reconnect_ms}};
+    } rows[] = {{stage_name(STAGE_DNS), r->dns_ms},
+                {stage_name(STAGE_TCP), r->connect_ms},
+                {stage_name(STAGE_TLS), r->handshake_ms},
+                {stage_name(STAGE_RECONNECT), r->reconnect_ms}};
     double max = 0;
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         max = rows[i].ms > max ? rows[i].ms : max;

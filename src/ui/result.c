@@ -13,6 +13,7 @@
 #include "ui/term_ext.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/punycode.h"
 #include "util/sanitize.h"
 #include "util/strbuf.h"
 
@@ -160,6 +161,9 @@ static void result_draw_title(struct ui *ui)
     bool v6 = r->host && strchr(r->host, ':');
     sb_printf(&sb, "tlscope — %s%s%s:%u", v6 ? "[" : "", r->host ? r->host : "?", v6 ? "]" : "",
               (unsigned)r->port);
+    char uni[512];
+    if (r->host && ui->term.utf8 && idna_to_unicode(r->host, uni, sizeof uni) == 1)
+        sb_printf(&sb, " (%s)", uni); /* an international name: both forms */
     if (r->address && (!r->host || strcmp(r->address, r->host) != 0))
         sb_printf(&sb, " %s %s", ui->term.utf8 ? "→" : "->", r->address);
     if (ui->result.profile[0])
@@ -592,27 +596,9 @@ void result_export(struct ui *ui, const char *path)
         ui_status(ui, TR_DIM, "export cancelled");
         return;
     }
-    const char *home = getenv("HOME");
-    if (strncmp(path, "~/", 2) == 0 && home && *home)
-        snprintf(res->export_path, sizeof res->export_path, "%s/%s", home, path + 2);
-    else
-        snprintf(res->export_path, sizeof res->export_path, "%s", path);
-    char err[1200];
-    int there = file_check_writable(res->export_path, err, sizeof err);
-    if (there < 0) { /* a FIFO, device, directory or symlink: refused before any question */
-        char *serr = sanitize_terminal(err);
-        ui_status(ui, TR_BAD, "%s", serr);
-        free(serr);
+    if (session_write_target(ui, path, res->export_path, sizeof res->export_path,
+                             PROMPT_OVERWRITE) != 0)
         return;
-    }
-    if (there > 0) {
-        char *safe = sanitize_terminal(res->export_path);
-        char *label = xasprintf("%s exists; overwrite? y/n ", safe);
-        ui_prompt_open(ui, PROMPT_OVERWRITE, label, "");
-        free(label);
-        free(safe);
-        return;
-    }
     result_write(ui, res->export_path, false);
 }
 

@@ -240,6 +240,12 @@ void session_json_overwrite(struct ui *ui, bool yes);
 void session_cert_start(struct ui *ui);
 /* An answer from the status-line prompt of one of session.c's kinds. */
 void session_prompt_answer(struct ui *ui, enum prompt_kind kind, const char *text);
+/* Where a file the person named will be written: typed with "~/" expanded, into out. A path
+ * that is not a regular file (FIFO, device, directory, symlink) is refused on the status line;
+ * an existing file is asked about with the prompt `ask` (its answer writes or not). Returns 0
+ * to write at once, 1 when asked, -1 when refused. */
+int session_write_target(struct ui *ui, const char *typed, char *out, size_t n,
+                         enum prompt_kind ask);
 
 /* diff_screen.c */
 /* d on a result: compares it with the previous connection of the session (a status message

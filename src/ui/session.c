@@ -342,24 +342,32 @@ static void session_json_answer(struct ui *ui, const char *text)
         ui_status(ui, TR_DIM, "not written");
         return;
     }
-    session_expand_home(text, s->json_path, sizeof s->json_path);
+    if (session_write_target(ui, text, s->json_path, sizeof s->json_path, PROMPT_JSON_OVERWRITE) ==
+        0)
+        session_json_write(ui, false);
+}
+
+int session_write_target(struct ui *ui, const char *typed, char *out, size_t n,
+                         enum prompt_kind ask)
+{
+    session_expand_home(typed, out, n);
     char err[1200];
-    int there = file_check_writable(s->json_path, err, sizeof err);
+    int there = file_check_writable(out, err, sizeof err);
     if (there < 0) { /* a FIFO, device, directory or symlink: refused before any question */
         char *serr = sanitize_terminal(err);
         ui_status(ui, TR_BAD, "%s", serr);
         free(serr);
-        return;
+        return -1;
     }
     if (there > 0) {
-        char *safe = sanitize_terminal(s->json_path);
+        char *safe = sanitize_terminal(out);
         char *label = xasprintf("%s exists; overwrite? y/n ", safe);
-        ui_prompt_open(ui, PROMPT_JSON_OVERWRITE, label, "");
+        ui_prompt_open(ui, ask, label, "");
         free(label);
         free(safe);
-        return;
+        return 1;
     }
-    session_json_write(ui, false);
+    return 0;
 }
 
 void session_json_overwrite(struct ui *ui, bool yes)

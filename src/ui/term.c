@@ -8,6 +8,7 @@
 #include "ui/term.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -18,7 +19,9 @@
 #include <wchar.h>
 
 #include "ui/term_ext.h"
+#include "ui/termtype.h"
 #include "util/mem.h"
+#include "util/sanitize.h"
 
 #define TM_KEY_QUIT 3 /* Ctrl-C */
 
@@ -163,18 +166,27 @@ static void tm_define_keys(void)
             define_key(keys[i].seq, keys[i].key);
 }
 
-int term_open(struct term *t, const struct theme *theme)
+enum term_open_status term_open(struct term *t, const struct theme *theme, char *err, size_t errlen)
 {
     memset(t, 0, sizeof *t);
     t->theme = *theme;
+    if (errlen)
+        err[0] = '\0';
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-        return -1;
+        return TERM_OPEN_NO_TTY;
+    if (!term_type_usable(err, errlen))
+        return TERM_OPEN_BAD_TERM;
     setlocale(LC_ALL, "");
     const char *cs = nl_langinfo(CODESET);
     t->utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
     tm_screen = newterm(NULL, stdout, stdin);
-    if (!tm_screen)
-        return -1;
+    if (!tm_screen) {
+        char *name = sanitize_terminal(getenv("TERM"));
+        snprintf(err, errlen, "curses cannot start on TERM '%s'; use --format text or --json",
+                 name);
+        free(name);
+        return TERM_OPEN_BAD_TERM;
+    }
     set_term(tm_screen);
     tm_active = true;
     static bool registered;
@@ -195,7 +207,7 @@ int term_open(struct term *t, const struct theme *theme)
     curs_set(0);
     tm_colors(t);
     getmaxyx(stdscr, t->rows, t->cols);
-    return 0;
+    return TERM_OPEN_OK;
 }
 
 void term_close(struct term *t)
@@ -209,6 +221,17 @@ void term_close(struct term *t)
     }
 }
 
+void term_abandon(struct term *t)
+{
+    t->gone = true;
+    tm_active = false; /* nothing to restore: the atexit and signal paths skip endwin */
+    tm_signals(false);
+    if (tm_screen) {
+        delscreen(tm_screen); /* frees; writes nothing */
+        tm_screen = NULL;
+    }
+}
+
 void term_resize(struct term *t)
 {
     getmaxyx(stdscr, t->rows, t->cols);
@@ -216,10 +239,14 @@ void term_resize(struct term *t)
 
 int term_getkey(struct term *t)
 {
-    (void)t;
     if (tm_signal)
         return TM_KEY_QUIT;
+    if (t->gone)
+        return -1;
+    errno = 0;
     int c = getch();
+    if (c == ERR && errno == EIO)
+        t->gone = true; /* read() failed: the terminal is gone (its pty master closed) */
     return c == ERR ? -1 : c;
 }
 

@@ -22,7 +22,11 @@
 #define UI_TICK_MS 100  /* spinner and elapsed time while connecting */
 #define UI_IDLE_MS 1000 /* bound on a poll() with nothing running */
 #define UI_ESC_MS  40   /* after input: longer than curses' escape delay (25 ms) */
-#define UI_CTRL(c) ((c)&0x1f)
+/* Wake-ups in a row with the keyboard readable but no key read: the terminal is at EOF (a
+ * partial escape sequence resolves after one escape delay, so a live terminal never gets
+ * near this). */
+#define UI_EMPTY_READS_MAX 50
+#define UI_CTRL(c)         ((c)&0x1f)
 
 void ui_status(struct ui *ui, enum theme_role role, const char *fmt, ...)
 {
@@ -588,8 +592,9 @@ static void ui_key(struct ui *ui, int key)
 
 /* Waits for a key, the connection's socket or its deadline, or the demo lab's start report.
  * Right after input the wait is short: curses may hold a lone Esc until its escape delay has
- * passed. */
-static void ui_poll(struct ui *ui, bool had_input)
+ * passed. Returns the keyboard's poll events (0 when none). A hang-up or error there marks the
+ * terminal gone. */
+static short ui_poll(struct ui *ui, bool had_input)
 {
     struct pollfd pfd[2 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
     size_t n = 1;
@@ -611,6 +616,9 @@ static void ui_poll(struct ui *ui, bool had_input)
     int rc = poll(pfd, (nfds_t)n, timeout);
     if (rc < 0 && errno != EINTR)
         ui_status(ui, TR_BAD, "poll: %s", strerror(errno));
+    short kbd = n > 0 ? pfd[0].revents : 0;
+    if (kbd & (POLLHUP | POLLERR | POLLNVAL))
+        ui->term.gone = true; /* the loop ends; keys not yet read are dropped */
     if (lab_fd(ui->lab) >= 0)
         home_lab_step(ui); /* non-blocking; also notices the start deadline */
     if (ui->conn) {
@@ -622,20 +630,27 @@ static void ui_poll(struct ui *ui, bool had_input)
         if ((ready || mono_us() >= cp.deadline_us) && !conn_step(ui->conn, &cp))
             ui_conn_finish(ui);
     }
+    return kbd;
 }
 
+/* Runs until quit, or until the terminal is gone (hang-up, EOF or an I/O error on it, with
+ * or without a SIGHUP): then it ends at once, drawing nothing more. */
 static void ui_loop(struct ui *ui)
 {
     bool had_input = false;
-    while (!ui->quit) {
+    int empty_reads = 0;
+    while (!ui->quit && !ui->term.gone) {
         ui_draw(ui);
-        ui_poll(ui, had_input);
+        short kbd = ui_poll(ui, had_input);
         int key;
         had_input = false;
         while (!ui->quit && (key = term_getkey(&ui->term)) != -1) {
             ui_key(ui, key);
             had_input = true;
         }
+        empty_reads = (kbd & POLLIN) && !had_input ? empty_reads + 1 : 0;
+        if (empty_reads >= UI_EMPTY_READS_MAX)
+            ui->term.gone = true;
     }
 }
 
@@ -675,15 +690,19 @@ int ui_run(const struct ui_options *opt)
     ui->opt = opt;
     ui->engine = engine_new();
     struct theme theme;
-    char msg[1400];
+    char msg[1400], err[512];
     ui_theme_initial(ui, &theme, msg, sizeof msg);
-    if (term_open(&ui->term, &theme) < 0) {
+    enum term_open_status st = term_open(&ui->term, &theme, err, sizeof err);
+    if (st != TERM_OPEN_OK) {
         term_close(&ui->term);
         engine_free(ui->engine);
-        fprintf(stderr, "tlscope: the terminal UI needs a terminal on stdin and stdout "
-                        "(use --json or --format text otherwise)\n");
+        if (st == TERM_OPEN_BAD_TERM)
+            fprintf(stderr, "tlscope: %s\n", err); /* a usage error: the environment's */
+        else
+            fprintf(stderr, "tlscope: the terminal UI needs a terminal on stdin and stdout "
+                            "(use --json or --format text otherwise)\n");
         free(ui);
-        return 2;
+        return st == TERM_OPEN_BAD_TERM ? 64 : 2;
     }
     if (opt->demo)
         ui_start_lab(ui);
@@ -695,9 +714,15 @@ int ui_run(const struct ui_options *opt)
     if (msg[0]) /* after the first connect, which clears the status line */
         ui_status(ui, TR_WARN, "%s", msg);
     ui_loop(ui);
-    term_close(&ui->term);
+    bool gone = ui->term.gone; /* even if a key asked to quit in the same turn */
+    if (gone)
+        term_abandon(&ui->term);
+    else
+        term_close(&ui->term);
     ui_free(ui);
     lab_stop(ui->lab);
     free(ui);
-    return 0;
+    if (gone) /* stderr may be the dead terminal too: then this fails at once, harmlessly */
+        fprintf(stderr, "tlscope: the terminal went away (end of input); quitting\n");
+    return gone ? 2 : 0;
 }

@@ -280,7 +280,11 @@ static void test_save_then_reuse(void **state)
                         jstr(json_object_get(b, "cipher"), "iana"));
     assert_true(json_equal(json_object_get(json_object_get(a, "verify"), "ok"),
                            json_object_get(json_object_get(b, "verify"), "ok")));
-    assert_true(json_equal(json_object_get(a, "target"), json_object_get(b, "target")));
+    /* the same target (the addresses tried carry their times, which differ run to run) */
+    json_t *ta = json_object_get(a, "target"), *tb = json_object_get(b, "target");
+    json_object_del(ta, "addresses");
+    json_object_del(tb, "addresses");
+    assert_true(json_equal(ta, tb));
     json_decref(a);
     json_decref(b);
     free(path);

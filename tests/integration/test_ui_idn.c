@@ -77,6 +77,39 @@ static void test_idn_host_line(void **state)
     tmux_stop(&t);
 }
 
+/* Connected to an international name, the result screen's title shows both forms. The name
+ * resolves through a hosts file bind-mounted over /etc/hosts in a mount namespace of its own
+ * (files come before DNS in nsswitch), so no query leaves the machine. */
+static void test_idn_result_title(void **state)
+{
+    (void)state;
+    if (system("unshare -m true >/dev/null 2>&1") != 0)
+        skip();
+    struct peer p;
+    static const char *const args[] = {"-cert", "@leaf.crt", "-key", "@leaf.key", NULL};
+    assert_int_equal(peer_s_server(&p, false, args), 0);
+    char *hosts = harness_path("idn.hosts"), err[256];
+    static const char text[] = "127.0.0.1 localhost\n127.0.0.1 xn--bcher-kva.example\n";
+    assert_int_equal(file_write_atomic(hosts, text, sizeof text - 1, 0644, true, err, sizeof err),
+                     0);
+    char *cmd = xasprintf("unshare -m sh -c 'mount --bind %s /etc/hosts && exec %s --no-verify "
+                          "bücher.example:%u'; echo EXIT=$?",
+                          hosts, bin, (unsigned)p.port);
+    struct tmux t;
+    if (tmux_start(&t, 100, 24, NULL, false, cmd) != 0)
+        fail_msg("tmux did not start");
+    char *want = xasprintf("tlscope — xn--bcher-kva.example:%u (bücher.example) → 127.0.0.1",
+                           (unsigned)p.port);
+    tmux_expect(&t, want, 8);
+    tmux_keys(&t, "q", true);
+    tmux_expect(&t, "EXIT=", 3);
+    tmux_stop(&t);
+    free(want);
+    free(cmd);
+    free(hosts);
+    peer_stop(&p);
+}
+
 int main(void)
 {
     harness_dir();
@@ -85,6 +118,7 @@ int main(void)
     bin = harness_tlscope_path();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idn_host_line),
+        cmocka_unit_test(test_idn_result_title),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

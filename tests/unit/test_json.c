@@ -202,9 +202,9 @@ static void test_addresses_and_hello(void **state)
 {
     (void)state;
     struct report *r = full_report();
-    report_add_address(r, "::1", 6, ADDR_TIMEOUT, "timed out", 5000.25);
-    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 0.5);
-    report_add_address(r, "192.0.2.1", 4, ADDR_NOT_TRIED, NULL, -1);
+    report_add_address(r, "::1", 6, ADDR_TIMEOUT, "timed out", 0, 5000.25);
+    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 250.1, 0.5);
+    report_add_address(r, "192.0.2.1", 4, ADDR_NOT_TRIED, NULL, -1, -1);
     json_t *j = render_parse(r, true);
     json_t *a = jpath(j, "target.addresses");
     assert_int_equal(json_array_size(a), 3);

@@ -297,6 +297,39 @@ static void test_summary_good(void **state)
     report_free(r);
 }
 
+/* Happy Eyeballs: with more than one address tried, the Connection section lists each with
+ * its result; with one, nothing more than the target. */
+static void test_summary_addresses(void **state)
+{
+    (void)state;
+    struct report *r = good_report();
+    report_add_address(r, "::1", 6, ADDR_ABANDONED, "abandoned (another address answered first)", 0,
+                       250.4);
+    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 250.4, 0.3);
+    struct doc d;
+    build(&pane_summary, r, 80, true, &d);
+    assert_clean(&d, 80);
+    long a = must_find(&d, "[::1]  abandoned (another address answered first) · 250.4 ms");
+    char *p = plain(&d, a);
+    assert_non_null(strstr(p, "addresses"));
+    free(p);
+    assert_int_equal(role_of(&d, a, "[::1]"), TR_DIM);
+    long b = must_find(&d, "127.0.0.1  connected · 0.3 ms");
+    assert_int_equal(b, a + 1);
+    assert_int_equal(role_of(&d, b, "127.0.0.1  connected"), TR_OK);
+    doc_free(&d);
+    report_clear_addresses(r);
+    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 0, 0.3);
+    build(&pane_summary, r, 80, true, &d);
+    for (long i = 0; i < (long)d.n; i++) {
+        char *l = plain(&d, i);
+        assert_null(strstr(l, "addresses"));
+        free(l);
+    }
+    doc_free(&d);
+    report_free(r);
+}
+
 static void test_summary_days_left_colour(void **state)
 {
     (void)state;
@@ -842,6 +875,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_summary_good),
+        cmocka_unit_test(test_summary_addresses),
         cmocka_unit_test(test_summary_days_left_colour),
         cmocka_unit_test(test_summary_failure),
         cmocka_unit_test(test_summary_verify_errors),

@@ -278,6 +278,23 @@ static void test_reconnect_and_truncation(void **state)
     report_free(r);
 }
 
+/* Every address tried, in order, when a name had more than one. */
+static void test_addresses_tried(void **state)
+{
+    (void)state;
+    struct report *r = report_new();
+    r->host = xstrdup("dual.test");
+    r->address = xstrdup("127.0.0.1");
+    report_add_address(r, "::1", 6, ADDR_TIMEOUT, "timed out", 0, 5000);
+    report_add_address(r, "127.0.0.1", 4, ADDR_CONNECTED, NULL, 250, 0.25);
+    char *t = text_render_report(r, 80);
+    assert_contains(t, "  tried");
+    assert_contains(t, "[::1]  timed out · 5000.0 ms\n");
+    assert_contains(t, "127.0.0.1  connected · 0.2 ms\n");
+    free(t);
+    report_free(r);
+}
+
 /* The role of each sent certificate, and a cut chain with its true count. */
 static void test_roles_and_cut_chain(void **state)
 {
@@ -309,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_wrapping),
         cmocka_unit_test(test_reconnect_and_truncation),
         cmocka_unit_test(test_roles_and_cut_chain),
+        cmocka_unit_test(test_addresses_tried),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
