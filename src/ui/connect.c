@@ -29,6 +29,10 @@ static int ui_apply_target(struct ui *ui, const struct ui_target *tg, struct tls
             snprintf(err, errlen, "the demo lab is not running");
             return -1;
         }
+        if (!lab_ready(ui->lab)) {
+            snprintf(err, errlen, "the demo lab is still starting");
+            return -1;
+        }
         ui_set_str(&cfg->host, "localhost");
         cfg->port = lt->port;
         ui_set_str(&cfg->ca_file, lab_ca_file(ui->lab));

@@ -213,8 +213,12 @@ static void home_build_settings(struct ui *ui, int width)
     if (ui->home.focus == HF_DEMO && t) {
         home_wrap(&d, TR_TEXT, t->description, width);
         doc_blank(&d);
-        doc_field(&d, HOME_LABEL_W, "server", TR_TEXT, "localhost:%u (demo lab)",
-                  (unsigned)t->port);
+        if (lab_ready(ui->lab))
+            doc_field(&d, HOME_LABEL_W, "server", TR_TEXT, "localhost:%u (demo lab)",
+                      (unsigned)t->port);
+        else
+            doc_field(&d, HOME_LABEL_W, "server", TR_DIM, "localhost (demo lab, starting%s)",
+                      glyph(GL_ELLIPSIS, ui->term.utf8));
         doc_field(&d, HOME_LABEL_W, "expect", TR_TEXT, "%s", t->expect);
         if (home_is_client_cert(t))
             home_wrap(&d, TR_DIM,
@@ -268,12 +272,17 @@ static void home_build_demo(struct ui *ui)
         return;
     struct doc d = {0};
     int sel = docview_selected_id(&h->demo);
+    bool ready = lab_ready(ui->lab);
     for (size_t i = 0; i < lab_count(ui->lab); i++) {
         const struct lab_target *t = lab_target_at(ui->lab, i);
         struct doc_line *l = doc_line(&d, (int)i);
         doc_text(l, TR_KEY, "%s ", sel == (int)i ? glyph(GL_POINTER, ui->term.utf8) : " ");
-        doc_text(l, TR_TEXT, "%s", t->name);
+        doc_text(l, ready ? TR_TEXT : TR_DIM, "%s", t->name);
         l->segs[l->n - 1].min_width = 21;
+        if (!ready) { /* the servers are not up yet: the box title says "starting" */
+            doc_text(l, TR_DIM, "%s", glyph(GL_ELLIPSIS, ui->term.utf8));
+            continue;
+        }
         bool good = strcmp(t->expect, "verified") == 0;
         enum glyph g = good ? GL_OK : strstr(t->expect, "fail") ? GL_BAD : GL_WARN;
         if (ui->term.cols >= 100)
@@ -365,6 +374,7 @@ void home_init(struct ui *ui)
     struct home *h = &ui->home;
     char err[600];
     h->hist_pos = -1;
+    h->lab_pending = -1;
     h->focus = HF_HOST;
     h->history_path = history_path();
     if (h->history_path && history_load(h->history_path, &h->history, err, sizeof err) < 0)
@@ -482,11 +492,22 @@ static void home_connect_recent(struct ui *ui)
     home_connect_host(ui);
 }
 
+/* Connects to the selected lab target; while the lab starts, it connects once the lab is
+ * ready, if the same target is still selected on the home screen then (home_lab_step). */
 static void home_connect_lab(struct ui *ui, bool client_cert)
 {
-    int id = docview_selected_id(&ui->home.demo);
+    struct home *h = &ui->home;
+    int id = docview_selected_id(&h->demo);
     if (id < 0)
         return;
+    if (!lab_ready(ui->lab)) {
+        const struct lab_target *lt = lab_target_at(ui->lab, (size_t)id);
+        h->lab_pending = id;
+        h->lab_pending_cert = client_cert;
+        ui_status(ui, TR_DIM, "the demo lab is starting: connects to %s when it is ready",
+                  lt ? lt->name : "the target");
+        return;
+    }
     struct ui_target t = {.lab_index = id, .client_cert = client_cert};
     ui_connect(ui, &t, home_profile(ui));
 }
@@ -507,6 +528,32 @@ static void home_focus(struct ui *ui, enum home_focus f)
     h->demo.focus = f == HF_DEMO;
     h->recent.focus = f == HF_RECENT;
     home_rebuild(ui);
+}
+
+void home_lab_step(struct ui *ui)
+{
+    struct home *h = &ui->home;
+    enum lab_state st = lab_step(ui->lab);
+    if (st == LAB_STARTING)
+        return;
+    int pending = h->lab_pending;
+    h->lab_pending = -1;
+    if (st == LAB_FAILED) {
+        ui_status(ui, TR_BAD, "%s", lab_error(ui->lab));
+        lab_stop(ui->lab);
+        ui->lab = NULL;
+        home_focus(ui, h->focus); /* off the demo list, which is gone */
+        return;
+    }
+    home_rebuild(ui);
+    if (pending < 0)
+        return;
+    bool still = ui->screen == SCR_HOME && !ui->conn && !ui->help && !ui->picker &&
+                 ui->prompt.kind == PROMPT_NONE && h->focus == HF_DEMO;
+    if (still && docview_selected_id(&h->demo) == pending)
+        home_connect_lab(ui, h->lab_pending_cert);
+    else
+        ui_status(ui, TR_DIM, "the demo lab is ready");
 }
 
 /* Tab order: the host line, the profiles, then the demo lab or the recent targets. */
@@ -775,8 +822,13 @@ void home_draw(struct ui *ui)
         int ph = nprof < body - 5 ? nprof : body - 5;
         home_draw_list(ui, &h->plist, (struct rect){top, 0, ph, lw}, "Profiles",
                        h->focus == HF_PROFILES, &h->plist_r);
-        home_draw_list(ui, &h->demo, (struct rect){top + ph, 0, body - ph, lw}, "Demo lab",
+        char *title = lab_ready(ui->lab)
+                          ? xstrdup("Demo lab")
+                          : xasprintf("Demo lab %s starting%s", ui->term.utf8 ? "·" : "-",
+                                      glyph(GL_ELLIPSIS, ui->term.utf8));
+        home_draw_list(ui, &h->demo, (struct rect){top + ph, 0, body - ph, lw}, title,
                        h->focus == HF_DEMO, &h->demo_r);
+        free(title);
     } else {
         int ph = nprof < body - 3 ? nprof : body - 3;
         if (body - ph < 3 || h->history.len == 0)

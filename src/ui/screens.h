@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
-#include "engine/lab.h"
+#include "lab/lab.h"
 #include "profile/profile.h"
 #include "ui/docview.h"
 #include "ui/pane.h"
@@ -70,6 +70,8 @@ struct home {
     long hist_pos;          /* -1: the person's own text; else an index into history */
     char hist_saved[256];   /* the person's own text while browsing */
     struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
+    int lab_pending;       /* demo target to connect to once the lab is ready; -1 none */
+    bool lab_pending_cert; /* ... with the lab's client certificate */
 };
 
 struct result {
@@ -182,6 +184,10 @@ bool home_key(struct ui *ui, int key, enum ui_action a);
 void home_click(struct ui *ui, int y, int x, int button);
 /* The terminal changed size: rebuilds what depends on the width. */
 void home_relayout(struct ui *ui);
+/* While the demo lab starts (lab_fd(ui->lab) >= 0): takes its news without blocking. Ready:
+ * the list shows the targets, and a connection asked for meanwhile starts. Failed: the error
+ * goes to the status line and the lab away (ui->lab = NULL). */
+void home_lab_step(struct ui *ui);
 /* The profile the home screen has selected, or "" for none. */
 const char *home_profile(const struct ui *ui);
 /* "host", "host:port" or "[v6]:port" (the port only when it is not 443) into out. */

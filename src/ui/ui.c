@@ -590,12 +590,13 @@ static void ui_key(struct ui *ui, int key)
 
 /* ---- the loop ---- */
 
-/* Waits for a key, the connection's socket or its deadline. Right after input the wait is
- * short: curses may hold a lone Esc until its escape delay has passed. Returns the keyboard's
- * poll events (0 when none). A hang-up or error there marks the terminal gone. */
+/* Waits for a key, the connection's socket or its deadline, or the demo lab's start report.
+ * Right after input the wait is short: curses may hold a lone Esc until its escape delay has
+ * passed. Returns the keyboard's poll events (0 when none). A hang-up or error there marks the
+ * terminal gone. */
 static short ui_poll(struct ui *ui, bool had_input)
 {
-    struct pollfd pfd[1 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
+    struct pollfd pfd[2 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
     size_t n = 1;
     int timeout = had_input ? UI_ESC_MS : ui->conn ? UI_TICK_MS : UI_IDLE_MS;
     struct conn_poll cp = {.n = 0};
@@ -607,12 +608,19 @@ static short ui_poll(struct ui *ui, bool had_input)
         if (wait < timeout)
             timeout = wait < 0 ? 0 : (int)wait;
     }
+    if (lab_fd(ui->lab) >= 0) { /* last in the set: the connection's fds keep their places */
+        pfd[n++] = (struct pollfd){.fd = lab_fd(ui->lab), .events = POLLIN};
+        if (lab_timeout_ms(ui->lab) < timeout)
+            timeout = lab_timeout_ms(ui->lab);
+    }
     int rc = poll(pfd, (nfds_t)n, timeout);
     if (rc < 0 && errno != EINTR)
         ui_status(ui, TR_BAD, "poll: %s", strerror(errno));
     short kbd = n > 0 ? pfd[0].revents : 0;
     if (kbd & (POLLHUP | POLLERR | POLLNVAL))
         ui->term.gone = true; /* the loop ends; keys not yet read are dropped */
+    if (lab_fd(ui->lab) >= 0)
+        home_lab_step(ui); /* non-blocking; also notices the start deadline */
     if (ui->conn) {
         bool ready = false;
         for (size_t i = 0; i < cp.n; i++) {
@@ -646,15 +654,14 @@ static void ui_loop(struct ui *ui)
     }
 }
 
+/* Forks the demo lab and returns at once: the home screen lists its targets as starting
+ * until ui_poll sees the lab's report (home_lab_step). */
 static void ui_start_lab(struct ui *ui)
 {
     char err[512] = "";
-    term_erase(&ui->term);
-    ui_draw_title(ui, 0, "tlscope — starting the demo lab…", NULL);
-    term_refresh(&ui->term);
     if (lab_start(&ui->lab, err, sizeof err) < 0) {
         ui->lab = NULL;
-        ui_status(ui, TR_BAD, "demo lab: %s", err);
+        ui_status(ui, TR_BAD, "%s", err);
     }
 }
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
-#include "engine/pki.h"
+#include "lab/pki.h"
 #include "lib/harness.h"
 #include "lib/tmux.h"
 #include "util/mem.h"

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/pki.h"
+#include "lab/pki.h"
 #include "lib/harness.h"
 #include "util/mem.h"
 #include "util/timeutil.h"

@@ -1,6 +1,7 @@
-/* The demo lab against the real engine: every target shows what it promises, the client
- * certificate files get through, connections are bounded, and no server outlives lab_stop or
- * its parent. */
+/* The demo lab against the real engine: lab_start returns before the servers are up and the
+ * lab becomes ready through lab_fd / lab_step; every target shows what it promises, the client
+ * certificate files get through, connections are bounded, a failed start says why, and no
+ * server or file outlives lab_stop or its parent. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,7 +23,8 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "engine/lab.h"
+#include "lab/lab.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -29,18 +32,24 @@
 struct fixture {
     struct lab *lab;
     int64_t start_ms; /* how long lab_start took */
+    int64_t ready_ms; /* from lab_start until ready */
 };
 
-static struct lab *start_lab(int64_t *ms)
+/* A ready lab: lab_start, then lab_wait. */
+static struct lab *start_lab(int64_t *start_ms, int64_t *ready_ms)
 {
     char err[512];
     struct lab *l = NULL;
     int64_t t0 = mono_ms();
     if (lab_start(&l, err, sizeof err) != 0)
         fail_msg("lab_start: %s", err);
-    if (ms)
-        *ms = mono_ms() - t0;
+    if (start_ms)
+        *start_ms = mono_ms() - t0;
     assert_non_null(l);
+    if (lab_wait(l, err, sizeof err) != 0)
+        fail_msg("lab_wait: %s", err);
+    if (ready_ms)
+        *ready_ms = mono_ms() - t0;
     return l;
 }
 
@@ -139,8 +148,53 @@ static void test_targets_listed(void **state)
         for (size_t j = 0; j < i; j++)
             assert_int_not_equal(t->port, lab_target_at(fx->lab, j)->port);
     }
-    print_message("lab_start took %lld ms\n", (long long)fx->start_ms);
-    assert_true(fx->start_ms < 2000); /* ~30 ms with EC keys; RSA would show here */
+    print_message("lab_start took %lld ms, ready after %lld ms\n", (long long)fx->start_ms,
+                  (long long)fx->ready_ms);
+    assert_true(fx->ready_ms < 5000); /* ~30 ms with EC keys; RSA would show here */
+}
+
+/* lab_start returns before the servers are up (the PKI is made in the server process): the
+ * lab is starting, the targets are listed without ports or files, lab_fd is what to poll; it
+ * becomes ready only through lab_step, and then everything is there. */
+static void test_start_does_not_wait(void **state)
+{
+    (void)state;
+    char err[512];
+    struct lab *l = NULL;
+    assert_int_equal(lab_start(&l, err, sizeof err), 0);
+    assert_int_equal(lab_state(l), LAB_STARTING);
+    assert_false(lab_ready(l));
+    assert_true(lab_fd(l) >= 0);
+    assert_true(lab_timeout_ms(l) > 0);
+    assert_int_equal(lab_count(l), 7);
+    assert_string_equal(lab_target_at(l, 0)->name, "good");
+    assert_int_equal(lab_target_at(l, 0)->port, 0);
+    assert_null(lab_ca_file(l));
+    assert_null(lab_client_key_file(l));
+    assert_string_equal(lab_error(l), "");
+
+    int64_t deadline = mono_ms() + 60000;
+    int polls = 0;
+    while (lab_step(l) == LAB_STARTING && mono_ms() < deadline) {
+        struct pollfd pfd = {.fd = lab_fd(l), .events = POLLIN};
+        int timeout = lab_timeout_ms(l);
+        assert_true(timeout >= 0);
+        poll(&pfd, 1, timeout < 1000 ? timeout : 1000);
+        polls++;
+    }
+    if (!lab_ready(l))
+        fail_msg("not ready after polling: %s", lab_error(l));
+    print_message("ready after %d polls\n", polls);
+    assert_int_equal(lab_fd(l), -1);
+    assert_int_equal(lab_timeout_ms(l), -1);
+    assert_int_equal(lab_step(l), LAB_READY); /* settled: nothing changes */
+    for (size_t i = 0; i < lab_count(l); i++) {
+        assert_true(lab_target_at(l, i)->port > 0);
+        assert_true(tcp_connects(lab_target_at(l, i)->port));
+    }
+    assert_int_equal(access(lab_ca_file(l), R_OK), 0);
+    assert_int_equal(access(lab_client_key_file(l), R_OK), 0);
+    lab_stop(l);
 }
 
 static void test_files(void **state)
@@ -358,7 +412,7 @@ static bool closed_within(int fd, int ms)
 static void test_connection_bound(void **state)
 {
     (void)state;
-    struct lab *l = start_lab(NULL);
+    struct lab *l = start_lab(NULL, NULL);
     uint16_t port = target(l, "good")->port;
     int fds[FLOOD];
     for (int i = 0; i < FLOOD; i++) {
@@ -389,7 +443,7 @@ static void test_stop_leaves_nothing(void **state)
 {
     (void)state;
     int before = count_children(getpid());
-    struct lab *l = start_lab(NULL);
+    struct lab *l = start_lab(NULL, NULL);
     assert_int_equal(count_children(getpid()), before + 1);
     size_t n = lab_count(l);
     uint16_t ports[16];
@@ -435,7 +489,7 @@ static void test_dies_with_parent(void **state)
         char err[512];
         struct lab *l = NULL;
         struct started st = {0};
-        if (lab_start(&l, err, sizeof err) == 0) {
+        if (lab_start(&l, err, sizeof err) == 0 && lab_wait(l, err, sizeof err) == 0) {
             st.port = lab_target_at(l, 0)->port;
             snprintf(st.ca_file, sizeof st.ca_file, "%s", lab_ca_file(l));
         }
@@ -466,10 +520,124 @@ static void test_dies_with_parent(void **state)
     assert_int_not_equal(access(st.ca_file, F_OK), 0); /* the directory too */
 }
 
+/* Entries of dir other than "." and ".." (-1 when it cannot be read). */
+static int dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* A private TMPDIR for one test, so that what the lab leaves there can be counted; the
+ * previous value is restored by tmpdir_end. */
+static char *tmpdir_begin(char **old)
+{
+    const char *cur = getenv("TMPDIR");
+    *old = cur ? xstrdup(cur) : NULL;
+    char *dir = xstrdup("/tmp/tlscope-test-lab-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    setenv("TMPDIR", dir, 1);
+    return dir;
+}
+
+static void tmpdir_end(char *dir, char *old)
+{
+    if (old)
+        setenv("TMPDIR", old, 1);
+    else
+        unsetenv("TMPDIR");
+    rmdir(dir);
+    free(dir);
+    free(old);
+}
+
+/* lab_stop while the lab is still starting: the server process is gone and reaped at once,
+ * and its directory with whatever it had written so far. */
+static void test_stop_while_starting(void **state)
+{
+    (void)state;
+    char *old, *tmp = tmpdir_begin(&old);
+    int before = count_children(getpid());
+    for (int delay_ms = 0; delay_ms <= 20; delay_ms += 5) {
+        char err[512];
+        struct lab *l = NULL;
+        assert_int_equal(lab_start(&l, err, sizeof err), 0);
+        assert_int_equal(count_children(getpid()), before + 1);
+        assert_int_equal(dir_entries(tmp), 1); /* tlscope-demo-XXXXXX */
+        nanosleep(&(struct timespec){0, delay_ms * 1000L * 1000L}, NULL);
+        int64_t t0 = mono_ms();
+        lab_stop(l);
+        int64_t took = mono_ms() - t0;
+        if (took > 1000)
+            fail_msg("lab_stop while starting took %lld ms", (long long)took);
+        assert_int_equal(count_children(getpid()), before);
+        assert_int_equal(dir_entries(tmp), 0);
+    }
+    tmpdir_end(tmp, old);
+}
+
+/* A start that fails in the server process (here: too few file descriptors for its
+ * listening sockets) ends in LAB_FAILED with the reason; lab_stop then leaves nothing. Runs in
+ * a child process, whose descriptor limit it lowers; the verdict comes back through a pipe. */
+static void test_failed_start_says_why(void **state)
+{
+    (void)state;
+    char *old, *tmp = tmpdir_begin(&old);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char msg[600] = "";
+        char err[512] = "";
+        close(p[0]);
+        if (p[1] != 3 && (dup2(p[1], 3) < 0 || close(p[1]) < 0))
+            _exit(2);
+        close_range(4, ~0u, 0);
+        struct rlimit rl = {8, 8}; /* 0-2, 3 (the verdict), the lab's pipe, a few more */
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+            _exit(2);
+        struct lab *l = NULL;
+        if (lab_start(&l, err, sizeof err) != 0) {
+            snprintf(msg, sizeof msg, "lab_start: %s", err);
+        } else {
+            int rc = lab_wait(l, err, sizeof err);
+            snprintf(msg, sizeof msg, "%d %d %s|%s", rc, (int)lab_state(l), err, lab_error(l));
+            lab_stop(l);
+        }
+        if (write(3, msg, strlen(msg)) < 0)
+            _exit(2);
+        _exit(0);
+    }
+    close(p[1]);
+    char buf[600];
+    ssize_t n = 0, r;
+    while ((r = read(p[0], buf + n, sizeof buf - 1 - (size_t)n)) > 0)
+        n += r;
+    close(p[0]);
+    buf[n > 0 ? n : 0] = '\0';
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    print_message("%s\n", buf);
+    char want[64];
+    snprintf(want, sizeof want, "-1 %d demo lab, target ", (int)LAB_FAILED);
+    if (strncmp(buf, want, strlen(want)) != 0 || !strstr(buf, "cannot listen") ||
+        !strstr(buf, "Too many open files"))
+        fail_msg("verdict: %s", buf);
+    assert_int_equal(dir_entries(tmp), 0); /* nothing left behind */
+    tmpdir_end(tmp, old);
+}
+
 static int group_setup(void **state)
 {
     struct fixture *fx = xcalloc(1, sizeof *fx);
-    fx->lab = start_lab(&fx->start_ms);
+    fx->lab = start_lab(&fx->start_ms, &fx->ready_ms);
     *state = fx;
     return 0;
 }
@@ -485,11 +653,19 @@ static int group_teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_targets_listed),   cmocka_unit_test(test_files),
-        cmocka_unit_test(test_outcomes),         cmocka_unit_test(test_good),
-        cmocka_unit_test(test_ipv6_localhost),   cmocka_unit_test(test_missing_intermediate),
-        cmocka_unit_test(test_legacy_hint),      cmocka_unit_test(test_client_cert),
-        cmocka_unit_test(test_connection_bound), cmocka_unit_test(test_stop_leaves_nothing),
+        cmocka_unit_test(test_targets_listed),
+        cmocka_unit_test(test_start_does_not_wait),
+        cmocka_unit_test(test_stop_while_starting),
+        cmocka_unit_test(test_failed_start_says_why),
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_outcomes),
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_ipv6_localhost),
+        cmocka_unit_test(test_missing_intermediate),
+        cmocka_unit_test(test_legacy_hint),
+        cmocka_unit_test(test_client_cert),
+        cmocka_unit_test(test_connection_bound),
+        cmocka_unit_test(test_stop_leaves_nothing),
         cmocka_unit_test(test_dies_with_parent),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

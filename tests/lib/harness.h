@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "engine/pki.h"
+#include "lab/pki.h"
 
 /* ---- the lab PKI --------------------------------------------------------------------------
  * Files written by harness_make_lab (NAME.crt + NAME.key, keys mode 0600):

@@ -1,10 +1,13 @@
-/* mkpki DIR — writes the standard lab PKI (see tests/lib/harness.h for the file list) into
- * DIR, creating it if needed. client.key.enc is encrypted with the passphrase "secret". */
+/* mkpki DIR — writes the standard test PKI (see tests/lib/harness.h for the file list) into
+ * DIR, creating it if needed. client.key.enc is encrypted with the passphrase "secret". The
+ * certificates come from the one certificate factory, src/lab/pki.h, that the demo lab and
+ * the tests use. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lab/pki.h"
 #include "lib/harness.h"
 
 int main(int argc, char **argv)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "engine/chain.h"
-#include "engine/pki.h"
+#include "lab/pki.h"
 #include "lib/fixture.h"
 #include "model/report.h"
 #include "ui/doc.h"

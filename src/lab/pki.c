@@ -1,6 +1,6 @@
 /* In-memory PKI generator: keys, X509v3 certificates and OCSP responses made with libcrypto,
  * handed out as PEM/DER so that tests and the demo lab need neither files nor the openssl CLI. */
-#include "engine/pki.h"
+#include "lab/pki.h"
 
 #include <errno.h>
 #include <fcntl.h>

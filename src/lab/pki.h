@@ -1,8 +1,10 @@
 /* An in-memory certificate factory: generates keys and X509v3 certificates (CA hierarchies,
  * leaves, broken ones on purpose) and OCSP responses, for the tests and the demo lab.
- * No files are needed and no OpenSSL type is exposed: results come out as PEM or DER bytes. */
-#ifndef TLSCOPE_ENGINE_PKI_H
-#define TLSCOPE_ENGINE_PKI_H
+ * No files are needed and no OpenSSL type is exposed: results come out as PEM or DER bytes.
+ * It lives with the lab (src/lab/, allowed OpenSSL) so that the demo lab, the test harness and
+ * tests/tools/mkpki share one factory; the engine does not use it. */
+#ifndef TLSCOPE_LAB_PKI_H
+#define TLSCOPE_LAB_PKI_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,12 +1,17 @@
 /* The demo lab: one child process serves a TLS situation per loopback port (good chain,
- * expired, self-signed, ...) from a PKI generated in memory; the parent keeps the trust files. */
-#include "engine/lab.h"
+ * expired, self-signed, ...) from a PKI it generates in memory at start; the parent learns the
+ * ports through a pipe it polls (lab_fd / lab_step), so starting never blocks its event loop.
+ * A sibling of the engine: OpenSSL is allowed here (check-layers names src/lab/), the engine's
+ * internals are not; the lab has its own OpenSSL error helper. */
+#include "lab/lab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +29,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "engine/conn_internal.h"
-#include "engine/pki.h"
+#include "lab/pki.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -33,7 +37,7 @@
 #define LAB_HANDSHAKE_MS 10000 /* a client must finish its handshake within this */
 #define LAB_IDLE_MS      2000  /* after the handshake: closed after this long without data */
 #define LAB_TICK_MS      250   /* the child looks at its parent at least this often */
-#define LAB_START_MS     5000  /* lab_start gives up when the servers are not up by then */
+#define LAB_START_MS     30000 /* the start fails past this (the PKI is made in the child) */
 #define LAB_STOP_MS      2000  /* SIGTERM grace before SIGKILL */
 #define LAB_BIND_TRIES   8     /* the ::1 twin of a 127.0.0.1 port may be taken: pick another */
 #define LAB_ACCEPT_BURST 16    /* accepts per wake-up and listener, so no port starves others */
@@ -158,11 +162,38 @@ static const struct lab_def lab_defs[] = {
 #define LAB_N (sizeof lab_defs / sizeof lab_defs[0])
 
 struct lab {
-    pid_t pid;                                /* the server process; 0 when none */
+    pid_t pid; /* the server process; 0 when none */
+    enum lab_state state;
+    int rfd;                      /* the start report pipe (non-blocking), or -1 */
+    int64_t deadline_ms;          /* the start deadline (mono_ms) */
+    char report[LAB_MSG_MAX + 1]; /* the start report read so far */
+    size_t report_len;
+    char err[LAB_MSG_MAX + 64];               /* why the start failed */
     char *dir;                                /* private temp dir (mkdtemp, 0700), or NULL */
-    char *ca_file, *client_cert, *client_key; /* files in dir */
+    char *ca_file, *client_cert, *client_key; /* files in dir (written by the child) */
     struct lab_target targets[LAB_N];         /* strings point into lab_defs */
 };
+
+/* ---- OpenSSL errors ------------------------------------------------------------------------ */
+
+/* Empties OpenSSL's error queue into buf: the reasons, "; "-separated. Returns buf. */
+static const char *lab_ossl_errors(char *buf, size_t n)
+{
+    size_t used = 0;
+    unsigned long e;
+    buf[0] = '\0';
+    while ((e = ERR_get_error()) != 0) {
+        char tmp[256];
+        const char *reason = ERR_reason_error_string(e);
+        if (!reason) {
+            ERR_error_string_n(e, tmp, sizeof tmp);
+            reason = tmp;
+        }
+        if (used < n)
+            used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "; " : "", reason);
+    }
+    return buf;
+}
 
 /* ---- the server process: TLS contexts ------------------------------------------------------ */
 
@@ -297,7 +328,7 @@ out:
     if (!ret) {
         char ossl[256];
         snprintf(err, errlen, "demo lab, target %s: %s failed: %s", d->name, what,
-                 ossl_errors(ossl, sizeof ossl));
+                 lab_ossl_errors(ossl, sizeof ossl));
     }
     SSL_CTX_free(ctx);
     X509_free(leaf);
@@ -358,9 +389,13 @@ static int lab_listen_pair(int fds[2], uint16_t *port)
         if (fds[0] < 0)
             return -1;
         fds[1] = lab_listen(AF_INET6, *port, NULL);
-        if (fds[1] >= 0 || errno != EADDRINUSE)
+        if (fds[1] >= 0 || errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)
             return 0; /* both, or no IPv6 loopback here: 127.0.0.1 only */
+        int e = errno;
         close(fds[0]);
+        fds[0] = -1;
+        if ((errno = e) != EADDRINUSE)
+            return -1; /* out of descriptors, say: not a reason to drop ::1 quietly */
     }
     fds[1] = -1;
     fds[0] = lab_listen(AF_INET, 0, port);
@@ -379,7 +414,7 @@ static int lab_server_init(struct lab_server *srv, const struct pki *p, char *er
         if (!srv->ctx[i])
             return -1;
         if (lab_listen_pair(srv->lfd[i], &srv->port[i]) < 0) {
-            snprintf(err, errlen, "demo lab, target %s: cannot listen on 127.0.0.1: %s",
+            snprintf(err, errlen, "demo lab, target %s: cannot listen on loopback: %s",
                      lab_defs[i].name, strerror(errno));
             return -1;
         }
@@ -524,14 +559,21 @@ static void lab_serve(struct lab_server *srv)
 
 /* ---- the server process: life cycle ------------------------------------------------------- */
 
-/* Removes the files and the directory made by lab_write_files (any that exist). */
+/* Removes the directory of lab_make_dir and what is in it: the lab's files, and a temporary
+ * file of the safe writer left by a server process killed while it wrote. The directory is
+ * private (0700, ours), and holds no subdirectories. */
 static void lab_remove_files(const struct lab *l)
 {
     if (!l->dir)
         return;
-    unlink(l->ca_file);
-    unlink(l->client_cert);
-    unlink(l->client_key);
+    DIR *d = opendir(l->dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
+    }
     rmdir(l->dir);
 }
 
@@ -580,20 +622,69 @@ static int lab_child_setup(int wfd, pid_t parent, int *sigfd)
     return wfd;
 }
 
-/* The child: builds the servers, reports "ok PORT..." or "error MESSAGE" on wfd, serves,
- * and removes l's files when it ends (lab_stop does too: the parent may be gone). */
-__attribute__((noreturn)) static void lab_child(const struct lab *l, const struct pki *p, int wfd,
-                                                pid_t parent)
+/* True when SIGTERM is pending: lab_stop (or the parent's death) came during the start,
+ * before the serving loop reads the signalfd. */
+static bool lab_child_stopping(void)
+{
+    sigset_t pending;
+    return sigpending(&pending) == 0 && sigismember(&pending, SIGTERM) == 1;
+}
+
+/* Writes the root CA and the client certificate and key (0600) into l's directory. */
+static int lab_write_files(const struct lab *l, const struct pki *p, char *err, size_t errlen)
+{
+    const char *ca = pki_cert_pem(p, "root");
+    const char *crt = pki_cert_pem(p, "client");
+    const char *key = pki_key_pem(p, "client");
+    char why[LAB_MSG_MAX - 64];
+    if (pki_write_file(l->dir, LAB_CA_FILE, ca, strlen(ca), 0644, why, sizeof why) < 0 ||
+        pki_write_file(l->dir, LAB_CLIENT_CERT, crt, strlen(crt), 0644, why, sizeof why) < 0 ||
+        pki_write_file(l->dir, LAB_CLIENT_KEY, key, strlen(key), 0600, why, sizeof why) < 0) {
+        snprintf(err, errlen, "demo lab: %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Everything the server process does before it serves: the PKI, l's files, the servers. */
+static int lab_child_init(const struct lab *l, struct lab_server *srv, char *err, size_t errlen)
+{
+    struct pki *p = NULL;
+    char why[LAB_MSG_MAX - 64];
+    int rc = pki_generate(lab_specs, sizeof lab_specs / sizeof lab_specs[0], &p, why, sizeof why);
+    if (rc < 0)
+        snprintf(err, errlen, "demo lab: making the certificates: %s", why);
+    if (rc == 0 && !lab_child_stopping())
+        rc = lab_write_files(l, p, err, errlen);
+    if (rc == 0 && !lab_child_stopping())
+        rc = lab_server_init(srv, p, err, errlen);
+    pki_free(p); /* the contexts hold their own references */
+    return rc;
+}
+
+/* The child: makes the PKI and l's files, builds the servers, reports "ok PORT..." or
+ * "error MESSAGE" (one line) on wfd, serves, and removes l's files when it ends (lab_stop
+ * does too: the parent may be gone). */
+__attribute__((noreturn)) static void lab_child(const struct lab *l, int wfd, pid_t parent)
 {
     struct lab_server srv = {.parent = parent};
     wfd = lab_child_setup(wfd, parent, &srv.sigfd);
     char msg[LAB_MSG_MAX];
     for (size_t i = 0; i < LAB_N; i++)
         srv.lfd[i][0] = srv.lfd[i][1] = -1;
-    if (lab_server_init(&srv, p, msg, sizeof msg) < 0) {
+    int rc = lab_child_init(l, &srv, msg, sizeof msg);
+    if (lab_child_stopping()) {
+        lab_remove_files(l);
+        _exit(0);
+    }
+    if (rc < 0) {
+        for (char *c = msg; *c; c++)
+            if (*c == '\n' || *c == '\r')
+                *c = ' ';
         lab_write_all(wfd, "error ");
         lab_write_all(wfd, msg);
         lab_write_all(wfd, "\n");
+        lab_remove_files(l);
         _exit(1);
     }
     size_t used = (size_t)snprintf(msg, sizeof msg, "ok");
@@ -609,8 +700,8 @@ __attribute__((noreturn)) static void lab_child(const struct lab *l, const struc
 
 /* ---- the parent --------------------------------------------------------------------------- */
 
-/* The private directory with the root CA and the client certificate and key (0600). */
-static int lab_write_files(struct lab *l, const struct pki *p, char *err, size_t errlen)
+/* The private directory (0700) and the paths of the files the server process writes there. */
+static int lab_make_dir(struct lab *l, char *err, size_t errlen)
 {
     const char *tmp = getenv("TMPDIR");
     char *dir = xasprintf("%s/tlscope-demo-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
@@ -623,89 +714,11 @@ static int lab_write_files(struct lab *l, const struct pki *p, char *err, size_t
     l->ca_file = xasprintf("%s/%s", dir, LAB_CA_FILE);
     l->client_cert = xasprintf("%s/%s", dir, LAB_CLIENT_CERT);
     l->client_key = xasprintf("%s/%s", dir, LAB_CLIENT_KEY);
-    const char *ca = pki_cert_pem(p, "root");
-    const char *crt = pki_cert_pem(p, "client");
-    const char *key = pki_key_pem(p, "client");
-    if (pki_write_file(dir, LAB_CA_FILE, ca, strlen(ca), 0644, err, errlen) < 0 ||
-        pki_write_file(dir, LAB_CLIENT_CERT, crt, strlen(crt), 0644, err, errlen) < 0 ||
-        pki_write_file(dir, LAB_CLIENT_KEY, key, strlen(key), 0600, err, errlen) < 0)
-        return -1;
     return 0;
 }
 
-/* Reads the child's report line until the deadline and fills the ports. */
-static int lab_read_ports(struct lab *l, int rfd, int64_t deadline, char *err, size_t errlen)
-{
-    char buf[LAB_MSG_MAX + 1];
-    size_t len = 0;
-    while (len < LAB_MSG_MAX && !memchr(buf, '\n', len)) {
-        int64_t left = deadline - mono_ms();
-        struct pollfd pfd = {.fd = rfd, .events = POLLIN};
-        int rc = left > 0 ? poll(&pfd, 1, (int)left) : 0;
-        if (rc < 0 && errno == EINTR)
-            continue;
-        if (rc <= 0) {
-            snprintf(err, errlen, "demo lab: the servers did not start within %d ms", LAB_START_MS);
-            return -1;
-        }
-        ssize_t r = read(rfd, buf + len, LAB_MSG_MAX - len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    buf[len] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    if (strncmp(buf, "ok", 2) != 0) {
-        snprintf(err, errlen, "%s",
-                 !strncmp(buf, "error ", 6) ? buf + 6 : "demo lab: the server process exited");
-        return -1;
-    }
-    char *s = buf + 2;
-    for (size_t i = 0; i < LAB_N; i++) {
-        char *end;
-        unsigned long port = strtoul(s, &end, 10);
-        if (end == s || port == 0 || port > 65535) {
-            snprintf(err, errlen, "demo lab: bad start report from the server process");
-            return -1;
-        }
-        l->targets[i].port = (uint16_t)port;
-        s = end;
-    }
-    return 0;
-}
-
-static bool lab_accepts_tcp(uint16_t port)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    bool ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-/* Waits until every port accepts TCP on 127.0.0.1, or the deadline passes. */
-static int lab_wait_tcp(const struct lab *l, int64_t deadline, char *err, size_t errlen)
-{
-    for (size_t i = 0; i < LAB_N; i++) {
-        while (!lab_accepts_tcp(l->targets[i].port)) {
-            if (mono_ms() >= deadline) {
-                snprintf(err, errlen, "demo lab: target %s does not accept TCP on 127.0.0.1:%u",
-                         l->targets[i].name, (unsigned)l->targets[i].port);
-                return -1;
-            }
-            nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-        }
-    }
-    return 0;
-}
-
-/* Forks the server process; returns the read end of its report pipe, or -1 with err. */
-static int lab_spawn(struct lab *l, const struct pki *p, char *err, size_t errlen)
+/* Forks the server process; keeps the read end of its report pipe (non-blocking) in l. */
+static int lab_spawn(struct lab *l, char *err, size_t errlen)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -716,7 +729,7 @@ static int lab_spawn(struct lab *l, const struct pki *p, char *err, size_t errle
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        lab_child(l, p, fds[1], parent);
+        lab_child(l, fds[1], parent);
     }
     close(fds[1]);
     if (pid < 0) {
@@ -724,14 +737,16 @@ static int lab_spawn(struct lab *l, const struct pki *p, char *err, size_t errle
         close(fds[0]);
         return -1;
     }
+    fcntl(fds[0], F_SETFL, O_NONBLOCK); /* cannot fail on a pipe we own */
     l->pid = pid;
-    return fds[0];
+    l->rfd = fds[0];
+    return 0;
 }
 
-/* SIGTERM, a bounded wait, then SIGKILL; always reaps. */
-static void lab_end_process(pid_t pid)
+/* SIGTERM, a bounded wait, then SIGKILL (at once when !grace); always reaps. */
+static void lab_end_process(pid_t pid, bool grace)
 {
-    kill(pid, SIGTERM);
+    kill(pid, grace ? SIGTERM : SIGKILL);
     int64_t deadline = mono_ms() + LAB_STOP_MS;
     for (;;) {
         pid_t r = waitpid(pid, NULL, WNOHANG);
@@ -746,35 +761,161 @@ static void lab_end_process(pid_t pid)
         ;
 }
 
+/* The start failed: says why, stops listening to the pipe. The process is left to lab_stop. */
+__attribute__((format(printf, 2, 3))) static void lab_fail(struct lab *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->err, sizeof l->err, fmt, ap);
+    va_end(ap);
+    l->state = LAB_FAILED;
+    if (l->rfd >= 0)
+        close(l->rfd);
+    l->rfd = -1;
+}
+
+/* The server process ended before it was ready: how, when it can be told without waiting. */
+static void lab_fail_exited(struct lab *l)
+{
+    int status;
+    pid_t r = l->pid > 0 ? waitpid(l->pid, &status, WNOHANG) : 0;
+    if (r == l->pid) {
+        l->pid = 0; /* reaped: lab_stop must not signal a PID that may be reused */
+        if (WIFSIGNALED(status)) {
+            lab_fail(l, "demo lab: the server process was killed by signal %d before it was ready",
+                     WTERMSIG(status));
+            return;
+        }
+        if (WIFEXITED(status)) {
+            lab_fail(l, "demo lab: the server process exited with status %d before it was ready",
+                     WEXITSTATUS(status));
+            return;
+        }
+    }
+    lab_fail(l, "demo lab: the server process ended before it was ready");
+}
+
+/* One complete line from the server process: "ok PORT..." or "error MESSAGE". */
+static void lab_take_report(struct lab *l)
+{
+    char *line = l->report;
+    line[strcspn(line, "\n")] = '\0';
+    if (!strncmp(line, "error ", 6)) {
+        lab_fail(l, "%s", line + 6);
+        return;
+    }
+    uint16_t ports[LAB_N];
+    char *s = line + 2;
+    bool ok = !strncmp(line, "ok", 2);
+    for (size_t i = 0; ok && i < LAB_N; i++) {
+        char *end;
+        unsigned long port = strtoul(s, &end, 10);
+        ok = end != s && port > 0 && port <= 65535;
+        ports[i] = (uint16_t)port;
+        s = end;
+    }
+    if (!ok) {
+        lab_fail(l, "demo lab: bad start report from the server process");
+        return;
+    }
+    for (size_t i = 0; i < LAB_N; i++)
+        l->targets[i].port = ports[i];
+    l->state = LAB_READY;
+    close(l->rfd);
+    l->rfd = -1;
+}
+
+enum lab_state lab_step(struct lab *l)
+{
+    if (!l)
+        return LAB_FAILED;
+    /* Each pass reads at least one byte into a bounded buffer, or leaves. */
+    while (l->state == LAB_STARTING) {
+        if (memchr(l->report, '\n', l->report_len)) {
+            lab_take_report(l);
+            break;
+        }
+        if (l->report_len == LAB_MSG_MAX) {
+            lab_fail(l, "demo lab: the server process's start report is too long");
+            break;
+        }
+        ssize_t r = read(l->rfd, l->report + l->report_len, LAB_MSG_MAX - l->report_len);
+        if (r > 0) {
+            l->report_len += (size_t)r;
+            l->report[l->report_len] = '\0';
+        } else if (r == 0) {
+            lab_fail_exited(l);
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (mono_ms() >= l->deadline_ms)
+                lab_fail(l, "demo lab: the servers did not start within %d ms", LAB_START_MS);
+            break;
+        } else if (errno != EINTR) {
+            lab_fail(l, "demo lab: reading the start report: %s", strerror(errno));
+        }
+    }
+    return l->state;
+}
+
 int lab_start(struct lab **out, char *err, size_t errlen)
 {
     struct lab *l = xcalloc(1, sizeof *l);
-    struct pki *p = NULL;
-    int rfd = -1, ret = -1;
-
     *out = NULL;
+    l->rfd = -1;
+    l->state = LAB_STARTING;
     for (size_t i = 0; i < LAB_N; i++) {
         const struct lab_def *d = &lab_defs[i];
         l->targets[i] = (struct lab_target){d->name, d->title, d->description, d->expect, 0};
     }
-    if (pki_generate(lab_specs, sizeof lab_specs / sizeof lab_specs[0], &p, err, errlen) < 0 ||
-        lab_write_files(l, p, err, errlen) < 0)
-        goto out;
-    int64_t deadline = mono_ms() + LAB_START_MS;
-    rfd = lab_spawn(l, p, err, errlen);
-    if (rfd < 0 || lab_read_ports(l, rfd, deadline, err, errlen) < 0 ||
-        lab_wait_tcp(l, deadline, err, errlen) < 0)
-        goto out;
-    ret = 0;
-out:
-    if (rfd >= 0)
-        close(rfd);
-    pki_free(p);
-    if (ret < 0)
+    if (lab_make_dir(l, err, errlen) < 0 || lab_spawn(l, err, errlen) < 0) {
         lab_stop(l);
-    else
-        *out = l;
-    return ret;
+        return -1;
+    }
+    l->deadline_ms = mono_ms() + LAB_START_MS;
+    *out = l;
+    return 0;
+}
+
+int lab_fd(const struct lab *l)
+{
+    return l && l->state == LAB_STARTING ? l->rfd : -1;
+}
+
+int lab_timeout_ms(const struct lab *l)
+{
+    if (!l || l->state != LAB_STARTING)
+        return -1;
+    int64_t left = l->deadline_ms - mono_ms();
+    return left < 0 ? 0 : left > LAB_START_MS ? LAB_START_MS : (int)left;
+}
+
+int lab_wait(struct lab *l, char *err, size_t errlen)
+{
+    /* Bounded: every pass either settles the state or waits for the fd, at most until the
+     * deadline, after which lab_step fails the start. */
+    while (lab_step(l) == LAB_STARTING) {
+        struct pollfd pfd = {.fd = lab_fd(l), .events = POLLIN};
+        if (poll(&pfd, 1, lab_timeout_ms(l)) < 0 && errno != EINTR)
+            lab_fail(l, "demo lab: poll: %s", strerror(errno));
+    }
+    if (lab_ready(l))
+        return 0;
+    snprintf(err, errlen, "%s", l ? l->err : "demo lab: not started");
+    return -1;
+}
+
+enum lab_state lab_state(const struct lab *l)
+{
+    return l ? l->state : LAB_FAILED;
+}
+
+bool lab_ready(const struct lab *l)
+{
+    return l && l->state == LAB_READY;
+}
+
+const char *lab_error(const struct lab *l)
+{
+    return l && l->state == LAB_FAILED ? l->err : "";
 }
 
 size_t lab_count(const struct lab *l)
@@ -789,25 +930,30 @@ const struct lab_target *lab_target_at(const struct lab *l, size_t i)
 
 const char *lab_ca_file(const struct lab *l)
 {
-    return l ? l->ca_file : NULL;
+    return lab_ready(l) ? l->ca_file : NULL;
 }
 
 const char *lab_client_cert_file(const struct lab *l)
 {
-    return l ? l->client_cert : NULL;
+    return lab_ready(l) ? l->client_cert : NULL;
 }
 
 const char *lab_client_key_file(const struct lab *l)
 {
-    return l ? l->client_key : NULL;
+    return lab_ready(l) ? l->client_key : NULL;
 }
 
 void lab_stop(struct lab *l)
 {
     if (!l)
         return;
+    if (l->rfd >= 0)
+        close(l->rfd);
+    /* A ready server process ends on SIGTERM and removes the files itself; one that is not
+     * ready has nothing worth a grace period (it may be stuck: that is why the start failed),
+     * and the files are removed here once it is reaped. */
     if (l->pid > 0)
-        lab_end_process(l->pid);
+        lab_end_process(l->pid, l->state == LAB_READY);
     lab_remove_files(l);
     free(l->ca_file);
     free(l->client_cert);
