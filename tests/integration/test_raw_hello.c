@@ -16,6 +16,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@
 #include "engine/engine.h"
 #include "lib/harness.h"
 #include "lib/hostile.h"
+#include "out/json.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -399,6 +402,16 @@ static void test_tls13_server_hello(void **state)
     assert_true(r->bytes_received >= 5 + sh->n_bytes);
     corpus_save("tls13-server-hello", r);
 
+    /* what we offered, as for any connection; no server name was sent */
+    assert_int_equal(r->offered.client_hello_len, n - WIRE_RECORD_HEADER);
+    assert_int_equal(r->offered.ciphers.len, NELEM(suites13));
+    assert_string_equal(r->offered.ciphers.items[0], "TLS_AES_256_GCM_SHA384");
+    assert_int_equal(r->offered.versions.len, 1);
+    assert_string_equal(r->offered.versions.items[0], "TLSv1.3");
+    assert_int_equal(r->offered.key_shares.len, 1);
+    assert_string_equal(r->offered.key_shares.items[0], "x25519");
+    assert_null(r->sni);
+
     struct sclient s;
     sclient_run(p.port,
                 ARGS("-tls1_3", "-ciphersuites",
@@ -484,6 +497,16 @@ static void test_hello_retry_request(void **state)
     assert_non_null(sh);
     assert_memory_equal(sh->bytes + 6, wire_hrr_random, 32);
     corpus_save("tls13-hello-retry-request", r);
+    char *text = json_render_report(r, false);
+    json_t *doc = json_loads(text, 0, NULL);
+    assert_non_null(doc);
+    json_t *jh = json_object_get(doc, "hello");
+    assert_string_equal(json_string_value(json_object_get(jh, "outcome")), "hello_retry_request");
+    assert_string_equal(json_string_value(json_object_get(jh, "group")), "0x001D");
+    assert_string_equal(json_string_value(json_object_get(jh, "version")), "0x0304");
+    assert_true(json_is_null(json_object_get(json_object_get(doc, "target"), "sni")));
+    json_decref(doc);
+    free(text);
 
     struct sclient s;
     sclient_run(p.port, ARGS("-tls1_3", "-ciphersuites", SUITES13_OSSL, "-groups", "P-384:X25519"),
@@ -836,12 +859,20 @@ static void test_happy_eyeballs(void **state)
     engine_free(e);
     blackhole_close(&bh);
 
-    /* by the system resolver: localhost (::1 refused first, when listed) */
+    /* by the system resolver: localhost (::1 refused first, when listed). The report names
+     * the server name the hello carried, not the host's. */
     r = probe_host("localhost", p.port, FAMILY_ANY, 5, &spec);
     assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
     assert_true(r->n_addresses >= 1);
     assert_string_equal(r->address, "127.0.0.1");
+    assert_null(r->sni);
     report_free(r);
+    spec.sni = "raw.example.test";
+    r = probe_host("localhost", p.port, FAMILY_ANY, 5, &spec);
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    assert_string_equal(r->sni, "raw.example.test");
+    report_free(r);
+    spec.sni = NULL;
     /* -6: only ::1, where nothing listens */
     r = probe_host("localhost", p.port, FAMILY_V6, 5, &spec);
     assert_int_equal(r->hello.outcome, HELLO_NONE);
@@ -877,6 +908,48 @@ static void test_openssl_driver_has_no_hello(void **state)
     peer_stop(&p);
 }
 
+/* Once the hello is out, the driver reads only when poll says the socket is readable: a loop
+ * of many probes makes no recv() for the ones that have nothing to read. */
+static void test_reads_only_when_readable(void **state)
+{
+    (void)state;
+    struct peer p;
+    start_s_server(&p, NULL);
+    struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), g_x25519, 1, share_x25519);
+    struct tls_config cfg;
+    config_init(&cfg);
+    cfg.host = xstrdup("127.0.0.1");
+    cfg.port = p.port;
+    cfg.timeout_s = 5;
+    struct conn *c;
+    char err[256];
+    assert_int_equal(conn_new_hello(eng, &cfg, &spec, &c, err, sizeof err), 0);
+    struct conn_poll cp;
+    bool running = conn_step(c, NULL);
+    for (int i = 0; running && i < 100; i++) {
+        conn_want(c, &cp);
+        if (cp.n == 1 && cp.fds[0].events == POLLIN && conn_stage(c) == STAGE_TLS)
+            break; /* the hello is out */
+        conn_poll_wait(&cp, 100000);
+        running = conn_step(c, &cp);
+    }
+    assert_true(running);
+    assert_int_equal(cp.fds[0].events, POLLIN);
+    usleep(200000); /* the ServerHello has arrived by now */
+    cp.fds[0].revents = 0;
+    assert_true(conn_step(c, &cp)); /* poll did not say readable: nothing read */
+    conn_want(c, &cp);
+    conn_poll_wait(&cp, 1000000);
+    assert_true(cp.fds[0].revents & POLLIN);
+    assert_false(conn_step(c, &cp));
+    struct report *r = conn_take_report(c);
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    report_free(r);
+    conn_free(c);
+    config_free(&cfg);
+    peer_stop(&p);
+}
+
 /* A peer that never answers: the probe ends at its deadline, in few steps. */
 static void test_bounded_in_time(void **state)
 {
@@ -906,6 +979,15 @@ static void test_bounded_in_time(void **state)
     peer_stop(&p);
 }
 
+/* User + system CPU time of this process, in seconds. */
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 /* Probes per second against one s_server: one at a time, then 16 at once in one poll loop. No
  * assertion on the figures (a loaded machine is slower); every probe must get its answer. */
 static void test_probe_rate(void **state)
@@ -931,6 +1013,7 @@ static void test_probe_rate(void **state)
     struct conn *c[PAR] = {0};
     struct conn_poll cp[PAR];
     int started = 0, done = 0;
+    double cpu0 = cpu_seconds();
     int64_t t1 = mono_us(), end = t1 + 30 * 1000000LL;
     while (done < N) {
         assert_true(mono_us() < end);
@@ -976,10 +1059,12 @@ static void test_probe_rate(void **state)
         }
     }
     double par = (double)(mono_us() - t1) / 1e6;
+    double cpu = cpu_seconds() - cpu0;
     config_free(&cfg);
     print_message("# raw hello: %d probes one at a time in %.2f s (%.0f/s); %d with %d at once "
-                  "in one poll loop in %.2f s (%.0f/s); s_server answers one at a time\n",
-                  N, seq, N / seq, N, PAR, par, N / par);
+                  "in one poll loop in %.2f s (%.0f/s, client CPU %.0f us each); s_server "
+                  "answers one at a time\n",
+                  N, seq, N / seq, N, PAR, par, N / par, cpu * 1e6 / N);
     peer_stop(&p);
 }
 
@@ -1000,6 +1085,7 @@ int main(void)
         cmocka_unit_test(test_sslv2_answer),
         cmocka_unit_test(test_happy_eyeballs),
         cmocka_unit_test(test_openssl_driver_has_no_hello),
+        cmocka_unit_test(test_reads_only_when_readable),
         cmocka_unit_test(test_bounded_in_time),
         cmocka_unit_test(test_probe_rate),
     };
