@@ -211,7 +211,7 @@ static const struct hs_event *find_event(const struct report *r, enum event_dir 
 
 struct sclient {
     enum hello_outcome outcome; /* of its first answer: SH, HRR, alert, or closed */
-    char version[32];           /* negotiated in the end: "TLSv1.3", or "" */
+    char version[32];           /* negotiated in the end: "TLSv1.2" (Protocol), or "" */
     char cipher[80];            /* OpenSSL's name, or "" */
     uint16_t temp_group;        /* "Server Temp Key", 0 when none */
     int alert;                  /* the alert it received, -1 none */
@@ -243,6 +243,7 @@ static void sclient_parse(struct sclient *s)
     s->outcome = HELLO_CLOSED;
     s->alert = -1;
     bool answered = false;
+    char protocol[32] = "";
     for (const char *line = s->text; line && *line;) {
         const char *eol = strchr(line, '\n');
         char buf[256];
@@ -265,15 +266,21 @@ static void sclient_parse(struct sclient *s)
                 answered = true;
             }
         } else if (!strncmp(buf, "New, ", 5)) {
+            /* "New, <the version that defined the suite>, Cipher is <suite>" */
             char v[32], c[80];
             if (sscanf(buf, "New, %31[^,], Cipher is %79s", v, c) == 2 && strcmp(v, "(NONE)")) {
                 snprintf(s->version, sizeof s->version, "%s", v);
                 snprintf(s->cipher, sizeof s->cipher, "%s", c);
             }
+        } else if (!strncmp(buf, "    Protocol  : ", 16)) {
+            snprintf(protocol, sizeof protocol, "%.31s", buf + 16); /* the session's version */
         } else if (!strncmp(buf, "Server Temp Key: ", 17)) {
+            /* "X25519, 253 bits", "ECDH, secp521r1, 521 bits", "DH, 2048 bits" */
             char a[32], b2[32];
             int k = sscanf(buf + 17, "%31[^,], %31[^,]", a, b2);
             const char *name = k == 2 && !strcmp(a, "ECDH") ? b2 : a;
+            if (k == 2 && !strcmp(a, "DH"))
+                snprintf(a, sizeof a, "ffdhe%d", atoi(b2)), name = a;
             if (wire_group_from_name(name, &s->temp_group) != 0)
                 s->temp_group = 0xffff;
         } else if (s->alert < 0 && strstr(buf, "SSL alert number ")) {
@@ -283,6 +290,18 @@ static void sclient_parse(struct sclient *s)
         }
         line = eol ? eol + 1 : NULL;
     }
+    if (s->cipher[0] && protocol[0]) /* TLS 1.3 prints no session block */
+        snprintf(s->version, sizeof s->version, "%s", protocol);
+}
+
+/* "TLSv1" / "TLSv1.0" ... "TLSv1.3" → 0x0301 ... 0x0304; 0 otherwise. */
+static uint16_t version_code(const char *v)
+{
+    if (!strcmp(v, "TLSv1") || !strcmp(v, "TLSv1.0"))
+        return 0x0301;
+    if (!strncmp(v, "TLSv1.", 6) && v[6] >= '1' && v[6] <= '3' && !v[7])
+        return (uint16_t)(0x0301 + (v[6] - '0'));
+    return 0;
 }
 
 /* Runs `openssl s_client -connect 127.0.0.1:port -noservername -msg <extra>` with an empty
@@ -313,13 +332,19 @@ static void sclient_run(uint16_t port, const char *const *extra, struct sclient 
 static void same_as_sclient(const struct report *r, const struct sclient *s)
 {
     const struct hello_result *h = &r->hello;
+    if (getenv("HARNESS_VERBOSE"))
+        print_message("# raw: %s 0x%04x 0x%04x 0x%04x alert %d | s_client: %s %s %s 0x%04x alert %d\n",
+                      hello_outcome_name(h->outcome), h->version, h->cipher, h->group,
+                      h->outcome == HELLO_ALERT ? h->alert_desc : -1,
+                      hello_outcome_name(s->outcome), s->version, s->cipher, s->temp_group,
+                      s->alert);
     if (h->outcome != s->outcome)
         fail_msg("raw hello: %s, s_client: %s\n%s", hello_outcome_name(h->outcome),
                  hello_outcome_name(s->outcome), s->text);
     char buf[WIRE_NAME_BUF];
     switch (h->outcome) {
     case HELLO_SERVER_HELLO:
-        assert_string_equal(wire_version_name(h->version, buf, sizeof buf), s->version);
+        assert_int_equal(h->version, version_code(s->version));
         assert_string_equal(OPENSSL_cipher_name(wire_cipher_name(h->cipher, buf, sizeof buf)),
                             s->cipher);
         if (h->version == WIRE_TLS1_3)
@@ -592,6 +617,73 @@ static void test_protocol_version(void **state)
     r = probe(p.port, &spec);
     expect_alert(r, 70);
     sclient_run(p.port, ARGS("-tls1_3", "-ciphersuites", SUITES13_OSSL, "-groups", "X25519"), &s);
+    same_as_sclient(r, &s);
+    sclient_free(&s);
+    report_free(r);
+    peer_stop(&p);
+}
+
+/* A key share for each group the builder has a generator value for: the server takes it (a
+ * bad value would get illegal_parameter) and answers with that group, as it does for s_client
+ * offering that group alone. */
+static void test_generator_key_shares(void **state)
+{
+    (void)state;
+    static const struct {
+        uint16_t group;
+        const char *name; /* for s_client -groups */
+    } groups[] = {{0x0017, "P-256"},     {0x0018, "P-384"},     {0x0019, "P-521"},
+                  {0x001e, "X448"},      {0x001d, "X25519"},    {0x0100, "ffdhe2048"},
+                  {0x0101, "ffdhe3072"}, {0x0102, "ffdhe4096"}, {0x0104, "ffdhe8192"}};
+    struct peer p;
+    start_s_server(&p, ARGS("-groups", "X25519:P-256:P-384:P-521:X448:ffdhe2048:ffdhe3072:"
+                                       "ffdhe4096:ffdhe8192"));
+    for (size_t i = 0; i < NELEM(groups); i++) {
+        const struct wire_key_share share = {groups[i].group, NULL, 0};
+        struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), &groups[i].group, 1, &share);
+        struct report *r = probe(p.port, &spec);
+        if (r->hello.outcome != HELLO_SERVER_HELLO || r->hello.group != groups[i].group)
+            fail_msg("%s: %s, group 0x%04x", groups[i].name, hello_outcome_name(r->hello.outcome),
+                     r->hello.group);
+        struct sclient s;
+        sclient_run(p.port,
+                    ARGS("-tls1_3", "-ciphersuites", SUITES13_OSSL, "-groups", groups[i].name), &s);
+        same_as_sclient(r, &s);
+        sclient_free(&s);
+        report_free(r);
+    }
+    peer_stop(&p);
+}
+
+/* TLS 1.0, as the scanner will probe it: a server that still speaks it answers with a TLS 1.0
+ * ServerHello; one at OpenSSL's default security level refuses it like s_client is refused. */
+static void test_tls10(void **state)
+{
+    (void)state;
+    static const uint16_t suites[] = {0xC014, 0xC013, 0x0035, 0x002F};
+    struct wire_ch_spec spec = offer12(suites, NELEM(suites));
+    spec.legacy_version = 0x0301;
+    spec.sigalgs = NULL, spec.n_sigalgs = 0; /* TLS 1.0 has none */
+    const char *const *sc_args =
+        ARGS("-tls1", "-cipher",
+             "ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA:AES256-SHA:AES128-SHA:@SECLEVEL=0");
+    struct peer p;
+    start_s_server(&p, ARGS("-tls1", "-cipher", "ALL:@SECLEVEL=0"));
+    struct report *r = probe(p.port, &spec);
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    assert_int_equal(r->hello.version, 0x0301);
+    assert_true(in_list(r->hello.cipher, suites, NELEM(suites)));
+    struct sclient s;
+    sclient_run(p.port, sc_args, &s);
+    same_as_sclient(r, &s);
+    sclient_free(&s);
+    report_free(r);
+    peer_stop(&p);
+
+    start_s_server(&p, NULL);
+    r = probe(p.port, &spec);
+    assert_int_equal(r->hello.outcome, HELLO_ALERT);
+    sclient_run(p.port, sc_args, &s);
     same_as_sclient(r, &s);
     sclient_free(&s);
     report_free(r);
@@ -1079,6 +1171,8 @@ int main(void)
         cmocka_unit_test(test_hello_retry_request),
         cmocka_unit_test(test_handshake_failure),
         cmocka_unit_test(test_protocol_version),
+        cmocka_unit_test(test_generator_key_shares),
+        cmocka_unit_test(test_tls10),
         cmocka_unit_test(test_peer_closes),
         cmocka_unit_test(test_not_tls),
         cmocka_unit_test(test_fragmented_answer),
