@@ -148,11 +148,17 @@ static enum hs_status take_items(struct conn *c)
             return HS_FAILED;
         }
     }
-    if (rc < 0) {
+    if (rc < 0 && x->rd.records == 0) { /* the very first record is not TLS */
         char *preview = sanitize_preview(x->first, x->n_first, 40);
         report_set_error(c->r, STAGE_TLS, "is this port TLS?", "server sent no TLS (%s): \"%s\"",
                          x->rd.why, preview);
         free(preview);
+        return HS_FAILED;
+    }
+    if (rc < 0) {
+        report_set_error(c->r, STAGE_TLS, NULL,
+                         "the server answered in TLS records, then sent a malformed one: %s",
+                         x->rd.why);
         return HS_FAILED;
     }
     return HS_RUNNING;

@@ -840,6 +840,60 @@ static void test_fragmented_answer(void **state)
     peer_stop(&p);
 }
 
+/* Broken answers: a ServerHello that does not parse; TLS records and then garbage; a peer
+ * that sends HelloRequests and never a ServerHello (the timeout says so). */
+static void test_broken_answers(void **state)
+{
+    (void)state;
+    struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), g_x25519, 1, share_x25519);
+    /* a ServerHello whose extension block claims more than there is */
+    static uint8_t bad_sh[5 + 122];
+    size_t n = make_server_hello13(bad_sh + 5);
+    bad_sh[0] = 0x16, bad_sh[1] = 3, bad_sh[2] = 3, bad_sh[3] = 0, bad_sh[4] = (uint8_t)n;
+    bad_sh[5 + 4 + 2 + 32 + 1 + 32 + 3 + 1] = 0x30; /* extensions length 0x2e → 0x30 */
+    static const uint8_t *c1[] = {bad_sh};
+    static const size_t l1[] = {sizeof bad_sh};
+    static const struct script s1 = {c1, l1, 1};
+    struct peer p;
+    assert_int_equal(peer_fork(&p, false, serve_script, &s1), 0);
+    struct report *r = probe(p.port, &spec);
+    assert_int_equal(r->hello.outcome, HELLO_NONE);
+    assert_int_equal(r->error.stage, STAGE_TLS);
+    assert_non_null(strstr(r->error.message, "ServerHello is malformed"));
+    assert_non_null(find_event(r, DIR_RECEIVED, WIRE_HS_SERVER_HELLO)); /* bytes kept */
+    report_free(r);
+    peer_stop(&p);
+
+    /* a warning alert, then an HTTP answer: malformed TLS, not "no TLS" */
+    static const uint8_t warn[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x70};
+    static const uint8_t http[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
+    static const uint8_t *c2[] = {warn, http};
+    static const size_t l2[] = {sizeof warn, sizeof http - 1};
+    static const struct script s2 = {c2, l2, 2};
+    assert_int_equal(peer_fork(&p, false, serve_script, &s2), 0);
+    r = probe(p.port, &spec);
+    assert_int_equal(r->hello.outcome, HELLO_NONE);
+    assert_int_equal(r->error.stage, STAGE_TLS);
+    assert_non_null(strstr(r->error.message, "then sent a malformed one"));
+    report_free(r);
+    peer_stop(&p);
+
+    /* HelloRequests only (60 of them, a millisecond apart), then silence */
+    static const uint8_t hello_request[] = {0x16, 0x03, 0x03, 0x00, 0x04, 0, 0, 0, 0};
+    static const uint8_t *c3[60];
+    static size_t l3[60];
+    for (size_t i = 0; i < 60; i++)
+        c3[i] = hello_request, l3[i] = sizeof hello_request;
+    static const struct script s3 = {c3, l3, 60};
+    assert_int_equal(peer_fork(&p, false, serve_script, &s3), 0);
+    r = probe_host("127.0.0.1", p.port, FAMILY_ANY, 0.5, &spec);
+    assert_int_equal(r->error.stage, STAGE_TIMEOUT);
+    assert_non_null(r->error.hint);
+    assert_non_null(strstr(r->error.hint, "HelloRequest"));
+    report_free(r);
+    peer_stop(&p);
+}
+
 /* A peer answering in SSLv2 (a 2-byte header with the high bit set): outcome sslv2. */
 static void test_sslv2_answer(void **state)
 {
@@ -1177,6 +1231,7 @@ int main(void)
         cmocka_unit_test(test_not_tls),
         cmocka_unit_test(test_fragmented_answer),
         cmocka_unit_test(test_sslv2_answer),
+        cmocka_unit_test(test_broken_answers),
         cmocka_unit_test(test_happy_eyeballs),
         cmocka_unit_test(test_openssl_driver_has_no_hello),
         cmocka_unit_test(test_reads_only_when_readable),
