@@ -103,9 +103,8 @@ static bool take(struct wire_reader *r, struct outcome *o)
     while ((rc = wire_reader_next(r, &it)) > 0) {
         check_item(r, &it);
         if (o->n < ITEMS_MAX)
-            o->items[o->n] = (struct digest){it.kind,           it.content_type,
-                                             it.record_version, it.len,
-                                             fnv(it.data, it.len), it.alert_level,
+            o->items[o->n] = (struct digest){it.kind,      it.content_type,      it.record_version,
+                                             it.len,       fnv(it.data, it.len), it.alert_level,
                                              it.alert_desc};
         o->n++;
     }

@@ -52,8 +52,9 @@ static const uint8_t client_random[32] = {
     0x74, 0x6c, 0x73, 0x63, 0x6f, 0x70, 0x65, 0x20, 0x72, 0x61, 0x77, 0x20, 0x68, 0x65, 0x6c, 0x6c,
     0x6f, 0x20, 0x74, 0x65, 0x73, 0x74, 0x20, 0x72, 0x61, 0x6e, 0x64, 0x6f, 0x6d, 0x21, 0x21, 0x21,
 };
-static const uint8_t session_id[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                                       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31};
+static const uint8_t session_id[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                       12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                       23, 24, 25, 26, 27, 28, 29, 30, 31};
 static const uint16_t sigalgs[] = {0x0403, 0x0503, 0x0603, 0x0807, 0x0804, 0x0805,
                                    0x0806, 0x0401, 0x0501, 0x0601, 0x0201};
 static const uint16_t v13[] = {WIRE_TLS1_3};
@@ -256,8 +257,8 @@ static void sclient_parse(struct sclient *s)
         if (!strncmp(buf, "<<< ", 4) && strstr(buf, "], ServerHello") && !answered) {
             size_t n = msg_hex(eol, b, sizeof b);
             answered = true;
-            s->outcome = n >= 16 && !memcmp(b + 6, wire_hrr_random, 10) ? HELLO_RETRY
-                                                                         : HELLO_SERVER_HELLO;
+            s->outcome =
+                n >= 16 && !memcmp(b + 6, wire_hrr_random, 10) ? HELLO_RETRY : HELLO_SERVER_HELLO;
         } else if (!strncmp(buf, "<<< ", 4) && strstr(buf, ", Alert [")) {
             if (msg_hex(eol, b, 2) == 2 && s->alert < 0) {
                 s->alert = b[1];
@@ -333,11 +334,11 @@ static void same_as_sclient(const struct report *r, const struct sclient *s)
 {
     const struct hello_result *h = &r->hello;
     if (getenv("HARNESS_VERBOSE"))
-        print_message("# raw: %s 0x%04x 0x%04x 0x%04x alert %d | s_client: %s %s %s 0x%04x alert %d\n",
-                      hello_outcome_name(h->outcome), h->version, h->cipher, h->group,
-                      h->outcome == HELLO_ALERT ? h->alert_desc : -1,
-                      hello_outcome_name(s->outcome), s->version, s->cipher, s->temp_group,
-                      s->alert);
+        print_message(
+            "# raw: %s 0x%04x 0x%04x 0x%04x alert %d | s_client: %s %s %s 0x%04x alert %d\n",
+            hello_outcome_name(h->outcome), h->version, h->cipher, h->group,
+            h->outcome == HELLO_ALERT ? h->alert_desc : -1, hello_outcome_name(s->outcome),
+            s->version, s->cipher, s->temp_group, s->alert);
     if (h->outcome != s->outcome)
         fail_msg("raw hello: %s, s_client: %s\n%s", hello_outcome_name(h->outcome),
                  hello_outcome_name(s->outcome), s->text);
@@ -492,10 +493,10 @@ static void test_tls12_when_server_lacks_tls13(void **state)
     assert_true(in_list(r->hello.cipher, suites12, NELEM(suites12)));
 
     struct sclient s;
-    sclient_run(p.port,
-                ARGS("-ciphersuites", SUITES13_OSSL, "-cipher", SUITES12_OSSL, "-groups",
-                     "X25519:P-256"),
-                &s);
+    sclient_run(
+        p.port,
+        ARGS("-ciphersuites", SUITES13_OSSL, "-cipher", SUITES12_OSSL, "-groups", "X25519:P-256"),
+        &s);
     same_as_sclient(r, &s);
     sclient_free(&s);
     report_free(r);
@@ -510,8 +511,8 @@ static void test_hello_retry_request(void **state)
     (void)state;
     struct peer p;
     start_s_server(&p, ARGS("-groups", "X25519:P-256"));
-    struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), g_p384_x25519,
-                                       NELEM(g_p384_x25519), share_p384);
+    struct wire_ch_spec spec =
+        offer13(suites13, NELEM(suites13), g_p384_x25519, NELEM(g_p384_x25519), share_p384);
     struct report *r = probe(p.port, &spec);
     assert_int_equal(r->error.stage, STAGE_NONE);
     assert_int_equal(r->hello.outcome, HELLO_RETRY);
