@@ -195,6 +195,13 @@ static void corpus_save(const char *name, const struct report *r)
     free(buf);
 }
 
+static void expect_no_error(const struct report *r)
+{
+    if (r->error.stage != STAGE_NONE)
+        fail_msg("error (%s): %s", stage_name(r->error.stage),
+                 r->error.message ? r->error.message : "");
+}
+
 /* The first event in direction dir of that handshake type (-1: an alert), or NULL. */
 static const struct hs_event *find_event(const struct report *r, enum event_dir dir, int hs_type)
 {
@@ -396,7 +403,7 @@ static void test_tls13_server_hello(void **state)
     struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), g_x25519, 1, share_x25519);
     struct report *r = probe(p.port, &spec);
     const struct hello_result *h = &r->hello;
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(h->outcome, HELLO_SERVER_HELLO);
     assert_int_equal(h->version, WIRE_TLS1_3);
     assert_true(in_list(h->cipher, suites13, NELEM(suites13)));
@@ -457,7 +464,7 @@ static void test_tls12_server_hello(void **state)
     start_s_server(&p, NULL);
     struct wire_ch_spec spec = offer12(suites12, NELEM(suites12));
     struct report *r = probe(p.port, &spec);
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
     assert_int_equal(r->hello.version, WIRE_TLS1_2);
     assert_true(in_list(r->hello.cipher, suites12, NELEM(suites12)));
@@ -514,7 +521,7 @@ static void test_hello_retry_request(void **state)
     struct wire_ch_spec spec =
         offer13(suites13, NELEM(suites13), g_p384_x25519, NELEM(g_p384_x25519), share_p384);
     struct report *r = probe(p.port, &spec);
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_RETRY);
     assert_int_equal(r->hello.group, 0x001d);
     assert_int_equal(r->hello.version, WIRE_TLS1_3);
@@ -553,7 +560,7 @@ static void test_hello_retry_request(void **state)
 
 static void expect_alert(const struct report *r, int desc)
 {
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_ALERT);
     assert_int_equal(r->hello.alert_level, 2);
     assert_int_equal(r->hello.alert_desc, desc);
@@ -701,7 +708,7 @@ static void test_peer_closes(void **state)
     assert_int_equal(peer_hostile(&p, HOSTILE_FIN), 0);
     for (int i = 0; i < 3; i++) {
         struct report *r = probe(p.port, &spec);
-        assert_int_equal(r->error.stage, STAGE_NONE);
+        expect_no_error(r);
         assert_int_equal(r->hello.outcome, HELLO_CLOSED);
         assert_true(r->hello.close_errno == 0 || r->hello.close_errno == ECONNRESET ||
                     r->hello.close_errno == EPIPE);
@@ -715,14 +722,36 @@ static void test_peer_closes(void **state)
     report_free(r);
     peer_stop(&p);
 
+    /* A reset right after the accept: closed. When the reset is in before the transport
+     * looks at the new socket, SO_ERROR says ECONNRESET and the transport calls it a failed
+     * TCP connect (transport.c; a slow run, ASan, shows it): then the error must say so. */
     assert_int_equal(peer_hostile(&p, HOSTILE_RESET), 0);
-    r = probe(p.port, &spec);
-    assert_int_equal(r->error.stage, STAGE_NONE);
-    assert_int_equal(r->hello.outcome, HELLO_CLOSED);
-    sclient_run(p.port, ARGS("-tls1_3", "-ciphersuites", SUITES13_OSSL, "-groups", "X25519"), &s);
-    same_as_sclient(r, &s);
-    sclient_free(&s);
-    report_free(r);
+    int closed = 0, tcp_reset = 0;
+    for (int i = 0; i < 5; i++) {
+        r = probe(p.port, &spec);
+        if (r->hello.outcome == HELLO_CLOSED && r->error.stage == STAGE_NONE) {
+            closed++;
+            assert_true(r->hello.close_errno == 0 || r->hello.close_errno == ECONNRESET ||
+                        r->hello.close_errno == EPIPE);
+            if (closed == 1) {
+                sclient_run(p.port,
+                            ARGS("-tls1_3", "-ciphersuites", SUITES13_OSSL, "-groups", "X25519"),
+                            &s);
+                same_as_sclient(r, &s);
+                sclient_free(&s);
+            }
+        } else if (r->hello.outcome == HELLO_NONE && r->error.stage == STAGE_TCP &&
+                   strstr(r->error.message, "reset")) {
+            tcp_reset++;
+        } else {
+            fail_msg("reset peer: %s, error %s: %s", hello_outcome_name(r->hello.outcome),
+                     stage_name(r->error.stage), r->error.message ? r->error.message : "");
+        }
+        report_free(r);
+    }
+    if (tcp_reset)
+        print_message("# reset peer: %d of 5 probes closed, %d failed as a reset TCP connect\n",
+                      closed, tcp_reset);
     peer_stop(&p);
 }
 
@@ -823,7 +852,7 @@ static void test_fragmented_answer(void **state)
     assert_int_equal(peer_fork(&p, false, serve_script, &sc), 0);
     struct wire_ch_spec spec = offer13(suites13, NELEM(suites13), g_x25519, 1, share_x25519);
     struct report *r = probe(p.port, &spec);
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
     assert_int_equal(r->hello.version, WIRE_TLS1_3);
     assert_int_equal(r->hello.cipher, 0x1301);
@@ -910,7 +939,7 @@ static void test_sslv2_answer(void **state)
     assert_int_equal(peer_fork(&p, false, serve_script, &sc), 0);
     struct wire_ch_spec spec = offer12(suites12, NELEM(suites12));
     struct report *r = probe(p.port, &spec);
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_SSL2);
     report_free(r);
     peer_stop(&p);
@@ -995,7 +1024,7 @@ static void test_happy_eyeballs(void **state)
     double ms = (double)(mono_us() - t0) / 1000.0;
     eng = saved;
     print_message("# happy eyeballs: ServerHello by the second address after %.0f ms\n", ms);
-    assert_int_equal(r->error.stage, STAGE_NONE);
+    expect_no_error(r);
     assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
     assert_true(ms < 3000);
     assert_int_equal(r->n_addresses, 2);
