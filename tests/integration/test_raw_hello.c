@@ -312,17 +312,22 @@ static uint16_t version_code(const char *v)
     return 0;
 }
 
-/* Runs `openssl s_client -connect 127.0.0.1:port -noservername -msg <extra>` with an empty
- * stdin (it ends after the handshake), bounded to 10 s. */
+/* Runs `openssl s_client -connect 127.0.0.1:port -msg <extra>` (and -noservername unless extra
+ * names one) with an empty stdin (it ends after the handshake), bounded to 10 s. */
 static void sclient_run(uint16_t port, const char *const *extra, struct sclient *s)
 {
     memset(s, 0, sizeof(*s));
     char target[32];
     snprintf(target, sizeof target, "127.0.0.1:%u", (unsigned)port);
-    const char *argv[24] = {"openssl", "s_client", "-connect", target, "-noservername", "-msg"};
-    size_t n = 6;
-    for (size_t i = 0; extra && extra[i] && n < NELEM(argv) - 1; i++)
+    const char *argv[24] = {"openssl", "s_client", "-connect", target, "-msg"};
+    size_t n = 5;
+    bool sni = false;
+    for (size_t i = 0; extra && extra[i] && n < NELEM(argv) - 2; i++) {
         argv[n++] = extra[i];
+        sni |= !strcmp(extra[i], "-servername");
+    }
+    if (!sni)
+        argv[n++] = "-noservername";
     argv[n] = NULL;
     char *out = NULL, *err = NULL;
     int st = harness_run(argv, "", 10, &out, &err);
@@ -692,6 +697,49 @@ static void test_tls10(void **state)
     r = probe(p.port, &spec);
     assert_int_equal(r->hello.outcome, HELLO_ALERT);
     sclient_run(p.port, sc_args, &s);
+    same_as_sclient(r, &s);
+    sclient_free(&s);
+    report_free(r);
+    peer_stop(&p);
+}
+
+/* Every extension the builder models, with padding to 512 bytes (the F5 workaround): the
+ * server takes the offer and acknowledges what a TLS 1.2 server acknowledges in its
+ * ServerHello (ALPN among them); s_client offering the same gets the same suite. */
+static void test_full_offer(void **state)
+{
+    (void)state;
+    static const char *const alpn[] = {"h2", "http/1.1"};
+    struct wire_ch_spec spec = offer12(suites12, NELEM(suites12));
+    spec.sni = "localhost";
+    spec.alpn = alpn, spec.n_alpn = NELEM(alpn);
+    spec.status_request = true;
+    spec.encrypt_then_mac = true;
+    spec.pad_to = 512;
+    struct peer p;
+    start_s_server(&p, ARGS("-alpn", "h2"));
+    struct report *r = probe(p.port, &spec);
+    expect_no_error(r);
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    assert_int_equal(r->hello.version, WIRE_TLS1_2);
+    assert_int_equal(r->bytes_sent, 5 + 512);
+    assert_int_equal(r->offered.client_hello_len, 512);
+    assert_string_equal(r->sni, "localhost");
+    assert_true(r->ocsp_requested);
+    static const char *const acked[] = {"renegotiation_info", "ec_point_formats", "session_ticket",
+                                        "alpn", "extended_master_secret"};
+    for (size_t k = 0; k < NELEM(acked); k++) {
+        bool seen = false;
+        for (size_t i = 0; i < r->server_extensions.len; i++)
+            seen |= !strcmp(r->server_extensions.items[i], acked[k]);
+        if (!seen)
+            fail_msg("the ServerHello does not acknowledge %s", acked[k]);
+    }
+    struct sclient s;
+    sclient_run(p.port,
+                ARGS("-tls1_2", "-cipher", SUITES12_OSSL, "-groups", "X25519:P-256", "-servername",
+                     "localhost", "-alpn", "h2,http/1.1", "-status"),
+                &s);
     same_as_sclient(r, &s);
     sclient_free(&s);
     report_free(r);
@@ -1257,6 +1305,7 @@ int main(void)
         cmocka_unit_test(test_protocol_version),
         cmocka_unit_test(test_generator_key_shares),
         cmocka_unit_test(test_tls10),
+        cmocka_unit_test(test_full_offer),
         cmocka_unit_test(test_peer_closes),
         cmocka_unit_test(test_not_tls),
         cmocka_unit_test(test_fragmented_answer),
