@@ -24,7 +24,7 @@ struct hs_raw {
     struct wire_reader rd;
     uint8_t first[64]; /* the first bytes received, for "not TLS" */
     size_t n_first;
-    uint8_t hello[]; /* hello_len bytes: one allocation per connection, sized to the hello */
+    uint8_t hello[]; /* the ClientHello record, hello_len bytes */
 };
 
 static void add_event(struct conn *c, enum event_dir dir, int content_type, int version,
@@ -39,15 +39,16 @@ static void set_text(char **dst, const char *v)
     *dst = v ? xstrdup(v) : NULL;
 }
 
-/* The ServerHello (or HRR) answered: copy what it says into the report. */
-static void server_hello(struct conn *c, const uint8_t *msg, size_t len)
+/* The ServerHello (or HRR) answered: copy what it says into the report. HS_DONE, or
+ * HS_FAILED (the report's error says why) when it does not parse. */
+static enum hs_status server_hello(struct conn *c, const uint8_t *msg, size_t len)
 {
     struct report *r = c->r;
     struct wire_hello sh;
     const char *why = NULL;
     if (wire_parse_server_hello(msg, len, &sh, &why) != 0) {
         report_set_error(r, STAGE_TLS, NULL, "the server's ServerHello is malformed: %s", why);
-        return;
+        return HS_FAILED;
     }
     struct hello_result *h = &r->hello;
     h->outcome = sh.is_hello_retry_request ? HELLO_RETRY : HELLO_SERVER_HELLO;
@@ -65,6 +66,7 @@ static void server_hello(struct conn *c, const uint8_t *msg, size_t len)
     for (size_t i = 0; i < sh.n_exts; i++)
         strlist_push(&r->server_extensions, wire_extension_name(sh.exts[i].type, buf, sizeof buf));
     wire_hello_free(&sh);
+    return HS_DONE;
 }
 
 static void answered(struct conn *c)
@@ -87,9 +89,10 @@ static enum hs_status take_items(struct conn *c)
             add_event(c, DIR_RECEIVED, WIRE_CT_HANDSHAKE, it.record_version, it.data, it.len);
             if (it.data[0] == WIRE_HS_SERVER_HELLO) {
                 answered(c);
-                server_hello(c, it.data, it.len);
-                return HS_DONE;
+                return server_hello(c, it.data, it.len);
             }
+            if (it.data[0] == WIRE_HS_HELLO_REQUEST)
+                c->rx_hello_requests++; /* the timeout's explanation counts them */
             break; /* anything before the ServerHello (HelloRequest): skipped */
         case WIRE_ITEM_ALERT:
             add_event(c, DIR_RECEIVED, WIRE_CT_ALERT, it.record_version, it.data, it.len);
@@ -115,11 +118,17 @@ static enum hs_status take_items(struct conn *c)
             return HS_FAILED;
         }
     }
-    if (rc < 0) {
+    if (rc < 0 && x->rd.records == 0) { /* the very first record is not TLS */
         char *preview = sanitize_preview(x->first, x->n_first, 40);
         report_set_error(c->r, STAGE_TLS, "is this port TLS?", "server sent no TLS (%s): \"%s\"",
                          x->rd.why, preview);
         free(preview);
+        return HS_FAILED;
+    }
+    if (rc < 0) {
+        report_set_error(c->r, STAGE_TLS, NULL,
+                         "the server answered in TLS records, then sent a malformed one: %s",
+                         x->rd.why);
         return HS_FAILED;
     }
     return HS_RUNNING;
@@ -158,35 +167,34 @@ static enum hs_status raw_read(struct conn *c)
     return HS_RUNNING;
 }
 
+/* Sends the ClientHello (as far as the socket takes it); once it is all out, waits for the
+ * answer: reads only when poll said so, so that a loop of many probes makes no recv() for a
+ * probe that has nothing to read. */
 static enum hs_status raw_step(struct conn *c, short revents)
 {
-    (void)revents;
     struct hs_raw *x = c->raw;
-    if (!x->reading) {
-        while (x->sent < x->hello_len) {
-            ssize_t n = send(c->fd, x->hello + x->sent, x->hello_len - x->sent,
-                             MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                x->sent += (size_t)n;
-                c->r->bytes_sent += (uint64_t)n;
-                continue;
-            }
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-                return HS_RUNNING;
-            answered(c);
-            c->r->hello.outcome = HELLO_CLOSED;
-            c->r->hello.close_errno = n < 0 ? errno : 0;
-            return HS_DONE;
+    if (x->reading)
+        return revents & (POLLIN | POLLHUP | POLLERR) ? raw_read(c) : HS_RUNNING;
+    while (x->sent < x->hello_len) {
+        ssize_t n =
+            send(c->fd, x->hello + x->sent, x->hello_len - x->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            x->sent += (size_t)n;
+            c->r->bytes_sent += (uint64_t)n;
+            continue;
         }
-        x->reading = true;
-        x->sent_us = mono_us();
-        add_event(c, DIR_SENT, WIRE_CT_HANDSHAKE, x->hello[1] << 8 | x->hello[2],
-                  x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER);
-        /* The answer is at least a round trip away: wait for POLLIN rather than spend a
-         * recv() that can only say EAGAIN. */
-        return HS_RUNNING;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return HS_RUNNING;
+        answered(c);
+        c->r->hello.outcome = HELLO_CLOSED;
+        c->r->hello.close_errno = n < 0 ? errno : 0;
+        return HS_DONE;
     }
-    return raw_read(c);
+    x->reading = true;
+    x->sent_us = mono_us();
+    add_event(c, DIR_SENT, WIRE_CT_HANDSHAKE, x->hello[1] << 8 | x->hello[2],
+              x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER);
+    return HS_RUNNING; /* the answer cannot be there yet: wait for POLLIN */
 }
 
 static int raw_start(struct conn *c, char *err, size_t errlen)
@@ -230,6 +238,22 @@ const struct hs_driver hs_raw_driver = {
     .release = raw_release,
 };
 
+/* What the report says we offered: the ClientHello as built (IANA names only: OpenSSL's would
+ * cost a table search per suite on every probe). */
+static void fill_offered(struct conn *c, const struct wire_ch_spec *spec)
+{
+    struct hs_raw *x = c->raw;
+    struct wire_hello ch;
+    if (wire_parse_client_hello(x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER,
+                                &ch, NULL) == 0) {
+        wire_fill_offered(&ch, &c->r->offered);
+        wire_hello_free(&ch);
+    }
+    free(c->r->sni); /* the name in the hello, not the one cfg would send */
+    c->r->sni = spec->sni ? xstrdup(spec->sni) : NULL;
+    c->r->ocsp_requested = spec->status_request;
+}
+
 int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct wire_ch_spec *spec,
                    struct conn **out, char *err, size_t errlen)
 {
@@ -245,11 +269,15 @@ int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct 
         return -1;
     }
     struct hs_raw *x = xmalloc(sizeof(*x) + len);
-    x->hello_len = len;
     memcpy(x->hello, hello, len);
+    x->hello_len = len;
+    x->sent = 0;
+    x->reading = false;
+    x->n_first = 0;
     wire_reader_init(&x->rd, RAW_MSG_MAX);
     struct conn *c = conn_create(e, cfg, &hs_raw_driver);
     c->raw = x;
+    fill_offered(c, spec);
     conn_begin(c);
     *out = c;
     return 0;

@@ -294,11 +294,14 @@ enum transport_status transport_step(struct transport *t, const struct pollfd *f
                 if (getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
                     soerr = errno;
             }
-            if (soerr == 0 && t->winner < 0) {
+            /* A peer that accepted and then reset at once did connect: the handshake stage
+             * reports what it did (a refused connect is ECONNREFUSED, never a reset). */
+            bool made = soerr == 0 || soerr == ECONNRESET || soerr == EPIPE;
+            if (made && t->winner < 0) {
                 a->result = ADDR_CONNECTED;
                 a->end_us = mono_us();
                 t->winner = (int)i;
-            } else if (soerr != 0) {
+            } else if (!made) {
                 attempt_end(a, result_of(soerr), soerr);
                 t->next_start_us = 0; /* a failure starts the next attempt at once */
             }
