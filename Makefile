@@ -90,8 +90,9 @@ $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(TEST_LIB_OBJ) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(PKG_LIBS) -lm -lutil
 
-# test_conns counts the engine's recv() and getsockopt() calls through link-time wrappers
-$(B)/tests/integration/test_conns: ALL_LDFLAGS += -Wl,--wrap=recv,--wrap=getsockopt
+# test_conns counts the engine's recv(), getsockopt() and setsockopt() calls through link-time
+# wrappers
+$(B)/tests/integration/test_conns: ALL_LDFLAGS += -Wl,--wrap=recv,--wrap=getsockopt,--wrap=setsockopt
 
 $(B)/tests/tools/%: $(B)/obj/tests/tools/%.o $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)

@@ -156,6 +156,7 @@ static void start_transport(struct conn *c)
     enter(c, PH_TRANSPORT, c->run == 1 ? STAGE_DNS : STAGE_RECONNECT);
     if (c->run == 1) {
         transport_start(&c->tr, &c->cfg, c->engine, c->r, conn_stage_timeout_us(c));
+        c->tr.nodelay = !c->one_segment;
         if (c->r->error.stage != STAGE_NONE)
             finish(c);
     } else {
@@ -438,9 +439,6 @@ int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, 
     }
     if (tlsctx_ignore_codes(cfg, &c->ignore_codes, &c->n_ignore, err, errlen) < 0)
         goto fail;
-    c->ctx = tlsctx_get(c->engine, cfg, &c->r->effective, err, errlen);
-    if (!c->ctx)
-        goto fail;
     if (cfg->keylog) { /* the safe writer: a regular file, no symlink, 0600 (see fsutil.h) */
         char kerr[600];
         int kfd = file_open_safe(cfg->keylog, 0600, FILE_OPEN_APPEND | FILE_OPEN_PRIVATE, kerr,
@@ -457,7 +455,14 @@ int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, 
             goto fail;
         }
     }
+    /* The lookup (a thread) and the first TCP attempt start before the TLS context is built,
+     * so the context's few milliseconds overlap the network's. */
     conn_begin(c);
+    if (c->phase == PH_TRANSPORT)
+        conn_step(c, NULL);
+    c->ctx = tlsctx_get(c->engine, cfg, &c->r->effective, err, errlen);
+    if (!c->ctx)
+        goto fail;
     *out = c;
     return 0;
 fail:

@@ -93,6 +93,7 @@ struct conn {
 
     /* the raw-hello driver */
     struct hs_raw *raw;
+    bool one_segment; /* the first flight fits in one TCP segment: no TCP_NODELAY needed */
 };
 
 /* conn.c — a connection for cfg (copied) with driver drv, not started; conn_begin starts its

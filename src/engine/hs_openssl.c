@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "engine/conn_internal.h"
 #include "engine/sockbio.h"
@@ -145,9 +146,16 @@ static enum hs_status step_linger(struct conn *c, short revents)
     }
     int64_t now = mono_us();
     /* Once a ticket has arrived, wait only for what is already in flight (the rest of the
-     * server's ticket flight follows within microseconds). */
+     * server's ticket flight follows within microseconds). The usual flight is two tickets
+     * (OpenSSL's default, so nginx's and Apache's): with two in and nothing more queued on
+     * the socket, the flight is over. */
     if (c->tickets_seen > 0 && c->linger_until_us > now + LINGER_AFTER_TICKET_US)
         c->linger_until_us = now + LINGER_AFTER_TICKET_US;
+    if (c->tickets_seen >= 2 && !SSL_has_pending(c->ssl)) {
+        int queued = 0;
+        if (ioctl(c->fd, FIONREAD, &queued) == 0 && queued == 0)
+            c->linger_until_us = now;
+    }
     if (now < c->linger_until_us)
         return HS_RUNNING;
     c->lingering = false;

@@ -95,6 +95,7 @@ void transport_start(struct transport *t, const struct tls_config *cfg, struct e
     t->cfg = cfg;
     t->timeout_us = timeout_us;
     t->winner = -1;
+    t->nodelay = true;
     t->resolve_start_us = mono_us();
     t->resolving = true;
     r->reached = STAGE_DNS;
@@ -227,7 +228,8 @@ static void attempt_start(struct transport *t)
         return;
     }
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (t->nodelay)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (connect(fd, (struct sockaddr *)&a->addr, a->len) != 0 && errno != EINPROGRESS) {
         int e = errno;
         close(fd);

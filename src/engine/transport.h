@@ -49,6 +49,10 @@ struct transport {
     size_t n, next; /* addresses known; the next one to start */
     int64_t next_start_us;
     int winner; /* index of the connected attempt, -1 */
+    /* Set TCP_NODELAY on each socket (the default). A caller whose whole first flight fits in
+     * one segment clears it: Nagle never holds a first segment, and the raw prober saves a
+     * system call per connection. */
+    bool nodelay;
 };
 
 /* Starts resolving cfg->host (or uses addrs when the engine has a resolve hook). Fills the
