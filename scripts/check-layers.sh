@@ -11,7 +11,7 @@ check() { # $1 = regex, $2 = allowed path regex, $3 = what
 # OpenSSL: the engine (the client) and the demo lab (servers and the certificate factory).
 check 'openssl/' 'src/(engine|lab)/' 'OpenSSL'
 check '(n?curses|ncursesw/)' 'src/ui/' 'curses'
-check 'yaml\.h>' 'src/(profile|theme)/' 'libyaml'
+check 'yaml\.h>' 'src/yaml/' 'libyaml'
 check 'jansson\.h>' 'src/out/' 'jansson'
 # wire/ is bytes to structs and back: no OpenSSL, no sockets, no threads.
 bad=$(grep -rlE '#include *<(sys/socket|netinet/|arpa/|poll|pthread)' src/wire 2>/dev/null || true)

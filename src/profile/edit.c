@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "profile/schema.h"
-#include "profile/ytree.h"
 #include "util/mem.h"
 #include "util/strlist.h"
+#include "yaml/ytree.h"
 
 const char *profile_origin_name(enum profile_origin o)
 {

@@ -1,21 +1,18 @@
-/* Writing a profile: libyaml's emitter turns a tls_config into YAML, key by key in schema
- * order, quoting every string that YAML would otherwise read as something else. */
+/* Writing a profile: yaml/yemit.h turns a tls_config into YAML, key by key in schema order,
+ * quoting every string that YAML would otherwise read as something else. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <yaml.h>
 
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
+#include "yaml/yemit.h"
 
 /* The emitter plus where its output goes and what went wrong. */
 struct emit {
-    yaml_emitter_t em;
-    struct strbuf out;
+    struct yemit *y;
     struct profile_error *err;
 };
 
@@ -32,69 +29,24 @@ static int emit_error(struct emit *e, const char *fmt, ...)
     return -1;
 }
 
-static int write_out(void *data, unsigned char *buf, size_t n)
-{
-    sb_add(data, (const char *)buf, n);
-    return 1;
-}
-
-/* Hands ev to the emitter (which owns it from here on, success or not). */
-static int put(struct emit *e, yaml_event_t *ev)
-{
-    if (yaml_emitter_emit(&e->em, ev))
-        return 0;
-    return emit_error(e, "cannot write YAML: %s", e->em.problem ? e->em.problem : "emitter error");
-}
-
-/* YAML 1.1 reads these plain words as booleans or null. */
-static bool is_yaml_word(const char *s)
-{
-    static const char *const words[] = {"y",     "n",  "yes", "no",   "true",
-                                        "false", "on", "off", "null", "~"};
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (!strcasecmp(s, words[i]))
-            return true;
-    return false;
-}
-
-/* Plain style only for [A-Za-z0-9_./+@-]+ starting with a letter, '_' or '/': such a string
- * is never a number, and with the words above excluded never a bool or null either. */
-static bool plain_safe(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_' || *s == '/'))
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("_./+@-", *p)))
-            return false;
-    return !is_yaml_word(s);
-}
-
 /* A scalar of key `key`: `raw` for text we made (keys, numbers, bools) and know to be
- * plain-safe; otherwise plain when plain_safe, else double-quoted. */
+ * plain-safe; otherwise plain when YAML reads it back as the same string, else double-quoted. */
 static int put_scalar(struct emit *e, const char *key, const char *s, bool raw)
 {
-    yaml_event_t ev;
-    bool plain = raw || plain_safe(s);
-    yaml_scalar_style_t style = plain ? YAML_PLAIN_SCALAR_STYLE : YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-    if (!yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), plain, 1,
-                                      style))
+    int rc = yemit_scalar(e->y, s, raw);
+    if (rc == YEMIT_NOT_UTF8)
         return emit_error(e, "cannot write `%s`: the value is not valid UTF-8", key);
-    return put(e, &ev);
+    return rc < 0 ? emit_error(e, "%s", yemit_problem(e->y)) : 0;
 }
 
 static int put_list(struct emit *e, const char *key, const struct strlist *l)
 {
-    yaml_event_t ev;
-    yaml_sequence_start_event_initialize(
-        &ev, NULL, NULL, 1, l->len ? YAML_BLOCK_SEQUENCE_STYLE : YAML_FLOW_SEQUENCE_STYLE);
-    if (put(e, &ev) < 0)
-        return -1;
+    if (yemit_list_begin(e->y, l->len == 0) < 0)
+        return emit_error(e, "%s", yemit_problem(e->y));
     for (size_t i = 0; i < l->len; i++)
         if (put_scalar(e, key, l->items[i], false) < 0)
             return -1;
-    yaml_sequence_end_event_initialize(&ev);
-    return put(e, &ev);
+    return yemit_list_end(e->y) < 0 ? emit_error(e, "%s", yemit_problem(e->y)) : 0;
 }
 
 static int put_pair(struct emit *e, const char *key, const char *value, bool raw)
@@ -207,16 +159,6 @@ static int put_key(struct emit *e, const struct pkey *k, const struct tls_config
 static int put_document(struct emit *e, const struct tls_config *cfg, uint64_t which,
                         const char *description, const char *extends)
 {
-    yaml_event_t ev;
-    yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-    if (put(e, &ev) < 0)
-        return -1;
-    yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-    if (put(e, &ev) < 0)
-        return -1;
-    yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
-    if (put(e, &ev) < 0)
-        return -1;
     if (description && put_pair(e, "description", description, false) < 0)
         return -1;
     if (extends && put_pair(e, "extends", extends, false) < 0)
@@ -224,14 +166,7 @@ static int put_document(struct emit *e, const struct tls_config *cfg, uint64_t w
     for (size_t i = 0; i < pkey_count(); i++)
         if ((which & (UINT64_C(1) << i)) && put_key(e, pkey_at(i), cfg) < 0)
             return -1;
-    yaml_mapping_end_event_initialize(&ev);
-    if (put(e, &ev) < 0)
-        return -1;
-    yaml_document_end_event_initialize(&ev, 1);
-    if (put(e, &ev) < 0)
-        return -1;
-    yaml_stream_end_event_initialize(&ev);
-    return put(e, &ev);
+    return 0;
 }
 
 char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *description,
@@ -243,21 +178,19 @@ char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *des
     memset(&e, 0, sizeof(e));
     e.err = err ? err : &scratch;
     memset(e.err, 0, sizeof(*e.err));
-    if (!yaml_emitter_initialize(&e.em)) {
+    e.y = yemit_begin("# tlscope profile\n");
+    if (!e.y) {
         emit_error(&e, "cannot write YAML: out of memory");
         return NULL;
     }
-    yaml_emitter_set_output(&e.em, write_out, &e.out);
-    yaml_emitter_set_unicode(&e.em, 1);
-    yaml_emitter_set_width(&e.em, -1); /* never fold a long cipher string */
-    /* The one line not produced by the emitter. */
-    sb_puts(&e.out, "# tlscope profile\n");
-    if (put_document(&e, cfg, which, description, extends) == 0 && yaml_emitter_flush(&e.em))
-        doc = sb_take(&e.out);
-    else
-        emit_error(&e, "cannot write YAML: %s", e.em.problem ? e.em.problem : "emitter error");
-    yaml_emitter_delete(&e.em);
-    sb_free(&e.out);
+    if (put_document(&e, cfg, which, description, extends) < 0) {
+        yemit_abort(e.y);
+        return NULL;
+    }
+    char problem[sizeof(e.err->message)];
+    doc = yemit_end(e.y, problem, sizeof(problem));
+    if (!doc)
+        emit_error(&e, "%s", problem);
     return doc;
 }
 

@@ -15,9 +15,9 @@
 #include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
-#include "profile/ytree.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
+#include "yaml/ytree.h"
 
 /* ---- values ---------------------------------------------------------------------------- */
 

@@ -1,4 +1,4 @@
-/* Themes: the YAML loader (profile/ytree.h reads a small, bounded tree; every key is checked
+/* Themes: the YAML loader (yaml/ytree.h reads a small, bounded tree; every key is checked
  * against fixed tables) and the themes folder. The built-in styles and the 8-colour
  * fallback are in theme_builtin.c. */
 #include "theme/theme.h"
@@ -11,11 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "profile/ytree.h"
 #include "theme/theme_internal.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/suggest.h"
+#include "yaml/ytree.h"
 
 /* Bounds on what a theme file may be: a real theme is about 2 KiB, three levels deep
  * (roles → role → attrs) and has at most five attributes in a list. */

@@ -1,8 +1,9 @@
-/* The bounded YAML tree that profiles and themes are read into: libyaml's event parser builds
- * it, refusing anchors, aliases, tags, a second document and input past the caller's limits;
- * plus the error and message helpers both loaders share. */
-#ifndef TLSCOPE_PROFILE_YTREE_H
-#define TLSCOPE_PROFILE_YTREE_H
+/* The YAML room, the only code that includes libyaml: the bounded tree that profiles and
+ * themes are read into (libyaml's event parser builds it, refusing anchors, aliases, tags, a
+ * second document and input past the caller's limits), and the error and message helpers
+ * both loaders share ("file:line:col: message"). */
+#ifndef TLSCOPE_YAML_YTREE_H
+#define TLSCOPE_YAML_YTREE_H
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* The bounded YAML tree both loaders read documents into (libyaml's event parser), with the
  * error and message helpers they share. */
-#include "profile/ytree.h"
+#include "yaml/ytree.h"
 
 #include <stdarg.h>
 #include <stdio.h>
