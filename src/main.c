@@ -8,13 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compare/diff.h"
 #include "engine/engine.h"
 #include "model/config.h"
-#include "out/diff.h"
-#include "out/json.h"
-#include "out/text.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
+#include "render/diff.h"
+#include "render/json.h"
+#include "render/text.h"
 #include "ui/ui.h"
 #include "util/fsutil.h"
 #include "util/mem.h"

@@ -5,7 +5,7 @@
  * Strings that came from the peer are valid UTF-8 but may hold control characters:
  * renderers for terminals must pass them through sanitize_terminal(), JSON escapes them.
  *
- * Renderers: out/json.c (machines), out/text.c (people, no UI), ui/ (panes). */
+ * Renderers: render/json.c (machines), render/text.c (people, no UI), ui/ (panes). */
 #ifndef TLSCOPE_MODEL_REPORT_H
 #define TLSCOPE_MODEL_REPORT_H
 

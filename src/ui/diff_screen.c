@@ -1,12 +1,12 @@
 /* The compare screen (d on a result): what changed between an earlier connection of the
- * session and the current one, fact by fact (out/diff.c), old → new; unchanged facts on
+ * session and the current one, fact by fact (compare/diff.c), old → new; unchanged facts on
  * request (a); Enter or l picks which earlier connection to compare against. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/diff.h"
+#include "compare/diff.h"
 #include "ui/screens.h"
 #include "ui/term_ext.h"
 #include "util/mem.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/text.h"
+#include "render/text.h"
 #include "ui/pane.h"
 #include "util/mem.h"
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "out/json.h"
+#include "render/json.h"
 #include "ui/screens.h"
 #include "util/fsutil.h"
 #include "util/mem.h"

@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/diff.h"
+#include "compare/diff.h"
+#include "render/diff.h"
 #include "util/sanitize.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -32,7 +32,7 @@
 #include "engine/engine.h"
 #include "lib/harness.h"
 #include "lib/hostile.h"
-#include "out/json.h"
+#include "render/json.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"

@@ -19,7 +19,7 @@
 #include "lib/harness.h"
 #include "model/config.h"
 #include "model/report.h"
-#include "out/json.h"
+#include "render/json.h"
 #include "util/mem.h"
 
 #define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"

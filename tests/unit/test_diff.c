@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare/diff.h"
 #include "lib/fixture.h"
 #include "model/report.h"
-#include "out/diff.h"
-#include "out/json.h"
+#include "render/diff.h"
+#include "render/json.h"
 #include "util/mem.h"
 
 static void set(char **dst, const char *v)

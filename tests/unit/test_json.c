@@ -13,7 +13,7 @@
 
 #include "lib/fixture.h"
 #include "model/report.h"
-#include "out/json.h"
+#include "render/json.h"
 #include "util/mem.h"
 
 #define EVIL_SUBJECT "CN=evil\x1b[31mred,O=Lab"

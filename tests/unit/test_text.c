@@ -12,7 +12,7 @@
 
 #include "lib/fixture.h"
 #include "model/report.h"
-#include "out/text.h"
+#include "render/text.h"
 #include "util/mem.h"
 
 static void add_event(struct report *r, int64_t t_us, enum event_dir dir, int ct, const char *name,

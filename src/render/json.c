@@ -1,6 +1,6 @@
 /* The JSON renderer: builds a jansson tree from a report, in the order and under the names
  * docs/json.md documents, and dumps it with terminal-unsafe code points escaped. */
-#include "out/json.h"
+#include "render/json.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The plain-text renderer: a report as readable text for a person without the UI (and the
  * UI's "Raw" pane). */
-#ifndef TLSCOPE_OUT_TEXT_H
-#define TLSCOPE_OUT_TEXT_H
+#ifndef TLSCOPE_RENDER_TEXT_H
+#define TLSCOPE_RENDER_TEXT_H
 
 #include "model/report.h"
 

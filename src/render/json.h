@@ -1,6 +1,6 @@
 /* The machine-readable renderer: one report as one JSON document (schema: docs/json.md). */
-#ifndef TLSCOPE_OUT_JSON_H
-#define TLSCOPE_OUT_JSON_H
+#ifndef TLSCOPE_RENDER_JSON_H
+#define TLSCOPE_RENDER_JSON_H
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 /* The plain-text renderer: a report as labelled, aligned, wrapped sections for a person.
  * Every value goes through sanitize_terminal before it is laid out. */
-#include "out/text.h"
+#include "render/text.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
