@@ -203,8 +203,8 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_edit_connect_save),
-        cmocka_unit_test(test_save_keeps_extends),
+        cmocka_unit_test_teardown(test_edit_connect_save, tmux_teardown),
+        cmocka_unit_test_teardown(test_save_keeps_extends, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

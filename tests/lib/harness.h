@@ -2,8 +2,8 @@
  * a runner for the tlscope binary. Every child process is tracked so none outlives the test.
  *
  * Process-wide state (this is test code): one lab directory and one table of children. An
- * atexit handler and SIGINT/SIGTERM/SIGHUP/SIGABRT handlers kill every tracked child; children also get
- * PR_SET_PDEATHSIG, so even a crashing test binary leaves no server behind. Not thread-safe. */
+ * atexit handler and SIGINT/SIGTERM/SIGHUP/SIGABRT handlers kill every tracked child; children also
+ * get PR_SET_PDEATHSIG, so even a crashing test binary leaves no server behind. Not thread-safe. */
 #ifndef TLSCOPE_TESTS_HARNESS_H
 #define TLSCOPE_TESTS_HARNESS_H
 

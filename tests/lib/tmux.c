@@ -51,7 +51,11 @@ static int tmux_run(struct tmux *t, const char *const *args, char **out)
  * tmux_teardown, at exit and on a fatal signal (harness_on_cleanup). */
 
 #define TMUX_MAX_LIVE 16
-#define TMUX_GONE_MS  500 /* how long the pane's processes may take to die of SIGHUP */
+/* After the command the pane's shell waits, without a process of its own, for the end of its
+ * terminal (kill-server closes it: EOF or SIGHUP), so the last screen ("...; echo EXIT=$?") stays
+ * readable until tmux_stop or a sweep; keys typed meanwhile are read and dropped. */
+#define TMUX_HOLD    "while read -r _; do :; done"
+#define TMUX_GONE_MS 500 /* how long the pane's processes may take to die of SIGHUP */
 
 struct tmux_live {
     char socket[64]; /* "": free slot */
@@ -198,15 +202,12 @@ int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_col
     snprintf(rows_s, sizeof(rows_s), "%d", rows);
     char *full = xasprintf("env -i PATH=\"$PATH\" TERM=tmux-256color LANG=%s LC_ALL=%s TZ=UTC "
                            "HOME='%s' XDG_CONFIG_HOME='%s/.config' XDG_STATE_HOME='%s/.local/state'"
-                           " %s %s",
+                           " %s %s; " TMUX_HOLD,
                            lang ? lang : "C.UTF-8", lang ? lang : "C.UTF-8", t->home, t->home,
                            t->home, no_color ? "NO_COLOR=1" : "", cmd);
-    /* remain-on-exit is set before the session exists (one tmux command list), so a pane whose
-     * command already ended ("...; echo EXIT=$?") still shows its last screen: only the server
-     * remains, and the registry ends it. -P -F prints the pids the sweep may need. */
-    const char *args[] = {"set-option", "-g", "remain-on-exit", "on",   ";",     "new-session",
-                          "-d",         "-P", "-F",             "#{pid} #{pane_pid}", "-x",
-                          cols_s,       "-y", rows_s,           full,   NULL};
+    /* -P -F prints the pids the sweep may need. */
+    const char *args[] = {"new-session", "-d",   "-P", "-F", "#{pid} #{pane_pid}", "-x", cols_s,
+                          "-y",          rows_s, full, NULL};
     char *out = NULL;
     rc = tmux_run(t, args, &out);
     free(full);

@@ -6,8 +6,9 @@
  * (cmocka's fail longjmps out of the test, past its tmux_stop) leaves it registered; then it is
  * killed at the next tmux_start, by tmux_teardown (give it to cmocka_unit_test_teardown), at
  * exit, and on SIGINT/SIGTERM/SIGHUP/SIGABRT: `tmux -L NAME kill-server`, then SIGKILL for the
- * pane's process group and the server if they outlive it. A pane keeps its last screen after
- * its command ends (remain-on-exit), so "CMD; echo EXIT=$?" can be read; no process stays. */
+ * pane's process group and the server if they outlive it. After its command the pane's shell
+ * waits for its terminal to end (a shell builtin, no process), so "CMD; echo EXIT=$?" can be
+ * read until then. */
 #ifndef TLSCOPE_TESTS_TMUX_H
 #define TLSCOPE_TESTS_TMUX_H
 
