@@ -192,6 +192,9 @@ static void test_help_overlay(void **state)
     tmux_expect(&t, "next theme", 1);
     tmux_expect(&t, "search in the pane", 1);
     tmux_keys(&t, "Escape", false);
+    /* the tab bar may show around the overlay: what proves Escape is the overlay gone */
+    if (!tmux_wait_gone(&t, "reconnect with the same settings", 2))
+        fail_msg("Escape did not close the help overlay");
     tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
@@ -248,6 +251,8 @@ static void test_resize_relayouts(void **state)
     tmux_resize(&t, 60, 20);
     tmux_expect(&t, "too small", 2);
     tmux_resize(&t, 80, 24);
+    if (!tmux_wait_gone(&t, "too small", 2))
+        fail_msg("still \"too small\" at 80x24");
     tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);

@@ -257,6 +257,39 @@ static bool wait_cond(struct tmux *t, const char *needle, double timeout_s, bool
     }
 }
 
+/* True when one line of screen holds a and, after it, b. */
+static bool line_has(const char *screen, const char *a, const char *b)
+{
+    for (const char *l = screen; l && *l;) {
+        const char *end = strchr(l, '\n');
+        size_t n = end ? (size_t)(end - l) : strlen(l);
+        char *line = xstrndup(l, n);
+        const char *pa = strstr(line, a);
+        bool ok = pa && strstr(pa + strlen(a), b);
+        free(line);
+        if (ok)
+            return true;
+        l = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s)
+{
+    int64_t until = mono_ms() + (int64_t)(timeout_s * 1000);
+    for (;;) {
+        char *screen = tmux_capture(t, false);
+        if (line_has(screen, a, b)) {
+            free(screen);
+            return;
+        }
+        if (mono_ms() > until)
+            fail_msg("no line of the screen has \"%s\" and then \"%s\":\n%s", a, b, screen);
+        free(screen);
+        usleep(50 * 1000);
+    }
+}
+
 bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s)
 {
     return wait_cond(t, needle, timeout_s, true);

@@ -40,6 +40,9 @@ char *tmux_capture(struct tmux *t, bool escapes);
 bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s);
 /* tmux_wait_for, or the test fails (cmocka) with the screen it saw. */
 void tmux_expect(struct tmux *t, const char *needle, double timeout_s);
+/* Like tmux_expect, for one line that holds a and, further right, b (a row's label and its
+ * value), so that neither matches elsewhere on the screen by accident. */
+void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s);
 /* Sends one key `times` times. */
 void tmux_keys_n(struct tmux *t, const char *key, int times);
 /* Like tmux_wait_for, but waits until the screen no longer contains needle. */
