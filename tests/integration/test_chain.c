@@ -323,7 +323,7 @@ static void test_ui_roles(void **state)
     struct peer p;
     struct tmux t;
     ui_start(&t, &p, SERVER(LEAF_ARGS, "-cert_chain", "@extra_unrelated_ca.pem"), 80, 30);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_keys(&t, "4", false);
     tmux_expect(&t, "Sent by the server (3)", 2);
     tmux_expect(&t, "CN=localhost  (leaf)", 1);
@@ -350,7 +350,7 @@ static void test_ui_line_feed_in_subject(void **state)
     ui_start(&t, &p,
              SERVER("-cert", "@evil_lf.crt", "-key", "@evil_lf.key", "-cert_chain", "@inter.crt"),
              110, 45);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_keys(&t, "4", false);
     tmux_expect(&t, "Sent by the server (2)", 2);
     tmux_keys(&t, "Enter", false); /* the leaf's detail, full screen */
@@ -391,8 +391,8 @@ int main(void)
         cmocka_unit_test(test_missing_intermediate),
         cmocka_unit_test(test_long_chain),
         cmocka_unit_test(test_refused_session_has_no_findings),
-        cmocka_unit_test(test_ui_roles),
-        cmocka_unit_test(test_ui_line_feed_in_subject),
+        cmocka_unit_test_teardown(test_ui_roles, tmux_teardown),
+        cmocka_unit_test_teardown(test_ui_line_feed_in_subject, tmux_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

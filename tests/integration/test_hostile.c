@@ -291,8 +291,8 @@ int main(void)
         return failed;
     }
     const struct CMUnitTest ui_tests[] = {
-        cmocka_unit_test(test_ui_flood_esc_q_ctrl_c),
-        cmocka_unit_test(test_ui_fin_peer),
+        cmocka_unit_test_teardown(test_ui_flood_esc_q_ctrl_c, tmux_teardown),
+        cmocka_unit_test_teardown(test_ui_fin_peer, tmux_teardown),
     };
     failed += cmocka_run_group_tests(ui_tests, NULL, NULL);
     free(bin);

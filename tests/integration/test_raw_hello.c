@@ -1005,8 +1005,10 @@ static int blackhole_open(struct blackhole *b)
     b->filler_fd = socket(AF_INET, SOCK_STREAM, 0);
     if (b->filler_fd < 0 || connect(b->filler_fd, (struct sockaddr *)&a, sizeof a) < 0)
         return -1;
-    usleep(20000); /* the handshake completes in the kernel: the queue is full */
-    return 0;
+    /* the handshake completes in the kernel: the listener turns readable once the connection
+     * sits in its accept queue, and the queue (backlog 0) is full */
+    struct pollfd pf = {.fd = b->listen_fd, .events = POLLIN};
+    return poll(&pf, 1, 5000) == 1 ? 0 : -1;
 }
 
 static void blackhole_close(struct blackhole *b)
@@ -1148,7 +1150,10 @@ static void test_reads_only_when_readable(void **state)
     }
     assert_true(running);
     assert_int_equal(cp.fds[0].events, POLLIN);
-    usleep(200000); /* the ServerHello has arrived by now */
+    /* until the ServerHello has arrived (poll on the socket itself; the connection's own poll
+     * set is not used, so the step below still sees no readiness) */
+    struct pollfd pf = {.fd = cp.fds[0].fd, .events = POLLIN};
+    assert_int_equal(poll(&pf, 1, 5000), 1);
     cp.fds[0].revents = 0;
     assert_true(conn_step(c, &cp)); /* poll did not say readable: nothing read */
     conn_want(c, &cp);

@@ -45,7 +45,7 @@ static void start_good(struct peer *p, struct tmux *t, int cols, int rows)
     char *args = server_args(p, NULL);
     start_ui(t, cols, rows, false, args);
     free(args);
-    tmux_expect(t, "VERIFIED", 5);
+    tmux_expect(t, "✔ VERIFIED", 5);
 }
 
 static void test_start_and_quit(void **state)
@@ -192,6 +192,9 @@ static void test_help_overlay(void **state)
     tmux_expect(&t, "next theme", 1);
     tmux_expect(&t, "search in the pane", 1);
     tmux_keys(&t, "Escape", false);
+    /* the tab bar may show around the overlay: what proves Escape is the overlay gone */
+    if (!tmux_wait_gone(&t, "reconnect with the same settings", 2))
+        fail_msg("Escape did not close the help overlay");
     tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
@@ -205,6 +208,24 @@ static int count_lines(const char *s)
     return n;
 }
 
+/* The screen once it has rows lines and the key hints on the last one (the UI redrew for the
+ * new size), or the last screen seen when timeout_s passes (the caller's assertions fail). */
+static char *wait_relayout(struct tmux *t, int rows, double timeout_s)
+{
+    int64_t until = mono_ms() + (int64_t)(timeout_s * 1000);
+    for (;;) {
+        char *s = tmux_capture(t, false);
+        size_t n = strlen(s);
+        const char *last = s + (n >= 2 ? n - 2 : 0);
+        while (last > s && last[-1] != '\n')
+            last--;
+        if ((count_lines(s) == rows && strstr(last, "q quit")) || mono_ms() > until)
+            return s;
+        free(s);
+        usleep(50 * 1000);
+    }
+}
+
 static void test_resize_relayouts(void **state)
 {
     (void)state;
@@ -212,8 +233,7 @@ static void test_resize_relayouts(void **state)
     struct tmux t;
     start_good(&p, &t, 80, 24);
     tmux_resize(&t, 100, 40);
-    usleep(300 * 1000);
-    char *s = tmux_capture(&t, false);
+    char *s = wait_relayout(&t, 40, 3);
     assert_int_equal(count_lines(s), 40);
     /* the key hints moved to the new last line */
     const char *last = s + strlen(s) - 2;
@@ -223,8 +243,7 @@ static void test_resize_relayouts(void **state)
         fail_msg("last line after resize: %s", last);
     free(s);
     tmux_resize(&t, 80, 24);
-    usleep(300 * 1000);
-    s = tmux_capture(&t, false);
+    s = wait_relayout(&t, 24, 3);
     assert_int_equal(count_lines(s), 24);
     assert_non_null(strstr(s, "[1 Summary]"));
     free(s);
@@ -232,6 +251,8 @@ static void test_resize_relayouts(void **state)
     tmux_resize(&t, 60, 20);
     tmux_expect(&t, "too small", 2);
     tmux_resize(&t, 80, 24);
+    if (!tmux_wait_gone(&t, "too small", 2))
+        fail_msg("still \"too small\" at 80x24");
     tmux_expect(&t, "[1 Summary]", 2);
     tmux_stop(&t);
     peer_stop(&p);
@@ -245,11 +266,15 @@ static void test_theme_switch(void **state)
     start_good(&p, &t, 80, 24);
     char *before = tmux_capture(&t, true);
     tmux_keys(&t, "t", false);
-    usleep(300 * 1000);
-    char *after = tmux_capture(&t, true);
+    char *after = NULL;
+    int64_t until = mono_ms() + 3000;
+    do { /* until the new theme is drawn (bounded; the assertion below says if it never is) */
+        free(after);
+        after = tmux_capture(&t, true);
+    } while (strcmp(before, after) == 0 && mono_ms() < until && usleep(50 * 1000) == 0);
     assert_string_not_equal(before, after); /* colours changed */
     char *plain = tmux_capture(&t, false);
-    assert_non_null(strstr(plain, "VERIFIED")); /* the content did not */
+    assert_non_null(strstr(plain, "✔ VERIFIED")); /* the content did not */
     free(before);
     free(after);
     free(plain);
@@ -258,7 +283,7 @@ static void test_theme_switch(void **state)
     char *args = server_args(&p, NULL);
     start_ui(&t, 80, 24, true, args);
     free(args);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     char *mono = tmux_capture(&t, true);
     assert_null(strstr(mono, "[38;5;"));
     assert_null(strstr(mono, "[38;2;"));
@@ -285,7 +310,7 @@ static void test_broken_theme_and_search(void **state)
     free(extra);
     /* the error says where, and the UI carries on with the default theme */
     tmux_expect(&t, "broken-theme.yaml:3:", 5);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     /* search within a pane: / text Enter, then n */
     tmux_keys(&t, "2", false);
     tmux_expect(&t, "ClientHello", 2);
@@ -310,7 +335,7 @@ static void test_escape_sequences_in_subject(void **state)
     char *args = server_args(&p, NULL);
     start_ui(&t, 100, 40, false, args);
     free(args);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_keys(&t, "4", false);
     tmux_expect(&t, "\\x1B[31mRED", 2); /* shown escaped */
     char *raw = tmux_capture(&t, true);
@@ -328,13 +353,13 @@ static void test_demo_lab(void **state)
     static const struct {
         const char *name, *verdict;
     } targets[] = {
-        {"good", "VERIFIED"},
+        {"good", "✔ VERIFIED"},
         {"expired", "NOT VERIFIED"},
         {"self-signed", "NOT VERIFIED"},
         {"wrong-host", "NOT VERIFIED"},
         {"missing-intermediate", "NOT VERIFIED"},
         {"legacy", "no shared protocol version"},
-        {"client-cert", "client certificate"},
+        {"client-cert", "requires a client certificate"}, /* home says "Wants a client cert…" */
     };
     struct tmux t;
     start_ui(&t, 100, 40, false, "--demo");
@@ -348,9 +373,12 @@ static void test_demo_lab(void **state)
         for (size_t k = 0; k < i; k++)
             tmux_keys(&t, "Down", false);
         tmux_keys(&t, "Enter", false);
+        tmux_expect(&t, "[1 Summary]", 5); /* the result screen: home never shows it */
         tmux_expect(&t, targets[i].verdict, 5);
         tmux_keys(&t, "h", false);
         tmux_expect(&t, "Demo lab", 3);
+        if (!tmux_wait_gone(&t, "[1 Summary]", 3))
+            fail_msg("h did not go home from %s", targets[i].name);
     }
     tmux_keys(&t, "C-c", false);
     tmux_expect(&t, "EXIT=", 3);
@@ -600,7 +628,7 @@ static void test_profile_key_passphrase_prompt(void **state)
     assert_null(strstr(s, "secret")); /* never echoed */
     free(s);
     tmux_keys(&t, "Enter", false);
-    tmux_expect(&t, "VERIFIED", 5);
+    tmux_expect(&t, "✔ VERIFIED", 5);
     tmux_stop(&t);
     peer_stop(&p);
 }
@@ -613,22 +641,22 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_start_and_quit),
-        cmocka_unit_test(test_history_and_recent),
-        cmocka_unit_test(test_connect_and_panes),
-        cmocka_unit_test(test_expired_verdict),
-        cmocka_unit_test(test_escape_cancels_tarpit),
-        cmocka_unit_test(test_help_overlay),
-        cmocka_unit_test(test_resize_relayouts),
-        cmocka_unit_test(test_theme_switch),
-        cmocka_unit_test(test_broken_theme_and_search),
-        cmocka_unit_test(test_escape_sequences_in_subject),
-        cmocka_unit_test(test_demo_lab),
-        cmocka_unit_test(test_diff_after_profile_switch),
-        cmocka_unit_test(test_write_json),
-        cmocka_unit_test(test_keylog_toggle),
-        cmocka_unit_test(test_client_cert),
-        cmocka_unit_test(test_profile_key_passphrase_prompt),
+        cmocka_unit_test_teardown(test_start_and_quit, tmux_teardown),
+        cmocka_unit_test_teardown(test_history_and_recent, tmux_teardown),
+        cmocka_unit_test_teardown(test_connect_and_panes, tmux_teardown),
+        cmocka_unit_test_teardown(test_expired_verdict, tmux_teardown),
+        cmocka_unit_test_teardown(test_escape_cancels_tarpit, tmux_teardown),
+        cmocka_unit_test_teardown(test_help_overlay, tmux_teardown),
+        cmocka_unit_test_teardown(test_resize_relayouts, tmux_teardown),
+        cmocka_unit_test_teardown(test_theme_switch, tmux_teardown),
+        cmocka_unit_test_teardown(test_broken_theme_and_search, tmux_teardown),
+        cmocka_unit_test_teardown(test_escape_sequences_in_subject, tmux_teardown),
+        cmocka_unit_test_teardown(test_demo_lab, tmux_teardown),
+        cmocka_unit_test_teardown(test_diff_after_profile_switch, tmux_teardown),
+        cmocka_unit_test_teardown(test_write_json, tmux_teardown),
+        cmocka_unit_test_teardown(test_keylog_toggle, tmux_teardown),
+        cmocka_unit_test_teardown(test_client_cert, tmux_teardown),
+        cmocka_unit_test_teardown(test_profile_key_passphrase_prompt, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

@@ -72,7 +72,7 @@ static void test_edit_connect_save(void **state)
     open_editor_at(&t, 7);
     tmux_expect(&t, "Highest protocol version", 2);
     tmux_keys(&t, "Left", false);
-    tmux_expect(&t, "tls1.2", 2);
+    tmux_expect_line(&t, "max_protocol", "tls1.2", 2); /* min_protocol shows tls1.2 already */
     tmux_expect(&t, "changed", 2);
     tmux_keys(&t, "End", false);
     tmux_keys(&t, "Enter", false);
@@ -203,8 +203,8 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_edit_connect_save),
-        cmocka_unit_test(test_save_keeps_extends),
+        cmocka_unit_test_teardown(test_edit_connect_save, tmux_teardown),
+        cmocka_unit_test_teardown(test_save_keeps_extends, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

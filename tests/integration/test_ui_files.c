@@ -33,7 +33,7 @@ static void start_good(struct peer *p, struct tmux *t)
     if (tmux_start(t, 160, 30, NULL, false, cmd) != 0)
         fail_msg("tmux did not start");
     free(cmd);
-    tmux_expect(t, "VERIFIED", 5);
+    tmux_expect(t, "✔ VERIFIED", 5);
 }
 
 static mode_t type_of(const char *path)
@@ -150,8 +150,8 @@ int main(void)
     bin = harness_tlscope_path();
     root_ca = harness_path("root.crt");
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_export_refuses_fifo_and_symlink),
-        cmocka_unit_test(test_report_and_keylog_refused),
+        cmocka_unit_test_teardown(test_export_refuses_fifo_and_symlink, tmux_teardown),
+        cmocka_unit_test_teardown(test_report_and_keylog_refused, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

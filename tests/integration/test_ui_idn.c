@@ -117,8 +117,8 @@ int main(void)
         return 0;
     bin = harness_tlscope_path();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_idn_host_line),
-        cmocka_unit_test(test_idn_result_title),
+        cmocka_unit_test_teardown(test_idn_host_line, tmux_teardown),
+        cmocka_unit_test_teardown(test_idn_result_title, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

@@ -75,7 +75,7 @@ static void test_demo_home_first_then_ready(void **state)
     tmux_keys(&t, "Tab", false);
     tmux_keys(&t, "Tab", false);
     tmux_keys(&t, "Enter", false);
-    tmux_expect(&t, "VERIFIED", 10);
+    tmux_expect(&t, "✔ VERIFIED", 10);
     tmux_keys(&t, "C-c", false);
     tmux_expect(&t, "EXIT=", 5);
     tmux_stop(&t);
@@ -111,8 +111,8 @@ int main(void)
         return 0;
     bin = harness_tlscope_path();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_demo_home_first_then_ready),
-        cmocka_unit_test(test_demo_lab_fails_on_status_line),
+        cmocka_unit_test_teardown(test_demo_home_first_then_ready, tmux_teardown),
+        cmocka_unit_test_teardown(test_demo_lab_fails_on_status_line, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);

@@ -14,6 +14,7 @@
 
 #include "lib/harness.h"
 #include "lib/pty.h"
+#include "util/timeutil.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -54,9 +55,17 @@ static void terminal_goes_away(const char *const *argv, const char *drawn)
     assert_int_equal(pty_start(&c, argv, "xterm-256color", 80, 24), 0);
     if (!pty_wait_for(&c, drawn, 10))
         fail_with_output(&c, "the UI did not draw");
-    usleep(200 * 1000); /* let it settle into its idle wait */
+    /* until it has settled into its idle wait: no CPU used over 100 ms (bounded: 3 s) */
     double before = proc_cpu_s(c.pid);
     assert_true(before >= 0);
+    for (int64_t until = mono_ms() + 3000; mono_ms() < until;) {
+        usleep(100 * 1000);
+        double now = proc_cpu_s(c.pid);
+        bool idle = now == before;
+        before = now;
+        if (idle)
+            break;
+    }
     pty_close_master(&c);
     bool exited = pty_wait_exit(&c, 5);
     double after = c.cpu_s - before;
@@ -97,8 +106,21 @@ static void test_keys_reach_ui(void **state)
     assert_int_equal(pty_start(&c, ARGS(bin), "xterm-256color", 80, 24), 0);
     if (!pty_wait_for(&c, "explorer", 10))
         fail_with_output(&c, "the UI did not draw");
+    if (!pty_wait_for(&c, "quit", 10)) /* the key hints: the last line of the first frame */
+        fail_with_output(&c, "the UI did not draw its key hints");
+    /* the first frame is complete once the UI has been quiet for 100 ms (bounded: 3 s) */
+    size_t drawn;
+    int64_t quiet_until = mono_ms() + 3000;
+    do {
+        drawn = c.out_len;
+        pty_wait_for(&c, "\x01 (never sent)", 0.1);
+    } while (c.out_len != drawn && mono_ms() < quiet_until);
     assert_int_equal(pty_send(&c, "\t"), 0); /* off the host line, where q is text */
-    usleep(100 * 1000);
+    /* the UI redraws once it has read Tab (focus on the profile list) */
+    for (int64_t until = mono_ms() + 5000; c.out_len == drawn && mono_ms() < until;)
+        pty_wait_for(&c, "\x01 (never sent)", 0.05);
+    if (c.out_len == drawn)
+        fail_with_output(&c, "the UI drew nothing after Tab");
     assert_int_equal(pty_send(&c, "q"), 0);
     bool exited = pty_wait_exit(&c, 5);
     pty_stop(&c);

@@ -33,6 +33,7 @@
 #define PEER_MAX_CONNS       100
 #define PEER_MAX_MS          60000
 #define PLAINTEXT_DRAIN_MS   500 /* waits for the client's FIN so it sees the banner */
+#define HARNESS_MAX_CLEANUPS 4
 
 /* ---- process-wide state ------------------------------------------------------------------ */
 
@@ -47,7 +48,15 @@ static struct {
     struct harness_child children[HARNESS_MAX_CHILDREN];
     char *dir;
     struct pki *pki;
+    harness_cleanup_fn cleanup[HARNESS_MAX_CLEANUPS];
 } harness;
+
+static void harness_run_cleanups(bool from_signal)
+{
+    for (size_t i = HARNESS_MAX_CLEANUPS; i-- > 0;)
+        if (harness.cleanup[i])
+            harness.cleanup[i](from_signal);
+}
 
 static void harness_kill_all(int sig)
 {
@@ -59,8 +68,10 @@ static void harness_kill_all(int sig)
 /* Async-signal-safe: kills the children and dies of the same signal. */
 static void harness_on_signal(int sig)
 {
-    if (getpid() == harness.owner)
+    if (getpid() == harness.owner) {
+        harness_run_cleanups(true);
         harness_kill_all(SIGKILL);
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -82,6 +93,7 @@ static void harness_at_exit(void)
 {
     if (getpid() != harness.owner)
         return;
+    harness_run_cleanups(false);
     harness_kill_all(SIGKILL);
     for (size_t i = 0; i < HARNESS_MAX_CHILDREN; i++) {
         struct harness_child *c = &harness.children[i];
@@ -114,6 +126,23 @@ static void harness_hook(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL); /* abort(): a failed assert() or a sanitizer's halt */
+}
+
+void harness_on_cleanup(harness_cleanup_fn fn)
+{
+    harness_hook();
+    for (size_t i = 0; i < HARNESS_MAX_CLEANUPS; i++) {
+        if (harness.cleanup[i] == fn)
+            return;
+        if (!harness.cleanup[i]) {
+            harness.cleanup[i] = fn;
+            return;
+        }
+    }
+    fprintf(stderr, "harness: more than %d cleanup hooks\n", HARNESS_MAX_CLEANUPS);
+    abort();
 }
 
 /* Records a child (and our end of its stdin, which the table then owns). */

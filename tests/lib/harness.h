@@ -2,8 +2,8 @@
  * a runner for the tlscope binary. Every child process is tracked so none outlives the test.
  *
  * Process-wide state (this is test code): one lab directory and one table of children. An
- * atexit handler and SIGINT/SIGTERM handlers kill every tracked child; children also get
- * PR_SET_PDEATHSIG, so even a crashing test binary leaves no server behind. Not thread-safe. */
+ * atexit handler and SIGINT/SIGTERM/SIGHUP/SIGABRT handlers kill every tracked child; children also
+ * get PR_SET_PDEATHSIG, so even a crashing test binary leaves no server behind. Not thread-safe. */
 #ifndef TLSCOPE_TESTS_HARNESS_H
 #define TLSCOPE_TESTS_HARNESS_H
 
@@ -89,6 +89,13 @@ typedef void (*peer_serve_fn)(int fd, const void *arg);
 int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg);
 /* Stops the peer: SIGTERM (SIGKILL after 2 s), waitpid, closes fds. Safe to call twice. */
 void peer_stop(struct peer *p);
+
+/* ---- cleanup on every exit path ----------------------------------------------------------
+ * Registers fn (once; at most 4) to run in the test process at exit (from_signal false) and
+ * when SIGINT, SIGTERM, SIGHUP or SIGABRT ends it (from_signal true: fn must then be
+ * async-signal-safe, e.g. kill(2) only). Hooks run newest first, before the children die. */
+typedef void (*harness_cleanup_fn)(bool from_signal);
+void harness_on_cleanup(harness_cleanup_fn fn);
 
 /* ---- running programs ---------------------------------------------------------------------
  * Runs argv (argv[0] looked up in PATH) with stdin fed from stdin_data (NULL: /dev/null),

@@ -1,14 +1,26 @@
 /* Driving the real binary in a real terminal: one tmux server per session (tmux -L NAME), with
  * the environment pinned (TERM, LANG, TZ, HOME, size), send-keys to type and capture-pane to
- * read the screen. Every server is killed by tmux_stop (and at exit). */
+ * read the screen.
+ *
+ * Every server tmux_start makes is registered until tmux_stop ends it. A failed expectation
+ * (cmocka's fail longjmps out of the test, past its tmux_stop) leaves it registered; then it is
+ * killed at the next tmux_start, by tmux_teardown (give it to cmocka_unit_test_teardown), at
+ * exit, and on SIGINT/SIGTERM/SIGHUP/SIGABRT: `tmux -L NAME kill-server`, then SIGKILL for the
+ * pane's process group and the server if they outlive it. After its command the pane's shell
+ * waits for its terminal to end (a shell builtin, no process), so "CMD; echo EXIT=$?" can be
+ * read until then. */
 #ifndef TLSCOPE_TESTS_TMUX_H
 #define TLSCOPE_TESTS_TMUX_H
 
 #include <stdbool.h>
 
+#include <sys/types.h>
+
 struct tmux {
     char socket[64];
     char home[512];
+    pid_t server_pid; /* the tmux server */
+    pid_t pane_pid;   /* the pane's shell: a session leader, its pid is its process group */
 };
 
 /* Starts `cmd` (a shell command line) in a detached session of cols x rows, with TERM=
@@ -28,11 +40,21 @@ char *tmux_capture(struct tmux *t, bool escapes);
 bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s);
 /* tmux_wait_for, or the test fails (cmocka) with the screen it saw. */
 void tmux_expect(struct tmux *t, const char *needle, double timeout_s);
+/* Like tmux_expect, for one line that holds a and, further right, b (a row's label and its
+ * value), so that neither matches elsewhere on the screen by accident. */
+void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s);
 /* Sends one key `times` times. */
 void tmux_keys_n(struct tmux *t, const char *key, int times);
 /* Like tmux_wait_for, but waits until the screen no longer contains needle. */
 bool tmux_wait_gone(struct tmux *t, const char *needle, double timeout_s);
 int tmux_resize(struct tmux *t, int cols, int rows);
 void tmux_stop(struct tmux *t);
+/* Kills every registered server of this process (see above); returns how many there were. */
+int tmux_sweep(void);
+/* A cmocka teardown: tmux_sweep. UI tests run as cmocka_unit_test_teardown(test, tmux_teardown),
+ * so a failed expectation leaves no server behind for the next test. */
+int tmux_teardown(void **state);
+/* True while a live (not zombie) process of process group pgid exists (from /proc). */
+bool tmux_group_alive(pid_t pgid);
 
 #endif
