@@ -296,22 +296,9 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         OPENSSL_free(def);
     }
     strlist_clear(&eff->weakened);
-    if (!cfg->verify)
-        strlist_push(&eff->weakened, "verification off: any certificate is accepted");
-    else if (!cfg->hostname_check)
-        strlist_push(&eff->weakened, "hostname check off: a certificate for any name is accepted");
-    for (size_t i = 0; i < cfg->ignore_errors.len; i++) {
-        char *s = xasprintf("ignoring verification error %s", cfg->ignore_errors.items[i]);
-        strlist_take(&eff->weakened, s);
-    }
-    if (eff->sec_level == 0)
-        strlist_push(&eff->weakened,
-                     "security level 0: weak keys, SHA-1 and old protocols allowed");
-    if (cfg->min_proto && cfg->min_proto < PROTO_TLS1_2)
-        strlist_take(&eff->weakened,
-                     xasprintf("%s allowed (deprecated by RFC 8996)", proto_label(cfg->min_proto)));
-    if (cfg->keylog)
-        strlist_take(&eff->weakened, xasprintf("session keys written to %s", cfg->keylog));
+    config_weakenings(cfg, &eff->weakened);
+    if (eff->sec_level == 0 && cfg->sec_level != 0) /* openssl.cnf made it 0 */
+        strlist_push(&eff->weakened, CONFIG_WEAK_SECLEVEL0);
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store);
