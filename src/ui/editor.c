@@ -647,9 +647,16 @@ static void ed_draw_help(struct ui *ui, int y)
     struct term *t = &ui->term;
     const struct pkey *k = ed_key(e, e->sel);
     char *line;
-    if (!k)
-        line = xasprintf("Connect with these settings (not saved); command-line flags still apply");
-    else
+    if (!k) {
+        struct strlist weak = {0};
+        config_weakenings(&e->cfg, &weak); /* the words the result screen will use */
+        char *j = strlist_join(&weak, "; ");
+        line = weak.len ? xasprintf("Connect with these settings, which weaken verification: %s", j)
+                        : xasprintf("Connect with these settings (not saved); command-line "
+                                    "flags still apply");
+        free(j);
+        strlist_free(&weak);
+    } else
         line = xasprintf("%s  %s%s%s · default %s", k->help, k->flag ? "(" : "",
                          k->flag ? k->flag : "", k->flag ? ")" : "", k->default_text);
     term_hline(t, y, 0, t->cols, NULL);
@@ -675,10 +682,14 @@ void editor_draw(struct ui *ui)
 {
     struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    char title[UI_NAME_MAX + 64];
-    snprintf(title, sizeof title, "tlscope — edit profile %s · %s%s", e->name,
+    char title[UI_NAME_MAX + 96];
+    struct strlist weak = {0};
+    config_weakenings(&e->cfg, &weak);
+    snprintf(title, sizeof title, "tlscope — edit profile %s · %s%s%s%s", e->name,
              e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin),
-             ed_dirty(e) ? " · changed" : "");
+             ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
+             weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
+    strlist_free(&weak);
     char *safe = sanitize_terminal(title);
     ui_draw_title(ui, 0, safe, NULL);
     free(safe);

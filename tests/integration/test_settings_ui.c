@@ -1,6 +1,7 @@
 /* Settings as the UI shows them (tmux): the home screen's profile list marks with ⚠ every
  * profile config_weakenings() finds something in — a minimum protocol below TLS 1.2 and a key
- * log included, which the list once missed — and leaves a profile that weakens nothing plain. */
+ * log included, which the list once missed — and leaves a profile that weakens nothing plain;
+ * the editor's form has a row for every setting and its title carries the same warning. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 
 #include "lib/harness.h"
 #include "lib/tmux.h"
+#include "settings/settings.h"
 #include "util/mem.h"
 
 static char *bin;
@@ -42,7 +44,7 @@ static void test_home_marks_weakening_profiles(void **state)
         "printf \"keylog: /tmp/tlscope-test-keys\\n\" > \"$d/akeylog.yaml\" && "
         "printf \"max_protocol: tls1.3\\n\" > \"$d/aplain.yaml\" && exec %s'; echo EXIT=$?",
         bin);
-    assert_int_equal(tmux_start(&t, 120, 40, NULL, false, cmd), 0);
+    assert_int_equal(tmux_start(&t, 120, 50, NULL, false, cmd), 0);
     free(cmd);
     tmux_expect(&t, "aplain", 5);
     char *screen = tmux_capture(&t, false);
@@ -56,6 +58,22 @@ static void test_home_marks_weakening_profiles(void **state)
             fail_msg("%s should%s be marked ⚠: [%s]\n%s", names[i], weak[i] ? "" : " not", entry,
                      screen);
         free(entry);
+    }
+    free(screen);
+
+    /* The first profile (akeylog) in the editor: every row of the settings table is in the
+     * form, and the title says the settings weaken verification. */
+    tmux_keys(&t, "Tab", false);
+    tmux_keys(&t, "Home", false);
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit profile akeylog", 3);
+    tmux_expect(&t, "weakens verification", 2);
+    screen = tmux_capture(&t, false);
+    for (size_t i = 0; i < pkey_count(); i++) {
+        char *row = xasprintf("   %s ", pkey_at(i)->name); /* marker column, name, padding */
+        if (!strstr(screen, row))
+            fail_msg("the editor form has no row %s:\n%s", pkey_at(i)->name, screen);
+        free(row);
     }
     free(screen);
     tmux_keys(&t, "C-c", false);
