@@ -464,6 +464,46 @@ int setting_parse(const struct pkey *k, const char *text, struct tls_config *cfg
     return fail(err, k, s, false, "not a connection setting");
 }
 
+static const char *proto_text(enum proto_version v)
+{
+    switch (v) {
+    case PROTO_TLS1_0: return "tls1.0";
+    case PROTO_TLS1_1: return "tls1.1";
+    case PROTO_TLS1_2: return "tls1.2";
+    case PROTO_TLS1_3: return "tls1.3";
+    default: return "";
+    }
+}
+
+char *setting_format(const struct pkey *k, const struct tls_config *cfg)
+{
+    const void *f = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: {
+        const char *s = *(char *const *)f;
+        return xstrdup(s ? s : "");
+    }
+    case PK_BOOL: return xstrdup(*(const bool *)f ? "true" : "false");
+    case PK_INT: {
+        int v = *(const int *)f;
+        return v < k->min ? xstrdup("") : xasprintf("%d", v);
+    }
+    case PK_PORT: return xasprintf("%u", (unsigned)*(const uint16_t *)f);
+    case PK_SECONDS: return xasprintf("%.15g", *(const double *)f);
+    case PK_PROTO: return xstrdup(proto_text(*(const enum proto_version *)f));
+    case PK_LIST: return strlist_join((const struct strlist *)f, ", ");
+    case PK_SNI: return xstrdup(cfg->no_sni ? "false" : cfg->sni ? cfg->sni : "");
+    case PK_FAMILY: {
+        enum addr_family a = *(const enum addr_family *)f;
+        return xstrdup(a == FAMILY_V4 ? "ipv4" : a == FAMILY_V6 ? "ipv6" : "any");
+    }
+    case PK_META: break;
+    }
+    return xstrdup("");
+}
+
 /* ---- flags ---- */
 
 static const struct setting_flag flags[] = {

@@ -93,6 +93,10 @@ struct setting_error {
 int setting_parse(const struct pkey *k, const char *text, struct tls_config *cfg,
                   struct setting_error *err);
 
+/* The inverse, for showing a value: text setting_parse takes back ("" for an unset or
+ * system-default value; lists joined with ", "; sni false as "false"). Caller frees. */
+char *setting_format(const struct pkey *k, const struct tls_config *cfg);
+
 /* ---- command-line flags ---------------------------------------------------------------------
  * Each flag sets one key of the table: with its argument (parsed by setting_parse; a list key
  * takes a comma-separated list, or one item per use when `append`), or with a fixed value
