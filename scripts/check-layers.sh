@@ -20,7 +20,7 @@ util:
 yaml:           util
 model:          util
 wire:           util model
-settings:       util model # the settings table (issue 10 item 1): no folder yet
+settings:       util model # the one table of settings (flags, profile keys, the editor)
 engine:         util model wire settings
 lab:            util model wire
 render:         util model
@@ -29,7 +29,6 @@ profile:        util model settings yaml
 theme:          util yaml
 ui:             util model wire settings engine lab render compare profile theme
 main.c:         util model settings engine render compare profile theme ui
-profile/load.c: engine # remove with the settings table (issue 10 item 1)
 '
 
 # Libraries: the header (a prefix of the name in <...>) and the only folders that include it.

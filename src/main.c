@@ -12,10 +12,10 @@
 #include "engine/engine.h"
 #include "model/config.h"
 #include "profile/profile.h"
-#include "profile/schema.h"
 #include "render/diff.h"
 #include "render/json.h"
 #include "render/text.h"
+#include "settings/settings.h"
 #include "ui/ui.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -29,34 +29,12 @@
 #define EXIT_USAGE    64
 #define DIFF_FILE_MAX (16u << 20) /* --diff reads reports of at most 16 MiB */
 
+/* Options of tlscope itself; the connection settings' flags come from the settings table
+ * (settings_flag_at), with ids OPT_SETTING + their index. */
 enum opt_id {
     OPT_JSON = 1000,
     OPT_FORMAT,
     OPT_COMPACT,
-    OPT_SNI,
-    OPT_NO_SNI,
-    OPT_ALPN,
-    OPT_MIN_PROTO,
-    OPT_MAX_PROTO,
-    OPT_CIPHERS,
-    OPT_CIPHERSUITES,
-    OPT_GROUPS,
-    OPT_SIGALGS,
-    OPT_SEC_LEVEL,
-    OPT_CAFILE,
-    OPT_CAPATH,
-    OPT_CERT,
-    OPT_KEY,
-    OPT_PASS,
-    OPT_NO_VERIFY,
-    OPT_NO_HOSTNAME_CHECK,
-    OPT_IGNORE_ERROR,
-    OPT_PIN,
-    OPT_OCSP,
-    OPT_OCSP_REQUIRED,
-    OPT_RECONNECT,
-    OPT_KEYLOG,
-    OPT_TIMEOUT,
     OPT_PROFILE,
     OPT_SAVE_PROFILE,
     OPT_FORCE,
@@ -67,9 +45,10 @@ enum opt_id {
     OPT_DIFF,
     OPT_VERSION,
     OPT_HELP,
+    OPT_SETTING = 2000,
 };
 
-/* One table drives getopt_long and --help. */
+/* One table drives getopt_long and --help, with the settings table's flags in between. */
 static const struct cli_option {
     const char *name;
     int has_arg;
@@ -81,43 +60,6 @@ static const struct cli_option {
     {"json", no_argument, OPT_JSON, 0, NULL, "print one JSON document (see docs/json.md)"},
     {"format", required_argument, OPT_FORMAT, 0, "json|text", "output format (default: text)"},
     {"compact", no_argument, OPT_COMPACT, 0, NULL, "JSON on one line"},
-    {"sni", required_argument, OPT_SNI, 0, "NAME", "server name to send (default: the host)"},
-    {"no-sni", no_argument, OPT_NO_SNI, 0, NULL, "send no server_name extension"},
-    {"alpn", required_argument, OPT_ALPN, 0, "LIST",
-     "offer these ALPN protocols, e.g. h2,http/1.1"},
-    {"min-proto", required_argument, OPT_MIN_PROTO, 0, "VER",
-     "lowest version: tls1.0 tls1.1 tls1.2 tls1.3"},
-    {"max-proto", required_argument, OPT_MAX_PROTO, 0, "VER", "highest version"},
-    {"ciphers", required_argument, OPT_CIPHERS, 0, "STR", "TLS <= 1.2 cipher list, OpenSSL syntax"},
-    {"ciphersuites", required_argument, OPT_CIPHERSUITES, 0, "STR", "TLS 1.3 cipher suites"},
-    {"groups", required_argument, OPT_GROUPS, 0, "LIST", "key-exchange groups, e.g. X25519:P-256"},
-    {"sigalgs", required_argument, OPT_SIGALGS, 0, "LIST",
-     "signature algorithms, e.g. rsa_pss_rsae_sha256:ed25519"},
-    {"sec-level", required_argument, OPT_SEC_LEVEL, 0, "N",
-     "OpenSSL security level 0-5 (default: openssl.cnf)"},
-    {"cafile", required_argument, OPT_CAFILE, 0, "FILE",
-     "trust these CA certificates instead of the system store"},
-    {"capath", required_argument, OPT_CAPATH, 0, "DIR", "trust a hashed CA directory"},
-    {"cert", required_argument, OPT_CERT, 0, "FILE",
-     "client certificate (PEM, may hold the chain)"},
-    {"key", required_argument, OPT_KEY, 0, "FILE", "client private key (PEM)"},
-    {"pass", required_argument, OPT_PASS, 0, "SRC", "key passphrase from env:VAR or file:PATH"},
-    {"no-verify", no_argument, OPT_NO_VERIFY, 0, NULL,
-     "do not fail on verification errors (still reported)"},
-    {"no-hostname-check", no_argument, OPT_NO_HOSTNAME_CHECK, 0, NULL,
-     "do not check the name against the certificate"},
-    {"ignore-error", required_argument, OPT_IGNORE_ERROR, 0, "NAME",
-     "accept this verification error (repeatable)"},
-    {"pin", required_argument, OPT_PIN, 0, "sha256//B64",
-     "require a certificate with this SPKI (repeatable)"},
-    {"ocsp", no_argument, OPT_OCSP, 0, NULL, "ask for a stapled OCSP response"},
-    {"ocsp-required", no_argument, OPT_OCSP_REQUIRED, 0, NULL,
-     "fail verification without a good stapled OCSP response"},
-    {"reconnect", no_argument, OPT_RECONNECT, 0, NULL,
-     "connect again and report session resumption"},
-    {"keylog", required_argument, OPT_KEYLOG, 0, "FILE",
-     "append NSS key log lines (for Wireshark)"},
-    {"timeout", required_argument, OPT_TIMEOUT, 0, "SECONDS", "limit for each stage (default 10)"},
     {"profile", required_argument, OPT_PROFILE, 'p', "NAME|PATH",
      "start from this profile; flags override its values"},
     {"save-profile", required_argument, OPT_SAVE_PROFILE, 0, "NAME",
@@ -132,12 +74,26 @@ static const struct cli_option {
      "compare two saved --json reports (exit 1 when they differ)"},
     {"theme", required_argument, OPT_THEME, 0, "NAME",
      "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
-    {NULL, no_argument, '4', '4', NULL, "IPv4 only"},
-    {NULL, no_argument, '6', '6', NULL, "IPv6 only"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
     {"help", no_argument, OPT_HELP, 'h', NULL, "print this help and exit"},
 };
 #define N_OPTIONS (sizeof(cli_options) / sizeof(cli_options[0]))
+/* How many options getopt sees: ours and the settings table's. */
+#define N_ALL_OPTIONS (N_OPTIONS + settings_flag_count())
+
+static void usage_line(FILE *f, const char *name, int short_opt, const char *metavar,
+                       const char *help)
+{
+    char left[64];
+    if (name && short_opt)
+        snprintf(left, sizeof(left), "-%c, --%s", short_opt, name);
+    else if (name)
+        snprintf(left, sizeof(left), "    --%s%s%s", name, metavar ? " " : "",
+                 metavar ? metavar : "");
+    else
+        snprintf(left, sizeof(left), "-%c", short_opt);
+    fprintf(f, "  %-30s %s\n", left, help);
+}
 
 static void usage(FILE *f)
 {
@@ -146,18 +102,16 @@ static void usage(FILE *f)
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
                "wrong.\nHOST is a name, an IPv4 address or [IPv6]; PORT defaults to 443.\n\n"
                "Options:\n");
-    for (size_t i = 0; i < N_OPTIONS; i++) {
-        const struct cli_option *o = &cli_options[i];
-        char left[64];
-        if (o->name && o->short_opt)
-            snprintf(left, sizeof(left), "-%c, --%s", o->short_opt, o->name);
-        else if (o->name)
-            snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->metavar ? " " : "",
-                     o->metavar ? o->metavar : "");
-        else
-            snprintf(left, sizeof(left), "-%c", o->short_opt);
-        fprintf(f, "  %-30s %s\n", left, o->help);
+    for (size_t i = 0; i < 3; i++) /* output */
+        usage_line(f, cli_options[i].name, cli_options[i].short_opt, cli_options[i].metavar,
+                   cli_options[i].help);
+    for (size_t i = 0; i < settings_flag_count(); i++) {
+        const struct setting_flag *sf = settings_flag_at(i);
+        usage_line(f, sf->name, sf->short_opt, sf->metavar, sf->help);
     }
+    for (size_t i = 3; i < N_OPTIONS; i++)
+        usage_line(f, cli_options[i].name, cli_options[i].short_opt, cli_options[i].metavar,
+                   cli_options[i].help);
     fprintf(f, "\nProfile keys (YAML, in profiles/ and ~/.config/tlscope/profiles/):\n");
     for (size_t i = 0; i < pkey_count(); i++) {
         const struct pkey *k = pkey_at(i);
@@ -187,25 +141,10 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* A value refused by one of config.h's validators: the flag, then the reason. */
-static int value_error(const char *flag, const struct config_error *ce)
-{
-    return usage_error("%s: %s", flag, ce->reason);
-}
-
 static void set_str(char **dst, const char *v)
 {
     free(*dst);
     *dst = xstrdup(v);
-}
-
-static int parse_proto(const char *flag, const char *v, enum proto_version *out)
-{
-    enum proto_version p = proto_from_name(v);
-    if (p == PROTO_UNSET || p == PROTO_SSL3)
-        return usage_error("%s '%s': expected tls1.0, tls1.1, tls1.2 or tls1.3", flag, v);
-    *out = p;
-    return 0;
 }
 
 struct cli {
@@ -217,8 +156,15 @@ struct cli {
 
 static int apply_option(struct cli *cli, int id, const char *arg)
 {
-    struct tls_config *c = &cli->cfg;
-    char *end;
+    if (id >= OPT_SETTING && (size_t)(id - OPT_SETTING) < settings_flag_count()) {
+        const struct setting_flag *f = settings_flag_at((size_t)(id - OPT_SETTING));
+        struct setting_error se;
+        char buf[700];
+        if (setting_flag_apply(f, arg, &cli->cfg, &se) < 0)
+            return usage_error("%s",
+                               setting_error_format(&se, setting_flag_label(f), buf, sizeof buf));
+        return 0;
+    }
     switch (id) {
     case OPT_JSON: cli->json = cli->format_set = true; break;
     case OPT_FORMAT:
@@ -231,63 +177,6 @@ static int apply_option(struct cli *cli, int id, const char *arg)
             return usage_error("--format '%s': expected json or text", arg);
         break;
     case OPT_COMPACT: cli->compact = true; break;
-    case OPT_SNI: {
-        struct config_error ce;
-        char name[256];
-        if (config_sni_normalize(arg, name, sizeof name, &ce) < 0)
-            return value_error("--sni", &ce);
-        set_str(&c->sni, name);
-        break;
-    }
-    case OPT_NO_SNI: c->no_sni = true; break;
-    case OPT_ALPN:
-        strlist_clear(&c->alpn);
-        strlist_split(&c->alpn, arg, ",");
-        break;
-    case OPT_MIN_PROTO: return parse_proto("--min-proto", arg, &c->min_proto);
-    case OPT_MAX_PROTO: return parse_proto("--max-proto", arg, &c->max_proto);
-    case OPT_CIPHERS: set_str(&c->ciphers, arg); break;
-    case OPT_CIPHERSUITES: set_str(&c->ciphersuites, arg); break;
-    case OPT_GROUPS: set_str(&c->groups, arg); break;
-    case OPT_SIGALGS: set_str(&c->sigalgs, arg); break;
-    case OPT_SEC_LEVEL: {
-        long v = strtol(arg, &end, 10);
-        if (!*arg || *end || v < 0 || v > 5)
-            return usage_error("--sec-level '%s': expected a number 0-5", arg);
-        c->sec_level = (int)v;
-        break;
-    }
-    case OPT_CAFILE:
-    case OPT_CAPATH: {
-        struct config_error ce;
-        bool file = id == OPT_CAFILE;
-        if ((file ? config_ca_file_check(arg, &ce) : config_ca_path_check(arg, &ce)) < 0)
-            return value_error(file ? "--cafile" : "--capath", &ce);
-        set_str(file ? &c->ca_file : &c->ca_path, arg);
-        break;
-    }
-    case OPT_CERT: set_str(&c->cert_file, arg); break;
-    case OPT_KEY: set_str(&c->key_file, arg); break;
-    case OPT_PASS:
-        if (strncmp(arg, "env:", 4) && strncmp(arg, "file:", 5))
-            return usage_error("--pass: expected env:VAR or file:PATH; a literal passphrase "
-                               "on the command line is visible to every user (ps, history)");
-        set_str(&c->key_pass, arg);
-        break;
-    case OPT_NO_VERIFY: c->verify = false; break;
-    case OPT_NO_HOSTNAME_CHECK: c->hostname_check = false; break;
-    case OPT_IGNORE_ERROR: strlist_push(&c->ignore_errors, arg); break;
-    case OPT_PIN: strlist_push(&c->pins, arg); break;
-    case OPT_OCSP: c->ocsp = true; break;
-    case OPT_OCSP_REQUIRED: c->ocsp = c->ocsp_required = true; break;
-    case OPT_RECONNECT: c->reconnect = true; break;
-    case OPT_KEYLOG: set_str(&c->keylog, arg); break;
-    case OPT_TIMEOUT: {
-        struct config_error ce;
-        if (config_timeout_parse(arg, &c->timeout_s, &ce) < 0)
-            return usage_error("--timeout '%s': %s", arg, ce.reason);
-        break;
-    }
     case OPT_PROFILE: cli->profile = arg; break;
     case OPT_SAVE_PROFILE: cli->save_profile = arg; break;
     case OPT_FORCE: cli->force = true; break;
@@ -296,26 +185,35 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_DEMO: cli->demo = true; break;
     case OPT_THEME: cli->theme = arg; break;
     case OPT_DIFF: cli->diff = true; break;
-    case '4': c->family = FAMILY_V4; break;
-    case '6': c->family = FAMILY_V6; break;
     default: return EXIT_USAGE;
     }
     return 0;
 }
 
-/* Builds getopt_long's tables from cli_options. */
+/* Builds getopt_long's tables from cli_options and the settings table's flags. */
+static void add_getopt(struct option *longopts, size_t *nl, char *shortopts, size_t *ns,
+                       const char *name, int has_arg, int id, int short_opt)
+{
+    if (name)
+        longopts[(*nl)++] = (struct option){name, has_arg, NULL, id};
+    if (short_opt) {
+        shortopts[(*ns)++] = (char)short_opt;
+        if (has_arg)
+            shortopts[(*ns)++] = ':';
+    }
+}
+
 static void build_getopt(struct option *longopts, char *shortopts)
 {
     size_t nl = 0, ns = 0;
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const struct cli_option *o = &cli_options[i];
-        if (o->name)
-            longopts[nl++] = (struct option){o->name, o->has_arg, NULL, o->id};
-        if (o->short_opt) {
-            shortopts[ns++] = (char)o->short_opt;
-            if (o->has_arg)
-                shortopts[ns++] = ':';
-        }
+        add_getopt(longopts, &nl, shortopts, &ns, o->name, o->has_arg, o->id, o->short_opt);
+    }
+    for (size_t i = 0; i < settings_flag_count(); i++) {
+        const struct setting_flag *f = settings_flag_at(i);
+        add_getopt(longopts, &nl, shortopts, &ns, f->name,
+                   f->fixed ? no_argument : required_argument, OPT_SETTING + (int)i, f->short_opt);
     }
     longopts[nl] = (struct option){0};
     shortopts[ns] = '\0';
@@ -326,15 +224,15 @@ static int short_to_id(int ch)
     for (size_t i = 0; i < N_OPTIONS; i++)
         if (cli_options[i].short_opt == ch)
             return cli_options[i].id;
+    for (size_t i = 0; i < settings_flag_count(); i++)
+        if (settings_flag_at(i)->short_opt == ch)
+            return OPT_SETTING + (int)i;
     return -1;
 }
 
 static bool is_profile_option(int id)
 {
-    return id == OPT_PROFILE || id == OPT_SAVE_PROFILE || id == OPT_FORCE ||
-           id == OPT_LIST_PROFILES || id == OPT_SHOW_PROFILE || id == OPT_JSON ||
-           id == OPT_FORMAT || id == OPT_COMPACT || id == OPT_DEMO || id == OPT_THEME ||
-           id == OPT_DIFF;
+    return id < OPT_SETTING;
 }
 
 static void list_profiles(void)
@@ -362,14 +260,9 @@ struct parsed_opt {
 };
 
 /* Collects the options in order; returns 0, a usage status, or -1 when --help/--version ran. */
-static int collect_options(int argc, char **argv, struct parsed_opt *opts, size_t *n,
-                           struct cli *cli)
+static int collect_loop(int argc, char **argv, const struct option *longopts, const char *shortopts,
+                        struct parsed_opt *opts, size_t *n, struct cli *cli)
 {
-    struct option longopts[N_OPTIONS + 1];
-    char shortopts[2 * N_OPTIONS + 2];
-    shortopts[0] = ':';
-    build_getopt(longopts, shortopts + 1);
-    opterr = 0;
     int ch;
     while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (ch == '?') {
@@ -399,6 +292,20 @@ static int collect_options(int argc, char **argv, struct parsed_opt *opts, size_
     return 0;
 }
 
+static int collect_options(int argc, char **argv, struct parsed_opt *opts, size_t *n,
+                           struct cli *cli)
+{
+    struct option *longopts = xcalloc(N_ALL_OPTIONS + 1, sizeof(*longopts));
+    char *shortopts = xcalloc(2 * N_ALL_OPTIONS + 2, 1);
+    shortopts[0] = ':';
+    build_getopt(longopts, shortopts + 1);
+    opterr = 0;
+    int rc = collect_loop(argc, argv, longopts, shortopts, opts, n, cli);
+    free(longopts);
+    free(shortopts);
+    return rc;
+}
+
 /* Keys to write for --show-profile / --save-profile: what the profile chain set explicitly
  * (even to a default value) plus everything else that differs from the defaults. */
 static uint64_t keys_to_write(const struct tls_config *cfg, uint64_t set)
@@ -418,10 +325,13 @@ static void reapply_flags(struct tls_config *cfg, void *arg)
     struct cli tmp = {.cfg = *cfg};
     for (size_t i = 0; i < fs->n; i++) {
         const struct parsed_opt *o = &fs->opts[i];
+        const struct setting_flag *f =
+            o->id >= OPT_SETTING ? settings_flag_at((size_t)(o->id - OPT_SETTING)) : NULL;
+        const struct pkey *k = f ? pkey_find(f->key) : NULL;
         /* Validated once already. A file checked then may be gone now: the UI's connect
          * reports that, and nothing may print to stderr under curses. */
-        if (o->id == OPT_CAFILE || o->id == OPT_CAPATH)
-            set_str(o->id == OPT_CAFILE ? &tmp.cfg.ca_file : &tmp.cfg.ca_path, o->arg);
+        if (k && (k->check == PKC_CA_FILE || k->check == PKC_CA_DIR))
+            set_str((char **)((char *)&tmp.cfg + k->offset), o->arg);
         else
             apply_option(&tmp, o->id, o->arg);
     }
@@ -549,6 +459,11 @@ int main(int argc, char **argv)
     /* A peer that closes while we write gives EPIPE, never SIGPIPE (the engine also sends
      * with MSG_NOSIGNAL; this covers every other descriptor: pipes, a closed stdout). */
     signal(SIGPIPE, SIG_IGN);
+    /* The settings table's OpenSSL checks, before any flag or profile value is read. */
+    if (engine_register_validators() != 0) {
+        fputs("tlscope: internal error: a setting has no validator\n", stderr);
+        return EXIT_USAGE;
+    }
     struct cli cli = {0};
     config_init(&cli.cfg);
     struct parsed_opt *opts = xcalloc((size_t)argc + 1, sizeof(*opts));

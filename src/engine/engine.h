@@ -51,6 +51,12 @@ unsigned long engine_contexts_built(const struct engine *e);
  * naming the option and the problem. */
 int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen);
 
+/* Registers into the settings table (settings/settings.h) the checks that need OpenSSL:
+ * cipher strings, TLS 1.3 suites, groups, sigalgs, verification error names and pins. Call
+ * once at start-up, before any profile is loaded or flag parsed. Returns 0, or -1 when the
+ * table has a row this does not cover. */
+int engine_register_validators(void);
+
 /* What a file named in a profile holds, in a short phrase for the editor: "certificate CN=x,
  * expires 2027-11-27", "2 certificates (CN=a, CN=b)", "private key (EC P-256)", "encrypted
  * private key", "directory", "not a PEM file", "cannot read: No such file or directory".

@@ -18,6 +18,7 @@
 #include "engine/conn_internal.h"
 #include "engine/sockbio.h"
 #include "engine/verify_errors.h"
+#include "settings/settings.h"
 #include "util/fsutil.h"
 #include "wire/wire.h"
 #include "util/mem.h"
@@ -194,17 +195,118 @@ out:
     return rc;
 }
 
+/* ---- value checks, one per setting the settings table cannot check without OpenSSL ----
+ * Each gives the reason alone; tlsctx_build puts the flag in front, the settings table the
+ * key (engine_register_validators). */
+
+/* SSL_CTX_set1_groups_list and _sigalgs_list are macros: functions for the table. */
+static int set_groups_list(SSL_CTX *ctx, const char *v)
+{
+    return (int)SSL_CTX_set1_groups_list(ctx, v);
+}
+static int set_sigalgs_list(SSL_CTX *ctx, const char *v)
+{
+    return (int)SSL_CTX_set1_sigalgs_list(ctx, v);
+}
+
+static int pin_check(const char *p, char *reason, size_t n)
+{
+    unsigned char out[64];
+    if (strncmp(p, "sha256//", 8) != 0 || strlen(p + 8) != 44 ||
+        EVP_DecodeBlock(out, (const unsigned char *)p + 8, 44) != 33) {
+        snprintf(reason, n,
+                 "expected sha256//BASE64, the base64 SHA-256 of a certificate's public key "
+                 "(44 characters)");
+        return -1;
+    }
+    return 0;
+}
+
+static int ignore_error_check(const char *name, char *reason, size_t n)
+{
+    if (verify_error_code_from_name(name) >= 0)
+        return 0;
+    const char *s = verify_error_suggest(name);
+    snprintf(reason, n, "unknown verification error%s%s%s", s ? "; did you mean " : "", s ? s : "",
+             s ? "?" : "");
+    return -1;
+}
+
+/* The OpenSSL lists: set on ctx, with the reason when OpenSSL refuses. */
+static const struct ossl_list {
+    const char *key, *flag, *what;
+    size_t offset;
+    int (*set)(SSL_CTX *ctx, const char *v);
+} ossl_lists[] = {
+    {"ciphers", "--ciphers", "OpenSSL matched no cipher suite",
+     offsetof(struct tls_config, ciphers), SSL_CTX_set_cipher_list},
+    {"ciphersuites", "--ciphersuites", "not a valid TLS 1.3 suite list",
+     offsetof(struct tls_config, ciphersuites), SSL_CTX_set_ciphersuites},
+    {"groups", "--groups", "unknown group name", offsetof(struct tls_config, groups),
+     set_groups_list},
+    {"sigalgs", "--sigalgs", "unknown signature algorithm", offsetof(struct tls_config, sigalgs),
+     set_sigalgs_list},
+};
+
+static int ossl_list_set(SSL_CTX *ctx, const struct ossl_list *l, const char *v, char *reason,
+                         size_t n)
+{
+    char e[400];
+    ERR_clear_error();
+    if (l->set(ctx, v) == 1)
+        return 0;
+    snprintf(reason, n, "%s (%s)", l->what, ossl_errors(e, sizeof(e)));
+    return -1;
+}
+
+/* A validator for list i: a fresh context (no trust store: nothing is verified). */
+static int ossl_list_check(size_t i, const char *v, char *reason, size_t n)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        snprintf(reason, n, "OpenSSL could not create a context to check it");
+        return -1;
+    }
+    int rc = ossl_list_set(ctx, &ossl_lists[i], v, reason, n);
+    SSL_CTX_free(ctx);
+    return rc;
+}
+
+static int check_ciphers(const char *v, char *r, size_t n)
+{
+    return ossl_list_check(0, v, r, n);
+}
+static int check_ciphersuites(const char *v, char *r, size_t n)
+{
+    return ossl_list_check(1, v, r, n);
+}
+static int check_groups(const char *v, char *r, size_t n)
+{
+    return ossl_list_check(2, v, r, n);
+}
+static int check_sigalgs(const char *v, char *r, size_t n)
+{
+    return ossl_list_check(3, v, r, n);
+}
+
+int engine_register_validators(void)
+{
+    int rc = 0;
+    rc |= settings_set_validator("ciphers", check_ciphers);
+    rc |= settings_set_validator("ciphersuites", check_ciphersuites);
+    rc |= settings_set_validator("groups", check_groups);
+    rc |= settings_set_validator("sigalgs", check_sigalgs);
+    rc |= settings_set_validator("ignore_errors", ignore_error_check);
+    rc |= settings_set_validator("pins", pin_check);
+    return rc == 0 && settings_validators_ready() ? 0 : -1;
+}
+
 static int check_pins(const struct tls_config *cfg, char *err, size_t errlen)
 {
+    char reason[256];
     for (size_t i = 0; i < cfg->pins.len; i++) {
-        const char *p = cfg->pins.items[i];
-        unsigned char out[64];
-        if (strncmp(p, "sha256//", 8) != 0 || strlen(p + 8) != 44 ||
-            EVP_DecodeBlock(out, (const unsigned char *)p + 8, 44) != 33) {
-            snprintf(err, errlen,
-                     "--pin '%s': expected sha256//BASE64, the base64 SHA-256 of a certificate's "
-                     "public key (44 characters)",
-                     p);
+        if (pin_check(cfg->pins.items[i], reason, sizeof reason) < 0) {
+            snprintf(err, errlen, "--pin '%s': %s", cfg->pins.items[i], reason);
             return -1;
         }
     }
@@ -223,9 +325,9 @@ int tlsctx_ignore_codes(const struct tls_config *cfg, int **codes, size_t *n, ch
         const char *name = cfg->ignore_errors.items[i];
         int code = verify_error_code_from_name(name);
         if (code < 0) {
-            const char *s = verify_error_suggest(name);
-            snprintf(err, errlen, "--ignore-error '%s': unknown verification error%s%s%s", name,
-                     s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+            char reason[256];
+            ignore_error_check(name, reason, sizeof reason);
+            snprintf(err, errlen, "--ignore-error '%s': %s", name, reason);
             free(out);
             return -1;
         }
@@ -296,22 +398,9 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         OPENSSL_free(def);
     }
     strlist_clear(&eff->weakened);
-    if (!cfg->verify)
-        strlist_push(&eff->weakened, "verification off: any certificate is accepted");
-    else if (!cfg->hostname_check)
-        strlist_push(&eff->weakened, "hostname check off: a certificate for any name is accepted");
-    for (size_t i = 0; i < cfg->ignore_errors.len; i++) {
-        char *s = xasprintf("ignoring verification error %s", cfg->ignore_errors.items[i]);
-        strlist_take(&eff->weakened, s);
-    }
-    if (eff->sec_level == 0)
-        strlist_push(&eff->weakened,
-                     "security level 0: weak keys, SHA-1 and old protocols allowed");
-    if (cfg->min_proto && cfg->min_proto < PROTO_TLS1_2)
-        strlist_take(&eff->weakened,
-                     xasprintf("%s allowed (deprecated by RFC 8996)", proto_label(cfg->min_proto)));
-    if (cfg->keylog)
-        strlist_take(&eff->weakened, xasprintf("session keys written to %s", cfg->keylog));
+    config_weakenings(cfg, &eff->weakened);
+    if (eff->sec_level == 0 && cfg->sec_level != 0) /* openssl.cnf made it 0 */
+        strlist_push(&eff->weakened, CONFIG_WEAK_SECLEVEL0);
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store);
@@ -335,8 +424,10 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
                  proto_label(cfg->max_proto));
         goto fail;
     }
-    if (cfg->sec_level > 5) {
-        snprintf(err, errlen, "--sec-level %d: must be 0-5", cfg->sec_level);
+    const struct pkey *lvl = pkey_find("security_level"); /* the table's range */
+    if (cfg->sec_level > lvl->max) {
+        snprintf(err, errlen, "--sec-level '%d': out of range, expected %d-%d", cfg->sec_level,
+                 lvl->min, lvl->max);
         goto fail;
     }
     if (cfg->sec_level >= 0)
@@ -353,25 +444,14 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
                  OpenSSL_version(OPENSSL_VERSION));
         goto fail;
     }
-    if (cfg->ciphers && SSL_CTX_set_cipher_list(ctx, cfg->ciphers) != 1) {
-        snprintf(err, errlen, "--ciphers '%s': OpenSSL matched no cipher suite (%s)", cfg->ciphers,
-                 ossl_errors(e, sizeof(e)));
-        goto fail;
-    }
-    if (cfg->ciphersuites && SSL_CTX_set_ciphersuites(ctx, cfg->ciphersuites) != 1) {
-        snprintf(err, errlen, "--ciphersuites '%s': not a valid TLS 1.3 suite list (%s)",
-                 cfg->ciphersuites, ossl_errors(e, sizeof(e)));
-        goto fail;
-    }
-    if (cfg->groups && SSL_CTX_set1_groups_list(ctx, cfg->groups) != 1) {
-        snprintf(err, errlen, "--groups '%s': unknown group name (%s)", cfg->groups,
-                 ossl_errors(e, sizeof(e)));
-        goto fail;
-    }
-    if (cfg->sigalgs && SSL_CTX_set1_sigalgs_list(ctx, cfg->sigalgs) != 1) {
-        snprintf(err, errlen, "--sigalgs '%s': unknown signature algorithm (%s)", cfg->sigalgs,
-                 ossl_errors(e, sizeof(e)));
-        goto fail;
+    for (size_t i = 0; i < sizeof(ossl_lists) / sizeof(ossl_lists[0]); i++) {
+        const struct ossl_list *l = &ossl_lists[i];
+        const char *v = *(char *const *)((const char *)cfg + l->offset);
+        char reason[512];
+        if (v && ossl_list_set(ctx, l, v, reason, sizeof reason) < 0) {
+            snprintf(err, errlen, "%s '%s': %s", l->flag, v, reason);
+            goto fail;
+        }
     }
     if (set_alpn(ctx, &cfg->alpn, err, errlen) < 0)
         goto fail;
@@ -389,8 +469,9 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
         goto fail;
     if (check_pins(cfg, err, errlen) < 0)
         goto fail;
-    if (cfg->timeout_s <= 0 || cfg->timeout_s > 3600) {
-        snprintf(err, errlen, "--timeout %g: must be between 0 and 3600 seconds", cfg->timeout_s);
+    struct config_error ce;
+    if (config_timeout_check(cfg->timeout_s, &ce) < 0) {
+        snprintf(err, errlen, "--timeout '%g': %s", cfg->timeout_s, ce.reason);
         goto fail;
     }
     /* Sessions are kept by the new-session callback for --reconnect, not in a cache. */

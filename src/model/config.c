@@ -309,6 +309,23 @@ int config_ca_file_check(const char *path, struct config_error *err)
     return 0;
 }
 
+void config_weakenings(const struct tls_config *c, struct strlist *out)
+{
+    if (!c->verify)
+        strlist_push(out, "verification off: any certificate is accepted");
+    else if (!c->hostname_check)
+        strlist_push(out, "hostname check off: a certificate for any name is accepted");
+    for (size_t i = 0; i < c->ignore_errors.len; i++)
+        strlist_take(out, xasprintf("ignoring verification error %s", c->ignore_errors.items[i]));
+    if (c->sec_level == 0)
+        strlist_push(out, CONFIG_WEAK_SECLEVEL0);
+    if (c->min_proto && c->min_proto < PROTO_TLS1_2)
+        strlist_take(out,
+                     xasprintf("%s allowed (deprecated by RFC 8996)", proto_label(c->min_proto)));
+    if (c->keylog)
+        strlist_take(out, xasprintf("session keys written to %s", c->keylog));
+}
+
 const char *config_sni(const struct tls_config *c)
 {
     if (c->no_sni)

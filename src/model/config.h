@@ -108,6 +108,15 @@ int config_timeout_parse(const char *text, double *out, struct config_error *err
 int config_ca_path_check(const char *path, struct config_error *err);
 int config_ca_file_check(const char *path, struct config_error *err);
 
+/* What in c weakens verification or the connection's secrecy, one phrase each, appended to
+ * out in a fixed order: verification off (or the hostname check off), each ignored
+ * verification error, security level 0, a minimum protocol below TLS 1.2, a key log. The one
+ * answer the engine's report, the home screen, the editor and the reports give. The engine
+ * adds "security level 0" itself when openssl.cnf (not c) makes the level 0. */
+void config_weakenings(const struct tls_config *c, struct strlist *out);
+/* The phrase config_weakenings uses for security level 0 (the engine's check reuses it). */
+#define CONFIG_WEAK_SECLEVEL0 "security level 0: weak keys, SHA-1 and old protocols allowed"
+
 /* The name sent as SNI for this config, or NULL when none is sent (no_sni, or host is an
  * IP literal and no explicit sni was given). */
 const char *config_sni(const struct tls_config *c);

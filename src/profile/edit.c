@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile/schema.h"
+#include "settings/settings.h"
+#include "yaml/ytree.h"
 #include "util/mem.h"
 #include "util/strlist.h"
-#include "yaml/ytree.h"
 
 const char *profile_origin_name(enum profile_origin o)
 {
@@ -82,42 +82,7 @@ int profile_set_text(const struct pkey *k, const char *text, struct tls_config *
     return rc;
 }
 
-static const char *edit_proto_text(enum proto_version v)
-{
-    switch (v) {
-    case PROTO_TLS1_0: return "tls1.0";
-    case PROTO_TLS1_1: return "tls1.1";
-    case PROTO_TLS1_2: return "tls1.2";
-    case PROTO_TLS1_3: return "tls1.3";
-    default: return "";
-    }
-}
-
 char *profile_get_text(const struct pkey *k, const struct tls_config *cfg)
 {
-    const void *f = (const char *)cfg + k->offset;
-    switch (k->type) {
-    case PK_STRING:
-    case PK_PATH:
-    case PK_PASS_SOURCE: {
-        const char *s = *(char *const *)f;
-        return xstrdup(s ? s : "");
-    }
-    case PK_BOOL: return xstrdup(*(const bool *)f ? "true" : "false");
-    case PK_INT: {
-        int v = *(const int *)f;
-        return v < k->min ? xstrdup("") : xasprintf("%d", v);
-    }
-    case PK_PORT: return xasprintf("%u", (unsigned)*(const uint16_t *)f);
-    case PK_SECONDS: return xasprintf("%.15g", *(const double *)f);
-    case PK_PROTO: return xstrdup(edit_proto_text(*(const enum proto_version *)f));
-    case PK_LIST: return strlist_join((const struct strlist *)f, ", ");
-    case PK_SNI: return xstrdup(cfg->no_sni ? "false" : cfg->sni ? cfg->sni : "");
-    case PK_FAMILY: {
-        enum addr_family a = *(const enum addr_family *)f;
-        return xstrdup(a == FAMILY_V4 ? "ipv4" : a == FAMILY_V6 ? "ipv6" : "any");
-    }
-    case PK_META: break;
-    }
-    return xstrdup("");
+    return setting_format(k, cfg);
 }

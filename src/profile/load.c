@@ -12,12 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/engine.h"
 #include "profile/profile.h"
-#include "profile/schema.h"
+#include "settings/settings.h"
+#include "yaml/ytree.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
-#include "yaml/ytree.h"
 
 /* ---- values ---------------------------------------------------------------------------- */
 
@@ -60,43 +59,16 @@ static const char *scalar_text(struct ytree_ctx *ld, const struct pkey *k, const
     return v->text;
 }
 
-static void *field(struct tls_config *c, const struct pkey *k)
+/* The settings table's parser on one scalar: a refusal is reported at `at` as
+ * "key 'value': reason", the words a flag and the editor give for the same value. */
+static int parse_at(struct ytree_ctx *ld, const struct pkey *k, const char *text,
+                    const struct ynode *at, struct tls_config *c)
 {
-    return (char *)c + k->offset;
-}
-
-/* Rewrites the engine's "--flag ..." prefix to the key name, escaping controls. */
-static int engine_failure(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *at,
-                          const char *msg)
-{
-    size_t fl = k->flag ? strlen(k->flag) : 0;
-    char *fixed = fl && !strncmp(msg, k->flag, fl) && (msg[fl] == ' ' || msg[fl] == ':')
-                      ? xasprintf("%s%s", k->name, msg + fl)
-                      : xstrdup(msg);
-    char *valid = utf8_repair(fixed, strlen(fixed));
-    char *clean = sanitize_terminal(valid);
-    ytree_fail_at(ld, at, "%s", clean);
-    free(clean);
-    free(valid);
-    free(fixed);
-    return -1;
-}
-
-/* Runs the engine's own check on key k alone: a fresh config holding only src's value of k.
- * The check needs no trust store; ca_path "/" keeps OpenSSL from loading the system's
- * (about 17 ms a check), since OpenSSL reads a CA directory lazily, while verifying. */
-static int engine_check_key(struct ytree_ctx *ld, const struct pkey *k,
-                            const struct tls_config *src, const struct ynode *at)
-{
-    struct tls_config c;
-    char msg[400];
-    config_init(&c);
-    c.host = xstrdup("localhost");
-    c.ca_path = xstrdup("/");
-    pkey_copy(k, &c, src);
-    int rc = engine_check_config(&c, msg, sizeof(msg));
-    config_free(&c);
-    return rc == 0 ? 0 : engine_failure(ld, k, at, msg);
+    struct setting_error se;
+    char buf[600];
+    if (setting_parse(k, text, c, &se) == 0)
+        return 0;
+    return ytree_fail_at(ld, at, "%s", setting_error_format(&se, k->name, buf, sizeof buf));
 }
 
 /* Profile names as profile_locate accepts them: letters, digits, - _ . (no leading dot). */
@@ -111,199 +83,51 @@ static bool valid_profile_name(const char *s)
     return true;
 }
 
-static bool parse_bool(const char *s, bool *out)
-{
-    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
-    for (size_t i = 0; i < 3; i++) {
-        if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
-            *out = !strcasecmp(s, yes[i]);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Decimal with an optional sign; values beyond ±10^10 saturate (they are out of range). */
-static bool parse_whole(const char *s, long long *out)
-{
-    const char *p = s + (*s == '-' || *s == '+');
-    long long v = 0;
-    if (!*p)
-        return false;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        if (v < 10000000000LL)
-            v = v * 10 + (*p - '0');
-    }
-    *out = *s == '-' ? -v : v;
-    return true;
-}
-
 /* ---- one setter per type --------------------------------------------------------------- */
 
-static int set_string(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
-                      struct tls_config *c)
-{
-    const char *s = scalar_text(ld, k, v);
-    char host[256];
-    struct config_error ce;
-    if (!s)
-        return -1;
-    if (k->check == PKC_HOST) {
-        if (config_host_normalize(s, host, sizeof host, &ce) < 0)
-            return ytree_fail_at(ld, v, "`%s`: not a host name or an IP address: %s", k->name,
-                                 ce.reason);
-        s = host;
-    }
-    /* "~/x" in a file name means the home directory, as in a shell. */
-    const char *home = getenv("HOME");
-    char *value = k->type == PK_PATH && s[0] == '~' && s[1] == '/' && home && *home
-                      ? xasprintf("%s%s", home, s + 1)
-                      : xstrdup(s);
-    if ((k->check == PKC_CA_FILE && config_ca_file_check(value, &ce) < 0) ||
-        (k->check == PKC_CA_DIR && config_ca_path_check(value, &ce) < 0)) {
-        free(value);
-        return ytree_fail_at(ld, v, "`%s`: %s", k->name, ce.reason);
-    }
-    char **f = field(c, k);
-    free(*f);
-    *f = value;
-    return k->check == PKC_ENGINE ? engine_check_key(ld, k, c, v) : 0;
-}
-
-static int set_bool(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+/* Strings, protocols, families, passphrase sources: any scalar, plain or quoted. */
+static int set_text(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
                     struct tls_config *c)
 {
-    bool b;
-    if (v->kind != YN_SCALAR || !v->plain || !parse_bool(v->text, &b))
-        return type_error(ld, k, v);
-    *(bool *)field(c, k) = b;
-    return 0;
+    const char *s = scalar_text(ld, k, v);
+    return s ? parse_at(ld, k, s, v, c) : -1;
 }
 
-static int set_whole(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+/* Bools and numbers: plain scalars only ("443" in quotes is a string, not a port). */
+static int set_plain(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
                      struct tls_config *c)
 {
-    long long n;
-    char b[256];
-    if (v->kind != YN_SCALAR || !v->plain || !parse_whole(v->text, &n))
+    if (v->kind != YN_SCALAR || !v->plain || v->len == YNODE_NUL_LEN)
         return type_error(ld, k, v);
-    if (n < k->min || n > k->max)
-        return ytree_fail_at(ld, v, "%s: %s is out of range %d-%d", k->name,
-                             ytree_show(v->text, b, sizeof(b)), k->min, k->max);
-    if (k->type == PK_PORT)
-        *(uint16_t *)field(c, k) = (uint16_t)n;
-    else
-        *(int *)field(c, k) = (int)n;
-    return 0;
+    return parse_at(ld, k, v->text, v, c);
 }
 
-static int set_seconds(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
-                       struct tls_config *c)
-{
-    char *end = NULL, b[256];
-    if (v->kind != YN_SCALAR || !v->plain || !*v->text ||
-        v->text[strspn(v->text, "0123456789.eE+-")] != '\0')
-        return type_error(ld, k, v);
-    errno = 0;
-    double d = strtod(v->text, &end);
-    if (*end || !isfinite(d))
-        return type_error(ld, k, v);
-    struct config_error ce;
-    if (config_timeout_check(d, &ce) < 0)
-        return ytree_fail_at(ld, v, "`%s`: %s: %s", k->name, ytree_show(v->text, b, sizeof(b)),
-                             ce.reason);
-    *(double *)field(c, k) = d;
-    return 0;
-}
-
-static int set_proto(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
-                     struct tls_config *c)
-{
-    const char *s = scalar_text(ld, k, v);
-    char b[256];
-    if (!s)
-        return -1;
-    enum proto_version p = proto_from_name(s);
-    if (p == PROTO_UNSET)
-        return ytree_fail_at(ld, v, "unknown protocol `%s`; expected one of %s",
-                             ytree_show(s, b, sizeof(b)), k->values);
-    if (p < PROTO_TLS1_0)
-        return ytree_fail_at(ld, v, "%s is not supported; expected one of %s", proto_label(p),
-                             k->values);
-    *(enum proto_version *)field(c, k) = p;
-    return 0;
-}
-
-static int set_family(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
-                      struct tls_config *c)
-{
-    static const struct {
-        const char *name;
-        enum addr_family f;
-    } fams[] = {{"any", FAMILY_ANY}, {"ipv4", FAMILY_V4}, {"ipv6", FAMILY_V6}};
-    const char *s = scalar_text(ld, k, v);
-    char b[256];
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
-        if (!strcasecmp(s, fams[i].name)) {
-            *(enum addr_family *)field(c, k) = fams[i].f;
-            return 0;
-        }
-    }
-    return ytree_fail_at(ld, v, "unknown address family `%s`; expected one of %s",
-                         ytree_show(s, b, sizeof(b)), k->values);
-}
-
+/* sni: false (plain) sends none; a quoted "false" is a host name like any other. */
 static int set_sni(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
                    struct tls_config *c)
 {
     const char *s = scalar_text(ld, k, v);
-    bool flag;
     if (!s)
         return -1;
-    if (v->plain && parse_bool(s, &flag)) {
-        if (flag)
-            return type_error(ld, k, v);
-        free(c->sni);
-        c->sni = NULL;
-        c->no_sni = true;
-        return 0;
-    }
+    if (v->plain)
+        return parse_at(ld, k, s, v, c);
     struct config_error ce;
-    char name[256];
-    if (config_sni_normalize(s, name, sizeof name, &ce) < 0)
-        return ytree_fail_at(ld, v, "`%s`: %s", k->name, ce.reason);
+    char name[256], buf[600];
+    if (config_sni_normalize(s, name, sizeof name, &ce) < 0) {
+        struct setting_error se = {.key = k->name, .value_in_reason = true};
+        snprintf(se.reason, sizeof se.reason, "%s", ce.reason);
+        return ytree_fail_at(ld, v, "%s", setting_error_format(&se, k->name, buf, sizeof buf));
+    }
     free(c->sni);
     c->sni = xstrdup(name);
     c->no_sni = false;
     return 0;
 }
 
-static int set_pass_source(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
-                           struct tls_config *c)
-{
-    const char *s = scalar_text(ld, k, v);
-    if (!s)
-        return -1;
-    if (!((!strncmp(s, "env:", 4) && s[4]) || (!strncmp(s, "file:", 5) && s[5])))
-        return ytree_fail_at(
-            ld, v,
-            "`%s` must be env:VAR or file:PATH: a profile never stores a passphrase "
-            "itself",
-            k->name);
-    char **f = field(c, k);
-    free(*f);
-    *f = xstrdup(s);
-    return 0;
-}
-
-/* One list item: ignore_errors and pins items go through the engine one at a time, so an
+/* One list item: each goes through the table's parser (and its validator) alone, so an
  * error points at the item. */
 static int push_item(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *item,
-                     struct strlist *l)
+                     struct tls_config *c)
 {
     char d[320];
     if (item->kind != YN_SCALAR)
@@ -313,30 +137,19 @@ static int push_item(struct ytree_ctx *ld, const struct pkey *k, const struct yn
         return ytree_fail_at(ld, item, "`%s` has an empty item", k->name);
     if (item->len == YNODE_NUL_LEN)
         return ytree_fail_at(ld, item, "`%s` contains a NUL character", k->name);
-    if (k->check == PKC_ERROR || k->check == PKC_PIN) {
-        struct tls_config one;
-        config_init(&one);
-        strlist_push(field(&one, k), item->text);
-        int rc = engine_check_key(ld, k, &one, item);
-        config_free(&one);
-        if (rc < 0)
-            return -1;
-    }
-    strlist_push(l, item->text);
-    return 0;
+    return parse_at(ld, k, item->text, item, c);
 }
 
 static int set_list(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
                     struct tls_config *c)
 {
-    struct strlist *l = field(c, k);
-    strlist_clear(l);
+    strlist_clear((struct strlist *)((char *)c + k->offset));
     if (v->kind == YN_SCALAR)
-        return push_item(ld, k, v, l);
+        return push_item(ld, k, v, c);
     if (v->kind != YN_SEQ)
         return type_error(ld, k, v);
     for (size_t i = 0; i < v->n; i++)
-        if (push_item(ld, k, v->kids[i], l) < 0)
+        if (push_item(ld, k, v->kids[i], c) < 0)
             return -1;
     return 0;
 }
@@ -366,16 +179,16 @@ static int set_value(struct ytree_ctx *ld, const struct pkey *k, const struct yn
 {
     switch (k->type) {
     case PK_STRING:
-    case PK_PATH: return set_string(ld, k, v, &p->cfg);
-    case PK_BOOL: return set_bool(ld, k, v, &p->cfg);
+    case PK_PATH:
+    case PK_PROTO:
+    case PK_FAMILY:
+    case PK_PASS_SOURCE: return set_text(ld, k, v, &p->cfg);
+    case PK_BOOL:
     case PK_INT:
-    case PK_PORT: return set_whole(ld, k, v, &p->cfg);
-    case PK_SECONDS: return set_seconds(ld, k, v, &p->cfg);
-    case PK_PROTO: return set_proto(ld, k, v, &p->cfg);
+    case PK_PORT:
+    case PK_SECONDS: return set_plain(ld, k, v, &p->cfg);
     case PK_LIST: return set_list(ld, k, v, &p->cfg);
     case PK_SNI: return set_sni(ld, k, v, &p->cfg);
-    case PK_FAMILY: return set_family(ld, k, v, &p->cfg);
-    case PK_PASS_SOURCE: return set_pass_source(ld, k, v, &p->cfg);
     case PK_META: return set_meta(ld, k, v, p);
     }
     return ytree_fail_at(ld, v, "`%s`: unsupported key type", k->name);

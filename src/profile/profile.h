@@ -109,7 +109,7 @@ void profile_entries_free(struct profile_entry *e, size_t n);
 /* ---- editing one key (the UI's profile editor) ---- */
 struct pkey;
 /* Parses text for key k exactly as the loader parses that value in a file (same checks, same
- * messages; OpenSSL checks through engine_check_config) and stores it in cfg. Lists are
+ * messages; OpenSSL checks through the validators in settings/) and stores it in cfg. Lists are
  * comma-separated; empty text restores the key's default. Description and extends are checked
  * but not stored (they are not part of tls_config). Returns 0, or -1 with the reason in err
  * and cfg untouched. */

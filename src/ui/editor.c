@@ -13,6 +13,9 @@
 
 #define ED_TEXT_MAX 512
 #define ED_NAME_COL 19
+/* The editor of a result made from flags alone; its connections are "command-line flags
+ * (edited)". */
+#define ED_CLI_NAME "command-line flags"
 
 /* One row of the form: the text shown and edited, and what the last check said. */
 struct ed_field {
@@ -28,7 +31,13 @@ enum ed_ask { ASK_NONE, ASK_NAME, ASK_REPLACE, ASK_UNSAVED };
 enum ed_then { THEN_STAY, THEN_LEAVE, THEN_QUIT };
 
 struct editor {
+    /* The profile's name; for settings from a result made with flags alone, ED_CLI_NAME (no
+     * file; see ed_from_result). */
     char name[UI_NAME_MAX];
+    char source[UI_NAME_MAX + 32]; /* the title's "from the command line", or "" */
+    bool plus_flags;               /* a profile whose result had flags over it: "X + flags" */
+    bool flags_in;                 /* the command-line flags are in cfg already: Connect does
+                                    * not apply them again (they would undo an edit) */
     enum profile_origin origin;
     struct tls_config orig, cfg; /* as loaded (with its extends chain), as edited */
     char *desc_orig;             /* description as loaded, or NULL */
@@ -205,6 +214,25 @@ void editor_free(struct ui *ui)
     ui->editor = NULL;
 }
 
+/* Fills the form's rows from e->orig (the edited copy starts equal). */
+static void ed_fill(struct editor *e)
+{
+    config_copy(&e->cfg, &e->orig);
+    e->n = pkey_count();
+    for (size_t i = 0; i < e->n; i++) {
+        const struct pkey *k = pkey_at(i);
+        char *text = profile_get_text(k, &e->cfg);
+        if (strcmp(k->name, "description") == 0)
+            ed_set_buf(&e->f[i], e->desc_orig ? e->desc_orig : "");
+        else if (strcmp(k->name, "extends") == 0)
+            ed_set_buf(&e->f[i], e->extends ? e->extends : "");
+        else
+            ed_set_buf(&e->f[i], text);
+        free(text);
+        ed_describe(e, i);
+    }
+}
+
 /* Loads NAME with its chain, and the file itself for its description and extends. */
 static struct editor *ed_load(const char *name, char *err, size_t errlen)
 {
@@ -231,21 +259,56 @@ static struct editor *ed_load(const char *name, char *err, size_t errlen)
         ed_destroy(e);
         return NULL;
     }
-    config_copy(&e->cfg, &e->orig);
-    e->n = pkey_count();
-    for (size_t i = 0; i < e->n; i++) {
-        const struct pkey *k = pkey_at(i);
-        char *text = profile_get_text(k, &e->cfg);
-        if (strcmp(k->name, "description") == 0)
-            ed_set_buf(&e->f[i], e->desc_orig ? e->desc_orig : "");
-        else if (strcmp(k->name, "extends") == 0)
-            ed_set_buf(&e->f[i], e->extends ? e->extends : "");
-        else
-            ed_set_buf(&e->f[i], text);
-        free(text);
-        ed_describe(e, i);
-    }
+    ed_fill(e);
     return e;
+}
+
+/* The settings a result was made with (the command-line flags) as a form of their own. */
+static struct editor *ed_from_config(const struct tls_config *cfg, const char *name,
+                                     const char *source)
+{
+    struct editor *e = xcalloc(1, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s", name);
+    snprintf(e->source, sizeof e->source, "%s", source);
+    e->origin = PROFILE_FILE;
+    e->flags_in = true;
+    config_copy(&e->orig, cfg);
+    ed_fill(e);
+    return e;
+}
+
+/* True when the result's settings are not what its profile alone gives (apart from the
+ * target): command-line flags changed something. */
+static bool ed_flags_changed(const char *profile, const struct tls_config *used)
+{
+    struct tls_config p;
+    struct profile_error perr;
+    config_init(&p);
+    bool differs = profile_apply(profile, &p, NULL, &perr) == 0;
+    for (size_t i = 0; differs && i < pkey_count(); i++) {
+        const struct pkey *k = pkey_at(i);
+        if (k->type == PK_META || !strcmp(k->name, "host") || !strcmp(k->name, "port"))
+            continue;
+        if (!pkey_equal(k, &p, used)) {
+            config_free(&p);
+            return true;
+        }
+    }
+    config_free(&p);
+    return false;
+}
+
+/* `e` on a result made from flags alone: the settings it was made with, as a form of their
+ * own; NULL when it was made with a profile (that profile is what `e` edits, the flags still
+ * applied over it by Connect, and the title says "+ flags"). */
+static struct editor *ed_from_result(struct ui *ui, const char *name)
+{
+    const struct result *res = &ui->result;
+    if (!res->report || res->target.lab_index >= 0 || name[0])
+        return NULL;
+    if (ui->editor && strcmp(ui->editor->name, ED_CLI_NAME) == 0)
+        return ui->editor; /* the same settings keep their edits */
+    return ed_from_config(&res->cfg, ED_CLI_NAME, "from the command line");
 }
 
 void editor_open(struct ui *ui, const char *profile, const struct ui_target *target,
@@ -256,20 +319,30 @@ void editor_open(struct ui *ui, const char *profile, const struct ui_target *tar
     char *edited = strstr(name, " (edited)");
     if (edited)
         *edited = '\0';
-    if (!name[0]) {
-        ui_status(ui, TR_WARN, "no profile to edit: select one on the home screen");
-        return;
-    }
-    struct editor *e = ui->editor;
-    if (!e || strcmp(e->name, name) != 0) { /* the same profile keeps its edits */
-        e = ed_load(name, err, sizeof err);
-        if (!e) {
-            ui_status(ui, TR_BAD, "%s", err);
+    struct editor *e = from_result ? ed_from_result(ui, name) : NULL;
+    if (e) {
+        if (e != ui->editor) {
+            editor_free(ui);
+            ui->editor = e;
+        }
+    } else {
+        if (!name[0]) {
+            ui_status(ui, TR_WARN, "no profile to edit: select one on the home screen");
             return;
         }
-        editor_free(ui);
-        ui->editor = e;
+        e = ui->editor;
+        if (!e || strcmp(e->name, name) != 0) { /* the same profile keeps its edits */
+            e = ed_load(name, err, sizeof err);
+            if (!e) {
+                ui_status(ui, TR_BAD, "%s", err);
+                return;
+            }
+            editor_free(ui);
+            ui->editor = e;
+        }
     }
+    if (!e->source[0] && from_result && ui->result.report)
+        e->plus_flags = ed_flags_changed(e->name, &ui->result.cfg);
     e->target = *target;
     e->from_result = from_result && ui->result.report;
     e->typing = false;
@@ -291,14 +364,19 @@ static void ed_connect(struct ui *ui)
     }
     struct tls_config c;
     config_copy(&c, &e->cfg);
-    if (ui->opt->apply_flags)
+    if (ui->opt->apply_flags && !e->flags_in)
         ui->opt->apply_flags(&c, ui->opt->apply_flags_arg);
-    if (ui_target_config(ui, &e->target, &c, c.port != 443, err, sizeof err) < 0) {
+    /* Settings from flags hold their target (the host row); any other goes where asked. */
+    bool own_target = e->flags_in && e->target.from_cli && c.host;
+    if (!own_target && ui_target_config(ui, &e->target, &c, c.port != 443, err, sizeof err) < 0) {
         ui_status(ui, TR_BAD, "%s", err);
         config_free(&c);
         return;
     }
-    snprintf(title, sizeof title, "%s%s", e->name, ed_dirty(e) ? " (edited)" : "");
+    if (e->source[0] && !ed_dirty(e)) /* as it was: the result's own label */
+        snprintf(title, sizeof title, "%s", strcmp(e->name, ED_CLI_NAME) ? e->name : "");
+    else
+        snprintf(title, sizeof title, "%s%s", e->name, ed_dirty(e) ? " (edited)" : "");
     ui_start(ui, &c, &e->target, title);
 }
 
@@ -347,6 +425,7 @@ static bool ed_write(struct ui *ui, const char *name, bool force)
     free(path);
     /* The saved file is what this editor now shows: a user profile with no changes. */
     snprintf(e->name, sizeof e->name, "%s", name);
+    e->source[0] = '\0'; /* a profile now; flags_in stays: they are in it */
     e->origin = PROFILE_USER;
     config_free(&e->orig);
     config_copy(&e->orig, &e->cfg);
@@ -390,7 +469,10 @@ static void ed_save(struct ui *ui)
         return;
     }
     char suggestion[UI_NAME_MAX + 8];
-    snprintf(suggestion, sizeof suggestion, "my-%s", e->name);
+    if (e->source[0]) /* settings from flags: no file name to start from */
+        suggestion[0] = '\0';
+    else
+        snprintf(suggestion, sizeof suggestion, "my-%s", e->name);
     ed_ask(e, ASK_NAME, suggestion);
 }
 
@@ -647,9 +729,16 @@ static void ed_draw_help(struct ui *ui, int y)
     struct term *t = &ui->term;
     const struct pkey *k = ed_key(e, e->sel);
     char *line;
-    if (!k)
-        line = xasprintf("Connect with these settings (not saved); command-line flags still apply");
-    else
+    if (!k) {
+        struct strlist weak = {0};
+        config_weakenings(&e->cfg, &weak); /* the words the result screen will use */
+        char *j = strlist_join(&weak, "; ");
+        line = weak.len ? xasprintf("Connect with these settings, which weaken verification: %s", j)
+                        : xasprintf("Connect with these settings (not saved); command-line "
+                                    "flags still apply");
+        free(j);
+        strlist_free(&weak);
+    } else
         line = xasprintf("%s  %s%s%s · default %s", k->help, k->flag ? "(" : "",
                          k->flag ? k->flag : "", k->flag ? ")" : "", k->default_text);
     term_hline(t, y, 0, t->cols, NULL);
@@ -675,10 +764,20 @@ void editor_draw(struct ui *ui)
 {
     struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    char title[UI_NAME_MAX + 64];
-    snprintf(title, sizeof title, "tlscope — edit profile %s · %s%s", e->name,
-             e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin),
-             ed_dirty(e) ? " · changed" : "");
+    char title[UI_NAME_MAX + 160];
+    struct strlist weak = {0};
+    config_weakenings(&e->cfg, &weak);
+    if (e->source[0])
+        snprintf(title, sizeof title, "tlscope — edit settings %s%s%s%s", e->source,
+                 ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
+                 weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
+    else
+        snprintf(title, sizeof title, "tlscope — edit profile %s%s · %s%s%s%s", e->name,
+                 e->plus_flags ? " + flags" : "",
+                 e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin),
+                 ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
+                 weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
+    strlist_free(&weak);
     char *safe = sanitize_terminal(title);
     ui_draw_title(ui, 0, safe, NULL);
     free(safe);

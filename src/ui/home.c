@@ -75,21 +75,6 @@ static void home_wrap(struct doc *d, enum theme_role role, const char *text, int
     free(safe);
 }
 
-/* The phrases for what a config turns off in verification (empty when nothing). */
-static void home_weakened(const struct tls_config *c, struct strlist *out)
-{
-    if (!c->verify)
-        strlist_push(out, "verification off");
-    if (c->verify && !c->hostname_check)
-        strlist_push(out, "hostname check off");
-    for (size_t i = 0; i < c->ignore_errors.len; i++) {
-        char *s = xasprintf("ignores %s", c->ignore_errors.items[i]);
-        strlist_take(out, s);
-    }
-    if (c->sec_level == 0)
-        strlist_push(out, "security level 0");
-}
-
 static bool home_profile_weakens(struct ui *ui, const char *profile)
 {
     struct tls_config c;
@@ -97,7 +82,7 @@ static bool home_profile_weakens(struct ui *ui, const char *profile)
     if (ui_profile_config(ui, profile, &c, NULL, err, sizeof err) < 0)
         return false;
     struct strlist weak = {0};
-    home_weakened(&c, &weak);
+    config_weakenings(&c, &weak);
     bool any = weak.len > 0;
     strlist_free(&weak);
     config_free(&c);
@@ -167,9 +152,9 @@ static void home_settings_of(struct ui *ui, struct doc *d, const char *profile, 
     }
     home_settings_fields(d, &c);
     struct strlist weak = {0};
-    home_weakened(&c, &weak);
+    config_weakenings(&c, &weak);
     if (weak.len) {
-        char *j = strlist_join(&weak, ", ");
+        char *j = strlist_join(&weak, "; ");
         char *line = xasprintf("%s weakens verification: %s", glyph(GL_WARN, ui->term.utf8), j);
         home_wrap(d, TR_WARN, line, width);
         free(line);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 
@@ -45,6 +46,9 @@ static void check_round_trip(const struct profile *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static int registered;
+    if (!registered++)
+        engine_register_validators();
     struct profile p;
     struct profile_error err;
     if (profile_parse((const char *)data, size, "fuzz.yaml", &p, &err) != 0)

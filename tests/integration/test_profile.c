@@ -199,14 +199,14 @@ static void test_profile_value_rules(void **state)
     static const struct {
         const char *name, *body, *err_has;
     } cases[] = {
-        {"v-sni-space", "sni: \"a b\"\n", "v-sni-space.yaml:1:6: `sni`: 'a b' contains a space"},
-        {"v-sni-ip", "sni: 0x7f.1\n", "v-sni-ip.yaml:1:6: `sni`: '0x7f.1' is an IP address"},
+        {"v-sni-space", "sni: \"a b\"\n", "v-sni-space.yaml:1:6: sni: 'a b' contains a space"},
+        {"v-sni-ip", "sni: 0x7f.1\n", "v-sni-ip.yaml:1:6: sni: '0x7f.1' is an IP address"},
         {"v-timeout", "timeout: 1e-300\n",
-         "v-timeout.yaml:1:10: `timeout`: 1e-300: out of range, expected at least 0.001"},
+         "v-timeout.yaml:1:10: timeout '1e-300': out of range, expected at least 0.001"},
         {"v-capath", "ca_path: /nonexistent\n",
-         "v-capath.yaml:1:10: `ca_path`: /nonexistent: No such file or directory"},
+         "v-capath.yaml:1:10: ca_path: /nonexistent: No such file or directory"},
         {"v-cafile", "port: 1\nca_file: /tmp\n",
-         "v-cafile.yaml:2:10: `ca_file`: /tmp is a directory"},
+         "v-cafile.yaml:2:10: ca_file: /tmp is a directory"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         user_profile(cases[i].name, cases[i].body);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "lib/harness.h"
+#include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "util/fsutil.h"
@@ -463,11 +464,10 @@ static void test_save_refuses_what_would_not_load(void **state)
         const char *key, *value, *says;
     } cases[] = {
         {"sni", "127.0.0.1",
-         "`sni`: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 "
+         "sni: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 "
          "forbids addresses in SNI)"},
-        {"sni", "a b", "`sni`: 'a b' contains a space"},
-        {"host", "bad host",
-         "`host`: not a host name or an IP address: 'bad host' contains a space"},
+        {"sni", "a b", "sni: 'a b' contains a space"},
+        {"host", "bad host", "host: not a host name or an IP address: 'bad host' contains a space"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct tls_config cfg;
@@ -611,6 +611,8 @@ static void test_cli_save_profile(void **state)
 
 int main(void)
 {
+    if (engine_register_validators() != 0)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_save_reads_back_equal),
         cmocka_unit_test(test_existing_replaced_only_with_force),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/config.h"
+#include "util/mem.h"
 
 static const struct {
     const char *spec;
@@ -195,13 +196,76 @@ static void test_sni_choice(void **state)
     config_free(&c);
 }
 
+static void w_no_verify(struct tls_config *c)
+{
+    c->verify = false;
+}
+static void w_no_host(struct tls_config *c)
+{
+    c->hostname_check = false;
+}
+static void w_ignore(struct tls_config *c)
+{
+    strlist_push(&c->ignore_errors, "X509_V_ERR_CERT_HAS_EXPIRED");
+}
+static void w_sec0(struct tls_config *c)
+{
+    c->sec_level = 0;
+}
+static void w_tls10(struct tls_config *c)
+{
+    c->min_proto = PROTO_TLS1_0;
+}
+static void w_tls12(struct tls_config *c)
+{
+    c->min_proto = PROTO_TLS1_2;
+}
+static void w_keylog(struct tls_config *c)
+{
+    c->keylog = xstrdup("/tmp/k");
+}
+
+/* config_weakenings: each thing that weakens verification gives one phrase; nothing gives none. */
+static void test_weakenings(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what;
+        void (*set)(struct tls_config *c);
+        const char *phrase; /* NULL: no phrase at all */
+    } cases[] = {
+        {"defaults", NULL, NULL},
+        {"no verify", w_no_verify, "verification off"},
+        {"no hostname check", w_no_host, "hostname check off"},
+        {"ignored error", w_ignore, "ignoring verification error X509_V_ERR_CERT_HAS_EXPIRED"},
+        {"security level 0", w_sec0, "security level 0"},
+        {"min TLS 1.0", w_tls10, "TLS 1.0 allowed"},
+        {"min TLS 1.2", w_tls12, NULL},
+        {"key log", w_keylog, "session keys written to /tmp/k"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tls_config c;
+        struct strlist out = {0};
+        config_init(&c);
+        if (cases[i].set)
+            cases[i].set(&c);
+        config_weakenings(&c, &out);
+        if (!cases[i].phrase && out.len)
+            fail_msg("%s: expected nothing, got %s", cases[i].what, out.items[0]);
+        if (cases[i].phrase && (out.len != 1 || !strstr(out.items[0], cases[i].phrase)))
+            fail_msg("%s: expected one phrase with '%s', got %zu", cases[i].what, cases[i].phrase,
+                     out.len);
+        strlist_free(&out);
+        config_free(&c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_target_parse),
-        cmocka_unit_test(test_validators),
-        cmocka_unit_test(test_proto_names),
-        cmocka_unit_test(test_sni_choice),
+        cmocka_unit_test(test_target_parse), cmocka_unit_test(test_validators),
+        cmocka_unit_test(test_proto_names),  cmocka_unit_test(test_sni_choice),
+        cmocka_unit_test(test_weakenings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

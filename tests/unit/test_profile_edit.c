@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "util/mem.h"
@@ -168,6 +169,8 @@ static void test_meta_checked_not_stored(void **state)
 
 int main(void)
 {
+    if (engine_register_validators() != 0)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_defaults_shown),

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "util/mem.h"
@@ -154,7 +155,7 @@ static char *string_for(struct rng *r, const struct pkey *k)
         return xstrdup(PICK(r, hosts));
     if (k->check == PKC_NONE)
         return random_text(r);
-    if (k->check != PKC_ENGINE)
+    if (k->check != PKC_VALIDATOR)
         return NULL;
     if (!strcmp(k->name, "ciphers"))
         return xstrdup(PICK(r, ciphers));
@@ -170,9 +171,20 @@ static char *string_for(struct rng *r, const struct pkey *k)
 static char *item_for(struct rng *r, const struct pkey *k)
 {
     switch (k->check) {
-    case PKC_NONE: return random_text(r);
-    case PKC_ERROR: return xstrdup(PICK(r, errors));
-    case PKC_PIN: return xstrdup(PICK(r, pins));
+    case PKC_NONE: { /* a list item is never empty */
+        char *t = random_text(r);
+        if (!*t) {
+            free(t);
+            t = xstrdup("h2");
+        }
+        return t;
+    }
+    case PKC_VALIDATOR:
+        if (!strcmp(k->name, "ignore_errors"))
+            return xstrdup(PICK(r, errors));
+        if (!strcmp(k->name, "pins"))
+            return xstrdup(PICK(r, pins));
+        return NULL;
     default: return NULL;
     }
 }
@@ -475,6 +487,8 @@ static void test_nondefault_keys(void **state)
 
 int main(void)
 {
+    if (engine_register_validators() != 0)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_quoting),
         cmocka_unit_test(test_values),

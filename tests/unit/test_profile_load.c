@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
 #include "util/mem.h"
@@ -45,8 +46,7 @@ static const struct bad_case bad_cases[] = {
     /* types */
     {"quoted bool", "verify: \"true\"\n", 1, 9,
      "`verify` expects true or false, found the string \"true\"", false},
-    {"word for a bool", "ocsp: maybe\n", 1, 7, "`ocsp` expects true or false, found `maybe`",
-     false},
+    {"word for a bool", "ocsp: maybe\n", 1, 7, "ocsp 'maybe': expected true or false", false},
     {"mapping for a string", "ciphers:\n  a: 1\n", 2, 3,
      "`ciphers` expects a string, found a mapping", false},
     {"sequence for a string", "ca_file: [a, b]\n", 1, 10,
@@ -54,13 +54,13 @@ static const struct bad_case bad_cases[] = {
     {"quoted number", "port: \"443\"\n", 1, 7,
      "`port` expects a port number 1-65535, found the string \"443\"", false},
     {"word for a number", "security_level: high\n", 1, 17,
-     "`security_level` expects a whole number 0-5, found `high`", false},
-    {"hex for a number", "port: 0x1bb\n", 1, 7,
-     "`port` expects a port number 1-65535, found `0x1bb`", false},
-    {"word for seconds", "timeout: soon\n", 1, 10,
-     "`timeout` expects a number of seconds up to 3600, found `soon`", false},
-    {"nan for seconds", "timeout: .nan\n", 1, 10,
-     "`timeout` expects a number of seconds up to 3600, found `.nan`", false},
+     "security_level 'high': expected a whole number 0-5", false},
+    {"hex for a number", "port: 0x1bb\n", 1, 7, "port '0x1bb': expected a whole number 1-65535",
+     false},
+    {"word for seconds", "timeout: soon\n", 1, 10, "timeout 'soon': expected a number of seconds",
+     false},
+    {"nan for seconds", "timeout: .nan\n", 1, 10, "timeout '.nan': expected a number of seconds",
+     false},
     {"mapping for a list", "alpn: {h2: 1}\n", 1, 7,
      "`alpn` expects a list of strings, found a mapping", false},
     {"mapping in a list", "alpn:\n  - h2\n  - {b: 1}\n", 3, 5,
@@ -71,24 +71,25 @@ static const struct bad_case bad_cases[] = {
     {"tag", "ciphers: !!str ALL\n", 1, 10, "tags are not supported in profiles", false},
     /* ranges */
     {"security level out of range", "security_level: 7\n", 1, 17,
-     "security_level: 7 is out of range 0-5", false},
+     "security_level '7': out of range, expected 0-5", false},
     {"negative security level", "security_level: -1\n", 1, 17,
-     "security_level: -1 is out of range 0-5", false},
-    {"port out of range", "port: 70000\n", 1, 7, "port: 70000 is out of range 1-65535", false},
-    {"port zero", "port: 0\n", 1, 7, "port: 0 is out of range 1-65535", false},
+     "security_level '-1': out of range, expected 0-5", false},
+    {"port out of range", "port: 70000\n", 1, 7, "port '70000': out of range, expected 1-65535",
+     false},
+    {"port zero", "port: 0\n", 1, 7, "port '0': out of range, expected 1-65535", false},
     {"huge number", "port: 99999999999999999999999\n", 1, 7,
-     "port: 99999999999999999999999 is out of range 1-65535", false},
+     "port '99999999999999999999999': out of range, expected 1-65535", false},
     {"timeout zero", "timeout: 0\n", 1, 10,
-     "`timeout`: 0: out of range, expected at least 0.001 and at most 3600 seconds", false},
+     "timeout '0': out of range, expected at least 0.001 and at most 3600 seconds", false},
     {"timeout too long", "timeout: 3600.5\n", 1, 10,
-     "`timeout`: 3600.5: out of range, expected at least 0.001 and at most 3600 seconds", false},
+     "timeout '3600.5': out of range, expected at least 0.001 and at most 3600 seconds", false},
     {"timeout too short", "timeout: 1e-300\n", 1, 10,
-     "`timeout`: 1e-300: out of range, expected at least 0.001 and at most 3600 seconds", false},
+     "timeout '1e-300': out of range, expected at least 0.001 and at most 3600 seconds", false},
     {"timeout infinite", "timeout: 1e999\n", 1, 10,
-     "`timeout` expects a number of seconds up to 3600, found `1e999`", false},
+     "timeout '1e999': not a finite number of seconds", false},
     /* protocols, families, names */
     {"unknown protocol", "min_protocol: tls1.4\n", 1, 15,
-     "unknown protocol `tls1.4`; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
+     "min_protocol 'tls1.4': unknown protocol; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
     {"min above max", "min_protocol: tls1.3\nmax_protocol: tls1.2\n", 2, 15,
      "min_protocol TLS 1.3 is above max_protocol TLS 1.2 (line 1); no version is left to offer",
      false},
@@ -96,48 +97,49 @@ static const struct bad_case bad_cases[] = {
      "min_protocol TLS 1.2 is above max_protocol TLS 1.0 (line 1); no version is left to offer",
      false},
     {"SSLv3", "max_protocol: SSLv3\n", 1, 15,
-     "SSL 3.0 is not supported; expected one of tls1.0 tls1.1 tls1.2 tls1.3", false},
+     "max_protocol 'SSLv3': SSL 3.0 is not supported; expected one of tls1.0 tls1.1 tls1.2 tls1.3",
+     false},
     {"unknown family", "family: ipv5\n", 1, 9,
-     "unknown address family `ipv5`; expected one of any ipv4 ipv6", false},
+     "family 'ipv5': unknown address family; expected one of any ipv4 ipv6", false},
     {"bad host", "host: \"bad host\"\n", 1, 7,
-     "`host`: not a host name or an IP address: 'bad host' contains a space", false},
+     "host: not a host name or an IP address: 'bad host' contains a space", false},
     {"host with a bidi override", "host: \"b\\u00fc\\u202ex\"\n", 1, 7,
-     "`host`: not a host name or an IP address: 'b\xc3\xbc\\u202Ex': U+202E is not allowed in a "
+     "host: not a host name or an IP address: 'b\xc3\xbc\\u202Ex': U+202E is not allowed in a "
      "host name",
      false},
-    {"sni true", "sni: true\n", 1, 6, "`sni` expects a server name or false, found `true`", false},
+    {"sni true", "sni: true\n", 1, 6, "sni 'true': expected a server name, or false to send none",
+     false},
     {"sni address", "sni: 127.0.0.1\n", 1, 6,
-     "`sni`: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
+     "sni: '127.0.0.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
      "addresses in SNI)",
      false},
     {"sni short address", "sni: 0x7f.1\n", 1, 6,
-     "`sni`: '0x7f.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
+     "sni: '0x7f.1' is an IP address; a server name must be a host name (RFC 6066 forbids "
      "addresses in SNI)",
      false},
-    {"sni bad name", "sni: \"a b\"\n", 1, 6, "`sni`: 'a b' contains a space", false},
-    {"sni escape", "sni: \"a\\eb\"\n", 1, 6, "`sni`: 'a\\x1Bb' contains a control character",
-     false},
+    {"sni bad name", "sni: \"a b\"\n", 1, 6, "sni: 'a b' contains a space", false},
+    {"sni escape", "sni: \"a\\eb\"\n", 1, 6, "sni: 'a\\x1Bb' contains a control character", false},
     {"sni empty", "sni: \"\"\n", 1, 6,
-     "`sni`: empty server name (to send none, use --no-sni or sni: false)", false},
+     "sni: empty server name (to send none, use --no-sni or sni: false)", false},
     {"ca_path missing", "ca_path: /nonexistent-tlscope\n", 1, 10,
-     "`ca_path`: /nonexistent-tlscope: No such file or directory", false},
+     "ca_path: /nonexistent-tlscope: No such file or directory", false},
     {"ca_path a file", "ca_path: /etc/hosts\n", 1, 10,
-     "`ca_path`: /etc/hosts is not a directory (a single PEM file goes in --cafile)", false},
+     "ca_path: /etc/hosts is not a directory (a single PEM file goes in --cafile)", false},
     {"ca_file a directory", "ca_file: /\n", 1, 10,
-     "`ca_file`: / is a directory (a hashed CA directory goes in --capath)", false},
+     "ca_file: / is a directory (a hashed CA directory goes in --capath)", false},
     {"ca_file missing", "ca_file: /nonexistent-tlscope.pem\n", 1, 10,
-     "`ca_file`: /nonexistent-tlscope.pem: No such file or directory", false},
+     "ca_file: /nonexistent-tlscope.pem: No such file or directory", false},
     {"bad extends name", "extends: ../secrets\n", 1, 10,
      "`extends`: `../secrets` is not a profile name (letters, digits, - _ .)", false},
     {"extends a mapping", "extends: {a: b}\n", 1, 10,
      "`extends` expects a profile name, found a mapping", false},
     {"literal passphrase", "key: client.key\nkey_passphrase: hunter2\n", 2, 17,
-     "`key_passphrase` must be env:VAR or file:PATH: a profile never stores a passphrase "
-     "itself",
+     "key_passphrase: expected env:VAR or file:PATH; a literal passphrase is readable by others "
+     "(in a file, or on the command line through ps and the shell history)",
      false},
     {"empty env source", "key_passphrase: \"env:\"\n", 1, 17,
-     "`key_passphrase` must be env:VAR or file:PATH: a profile never stores a passphrase "
-     "itself",
+     "key_passphrase: expected env:VAR or file:PATH; a literal passphrase is readable by others "
+     "(in a file, or on the command line through ps and the shell history)",
      false},
     /* checked by the engine (OpenSSL) */
     {"cipher string OpenSSL rejects", "ciphers: NOPE-NOTHING\n", 1, 10,
@@ -515,6 +517,8 @@ static void test_names(void **state)
 
 int main(void)
 {
+    if (engine_register_validators() != 0)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),    cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_long_list), cmocka_unit_test(test_every_type),

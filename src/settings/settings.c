@@ -1,0 +1,601 @@
+/* The settings table, generic access to the config fields it describes, and the validators
+ * registered into it. */
+#include "settings/settings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/mem.h"
+#include "util/sanitize.h"
+#include "util/suggest.h"
+
+#define OFF(field) offsetof(struct tls_config, field)
+
+static const struct pkey keys[] = {
+    /* meta */
+    {"description", PK_META, 0, 0, 0, PKC_NONE, NULL, "none", NULL,
+     "What this profile is for, shown in lists."},
+    {"extends", PK_META, 0, 0, 0, PKC_NONE, "a profile name", "none", NULL,
+     "Start from another profile's values; keys here override them."},
+    /* target */
+    {"host", PK_STRING, OFF(host), 0, 0, PKC_HOST, NULL, "none", NULL,
+     "Host to connect to when none is given on the command line."},
+    {"port", PK_PORT, OFF(port), 1, 65535, PKC_NONE, "1-65535", "443", NULL, "TCP port."},
+    {"sni", PK_SNI, 0, 0, 0, PKC_HOST, "a name, or false", "the host when it is a name",
+     "--sni/--no-sni", "Server name to send; false sends none."},
+    {"family", PK_FAMILY, OFF(family), 0, 0, PKC_NONE, "any ipv4 ipv6", "any", "-4/-6",
+     "Address family to connect over."},
+    /* what to offer */
+    {"min_protocol", PK_PROTO, OFF(min_proto), 0, 0, PKC_NONE, "tls1.0 tls1.1 tls1.2 tls1.3",
+     "the system's (openssl.cnf)", "--min-proto", "Lowest protocol version to offer."},
+    {"max_protocol", PK_PROTO, OFF(max_proto), 0, 0, PKC_NONE, "tls1.0 tls1.1 tls1.2 tls1.3",
+     "the system's (openssl.cnf)", "--max-proto", "Highest protocol version to offer."},
+    {"ciphers", PK_STRING, OFF(ciphers), 0, 0, PKC_VALIDATOR, "OpenSSL cipher string",
+     "the system's", "--ciphers", "Cipher suites for TLS 1.2 and older (OpenSSL syntax)."},
+    {"ciphersuites", PK_STRING, OFF(ciphersuites), 0, 0, PKC_VALIDATOR, "colon-separated suites",
+     "the system's", "--ciphersuites", "TLS 1.3 cipher suites."},
+    {"groups", PK_STRING, OFF(groups), 0, 0, PKC_VALIDATOR, "colon-separated groups",
+     "the system's", "--groups", "Key-exchange groups, e.g. X25519:P-256."},
+    {"sigalgs", PK_STRING, OFF(sigalgs), 0, 0, PKC_VALIDATOR, "colon-separated algorithms",
+     "the system's", "--sigalgs", "Signature algorithms to offer."},
+    {"security_level", PK_INT, OFF(sec_level), 0, 5, PKC_NONE, "0-5", "the system's (openssl.cnf)",
+     "--sec-level", "OpenSSL security level; 0 allows TLS 1.0/1.1 and weak keys."},
+    {"alpn", PK_LIST, OFF(alpn), 0, 0, PKC_NONE, "list of protocol names", "none", "--alpn",
+     "ALPN protocols to offer, in order, e.g. [h2, http/1.1]."},
+    /* verification */
+    {"verify", PK_BOOL, OFF(verify), 0, 0, PKC_NONE, "true false", "true", "--no-verify",
+     "Fail when the chain does not verify (errors are reported either way)."},
+    {"hostname_check", PK_BOOL, OFF(hostname_check), 0, 0, PKC_NONE, "true false", "true",
+     "--no-hostname-check", "Check the name against the certificate."},
+    {"ca_file", PK_PATH, OFF(ca_file), 0, 0, PKC_CA_FILE, "a PEM file", "the system store",
+     "--cafile", "Trust these CA certificates instead of the system store."},
+    {"ca_path", PK_PATH, OFF(ca_path), 0, 0, PKC_CA_DIR, "a hashed directory", "the system store",
+     "--capath", "Trust a hashed CA directory."},
+    {"ignore_errors", PK_LIST, OFF(ignore_errors), 0, 0, PKC_VALIDATOR,
+     "list of verification error names", "none", "--ignore-error",
+     "Verification errors to accept, e.g. [X509_V_ERR_CERT_HAS_EXPIRED]."},
+    {"pins", PK_LIST, OFF(pins), 0, 0, PKC_VALIDATOR, "list of sha256//BASE64", "none", "--pin",
+     "Accept the chain only if a certificate's public key matches one of these."},
+    /* client certificate */
+    {"cert", PK_PATH, OFF(cert_file), 0, 0, PKC_NONE, "a PEM file", "none", "--cert",
+     "Client certificate (may hold its chain)."},
+    {"key", PK_PATH, OFF(key_file), 0, 0, PKC_NONE, "a PEM file", "none", "--key",
+     "Client private key."},
+    {"key_passphrase", PK_PASS_SOURCE, OFF(key_pass), 0, 0, PKC_NONE, "env:VAR or file:PATH",
+     "none", "--pass", "Where the key's passphrase comes from; never the passphrase itself."},
+    /* extras */
+    {"ocsp", PK_BOOL, OFF(ocsp), 0, 0, PKC_NONE, "true false", "false", "--ocsp",
+     "Ask for a stapled OCSP response."},
+    {"ocsp_required", PK_BOOL, OFF(ocsp_required), 0, 0, PKC_NONE, "true false", "false",
+     "--ocsp-required", "Fail verification unless the server staples a good, valid OCSP response."},
+    {"reconnect", PK_BOOL, OFF(reconnect), 0, 0, PKC_NONE, "true false", "false", "--reconnect",
+     "Connect a second time and report session resumption."},
+    {"keylog", PK_PATH, OFF(keylog), 0, 0, PKC_NONE, "a file", "none", "--keylog",
+     "Append TLS secrets in NSS key log format (for Wireshark)."},
+    {"theme", PK_STRING, OFF(theme), 0, 0, PKC_NONE, "a theme name (themes/)", "default", "--theme",
+     "Colours for the terminal UI."},
+    {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
+     "--timeout", "Limit for each stage: DNS, TCP, TLS."},
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(NKEYS <= PROFILE_KEYS_MAX, "the set mask holds 64 keys");
+
+size_t pkey_count(void)
+{
+    return NKEYS;
+}
+
+const struct pkey *pkey_at(size_t i)
+{
+    return i < NKEYS ? &keys[i] : NULL;
+}
+
+const struct pkey *pkey_find(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(keys[i].name, name))
+            return &keys[i];
+    return NULL;
+}
+
+size_t pkey_index(const struct pkey *k)
+{
+    return (size_t)(k - keys);
+}
+
+const char *pkey_suggest(const char *name)
+{
+    const char *names[NKEYS];
+    for (size_t i = 0; i < NKEYS; i++)
+        names[i] = keys[i].name;
+    return suggest_nearest(name, names, NKEYS);
+}
+
+#define FIELD(c, k, type)  ((type *)((char *)(c) + (k)->offset))
+#define CFIELD(c, k, type) ((const type *)((const char *)(c) + (k)->offset))
+
+static bool str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+void pkey_copy(const struct pkey *k, struct tls_config *dst, const struct tls_config *src)
+{
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: {
+        char **d = FIELD(dst, k, char *);
+        free(*d);
+        *d = xstrdup(*CFIELD(src, k, char *));
+        break;
+    }
+    case PK_BOOL: *FIELD(dst, k, bool) = *CFIELD(src, k, bool); break;
+    case PK_INT: *FIELD(dst, k, int) = *CFIELD(src, k, int); break;
+    case PK_PORT: *FIELD(dst, k, uint16_t) = *CFIELD(src, k, uint16_t); break;
+    case PK_SECONDS: *FIELD(dst, k, double) = *CFIELD(src, k, double); break;
+    case PK_PROTO: *FIELD(dst, k, enum proto_version) = *CFIELD(src, k, enum proto_version); break;
+    case PK_FAMILY: *FIELD(dst, k, enum addr_family) = *CFIELD(src, k, enum addr_family); break;
+    case PK_LIST: {
+        struct strlist *d = FIELD(dst, k, struct strlist);
+        strlist_clear(d);
+        strlist_copy(d, CFIELD(src, k, struct strlist));
+        break;
+    }
+    case PK_SNI:
+        free(dst->sni);
+        dst->sni = xstrdup(src->sni);
+        dst->no_sni = src->no_sni;
+        break;
+    case PK_META: break;
+    }
+}
+
+bool pkey_equal(const struct pkey *k, const struct tls_config *a, const struct tls_config *b)
+{
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: return str_eq(*CFIELD(a, k, char *), *CFIELD(b, k, char *));
+    case PK_BOOL: return *CFIELD(a, k, bool) == *CFIELD(b, k, bool);
+    case PK_INT: return *CFIELD(a, k, int) == *CFIELD(b, k, int);
+    case PK_PORT: return *CFIELD(a, k, uint16_t) == *CFIELD(b, k, uint16_t);
+    case PK_SECONDS: return *CFIELD(a, k, double) == *CFIELD(b, k, double);
+    case PK_PROTO: return *CFIELD(a, k, enum proto_version) == *CFIELD(b, k, enum proto_version);
+    case PK_FAMILY: return *CFIELD(a, k, enum addr_family) == *CFIELD(b, k, enum addr_family);
+    case PK_LIST: {
+        const struct strlist *x = CFIELD(a, k, struct strlist), *y = CFIELD(b, k, struct strlist);
+        if (x->len != y->len)
+            return false;
+        for (size_t i = 0; i < x->len; i++)
+            if (strcmp(x->items[i], y->items[i]))
+                return false;
+        return true;
+    }
+    case PK_SNI: return a->no_sni == b->no_sni && str_eq(a->sni, b->sni);
+    case PK_META: return true;
+    }
+    return true;
+}
+
+bool pkey_is_default(const struct pkey *k, const struct tls_config *c)
+{
+    struct tls_config def;
+    config_init(&def);
+    bool eq = pkey_equal(k, c, &def);
+    config_free(&def);
+    return eq;
+}
+
+bool config_equal(const struct tls_config *a, const struct tls_config *b)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!pkey_equal(&keys[i], a, b))
+            return false;
+    return true;
+}
+
+/* ---- validators ---- */
+
+/* value into err->value, cut at a character boundary, never inside a UTF-8 sequence. */
+static void err_value(struct setting_error *err, const char *value)
+{
+    size_t len = strlen(value), cut = len < sizeof(err->value) ? len : sizeof(err->value) - 1;
+    while (cut < len && cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80)
+        cut--;
+    memcpy(err->value, value, cut);
+    err->value[cut] = '\0';
+}
+
+static setting_validator_fn validators[NKEYS];
+
+int settings_set_validator(const char *key, setting_validator_fn fn)
+{
+    const struct pkey *k = pkey_find(key);
+    if (!k || k->check != PKC_VALIDATOR)
+        return -1;
+    validators[pkey_index(k)] = fn;
+    return 0;
+}
+
+bool settings_validators_ready(void)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (keys[i].check == PKC_VALIDATOR && !validators[i])
+            return false;
+    return true;
+}
+
+int settings_validate(const struct pkey *k, const char *value, struct setting_error *err)
+{
+    if (k->check != PKC_VALIDATOR)
+        return 0;
+    setting_validator_fn fn = validators[pkey_index(k)];
+    memset(err, 0, sizeof(*err));
+    err->key = k->name;
+    if (fn && fn(value, err->reason, sizeof(err->reason)) == 0)
+        return 0;
+    err_value(err, value);
+    if (!fn)
+        snprintf(err->reason, sizeof(err->reason),
+                 "cannot be checked: no validator registered (engine_register_validators)");
+    return -1;
+}
+
+const char *setting_error_format(const struct setting_error *e, const char *name, char *buf,
+                                 size_t n)
+{
+    char *raw = e->value_in_reason ? xasprintf("%s: %s", name, e->reason)
+                                   : xasprintf("%s '%s': %s", name, e->value, e->reason);
+    char *valid = utf8_repair(raw, strlen(raw));
+    char *clean = sanitize_terminal(valid);
+    snprintf(buf, n, "%s", clean);
+    free(clean);
+    free(valid);
+    free(raw);
+    return buf;
+}
+
+/* ---- parsing one value ---- */
+
+static int fail(struct setting_error *err, const struct pkey *k, const char *value,
+                bool value_in_reason, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail(struct setting_error *err, const struct pkey *k, const char *value,
+                bool value_in_reason, const char *fmt, ...)
+{
+    va_list ap;
+    memset(err, 0, sizeof(*err));
+    err->key = k->name;
+    err_value(err, value);
+    err->value_in_reason = value_in_reason;
+    va_start(ap, fmt);
+    vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
+    for (size_t i = 0; i < 3; i++) {
+        if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
+            *out = !strcasecmp(s, yes[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Decimal with an optional sign; values beyond ±10^10 saturate (they are out of range). */
+static bool parse_whole(const char *s, long long *out)
+{
+    const char *p = s + (*s == '-' || *s == '+');
+    long long v = 0;
+    if (!*p)
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        if (v < 10000000000LL)
+            v = v * 10 + (*p - '0');
+    }
+    *out = *s == '-' ? -v : v;
+    return true;
+}
+
+static void *field(struct tls_config *c, const struct pkey *k)
+{
+    return (char *)c + k->offset;
+}
+
+static void set_owned(struct tls_config *c, const struct pkey *k, char *value)
+{
+    char **f = field(c, k);
+    free(*f);
+    *f = value;
+}
+
+static int parse_string(const struct pkey *k, const char *s, struct tls_config *c,
+                        struct setting_error *err)
+{
+    char host[256];
+    struct config_error ce;
+    if (k->check == PKC_HOST) {
+        if (config_host_normalize(s, host, sizeof host, &ce) < 0)
+            return fail(err, k, s, true, "not a host name or an IP address: %s", ce.reason);
+        s = host;
+    }
+    if (settings_validate(k, s, err) < 0)
+        return -1;
+    /* "~/x" in a file name means the home directory, as in a shell. */
+    const char *home = getenv("HOME");
+    char *value = k->type == PK_PATH && s[0] == '~' && s[1] == '/' && home && *home
+                      ? xasprintf("%s%s", home, s + 1)
+                      : xstrdup(s);
+    if ((k->check == PKC_CA_FILE && config_ca_file_check(value, &ce) < 0) ||
+        (k->check == PKC_CA_DIR && config_ca_path_check(value, &ce) < 0)) {
+        free(value);
+        return fail(err, k, s, true, "%s", ce.reason);
+    }
+    set_owned(c, k, value);
+    return 0;
+}
+
+static int parse_whole_key(const struct pkey *k, const char *s, struct tls_config *c,
+                           struct setting_error *err)
+{
+    long long n;
+    if (!parse_whole(s, &n))
+        return fail(err, k, s, false, "expected a whole number %d-%d", k->min, k->max);
+    if (n < k->min || n > k->max)
+        return fail(err, k, s, false, "out of range, expected %d-%d", k->min, k->max);
+    if (k->type == PK_PORT)
+        *(uint16_t *)field(c, k) = (uint16_t)n;
+    else
+        *(int *)field(c, k) = (int)n;
+    return 0;
+}
+
+static int parse_proto(const struct pkey *k, const char *s, struct tls_config *c,
+                       struct setting_error *err)
+{
+    enum proto_version p = proto_from_name(s);
+    if (p == PROTO_UNSET)
+        return fail(err, k, s, false, "unknown protocol; expected one of %s", k->values);
+    if (p < PROTO_TLS1_0)
+        return fail(err, k, s, false, "%s is not supported; expected one of %s", proto_label(p),
+                    k->values);
+    *(enum proto_version *)field(c, k) = p;
+    return 0;
+}
+
+static int parse_family(const struct pkey *k, const char *s, struct tls_config *c,
+                        struct setting_error *err)
+{
+    static const struct {
+        const char *name;
+        enum addr_family f;
+    } fams[] = {{"any", FAMILY_ANY}, {"ipv4", FAMILY_V4}, {"ipv6", FAMILY_V6}};
+    for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+        if (!strcasecmp(s, fams[i].name)) {
+            *(enum addr_family *)field(c, k) = fams[i].f;
+            return 0;
+        }
+    }
+    return fail(err, k, s, false, "unknown address family; expected one of %s", k->values);
+}
+
+static int parse_sni(const struct pkey *k, const char *s, struct tls_config *c,
+                     struct setting_error *err)
+{
+    bool flag;
+    if (parse_bool(s, &flag)) {
+        if (flag)
+            return fail(err, k, s, false, "expected a server name, or false to send none");
+        free(c->sni);
+        c->sni = NULL;
+        c->no_sni = true;
+        return 0;
+    }
+    struct config_error ce;
+    char name[256];
+    if (config_sni_normalize(s, name, sizeof name, &ce) < 0)
+        return fail(err, k, s, true, "%s", ce.reason);
+    free(c->sni);
+    c->sni = xstrdup(name);
+    c->no_sni = false;
+    return 0;
+}
+
+static int parse_item(const struct pkey *k, const char *s, struct tls_config *c,
+                      struct setting_error *err)
+{
+    if (!*s)
+        return fail(err, k, s, false, "an empty item");
+    if (settings_validate(k, s, err) < 0)
+        return -1;
+    strlist_push(field(c, k), s);
+    return 0;
+}
+
+int setting_parse(const struct pkey *k, const char *text, struct tls_config *cfg,
+                  struct setting_error *err)
+{
+    const char *s = text ? text : "";
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH: return parse_string(k, s, cfg, err);
+    case PK_BOOL: {
+        bool b;
+        if (!parse_bool(s, &b))
+            return fail(err, k, s, false, "expected true or false");
+        *(bool *)field(cfg, k) = b;
+        return 0;
+    }
+    case PK_INT:
+    case PK_PORT: return parse_whole_key(k, s, cfg, err);
+    case PK_SECONDS: {
+        struct config_error ce;
+        if (config_timeout_parse(s, (double *)field(cfg, k), &ce) < 0)
+            return fail(err, k, s, false, "%s", ce.reason);
+        return 0;
+    }
+    case PK_PROTO: return parse_proto(k, s, cfg, err);
+    case PK_LIST: return parse_item(k, s, cfg, err);
+    case PK_SNI: return parse_sni(k, s, cfg, err);
+    case PK_FAMILY: return parse_family(k, s, cfg, err);
+    case PK_PASS_SOURCE:
+        if (!((!strncmp(s, "env:", 4) && s[4]) || (!strncmp(s, "file:", 5) && s[5])))
+            return fail(
+                err, k, "", true,
+                "expected env:VAR or file:PATH; a literal passphrase is readable by others (in a "
+                "file, or on the command line through ps and the shell history)");
+        set_owned(cfg, k, xstrdup(s));
+        return 0;
+    case PK_META: break;
+    }
+    return fail(err, k, s, false, "not a connection setting");
+}
+
+static const char *proto_text(enum proto_version v)
+{
+    switch (v) {
+    case PROTO_TLS1_0: return "tls1.0";
+    case PROTO_TLS1_1: return "tls1.1";
+    case PROTO_TLS1_2: return "tls1.2";
+    case PROTO_TLS1_3: return "tls1.3";
+    default: return "";
+    }
+}
+
+char *setting_format(const struct pkey *k, const struct tls_config *cfg)
+{
+    const void *f = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case PK_STRING:
+    case PK_PATH:
+    case PK_PASS_SOURCE: {
+        const char *s = *(char *const *)f;
+        return xstrdup(s ? s : "");
+    }
+    case PK_BOOL: return xstrdup(*(const bool *)f ? "true" : "false");
+    case PK_INT: {
+        int v = *(const int *)f;
+        return v < k->min ? xstrdup("") : xasprintf("%d", v);
+    }
+    case PK_PORT: return xasprintf("%u", (unsigned)*(const uint16_t *)f);
+    case PK_SECONDS: return xasprintf("%.15g", *(const double *)f);
+    case PK_PROTO: return xstrdup(proto_text(*(const enum proto_version *)f));
+    case PK_LIST: return strlist_join((const struct strlist *)f, ", ");
+    case PK_SNI: return xstrdup(cfg->no_sni ? "false" : cfg->sni ? cfg->sni : "");
+    case PK_FAMILY: {
+        enum addr_family a = *(const enum addr_family *)f;
+        return xstrdup(a == FAMILY_V4 ? "ipv4" : a == FAMILY_V6 ? "ipv6" : "any");
+    }
+    case PK_META: break;
+    }
+    return xstrdup("");
+}
+
+/* ---- flags ---- */
+
+static const struct setting_flag flags[] = {
+    {"sni", 0, "sni", NULL, false, "NAME", "server name to send (default: the host)"},
+    {"no-sni", 0, "sni", "false", false, NULL, "send no server_name extension"},
+    {"alpn", 0, "alpn", NULL, false, "LIST", "offer these ALPN protocols, e.g. h2,http/1.1"},
+    {"min-proto", 0, "min_protocol", NULL, false, "VER",
+     "lowest version: tls1.0 tls1.1 tls1.2 tls1.3"},
+    {"max-proto", 0, "max_protocol", NULL, false, "VER", "highest version"},
+    {"ciphers", 0, "ciphers", NULL, false, "STR", "TLS <= 1.2 cipher list, OpenSSL syntax"},
+    {"ciphersuites", 0, "ciphersuites", NULL, false, "STR", "TLS 1.3 cipher suites"},
+    {"groups", 0, "groups", NULL, false, "LIST", "key-exchange groups, e.g. X25519:P-256"},
+    {"sigalgs", 0, "sigalgs", NULL, false, "LIST",
+     "signature algorithms, e.g. rsa_pss_rsae_sha256:ed25519"},
+    {"sec-level", 0, "security_level", NULL, false, "N",
+     "OpenSSL security level 0-5 (default: openssl.cnf)"},
+    {"cafile", 0, "ca_file", NULL, false, "FILE",
+     "trust these CA certificates instead of the system store"},
+    {"capath", 0, "ca_path", NULL, false, "DIR", "trust a hashed CA directory"},
+    {"cert", 0, "cert", NULL, false, "FILE", "client certificate (PEM, may hold the chain)"},
+    {"key", 0, "key", NULL, false, "FILE", "client private key (PEM)"},
+    {"pass", 0, "key_passphrase", NULL, false, "SRC", "key passphrase from env:VAR or file:PATH"},
+    {"no-verify", 0, "verify", "false", false, NULL,
+     "do not fail on verification errors (still reported)"},
+    {"no-hostname-check", 0, "hostname_check", "false", false, NULL,
+     "do not check the name against the certificate"},
+    {"ignore-error", 0, "ignore_errors", NULL, true, "NAME",
+     "accept this verification error (repeatable)"},
+    {"pin", 0, "pins", NULL, true, "sha256//B64",
+     "require a certificate with this SPKI (repeatable)"},
+    {"ocsp", 0, "ocsp", "true", false, NULL, "ask for a stapled OCSP response"},
+    {"ocsp-required", 0, "ocsp_required", "true", false, NULL,
+     "fail verification without a good stapled OCSP response"},
+    {"reconnect", 0, "reconnect", "true", false, NULL,
+     "connect again and report session resumption"},
+    {"keylog", 0, "keylog", NULL, false, "FILE", "append NSS key log lines (for Wireshark)"},
+    {"timeout", 0, "timeout", NULL, false, "SECONDS", "limit for each stage (default 10)"},
+    {NULL, '4', "family", "ipv4", false, NULL, "IPv4 only"},
+    {NULL, '6', "family", "ipv6", false, NULL, "IPv6 only"},
+};
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+size_t settings_flag_count(void)
+{
+    return NFLAGS;
+}
+
+const struct setting_flag *settings_flag_at(size_t i)
+{
+    return i < NFLAGS ? &flags[i] : NULL;
+}
+
+const char *setting_flag_label(const struct setting_flag *f)
+{
+    static char labels[NFLAGS][40];
+    size_t i = (size_t)(f - flags);
+    if (!labels[i][0]) {
+        if (f->name)
+            snprintf(labels[i], sizeof labels[i], "--%s", f->name);
+        else
+            snprintf(labels[i], sizeof labels[i], "-%c", f->short_opt);
+    }
+    return labels[i];
+}
+
+int setting_flag_apply(const struct setting_flag *f, const char *arg, struct tls_config *cfg,
+                       struct setting_error *err)
+{
+    const struct pkey *k = pkey_find(f->key);
+    struct tls_config tmp;
+    int rc = 0;
+    config_copy(&tmp, cfg);
+    if (f->fixed) {
+        rc = setting_parse(k, f->fixed, &tmp, err);
+    } else if (k->type == PK_LIST && !f->append) {
+        strlist_clear(field(&tmp, k)); /* --alpn h2,http/1.1 replaces the list */
+        struct strlist items = {0};
+        strlist_split(&items, arg, ",");
+        for (size_t i = 0; i < items.len && rc == 0; i++)
+            rc = setting_parse(k, items.items[i], &tmp, err);
+        strlist_free(&items);
+    } else {
+        rc = setting_parse(k, arg, &tmp, err);
+    }
+    /* --ocsp-required implies asking for a staple */
+    if (rc == 0 && !strcmp(k->name, "ocsp_required") && tmp.ocsp_required)
+        tmp.ocsp = true;
+    if (rc == 0) {
+        config_free(cfg);
+        *cfg = tmp;
+    } else {
+        config_free(&tmp);
+    }
+    return rc;
+}

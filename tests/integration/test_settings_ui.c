@@ -1,0 +1,201 @@
+/* Settings as the UI shows them (tmux): the home screen's profile list marks with ⚠ every
+ * profile config_weakenings() finds something in — a minimum protocol below TLS 1.2 and a key
+ * log included, which the list once missed — and leaves a profile that weakens nothing plain;
+ * the editor's form has a row for every setting and its title carries the same warning; and
+ * `e` on a result made from flags edits those settings (test_edit_settings_from_flags). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/harness.h"
+#include "lib/tmux.h"
+#include "settings/settings.h"
+#include "util/mem.h"
+
+#define GOOD_CHAIN "-cert", "@leaf.crt", "-key", "@leaf.key", "-cert_chain", "@inter.crt"
+#define ARGS(...)  ((const char *const[]){__VA_ARGS__, NULL})
+
+static char *bin, *root_ca;
+
+/* Output of tlscope run with the tmux session's HOME (caller frees). */
+static char *run_with_home(const struct tmux *t, const char *args)
+{
+    char *cmd =
+        xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home, bin, args);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    char *out = xcalloc(1, 65536);
+    size_t n = fread(out, 1, 65535, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
+}
+
+/* `e` on a result made from flags alone: the form holds those settings (max_protocol tls1.2),
+ * titled "from the command line"; a change and Connect reconnects with it; d shows the
+ * difference; s saves the settings as a profile that --profile reproduces. */
+static void test_edit_settings_from_flags(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *cmd = xasprintf("%s --max-proto tls1.2 --cafile '%s' localhost:%u; echo EXIT=$?", bin,
+                          root_ca, (unsigned)p.port);
+    assert_int_equal(tmux_start(&t, 110, 45, NULL, false, cmd), 0);
+    free(cmd);
+    tmux_expect(&t, "TLSv1.2", 5);
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit settings from the command line", 3);
+    tmux_expect(&t, "max_protocol    ◂ tls1.2 ▸", 2);
+    /* max_protocol (row 7) tls1.2 → tls1.3, then Connect */
+    tmux_keys(&t, "Home", false);
+    tmux_keys_n(&t, "Down", 7);
+    tmux_expect(&t, "Highest protocol version", 2);
+    tmux_keys(&t, "Right", false);
+    tmux_expect(&t, "max_protocol    ◂ tls1.3 ▸", 2);
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "command-line flags (edited)", 5);
+    tmux_expect(&t, "TLSv1.3", 2);
+    tmux_keys(&t, "d", true);
+    tmux_expect(&t, "Compare", 3);
+    char *screen = tmux_capture(&t, false);
+    const char *line = strstr(screen, "protocol ");
+    if (!line || !strstr(line, "TLSv1.2") || !strstr(line, "TLSv1.3") ||
+        strstr(line, "TLSv1.3") < strstr(line, "TLSv1.2"))
+        fail_msg("no protocol TLSv1.2 → TLSv1.3 line:\n%s", screen);
+    free(screen);
+    tmux_keys(&t, "Escape", false);
+    tmux_expect(&t, "[1 Summary]", 2);
+    /* back in the form, the edit is still there; s asks for a name and saves */
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit settings from the command line · changed", 3);
+    tmux_keys(&t, "s", true);
+    tmux_expect(&t, "save as", 2);
+    tmux_keys(&t, "fromflags", true);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "fromflags.yaml", 3);
+    tmux_keys(&t, "C-c", false);
+    tmux_expect(&t, "EXIT=", 3);
+
+    char *shown = run_with_home(&t, "--show-profile fromflags");
+    if (!strstr(shown, "max_protocol: tls1.3") || !strstr(shown, "host: localhost"))
+        fail_msg("the saved profile lacks the edited settings:\n%s", shown);
+    free(shown);
+    char *json = run_with_home(&t, "--json --profile fromflags");
+    if (!strstr(json, "\"protocol\": \"TLSv1.3\"") || !strstr(json, "\"exit_status\": 0"))
+        fail_msg("--profile fromflags does not reproduce the connection:\n%.2000s", json);
+    free(json);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+/* The profile-list entry of `name` on screen: from the name to the origin word after it
+ * ("mine"), so a ⚠ elsewhere on the line (the settings column) cannot count. */
+static char *list_entry(const char *screen, const char *name)
+{
+    char *needle = xasprintf("%s ", name);
+    const char *at = strstr(screen, needle);
+    free(needle);
+    if (!at)
+        return NULL;
+    const char *end = strstr(at, "mine");
+    const char *eol = strchr(at, '\n');
+    if (!end || (eol && eol < end))
+        return NULL;
+    return xstrndup(at, (size_t)(end - at));
+}
+
+static void test_home_marks_weakening_profiles(void **state)
+{
+    (void)state;
+    struct tmux t;
+    char *cmd = xasprintf(
+        "sh -c 'd=\"$HOME/.config/tlscope/profiles\"; mkdir -p \"$d\" && "
+        "printf \"min_protocol: tls1.0\\n\" > \"$d/aold10.yaml\" && "
+        "printf \"keylog: /tmp/tlscope-test-keys\\n\" > \"$d/akeylog.yaml\" && "
+        "printf \"max_protocol: tls1.3\\n\" > \"$d/aplain.yaml\" && exec %s'; echo EXIT=$?",
+        bin);
+    assert_int_equal(tmux_start(&t, 120, 50, NULL, false, cmd), 0);
+    free(cmd);
+    tmux_expect(&t, "aplain", 5);
+    char *screen = tmux_capture(&t, false);
+    const char *names[] = {"aold10", "akeylog", "aplain"};
+    const bool weak[] = {true, true, false};
+    for (size_t i = 0; i < 3; i++) {
+        char *entry = list_entry(screen, names[i]);
+        if (!entry)
+            fail_msg("no list entry for %s:\n%s", names[i], screen);
+        if ((strstr(entry, "⚠") != NULL) != weak[i])
+            fail_msg("%s should%s be marked ⚠: [%s]\n%s", names[i], weak[i] ? "" : " not", entry,
+                     screen);
+        free(entry);
+    }
+    free(screen);
+
+    /* The first profile (akeylog) in the editor: every row of the settings table is in the
+     * form, and the title says the settings weaken verification. */
+    tmux_keys(&t, "Tab", false);
+    tmux_keys(&t, "Home", false);
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit profile akeylog", 3);
+    tmux_expect(&t, "weakens verification", 2);
+    screen = tmux_capture(&t, false);
+    for (size_t i = 0; i < pkey_count(); i++) {
+        char *row = xasprintf("   %s ", pkey_at(i)->name); /* marker column, name, padding */
+        if (!strstr(screen, row))
+            fail_msg("the editor form has no row %s:\n%s", pkey_at(i)->name, screen);
+        free(row);
+    }
+    free(screen);
+    tmux_keys(&t, "C-c", false);
+    tmux_expect(&t, "EXIT=", 3);
+    tmux_stop(&t);
+}
+
+/* `e` on a result made with a profile and flags edits the profile, and the title says the
+ * flags apply over it. */
+static void test_edit_profile_plus_flags(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *cmd = xasprintf("%s --profile intermediate --max-proto tls1.2 --cafile '%s' "
+                          "localhost:%u; echo EXIT=$?",
+                          bin, root_ca, (unsigned)p.port);
+    assert_int_equal(tmux_start(&t, 110, 45, NULL, false, cmd), 0);
+    free(cmd);
+    tmux_expect(&t, "TLSv1.2", 5);
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit profile intermediate + flags", 3);
+    tmux_keys(&t, "C-c", false);
+    tmux_expect(&t, "EXIT=", 3);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
+int main(void)
+{
+    harness_dir();
+    if (tmux_missing())
+        return 0;
+    bin = harness_tlscope_path();
+    root_ca = harness_path("root.crt");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_home_marks_weakening_profiles),
+        cmocka_unit_test(test_edit_settings_from_flags),
+        cmocka_unit_test(test_edit_profile_plus_flags),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    free(bin);
+    free(root_ca);
+    return rc;
+}
