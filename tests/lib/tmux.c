@@ -258,36 +258,52 @@ static bool wait_cond(struct tmux *t, const char *needle, double timeout_s, bool
 }
 
 /* True when one line of screen holds a and, after it, b. */
-static bool line_has(const char *screen, const char *a, const char *b)
+/* True when one line of the screen holds parts[0], then parts[1] after it, and so on. */
+static bool line_has(const char *screen, const char *const *parts)
 {
     for (const char *l = screen; l && *l;) {
         const char *end = strchr(l, '\n');
         size_t n = end ? (size_t)(end - l) : strlen(l);
         char *line = xstrndup(l, n);
-        const char *pa = strstr(line, a);
-        bool ok = pa && strstr(pa + strlen(a), b);
+        const char *at = line;
+        for (size_t i = 0; parts[i] && at; i++) {
+            at = strstr(at, parts[i]);
+            if (at)
+                at += strlen(parts[i]);
+        }
         free(line);
-        if (ok)
+        if (at)
             return true;
         l = end ? end + 1 : NULL;
     }
     return false;
 }
 
-void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s)
+void tmux_expect_seq(struct tmux *t, const char *const *parts, double timeout_s)
 {
     int64_t until = mono_ms() + (int64_t)(timeout_s * 1000);
     for (;;) {
         char *screen = tmux_capture(t, false);
-        if (line_has(screen, a, b)) {
+        if (line_has(screen, parts)) {
             free(screen);
             return;
         }
-        if (mono_ms() > until)
-            fail_msg("no line of the screen has \"%s\" and then \"%s\":\n%s", a, b, screen);
+        if (mono_ms() > until) {
+            char want[512] = "";
+            for (size_t i = 0; parts[i]; i++)
+                snprintf(want + strlen(want), sizeof want - strlen(want), "%s\"%s\"",
+                         i ? " then " : "", parts[i]);
+            fail_msg("no line of the screen has %s:\n%s", want, screen);
+        }
         free(screen);
         usleep(50 * 1000);
     }
+}
+
+void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s)
+{
+    const char *const parts[] = {a, b, NULL};
+    tmux_expect_seq(t, parts, timeout_s);
 }
 
 bool tmux_wait_for(struct tmux *t, const char *needle, double timeout_s)

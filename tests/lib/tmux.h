@@ -43,6 +43,9 @@ void tmux_expect(struct tmux *t, const char *needle, double timeout_s);
 /* Like tmux_expect, for one line that holds a and, further right, b (a row's label and its
  * value), so that neither matches elsewhere on the screen by accident. */
 void tmux_expect_line(struct tmux *t, const char *a, const char *b, double timeout_s);
+/* Like tmux_expect_line for any number of parts (NULL-terminated), in this order on one line:
+ * e.g. {"protocol ", "TLSv1.2", "TLSv1.3", NULL} for a change shown on the diff screen. */
+void tmux_expect_seq(struct tmux *t, const char *const *parts, double timeout_s);
 /* Sends one key `times` times. */
 void tmux_keys_n(struct tmux *t, const char *key, int times);
 /* Like tmux_wait_for, but waits until the screen no longer contains needle. */
