@@ -219,13 +219,11 @@ static void transport_failed(struct conn *c)
                          "%s of %s:%u (%s) timed out after %g s",
                          stage_info(STAGE_TCP)->timeout_what, c->cfg.host, (unsigned)c->cfg.port, a,
                          c->cfg.timeout_s);
-        c->r->error.during = STAGE_TCP;
     } else if (all_timeout) {
         report_set_error(c->r, STAGE_TIMEOUT, stage_info(STAGE_TCP)->timeout_hint,
                          "%s of %s:%u timed out after %g s on every address (%zu)",
                          stage_info(STAGE_TCP)->timeout_what, c->cfg.host, (unsigned)c->cfg.port,
                          c->cfg.timeout_s, c->tr.n);
-        c->r->error.during = STAGE_TCP;
     } else {
         report_set_error(c->r, STAGE_TCP,
                          any_refused ? "check the port number and that the server runs" : NULL,

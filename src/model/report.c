@@ -42,17 +42,6 @@ const char *addr_result_name(enum addr_result r)
     return "error";
 }
 
-char *addr_attempt_text(const struct addr_attempt *a)
-{
-    bool v6 = a->family == 6;
-    const char *what = a->result == ADDR_CONNECTED ? "connected"
-                       : a->error                  ? a->error
-                                                   : addr_result_name(a->result);
-    if (a->ms < 0)
-        return xasprintf("%s%s%s  %s", v6 ? "[" : "", a->address, v6 ? "]" : "", what);
-    return xasprintf("%s%s%s  %s · %.1f ms", v6 ? "[" : "", a->address, v6 ? "]" : "", what, a->ms);
-}
-
 void report_add_address(struct report *r, const char *address, int family, enum addr_result res,
                         const char *error, double start_ms, double ms)
 {

@@ -176,9 +176,6 @@ struct addr_attempt {
     double start_ms; /* when it started, from the start of the TCP stage; -1 when not tried */
     double ms;       /* from its start to its end; -1 when not tried */
 };
-/* One line for people: "[::1]  abandoned (another address answered first) · 251 ms".
- * Returns a new string. */
-char *addr_attempt_text(const struct addr_attempt *a);
 
 /* What a server answered to a ClientHello of our own (the raw-hello driver). */
 enum hello_outcome {

@@ -157,7 +157,7 @@ static void text_target(struct tx *t, const struct report *r)
     tx_fieldf(t, "port", "%u", (unsigned)r->port);
     tx_field(t, "address", r->address);
     for (size_t i = 0; r->n_addresses > 1 && i < r->n_addresses; i++) {
-        char *line = addr_attempt_text(&r->addresses[i]);
+        char *line = text_addr_attempt(&r->addresses[i]);
         tx_field(t, i == 0 ? "tried" : "", line);
         free(line);
     }
@@ -572,4 +572,15 @@ char *text_render_report(const struct report *r, int width)
     text_findings(&t, r);
     text_timing(&t, r);
     return sb_take(&t.sb);
+}
+
+char *text_addr_attempt(const struct addr_attempt *a)
+{
+    bool v6 = a->family == 6;
+    const char *what = a->result == ADDR_CONNECTED ? "connected"
+                       : a->error                  ? a->error
+                                                   : addr_result_name(a->result);
+    if (a->ms < 0)
+        return xasprintf("%s%s%s  %s", v6 ? "[" : "", a->address, v6 ? "]" : "", what);
+    return xasprintf("%s%s%s  %s · %.1f ms", v6 ? "[" : "", a->address, v6 ? "]" : "", what, a->ms);
 }

@@ -15,4 +15,9 @@
  * the value. width <= 0 disables wrapping; smaller widths are raised to 40. */
 char *text_render_report(const struct report *r, int width);
 
+/* One address tried, as a line for people (the text report's "tried", the Summary pane's
+ * "addresses"): "[::1]  abandoned (another address answered first) · 251.0 ms". Not sanitised
+ * (callers do that where they print). Returns a new string. */
+char *text_addr_attempt(const struct addr_attempt *a);
+
 #endif

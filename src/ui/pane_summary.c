@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/text.h"
 #include "ui/pane.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -378,7 +379,7 @@ static void sum_connection(struct doc *d, const struct pane_ctx *ctx)
                                : a->result == ADDR_ABANDONED ? TR_DIM
                                : a->result == ADDR_NOT_TRIED ? TR_DIM
                                                              : TR_WARN;
-        char *line = addr_attempt_text(a);
+        char *line = text_addr_attempt(a);
         sum_field(d, ctx, i == 0 ? "addresses" : "", role, line);
         free(line);
     }

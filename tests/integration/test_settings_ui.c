@@ -22,21 +22,6 @@
 
 static char *bin, *root_ca;
 
-/* Output of tlscope run with the tmux session's HOME (caller frees). */
-static char *run_with_home(const struct tmux *t, const char *args)
-{
-    char *cmd =
-        xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home, bin, args);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char *out = xcalloc(1, 65536);
-    size_t n = fread(out, 1, 65535, p);
-    out[n] = '\0';
-    pclose(p);
-    return out;
-}
-
 /* `e` on a result made from flags alone: the form holds those settings (max_protocol tls1.2),
  * titled "from the command line"; a change and Connect reconnects with it; d shows the
  * difference; s saves the settings as a profile that --profile reproduces. */
@@ -81,11 +66,11 @@ static void test_edit_settings_from_flags(void **state)
     tmux_keys(&t, "C-c", false);
     tmux_expect(&t, "EXIT=", 3);
 
-    char *shown = run_with_home(&t, "--show-profile fromflags");
+    char *shown = tmux_run_with_home(&t, bin, "--show-profile fromflags");
     if (!strstr(shown, "max_protocol: tls1.3") || !strstr(shown, "host: localhost"))
         fail_msg("the saved profile lacks the edited settings:\n%s", shown);
     free(shown);
-    char *json = run_with_home(&t, "--json --profile fromflags");
+    char *json = tmux_run_with_home(&t, bin, "--json --profile fromflags");
     if (!strstr(json, "\"protocol\": \"TLSv1.3\"") || !strstr(json, "\"exit_status\": 0"))
         fail_msg("--profile fromflags does not reproduce the connection:\n%.2000s", json);
     free(json);

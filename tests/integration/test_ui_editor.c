@@ -32,21 +32,6 @@ static void set_timeout(struct tmux *t, const char *value)
     tmux_keys(t, "Enter", false);
 }
 
-/* Output of a shell command run with the tmux session's HOME (caller frees). */
-static char *run_with_home(const struct tmux *t, const char *args)
-{
-    char *cmd =
-        xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home, bin, args);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char *out = xcalloc(1, 65536);
-    size_t n = fread(out, 1, 65535, p);
-    out[n] = '\0';
-    pclose(p);
-    return out;
-}
-
 /* Opens the editor on the result of `--profile intermediate` and moves to row `row`. */
 static void open_editor_at(struct tmux *t, int row)
 {
@@ -139,14 +124,14 @@ static void test_edit_connect_save(void **state)
     char *path = xasprintf("%s/.config/tlscope/profiles/tls12only.yaml", t.home);
     assert_int_equal(access(path, R_OK), 0);
     free(path);
-    char *shown = run_with_home(&t, "--show-profile tls12only");
+    char *shown = tmux_run_with_home(&t, bin, "--show-profile tls12only");
     if (!strstr(shown, "max_protocol: tls1.2"))
         fail_msg("--show-profile tls12only:\n%s", shown);
     assert_null(strstr(shown, "timeout: 7")); /* the discarded change */
     free(shown);
     char *args = xasprintf("--profile tls12only --json --cafile '%s' localhost:%u", root_ca,
                            (unsigned)p.port);
-    char *json = run_with_home(&t, args);
+    char *json = tmux_run_with_home(&t, bin, args);
     free(args);
     if (!strstr(json, "\"TLSv1.2\""))
         fail_msg("--profile tls12only --json:\n%s", json);

@@ -360,3 +360,17 @@ bool tmux_missing(void)
     printf("1..0 # SKIP tmux is not installed\n");
     return true;
 }
+
+char *tmux_run_with_home(const struct tmux *t, const char *bin, const char *args)
+{
+    char *cmd =
+        xasprintf("HOME='%s' XDG_CONFIG_HOME='%s/.config' %s %s 2>&1", t->home, t->home, bin, args);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    char *out = xcalloc(1, 65536);
+    size_t n = fread(out, 1, 65535, p);
+    out[n] = '\0';
+    pclose(p);
+    return out;
+}

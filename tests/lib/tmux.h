@@ -52,6 +52,10 @@ void tmux_keys_n(struct tmux *t, const char *key, int times);
 bool tmux_wait_gone(struct tmux *t, const char *needle, double timeout_s);
 int tmux_resize(struct tmux *t, int cols, int rows);
 void tmux_stop(struct tmux *t);
+/* Runs `bin args` (a shell-quoted string) outside the terminal but with the session's HOME and
+ * XDG_CONFIG_HOME, so it sees what the UI saved; returns its stdout and stderr (at most 64 KiB;
+ * caller frees). */
+char *tmux_run_with_home(const struct tmux *t, const char *bin, const char *args);
 /* Kills every registered server of this process (see above); returns how many there were. */
 int tmux_sweep(void);
 /* A cmocka teardown: tmux_sweep. UI tests run as cmocka_unit_test_teardown(test, tmux_teardown),
