@@ -70,6 +70,11 @@ int engine_check_config(const struct tls_config *cfg, char *err, size_t errlen)
 void conn_record_message(struct conn *c, enum event_dir dir, int content_type, int record_type,
                          int version, const uint8_t *p, size_t len)
 {
+    if (dir == DIR_RECEIVED && content_type == SSL3_RT_HANDSHAKE) {
+        c->rx_messages++; /* counted past EVENT_MAX too: the timeout's explanation uses them */
+        if (len >= 1 && p[0] == SSL3_MT_HELLO_REQUEST)
+            c->rx_hello_requests++;
+    }
     if (c->r->n_events >= EVENT_MAX) {
         c->r->events_truncated = true; /* a flood: count it, keep nothing */
         return;

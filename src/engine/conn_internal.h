@@ -102,7 +102,9 @@ struct conn *conn_create(struct engine *e, const struct tls_config *cfg,
                          const struct hs_driver *drv);
 void conn_begin(struct conn *c);
 /* conn.c — one message of the handshake trace (sent or received), timed from the TCP
- * connect; content_type 0 is an SSLv2 record. Past EVENT_MAX the trace is marked truncated. */
+ * connect; content_type 0 is an SSLv2 record. Past EVENT_MAX the trace is marked truncated.
+ * Received handshake messages are counted here (rx_messages, rx_hello_requests) for both
+ * drivers. */
 void conn_record_message(struct conn *c, enum event_dir dir, int content_type, int record_type,
                          int version, const uint8_t *p, size_t len);
 /* conn.c — µs the current phase may last. */

@@ -85,14 +85,11 @@ static enum hs_status take_items(struct conn *c)
     while ((rc = wire_reader_next(&x->rd, &it)) > 0) {
         switch (it.kind) {
         case WIRE_ITEM_HANDSHAKE:
-            c->rx_messages++;
             add_event(c, DIR_RECEIVED, WIRE_CT_HANDSHAKE, it.record_version, it.data, it.len);
             if (it.data[0] == WIRE_HS_SERVER_HELLO) {
                 answered(c);
                 return server_hello(c, it.data, it.len);
             }
-            if (it.data[0] == WIRE_HS_HELLO_REQUEST)
-                c->rx_hello_requests++; /* the timeout's explanation counts them */
             break; /* anything before the ServerHello (HelloRequest): skipped */
         case WIRE_ITEM_ALERT:
             add_event(c, DIR_RECEIVED, WIRE_CT_ALERT, it.record_version, it.data, it.len);

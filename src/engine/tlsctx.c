@@ -640,11 +640,6 @@ static void msg_cb(int write_p, int version, int content_type, const void *buf, 
     if (content_type != SSL3_RT_HANDSHAKE && content_type != SSL3_RT_ALERT &&
         content_type != SSL3_RT_CHANGE_CIPHER_SPEC)
         return;
-    if (!write_p && content_type == SSL3_RT_HANDSHAKE) {
-        c->rx_messages++;
-        if (len >= 1 && p[0] == SSL3_MT_HELLO_REQUEST)
-            c->rx_hello_requests++;
-    }
     int record_type;
     if (write_p) {
         bool tls13 = SSL_version(ssl) == TLS1_3_VERSION && c->r->n_events > 0;
