@@ -1,0 +1,58 @@
+/* Private to the demo lab: what lab.c (the parent side) and lab_server.c (the server
+ * process) share. Included only by those two files; nothing outside src/lab/ sees it. */
+#ifndef TLSCOPE_LAB_LAB_INTERNAL_H
+#define TLSCOPE_LAB_LAB_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lab/lab.h"
+#include "lab/pki.h"
+
+#define LAB_MSG_MAX 1024 /* the child's one-line start report */
+
+#define LAB_CA_FILE     "root-ca.crt"
+#define LAB_CLIENT_CERT "client.crt"
+#define LAB_CLIENT_KEY  "client.key"
+
+/* One target: what lab_target_at shows, and how its server is set up. */
+struct lab_def {
+    const char *name, *title, *description, *expect;
+    const char *leaf;             /* pki name of the certificate the server presents */
+    const char *chain;            /* pki name of the intermediate it also sends, or NULL */
+    int min_version, max_version; /* TLS1_VERSION ... TLS1_3_VERSION */
+    bool legacy;                  /* security level 0 and the legacy cipher list */
+    bool alpn;                    /* selects h2 or http/1.1 when offered */
+    bool ocsp;                    /* staples a "good" OCSP response for the leaf */
+    bool client_auth;             /* requires a certificate issued by client_ca */
+};
+
+#define LAB_N 7 /* the entries of lab_defs (checked where it is defined, in lab.c) */
+
+extern const struct lab_def lab_defs[];   /* the targets, in lab_target_at order */
+extern const struct pki_spec lab_specs[]; /* the PKI the server process generates */
+extern const size_t lab_spec_count;
+
+struct lab {
+    pid_t pid; /* the server process; 0 when none */
+    enum lab_state state;
+    int rfd;                      /* the start report pipe (non-blocking), or -1 */
+    int64_t deadline_ms;          /* the start deadline (mono_ms) */
+    char report[LAB_MSG_MAX + 1]; /* the start report read so far */
+    size_t report_len;
+    char err[LAB_MSG_MAX + 64];               /* why the start failed */
+    char *dir;                                /* private temp dir (mkdtemp, 0700), or NULL */
+    char *ca_file, *client_cert, *client_key; /* files in dir (written by the child) */
+    struct lab_target targets[LAB_N];         /* strings point into lab_defs */
+};
+
+/* lab.c: removes l's directory and the files in it (the server process does too when it
+ * ends: the parent may be gone). */
+void lab_remove_files(const struct lab *l);
+
+/* lab_server.c: the server process, run in the child of fork; never returns. */
+__attribute__((noreturn)) void lab_child(const struct lab *l, int wfd, pid_t parent);
+
+#endif
