@@ -87,9 +87,9 @@ int ui_profile_config(struct ui *ui, const char *profile, struct tls_config *out
             config_free(out);
             return -1;
         }
-        const struct pkey *k = pkey_find("port");
+        const struct setting *k = setting_find("port");
         if (port_set)
-            *port_set = k && (set & (UINT64_C(1) << pkey_index(k)));
+            *port_set = k && (set & (UINT64_C(1) << setting_index(k)));
     }
     if (o->apply_flags)
         o->apply_flags(out, o->apply_flags_arg);

@@ -59,28 +59,28 @@ struct editor {
 
 /* ---- values ---- */
 
-static const struct pkey *ed_key(const struct editor *e, size_t i)
+static const struct setting *ed_key(const struct editor *e, size_t i)
 {
-    return i < e->n ? pkey_at(i) : NULL;
+    return i < e->n ? setting_at(i) : NULL;
 }
 
-static bool ed_is_file(const struct pkey *k)
+static bool ed_is_file(const struct setting *k)
 {
-    return k->type == PK_PATH && strcmp(k->name, "keylog") != 0;
+    return k->type == SET_PATH && strcmp(k->name, "keylog") != 0;
 }
 
 /* The options an enumeration cycles through (NULL-terminated), or NULL for text. */
-static const char *const *ed_choices(const struct pkey *k)
+static const char *const *ed_choices(const struct setting *k)
 {
     static const char *const protos[] = {"", "tls1.0", "tls1.1", "tls1.2", "tls1.3", NULL};
     static const char *const bools[] = {"true", "false", NULL};
     static const char *const fams[] = {"any", "ipv4", "ipv6", NULL};
     static const char *const levels[] = {"", "0", "1", "2", "3", "4", "5", NULL};
     switch (k->type) {
-    case PK_PROTO: return protos;
-    case PK_BOOL: return bools;
-    case PK_FAMILY: return fams;
-    case PK_INT: return levels;
+    case SET_PROTO: return protos;
+    case SET_BOOL: return bools;
+    case SET_FAMILY: return fams;
+    case SET_INT: return levels;
     default: return NULL;
     }
 }
@@ -92,7 +92,7 @@ static void ed_set_buf(struct ed_field *f, const char *text)
 }
 
 /* The file a file row names, "~/" expanded as the loader does; caller frees. */
-static char *ed_file_path(const struct pkey *k, const char *text)
+static char *ed_file_path(const struct setting *k, const char *text)
 {
     const char *home = getenv("HOME");
     if (text[0] == '~' && text[1] == '/' && home && *home)
@@ -107,10 +107,10 @@ static char *ed_file_path(const struct pkey *k, const char *text)
 /* The note under a good value: what a file holds. */
 static void ed_describe(struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     struct ed_field *f = &e->f[i];
     f->note[0] = '\0';
-    if (k->type != PK_PATH || f->len == 0)
+    if (k->type != SET_PATH || f->len == 0)
         return;
     char *path = ed_file_path(k, f->buf), desc[300];
     int rc = engine_describe_file(path, desc, sizeof desc);
@@ -126,8 +126,8 @@ static void ed_describe(struct editor *e, size_t i)
  * and the other protocol row is cleared, since only this rule can refuse a cycled value. */
 static void ed_check_proto_range(struct editor *e, size_t i)
 {
-    const struct pkey *kmin = pkey_find("min_protocol"), *kmax = pkey_find("max_protocol");
-    size_t lo = pkey_index(kmin), hi = pkey_index(kmax);
+    const struct setting *kmin = setting_find("min_protocol"), *kmax = setting_find("max_protocol");
+    size_t lo = setting_index(kmin), hi = setting_index(kmax);
     if (i != lo && i != hi)
         return;
     e->f[lo].bad = e->f[hi].bad = false;
@@ -148,7 +148,7 @@ static void ed_check_proto_range(struct editor *e, size_t i)
 /* Checks row i's text with the loader's rules; a good value goes into the edited config. */
 static void ed_check(struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     struct ed_field *f = &e->f[i];
     char err[400];
     if (!k)
@@ -163,20 +163,20 @@ static void ed_check(struct editor *e, size_t i)
         return;
     }
     ed_describe(e, i);
-    if (k->type == PK_PROTO)
+    if (k->type == SET_PROTO)
         ed_check_proto_range(e, i);
 }
 
 static bool ed_changed(const struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     if (!k)
         return false;
     if (strcmp(k->name, "description") == 0)
         return strcmp(e->f[i].buf, e->desc_orig ? e->desc_orig : "") != 0;
-    if (k->type == PK_META)
+    if (k->type == SET_META)
         return false;
-    return e->f[i].bad || !pkey_equal(k, &e->orig, &e->cfg);
+    return e->f[i].bad || !setting_equal(k, &e->orig, &e->cfg);
 }
 
 static bool ed_dirty(const struct editor *e)
@@ -190,7 +190,7 @@ static bool ed_dirty(const struct editor *e)
 static int ed_first_bad(const struct editor *e)
 {
     for (size_t i = 0; i < e->n; i++)
-        if (e->f[i].bad && ed_key(e, i)->type != PK_PATH)
+        if (e->f[i].bad && ed_key(e, i)->type != SET_PATH)
             return (int)i;
     return -1;
 }
@@ -218,9 +218,9 @@ void editor_free(struct ui *ui)
 static void ed_fill(struct editor *e)
 {
     config_copy(&e->cfg, &e->orig);
-    e->n = pkey_count();
+    e->n = settings_count();
     for (size_t i = 0; i < e->n; i++) {
-        const struct pkey *k = pkey_at(i);
+        const struct setting *k = setting_at(i);
         char *text = profile_get_text(k, &e->cfg);
         if (strcmp(k->name, "description") == 0)
             ed_set_buf(&e->f[i], e->desc_orig ? e->desc_orig : "");
@@ -285,11 +285,11 @@ static bool ed_flags_changed(const char *profile, const struct tls_config *used)
     struct profile_error perr;
     config_init(&p);
     bool differs = profile_apply(profile, &p, NULL, &perr) == 0;
-    for (size_t i = 0; differs && i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
-        if (k->type == PK_META || !strcmp(k->name, "host") || !strcmp(k->name, "port"))
+    for (size_t i = 0; differs && i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
+        if (k->type == SET_META || !strcmp(k->name, "host") || !strcmp(k->name, "port"))
             continue;
-        if (!pkey_equal(k, &p, used)) {
+        if (!setting_equal(k, &p, used)) {
             config_free(&p);
             return true;
         }
@@ -359,7 +359,7 @@ static void ed_connect(struct ui *ui)
     char err[512], title[UI_NAME_MAX + 16];
     if (bad >= 0) {
         e->sel = (size_t)bad;
-        ui_status(ui, TR_BAD, "fix %s first: %s", pkey_at((size_t)bad)->name, e->f[bad].note);
+        ui_status(ui, TR_BAD, "fix %s first: %s", setting_at((size_t)bad)->name, e->f[bad].note);
         return;
     }
     struct tls_config c;
@@ -413,7 +413,7 @@ static bool ed_write(struct ui *ui, const char *name, bool force)
     struct editor *e = ui->editor;
     struct profile_error perr;
     char buf[1200];
-    const char *desc = e->f[pkey_index(pkey_find("description"))].buf;
+    const char *desc = e->f[setting_index(setting_find("description"))].buf;
     char *path = profile_save(name, &e->cfg, *desc ? desc : NULL, e->extends, force, &perr);
     if (!path) {
         ui_status(ui, TR_BAD, "%s", profile_error_format(&perr, buf, sizeof buf));
@@ -459,7 +459,7 @@ static void ed_save(struct ui *ui)
     int bad = ed_first_bad(e);
     if (bad >= 0) {
         e->sel = (size_t)bad;
-        ui_status(ui, TR_BAD, "not saved: %s is refused (%s)", pkey_at((size_t)bad)->name,
+        ui_status(ui, TR_BAD, "not saved: %s is refused (%s)", setting_at((size_t)bad)->name,
                   e->f[bad].note);
         e->then = THEN_STAY;
         return;
@@ -542,7 +542,7 @@ static void ed_move(struct editor *e, int by)
 /* Left/Right or Space on an enumeration: the next or previous value. */
 static void ed_cycle(struct editor *e, int dir)
 {
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     const char *const *c = k ? ed_choices(k) : NULL;
     if (!c)
         return;
@@ -573,7 +573,7 @@ static bool ed_key_typing(struct editor *e, int key, enum ui_action a)
         ed_move(e, key == KEY_UP || a == ACT_PREV_PANE ? -1 : 1);
         return true;
     }
-    if (key >= 0x80 && key <= 0xFF && strcmp(pkey_at(e->sel)->name, "description") != 0)
+    if (key >= 0x80 && key <= 0xFF && strcmp(setting_at(e->sel)->name, "description") != 0)
         return true; /* values are ASCII; a description may be any text */
     ui_edit_key(f->buf, sizeof f->buf, &f->len, &f->cur, key);
     return true;
@@ -582,7 +582,7 @@ static bool ed_key_typing(struct editor *e, int key, enum ui_action a)
 static void ed_enter(struct ui *ui)
 {
     struct editor *e = ui->editor;
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     if (!k) {
         ed_connect(ui);
     } else if (ed_choices(k)) {
@@ -633,7 +633,7 @@ bool editor_key(struct ui *ui, int key, enum ui_action a)
 /* The text a row shows for its value (sanitised; caller frees). */
 static char *ed_value_text(const struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     const struct ed_field *f = &e->f[i];
     if (f->len == 0 && !(e->typing && e->sel == i))
         return xasprintf("(%s)", k->default_text);
@@ -645,7 +645,7 @@ static int ed_draw_row(struct ui *ui, size_t i, int y, int y_end)
 {
     struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     const struct ed_field *f = &e->f[i];
     bool sel = e->sel == i, empty = f->len == 0;
     int w = t->cols - 2;
@@ -727,7 +727,7 @@ static void ed_draw_help(struct ui *ui, int y)
 {
     struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     char *line;
     if (!k) {
         struct strlist weak = {0};
@@ -738,9 +738,11 @@ static void ed_draw_help(struct ui *ui, int y)
                                     "flags still apply");
         free(j);
         strlist_free(&weak);
-    } else
-        line = xasprintf("%s  %s%s%s · default %s", k->help, k->flag ? "(" : "",
-                         k->flag ? k->flag : "", k->flag ? ")" : "", k->default_text);
+    } else {
+        const char *flags = setting_flags_text(k);
+        line = xasprintf("%s  %s%s%s · default %s", k->help, flags ? "(" : "", flags ? flags : "",
+                         flags ? ")" : "", k->default_text);
+    }
     term_hline(t, y, 0, t->cols, NULL);
     term_put(t, y + 1, 1, t->cols - 2, TR_TEXT, line);
     free(line);
@@ -748,7 +750,7 @@ static void ed_draw_help(struct ui *ui, int y)
 
 static const char *ed_hints(const struct editor *e, bool utf8)
 {
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     if (e->typing)
         return "Enter done  Tab next  Esc undo";
     if (!k)

@@ -129,10 +129,10 @@ static void test_home_marks_weakening_profiles(void **state)
     tmux_expect(&t, "edit profile akeylog", 3);
     tmux_expect(&t, "weakens verification", 2);
     screen = tmux_capture(&t, false);
-    for (size_t i = 0; i < pkey_count(); i++) {
-        char *row = xasprintf("   %s ", pkey_at(i)->name); /* marker column, name, padding */
+    for (size_t i = 0; i < settings_count(); i++) {
+        char *row = xasprintf("   %s ", setting_at(i)->name); /* marker column, name, padding */
         if (!strstr(screen, row))
-            fail_msg("the editor form has no row %s:\n%s", pkey_at(i)->name, screen);
+            fail_msg("the editor form has no row %s:\n%s", setting_at(i)->name, screen);
         free(row);
     }
     free(screen);
