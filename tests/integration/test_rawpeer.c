@@ -82,11 +82,11 @@ static struct wire_ch_spec offer12(const uint16_t *suites, size_t n_suites)
     };
 }
 
-static struct report *probe(uint16_t port, const struct wire_ch_spec *spec)
+static struct report *probe_at(const char *host, uint16_t port, const struct wire_ch_spec *spec)
 {
     struct tls_config cfg;
     config_init(&cfg);
-    cfg.host = xstrdup("127.0.0.1");
+    cfg.host = xstrdup(host);
     cfg.port = port;
     cfg.timeout_s = 5;
     struct conn *c;
@@ -108,6 +108,11 @@ static struct report *probe(uint16_t port, const struct wire_ch_spec *spec)
     struct report *r = conn_take_report(c);
     conn_free(c);
     return r;
+}
+
+static struct report *probe(uint16_t port, const struct wire_ch_spec *spec)
+{
+    return probe_at("127.0.0.1", port, spec);
 }
 
 static void start(struct rawpeer *rp, const struct rawpeer_config *cfg)
@@ -577,6 +582,33 @@ static void test_certificate_follows(void **state)
     rawpeer_stop(&rp);
 }
 
+/* On ::1 (skipped where the machine has no IPv6 loopback). */
+static void test_ipv6(void **state)
+{
+    (void)state;
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+    bool v6 = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!v6) {
+        print_message("# SKIP: no IPv6 loopback here\n");
+        skip();
+    }
+    static const uint16_t suites[] = {0x0005};
+    struct rawpeer rp;
+    if (rawpeer_start(&rp, true,
+                      &(struct rawpeer_config){
+                          .versions = RAWPEER_TLS1_2, .suites = suites, .n_suites = 1}) < 0)
+        fail_msg("rawpeer_start on ::1 failed");
+    struct wire_ch_spec s = offer12(suites, 1);
+    struct report *r = probe_at("::1", rp.peer.port, &s);
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    assert_int_equal(r->hello.cipher, 0x0005);
+    report_free(r);
+    rawpeer_stop(&rp);
+}
+
 int main(void)
 {
     harness_dir();
@@ -593,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_large_hello_intolerance),
         cmocka_unit_test(test_reset_and_refuse),
         cmocka_unit_test(test_certificate_follows),
+        cmocka_unit_test(test_ipv6),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     engine_free(eng);
