@@ -1,5 +1,5 @@
 /* The compare screen (d on a result): what changed between an earlier connection of the
- * session and the current one, fact by fact (compare/diff.c), old → new; unchanged facts on
+ * run and the current one, fact by fact (compare/diff.c), old → new; unchanged facts on
  * request (a); Enter or l picks which earlier connection to compare against. */
 #include "ui/diff_screen.h"
 
@@ -16,7 +16,7 @@
 
 struct diff_screen {
     struct screen base;
-    unsigned old_seq, new_seq; /* the session's connections compared (#N) */
+    unsigned old_seq, new_seq; /* the visits compared (#N) */
     bool all;                  /* show the unchanged facts too */
     bool picking;              /* the list of connections to compare against is open */
     struct diff diff;          /* owned (diff_free) */

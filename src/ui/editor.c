@@ -359,7 +359,8 @@ struct screen *editor_screen_open(struct ui *ui, const char *profile,
 /* The connection made with these settings finished: the screen below shows it. */
 static void ed_dialed(struct ui *ui, void *ctx, struct dial_result *res)
 {
-    (void)ctx;
+    if (!ui_is_top(ui, ctx))
+        return; /* cannot happen: keys wait while connecting, so the editor stays on top */
     struct outcome o = {.kind = OUT_CONNECTED, .conn = *res};
     memset(&res->cfg, 0, sizeof res->cfg);
     ui_pop(ui, &o);
@@ -437,6 +438,7 @@ static bool ed_write(struct editor *e, struct ui *ui, const char *name, bool for
     /* The saved file is what this editor now shows: a user profile with no changes. */
     snprintf(e->name, sizeof e->name, "%s", name);
     e->source[0] = '\0'; /* a profile now; flags_in stays: they are in it */
+    e->plus_flags = false;
     e->origin = PROFILE_USER;
     config_free(&e->orig);
     config_copy(&e->orig, &e->cfg);

@@ -17,8 +17,8 @@
 
 /* One finished connection. */
 struct visit {
-    unsigned seq;          /* #N: 1 for the session's first connection, never reused */
-    struct report *report; /* owned by the session; the result screen borrows it */
+    unsigned seq;          /* #N: 1 for the run's first connection, never reused */
+    struct report *report; /* owned by the visits; the result screen borrows it */
     char *profile;         /* owned; "" when the command line's own settings were used */
     bool edited;           /* the settings differed from what the profile gives */
     time_t when;           /* when it finished */

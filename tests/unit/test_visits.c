@@ -1,4 +1,4 @@
-/* The UI session's pure parts: the bounded list of connections, labels, what counts as an
+/* The visits (this run of the UI): the bounded list of connections, labels, what counts as an
  * edited config, encrypted-key detection, the JSON file name; and the in-memory passphrase
  * field of tls_config (copied, wiped on free). */
 #include <stdarg.h>
