@@ -1,13 +1,16 @@
 /* The profile editor screen (`e`): every schema key as a form row with its help, enumerations
  * that cycle, text checked by the loader's own parsing as the person leaves the field, file
  * fields described, changed rows marked, Connect with the edited settings, and saving. */
+#include "ui/editor.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/profile.h"
 #include "profile/schema.h"
-#include "ui/screens.h"
+#include "ui/core.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -31,13 +34,14 @@ enum ed_ask { ASK_NONE, ASK_NAME, ASK_REPLACE, ASK_UNSAVED };
 enum ed_then { THEN_STAY, THEN_LEAVE, THEN_QUIT };
 
 struct editor {
+    struct screen base;
     /* The profile's name; for settings from a result made with flags alone, ED_CLI_NAME (no
      * file; see ed_from_result). */
     char name[UI_NAME_MAX];
     char source[UI_NAME_MAX + 32]; /* the title's "from the command line", or "" */
-    bool plus_flags;               /* a profile whose result had flags over it: "X + flags" */
-    bool flags_in;                 /* the command-line flags are in cfg already: Connect does
-                                    * not apply them again (they would undo an edit) */
+    bool plus_flags; /* a result's effective settings: profile name + flags ("X + flags") */
+    bool flags_in;   /* the command-line flags are in cfg already: Connect does
+                      * not apply them again (they would undo an edit) */
     enum profile_origin origin;
     struct tls_config orig, cfg; /* as loaded (with its extends chain), as edited */
     char *desc_orig;             /* description as loaded, or NULL */
@@ -49,7 +53,6 @@ struct editor {
     char undo[ED_TEXT_MAX];
     int top; /* first display line shown */
     struct ui_target target;
-    bool from_result; /* opened on a result: leaving goes back to it */
     enum ed_ask ask;
     enum ed_then then;
     char answer[UI_NAME_MAX];
@@ -208,10 +211,9 @@ static void ed_destroy(struct editor *e)
     free(e);
 }
 
-void editor_free(struct ui *ui)
+static void editor_free(struct screen *s)
 {
-    ed_destroy(ui->editor);
-    ui->editor = NULL;
+    ed_destroy((struct editor *)s);
 }
 
 /* Fills the form's rows from e->orig (the edited copy starts equal). */
@@ -298,63 +300,74 @@ static bool ed_flags_changed(const char *profile, const struct tls_config *used)
     return false;
 }
 
-/* `e` on a result made from flags alone: the settings it was made with, as a form of their
- * own; NULL when it was made with a profile (that profile is what `e` edits, the flags still
- * applied over it by Connect, and the title says "+ flags"). */
-static struct editor *ed_from_result(struct ui *ui, const char *name)
+/* The kind of editor `e` on a result opens: the settings of a result made from flags alone
+ * ("from the command line"), or from a profile plus flags that changed something ("profile X
+ * + flags"); NULL for a profile as it is (then the file is loaded). */
+static struct editor *ed_from_result(const char *name, const struct ui_target *target,
+                                     const struct tls_config *cfg, bool edited)
 {
-    const struct result *res = &ui->result;
-    if (!res->report || res->target.lab_index >= 0 || name[0])
+    if (!cfg || target->lab_index >= 0 || edited)
         return NULL;
-    if (ui->editor && strcmp(ui->editor->name, ED_CLI_NAME) == 0)
-        return ui->editor; /* the same settings keep their edits */
-    return ed_from_config(&res->cfg, ED_CLI_NAME, "from the command line");
+    if (!name[0])
+        return ed_from_config(cfg, ED_CLI_NAME, "from the command line");
+    if (!ed_flags_changed(name, cfg))
+        return NULL;
+    char source[UI_NAME_MAX + 32];
+    snprintf(source, sizeof source, "profile %s + flags", name);
+    struct editor *e = ed_from_config(cfg, name, source);
+    e->plus_flags = true;
+    return e;
 }
 
-void editor_open(struct ui *ui, const char *profile, const struct ui_target *target,
-                 bool from_result)
+struct screen *editor_screen_open(struct ui *ui, const char *profile,
+                                  const struct ui_target *target, const struct tls_config *cfg,
+                                  struct screen *kept)
 {
     char name[UI_NAME_MAX], err[1400];
     snprintf(name, sizeof name, "%s", profile ? profile : "");
     char *edited = strstr(name, " (edited)");
     if (edited)
         *edited = '\0';
-    struct editor *e = from_result ? ed_from_result(ui, name) : NULL;
-    if (e) {
-        if (e != ui->editor) {
-            editor_free(ui);
-            ui->editor = e;
-        }
-    } else {
+    const char *want = name[0] || !cfg ? name : ED_CLI_NAME;
+    struct editor *e = (struct editor *)kept;
+    if (e && (strcmp(e->name, want) != 0 || (e->source[0] && !cfg))) {
+        ed_destroy(e); /* the same settings keep their edits; other ones start afresh */
+        e = NULL;
+    }
+    if (!e)
+        e = ed_from_result(name, target, cfg, edited != NULL);
+    if (!e) {
         if (!name[0]) {
             ui_status(ui, TR_WARN, "no profile to edit: select one on the home screen");
-            return;
+            return NULL;
         }
-        e = ui->editor;
-        if (!e || strcmp(e->name, name) != 0) { /* the same profile keeps its edits */
-            e = ed_load(name, err, sizeof err);
-            if (!e) {
-                ui_status(ui, TR_BAD, "%s", err);
-                return;
-            }
-            editor_free(ui);
-            ui->editor = e;
+        e = ed_load(name, err, sizeof err);
+        if (!e) {
+            ui_status(ui, TR_BAD, "%s", err);
+            return NULL;
         }
     }
-    if (!e->source[0] && from_result && ui->result.report)
-        e->plus_flags = ed_flags_changed(e->name, &ui->result.cfg);
+    e->base.ops = &editor_screen_ops;
     e->target = *target;
-    e->from_result = from_result && ui->result.report;
     e->typing = false;
     e->ask = ASK_NONE;
-    ui->screen = SCR_EDITOR;
+    return &e->base;
 }
 
 /* ---- connecting and saving ---- */
 
-static void ed_connect(struct ui *ui)
+/* The connection made with these settings finished: the screen below shows it. */
+static void ed_dialed(struct ui *ui, void *ctx, struct dial_result *res)
 {
-    struct editor *e = ui->editor;
+    if (!ui_is_top(ui, ctx))
+        return; /* cannot happen: keys wait while connecting, so the editor stays on top */
+    struct outcome o = {.kind = OUT_CONNECTED, .conn = *res};
+    memset(&res->cfg, 0, sizeof res->cfg);
+    ui_pop(ui, &o);
+}
+
+static void ed_connect(struct editor *e, struct ui *ui)
+{
     int bad = ed_first_bad(e);
     char err[512], title[UI_NAME_MAX + 16];
     if (bad >= 0) {
@@ -377,25 +390,25 @@ static void ed_connect(struct ui *ui)
         snprintf(title, sizeof title, "%s", strcmp(e->name, ED_CLI_NAME) ? e->name : "");
     else
         snprintf(title, sizeof title, "%s%s", e->name, ed_dirty(e) ? " (edited)" : "");
-    ui_start(ui, &c, &e->target, title);
+    ui_dial(ui, &c, &e->target, title, ed_dialed, e);
 }
 
-/* Leaves the editor for the screen it was opened from, or quits. */
-static void ed_go(struct ui *ui, enum ed_then then, bool from_result)
+/* Leaves the editor for the screen it was opened from (which keeps it, with its edits, unless
+ * they were discarded), or quits. */
+static void ed_go(struct ui *ui, enum ed_then then, bool discard)
 {
     if (then == THEN_QUIT)
         ui->quit = true;
     else if (then == THEN_LEAVE)
-        ui->screen = from_result && ui->result.report ? SCR_RESULT : SCR_HOME;
+        ui_pop(ui, &(struct outcome){.kind = discard ? OUT_DISCARD : OUT_BACK});
 }
 
 /* What to do once the changes are saved or dropped. */
-static void ed_then(struct ui *ui)
+static void ed_then(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     enum ed_then then = e->then;
     e->then = THEN_STAY;
-    ed_go(ui, then, e->from_result);
+    ed_go(ui, then, false);
 }
 
 static void ed_ask(struct editor *e, enum ed_ask ask, const char *text)
@@ -408,9 +421,8 @@ static void ed_ask(struct editor *e, enum ed_ask ask, const char *text)
 }
 
 /* Writes the edited settings as the user profile `name`; force replaces a file. */
-static bool ed_write(struct ui *ui, const char *name, bool force)
+static bool ed_write(struct editor *e, struct ui *ui, const char *name, bool force)
 {
-    struct editor *e = ui->editor;
     struct profile_error perr;
     char buf[1200];
     const char *desc = e->f[setting_index(setting_find("description"))].buf;
@@ -426,19 +438,19 @@ static bool ed_write(struct ui *ui, const char *name, bool force)
     /* The saved file is what this editor now shows: a user profile with no changes. */
     snprintf(e->name, sizeof e->name, "%s", name);
     e->source[0] = '\0'; /* a profile now; flags_in stays: they are in it */
+    e->plus_flags = false;
     e->origin = PROFILE_USER;
     config_free(&e->orig);
     config_copy(&e->orig, &e->cfg);
     free(e->desc_orig);
     e->desc_orig = *desc ? xstrdup(desc) : NULL;
-    home_reload_profiles(ui);
+    ui_profiles_changed(ui);
     return true;
 }
 
 /* Saves to `name`, asking before replacing an existing user file. */
-static void ed_save_as(struct ui *ui, const char *name)
+static void ed_save_as(struct editor *e, struct ui *ui, const char *name)
 {
-    struct editor *e = ui->editor;
     struct profile_error perr;
     enum profile_origin origin;
     snprintf(e->save_name, sizeof e->save_name, "%s", name);
@@ -449,13 +461,12 @@ static void ed_save_as(struct ui *ui, const char *name)
         ed_ask(e, ASK_REPLACE, "");
         return;
     }
-    if (ed_write(ui, name, false))
-        ed_then(ui);
+    if (ed_write(e, ui, name, false))
+        ed_then(e, ui);
 }
 
-static void ed_save(struct ui *ui)
+static void ed_save(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     int bad = ed_first_bad(e);
     if (bad >= 0) {
         e->sel = (size_t)bad;
@@ -465,7 +476,7 @@ static void ed_save(struct ui *ui)
         return;
     }
     if (e->origin == PROFILE_USER) {
-        ed_save_as(ui, e->name);
+        ed_save_as(e, ui, e->name);
         return;
     }
     char suggestion[UI_NAME_MAX + 8];
@@ -477,22 +488,20 @@ static void ed_save(struct ui *ui)
 }
 
 /* Esc or q with changes: ask; without: leave (or quit). */
-static void ed_leave(struct ui *ui, enum ed_then then)
+static void ed_leave(struct editor *e, struct ui *ui, enum ed_then then)
 {
-    struct editor *e = ui->editor;
     e->then = then;
     if (ed_dirty(e)) {
         ed_ask(e, ASK_UNSAVED, "");
         return;
     }
-    ed_then(ui);
+    ed_then(e, ui);
 }
 
 /* ---- keys ---- */
 
-static void ed_answer_key(struct ui *ui, int key)
+static void ed_answer_key(struct editor *e, struct ui *ui, int key)
 {
-    struct editor *e = ui->editor;
     enum ed_ask ask = e->ask;
     if (ask == ASK_NAME) {
         if (key == 27) {
@@ -502,7 +511,7 @@ static void ed_answer_key(struct ui *ui, int key)
             char name[UI_NAME_MAX];
             snprintf(name, sizeof name, "%s", e->answer);
             e->ask = ASK_NONE;
-            ed_save_as(ui, name);
+            ed_save_as(e, ui, name);
         } else {
             ui_edit_key(e->answer, sizeof e->answer, &e->alen, &e->acur, key);
         }
@@ -511,18 +520,16 @@ static void ed_answer_key(struct ui *ui, int key)
     e->ask = ASK_NONE;
     ui->status[0] = '\0';
     if (ask == ASK_REPLACE && (key == 'y' || key == 'Y')) {
-        if (ed_write(ui, e->save_name, true))
-            ed_then(ui);
+        if (ed_write(e, ui, e->save_name, true))
+            ed_then(e, ui);
     } else if (ask == ASK_REPLACE) {
         ui_status(ui, TR_DIM, "not saved");
         e->then = THEN_STAY;
     } else if (key == 's' || key == 'S') {
-        ed_save(ui);
+        ed_save(e, ui);
     } else if (key == 'd' || key == 'D') {
         enum ed_then then = e->then;
-        bool from_result = e->from_result;
-        editor_free(ui); /* the edits are dropped: the next `e` loads the file again */
-        ed_go(ui, then == THEN_STAY ? THEN_LEAVE : then, from_result);
+        ed_go(ui, then == THEN_STAY ? THEN_LEAVE : then, true); /* the next `e` loads afresh */
     } else {
         e->then = THEN_STAY;
     }
@@ -579,12 +586,11 @@ static bool ed_key_typing(struct editor *e, int key, enum ui_action a)
     return true;
 }
 
-static void ed_enter(struct ui *ui)
+static void ed_enter(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     const struct setting *k = ed_key(e, e->sel);
     if (!k) {
-        ed_connect(ui);
+        ed_connect(e, ui);
     } else if (ed_choices(k)) {
         ed_cycle(e, 1);
     } else if (strcmp(k->name, "extends") == 0) {
@@ -598,11 +604,11 @@ static void ed_enter(struct ui *ui)
     }
 }
 
-bool editor_key(struct ui *ui, int key, enum ui_action a)
+static bool editor_key(struct screen *s, struct ui *ui, int key, enum ui_action a)
 {
-    struct editor *e = ui->editor;
+    struct editor *e = (struct editor *)s;
     if (e->ask != ASK_NONE) {
-        ed_answer_key(ui, key);
+        ed_answer_key(e, ui, key);
         return true;
     }
     if (e->typing)
@@ -620,10 +626,10 @@ bool editor_key(struct ui *ui, int key, enum ui_action a)
     case ACT_PAGE_DOWN: ed_move(e, 10); return true;
     case ACT_HOME: ed_move(e, -(int)e->n); return true;
     case ACT_END: ed_move(e, (int)e->n); return true;
-    case ACT_ENTER: ed_enter(ui); return true;
-    case ACT_BACK: ed_leave(ui, THEN_LEAVE); return true;
-    case ACT_QUIT: ed_leave(ui, THEN_QUIT); return true;
-    case ACT_SAVE: ed_save(ui); return true;
+    case ACT_ENTER: ed_enter(e, ui); return true;
+    case ACT_BACK: ed_leave(e, ui, THEN_LEAVE); return true;
+    case ACT_QUIT: ed_leave(e, ui, THEN_QUIT); return true;
+    case ACT_SAVE: ed_save(e, ui); return true;
     default: return false;
     }
 }
@@ -641,9 +647,8 @@ static char *ed_value_text(const struct editor *e, size_t i)
 }
 
 /* One row: marker, name, value; then the note on a line of its own. Returns lines used. */
-static int ed_draw_row(struct ui *ui, size_t i, int y, int y_end)
+static int ed_draw_row(struct editor *e, struct ui *ui, size_t i, int y, int y_end)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
     const struct setting *k = ed_key(e, i);
     const struct ed_field *f = &e->f[i];
@@ -700,9 +705,8 @@ static void ed_scroll(struct editor *e, int height)
         e->top = at + need - height;
 }
 
-static void ed_draw_ask(struct ui *ui)
+static void ed_draw_ask(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
     int y = t->rows - 2;
     term_fill(t, y, 0, t->cols, TR_TEXT);
@@ -723,9 +727,8 @@ static void ed_draw_ask(struct ui *ui)
     term_put(t, y, 1, t->cols - 2, TR_WARN, q);
 }
 
-static void ed_draw_help(struct ui *ui, int y)
+static void ed_draw_help(struct editor *e, struct ui *ui, int y)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
     const struct setting *k = ed_key(e, e->sel);
     char *line;
@@ -762,20 +765,24 @@ static const char *ed_hints(const struct editor *e, bool utf8)
                 : "Enter edit  Up/Dn move  s save  Esc back";
 }
 
-void editor_draw(struct ui *ui)
+static void editor_draw(struct screen *s, struct ui *ui)
 {
-    struct editor *e = ui->editor;
+    struct editor *e = (struct editor *)s;
     struct term *t = &ui->term;
     char title[UI_NAME_MAX + 160];
     struct strlist weak = {0};
     config_weakenings(&e->cfg, &weak);
-    if (e->source[0])
+    if (e->plus_flags) /* the profile's name first, as for the profile itself */
+        snprintf(title, sizeof title,
+                 "tlscope — edit profile %s + flags · effective settings%s%s%s", e->name,
+                 ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
+                 weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
+    else if (e->source[0])
         snprintf(title, sizeof title, "tlscope — edit settings %s%s%s%s", e->source,
                  ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
                  weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
     else
-        snprintf(title, sizeof title, "tlscope — edit profile %s%s · %s%s%s%s", e->name,
-                 e->plus_flags ? " + flags" : "",
+        snprintf(title, sizeof title, "tlscope — edit profile %s · %s%s%s%s", e->name,
                  e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin),
                  ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
                  weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
@@ -794,7 +801,7 @@ void editor_draw(struct ui *ui)
         }
         line += lines;
         if (i < e->n) {
-            y += ed_draw_row(ui, i, y, y_end);
+            y += ed_draw_row(e, ui, i, y, y_end);
             continue;
         }
         if (e->sel == i)
@@ -803,8 +810,22 @@ void editor_draw(struct ui *ui)
                  t->utf8 ? "▶ Connect" : "> Connect");
         y++;
     }
-    ed_draw_help(ui, y_end);
+    ed_draw_help(e, ui, y_end);
     ui_draw_bottom(ui, ed_hints(e, t->utf8));
     if (e->ask != ASK_NONE)
-        ed_draw_ask(ui);
+        ed_draw_ask(e, ui);
 }
+
+static bool editor_typing(const struct screen *s)
+{
+    (void)s;
+    return true; /* letters are keys of the form: q does not quit */
+}
+
+const struct screen_ops editor_screen_ops = {
+    .name = "editor",
+    .draw = editor_draw,
+    .key = editor_key,
+    .typing = editor_typing,
+    .free = editor_free,
+};
