@@ -274,6 +274,10 @@ int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct 
     wire_reader_init(&x->rd, RAW_MSG_MAX);
     struct conn *c = conn_create(e, cfg, &hs_raw_driver);
     c->raw = x;
+    if (preamble_choose(c, err, errlen) < 0) { /* the hello runs after any STARTTLS dialogue */
+        conn_free(c);
+        return -1;
+    }
     /* 1220 bytes fit one segment even at IPv6's minimum MTU (1280 less the headers) */
     c->one_segment = x->hello_len <= 1220;
     fill_offered(c, spec);

@@ -81,6 +81,20 @@ static const struct pkey keys[] = {
      "Colours for the terminal UI."},
     {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
+    /* issue 12: STARTTLS and the HTTP probe */
+    {"starttls", PK_STRING, OFF(starttls), 0, 0, PKC_VALIDATOR,
+     "auto none smtp lmtp imap pop3 ftp xmpp xmpp-server ldap nntp sieve postgres mysql irc rdp",
+     "auto (by port: 25 smtp, 143 imap, ...)", "--starttls",
+     "Plaintext dialogue before TLS; auto picks it by the port, none connects with TLS at once."},
+    {"xmpp_host", PK_STRING, OFF(xmpp_host), 0, 0, PKC_HOST, "a domain", "the host", "--xmpp-host",
+     "The XMPP stream's `to` domain (--starttls xmpp, xmpp-server)."},
+    {"ehlo_name", PK_STRING, OFF(ehlo_name), 0, 0, PKC_HOST, "a host name", "the server name sent",
+     "--ehlo-name", "The name we give in SMTP's EHLO and LMTP's LHLO."},
+    {"http", PK_STRING, OFF(http), 0, 0, PKC_VALIDATOR, "off, on, or a path such as /login", "off",
+     "--http", "After the handshake send one HEAD request and report its status and HSTS."},
+    {"check_injection", PK_BOOL, OFF(check_injection), 0, 0, PKC_NONE, "true false", "false",
+     "--check-injection",
+     "STARTTLS command-injection check (CVE-2011-0411): pipeline a command after STARTTLS."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -543,6 +557,15 @@ static const struct setting_flag flags[] = {
     {"timeout", 0, "timeout", NULL, false, "SECONDS", "limit for each stage (default 10)"},
     {NULL, '4', "family", "ipv4", false, NULL, "IPv4 only"},
     {NULL, '6', "family", "ipv6", false, NULL, "IPv6 only"},
+    /* issue 12: STARTTLS and the HTTP probe */
+    {"starttls", 0, "starttls", NULL, false, "PROTO",
+     "STARTTLS first: auto (by port), none, smtp, imap, pop3, ftp, ldap, ... (see keys)"},
+    {"xmpp-host", 0, "xmpp_host", NULL, false, "DOMAIN", "XMPP stream domain (default: the host)"},
+    {"ehlo-name", 0, "ehlo_name", NULL, false, "NAME", "name sent in EHLO/LHLO"},
+    {"http", 0, "http", "on", false, "[=PATH]",
+     "after the handshake send HEAD PATH (default /): status, Server, HSTS"},
+    {"check-injection", 0, "check_injection", "true", false, NULL,
+     "check for STARTTLS command injection (CVE-2011-0411)"},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -576,7 +599,7 @@ int setting_flag_apply(const struct setting_flag *f, const char *arg, struct tls
     struct tls_config tmp;
     int rc = 0;
     config_copy(&tmp, cfg);
-    if (f->fixed) {
+    if (f->fixed && !arg) { /* a fixed value with a metavar: the argument is optional */
         rc = setting_parse(k, f->fixed, &tmp, err);
     } else if (k->type == PK_LIST && !f->append) {
         strlist_clear(field(&tmp, k)); /* --alpn h2,http/1.1 replaces the list */

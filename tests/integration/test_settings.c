@@ -44,6 +44,9 @@ static const char *sample(const struct setting_flag *f)
         {"pins", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
         {"keylog", "/tmp/tlscope-keys.log"},
         {"timeout", "2.5"},
+        {"starttls", "smtp"},
+        {"xmpp_host", "chat.example.org"},
+        {"ehlo_name", "mx.example.org"},
     };
     if (f->fixed)
         return NULL;
