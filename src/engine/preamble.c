@@ -87,6 +87,7 @@ static enum hs_status failed(struct conn *c)
         return HS_FAILED;
     }
     c->r->starttls.ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
+    c->r->starttls.failure = st_failure_name(st_failure(c->st));
     report_set_error(c->r, STAGE_STARTTLS, st_hint(c->st), "%s", msg);
     return HS_FAILED;
 }
@@ -187,6 +188,7 @@ void preamble_timed_out(struct conn *c)
         return;
     }
     c->r->starttls.ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
+    c->r->starttls.failure = "silence";
     report_set_error(c->r, STAGE_STARTTLS,
                      "check --starttls (the protocol) and the port; --timeout gives it longer",
                      "%s", why);

@@ -219,7 +219,10 @@ struct starttls_report {
     size_t n_lines;
     bool truncated; /* lines were dropped (STARTTLS_LINES_MAX) */
     bool ok;        /* the dialogue ended with the server ready for TLS */
-    double ms;      /* the dialogue's duration; -1 when none ran */
+    /* why it failed, one word: "not_offered", "refused", "throttled" (421: the scanner backs
+     * off), "garbage", "closed", "flood", "silence"; NULL when it did not fail */
+    const char *failure;
+    double ms; /* the dialogue's duration; -1 when none ran */
     /* the injection check (CVE-2011-0411): a command pipelined after STARTTLS */
     bool injection_checked;
     bool injection_vulnerable; /* the server answered it inside TLS */

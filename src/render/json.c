@@ -484,6 +484,7 @@ static json_t *json_starttls(const struct starttls_report *st)
     jset(o, "chosen_by", jstr(st->chosen_by));
     jset(o, "reason", jstr(st->reason));
     jset(o, "ok", json_boolean(st->ok));
+    jset(o, "failure", jstr(st->failure));
     jset(o, "ms", jms(st->protocol ? st->ms : -1));
     jset(o, "capabilities", jlist(&st->capabilities));
     json_t *t = jcheck(json_array());

@@ -491,7 +491,12 @@ static void text_starttls(struct tx *t, const struct report *r)
     tx_fieldf(t, "chosen by", "%s: %s", str_or(st->chosen_by, "?"), str_or(st->reason, ""));
     if (!st->protocol)
         return;
-    tx_field(t, "result", st->ok ? "the server agreed to start TLS" : "failed (see the error)");
+    if (st->ok)
+        tx_field(t, "result", "the server agreed to start TLS");
+    else if (st->failure)
+        tx_fieldf(t, "result", "failed (%s): see the error above", st->failure);
+    else if (!st->n_lines)
+        tx_field(t, "result", "not reached");
     tx_list(t, "capabilities", &st->capabilities, NULL);
     for (size_t i = 0; i < st->n_lines; i++) {
         const struct starttls_line *l = &st->lines[i];

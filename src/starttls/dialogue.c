@@ -220,8 +220,8 @@ void st_send(struct st_dialogue *d, const void *bytes, size_t n, const char *tex
 {
     if (d->status == ST_FAILED)
         return;
-    if (n > sizeof d->out - d->n_out) { /* our own messages are small: a bug, not the peer */
-        st_fail(d, ST_FAIL_GARBAGE, NULL, "internal: a STARTTLS message does not fit");
+    if (n > sizeof d->out - d->n_out) { /* answers the peer asked for piled up */
+        st_fail(d, ST_FAIL_FLOOD, NULL, "the server asked for more answers than we send at once");
         return;
     }
     memcpy(d->out + d->n_out, bytes, n);
@@ -339,8 +339,8 @@ static void take_lines(struct st_dialogue *d)
 {
     while (d->status == ST_RUNNING) {
         uint8_t *nl = memchr(d->in, '\n', d->n_in);
-        if (!nl) {
-            if (d->n_in >= ST_LINE_MAX)
+        if (!nl || nl - d->in > ST_LINE_MAX) {
+            if (nl || d->n_in >= ST_LINE_MAX)
                 st_fail(d, ST_FAIL_FLOOD, "is this the right protocol and port?",
                         "the server sent a line longer than %d bytes before TLS", ST_LINE_MAX);
             return;

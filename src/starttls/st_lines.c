@@ -463,7 +463,7 @@ static void irc_line(struct st_dialogue *d, const char *line)
         return;
     }
     if (!strcasecmp(cmd, "PING")) {
-        st_sendline(d, "PONG %s", rest);
+        st_sendline(d, "PONG %.100s", rest); /* bounded: a PING cannot fill our output */
         return;
     }
     if (!strcasecmp(cmd, "ERROR")) {

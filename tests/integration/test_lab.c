@@ -72,6 +72,7 @@ static struct report *connect_target(const struct lab *l, const char *name, cons
     c.port = target(l, name)->port;
     c.timeout_s = 5;
     c.ca_file = xstrdup(lab_ca_file(l));
+    c.starttls = xstrdup(target(l, name)->starttls); /* what the target needs (issue 12) */
     if (tweak)
         tweak(&c, l);
     struct report *r = engine_connect(&c);
@@ -133,8 +134,8 @@ static void test_targets_listed(void **state)
 {
     struct fixture *fx = *state;
     static const char *const names[] = {
-        "good",   "expired",    "self-signed", "wrong-host", "missing-intermediate",
-        "legacy", "client-cert"};
+        "good",   "expired",     "self-signed",   "wrong-host",   "missing-intermediate",
+        "legacy", "client-cert", "smtp-starttls", "imap-starttls"};
     size_t n = sizeof names / sizeof names[0];
     assert_int_equal(lab_count(fx->lab), n);
     assert_null(lab_target_at(fx->lab, n));
@@ -166,7 +167,7 @@ static void test_start_does_not_wait(void **state)
     assert_false(lab_ready(l));
     assert_true(lab_fd(l) >= 0);
     assert_true(lab_timeout_ms(l) > 0);
-    assert_int_equal(lab_count(l), 7);
+    assert_int_equal(lab_count(l), 9);
     assert_string_equal(lab_target_at(l, 0)->name, "good");
     assert_int_equal(lab_target_at(l, 0)->port, 0);
     assert_null(lab_ca_file(l));
@@ -240,6 +241,8 @@ static void test_outcomes(void **state)
         {"missing-intermediate", true, false, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY", NULL},
         {"legacy", false, false, NULL, "server wants TLS 1.0"},
         {"client-cert", false, false, NULL, "client certificate"},
+        {"smtp-starttls", true, true, NULL, NULL}, /* with the target's --starttls */
+        {"imap-starttls", true, true, NULL, NULL},
     };
     assert_int_equal(sizeof rows / sizeof rows[0], lab_count(fx->lab));
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -206,6 +206,7 @@ static void test_every_protocol_not_offered(void **state)
         struct report *r = run(p.port, &(struct opts){.starttls = all_protos[i]});
         peer_stop(&p);
         expect_starttls_error(r, all_protos[i], "offer");
+        assert_string_equal(r->starttls.failure, "not_offered");
         assert_true(mono_ms() - t0 < 4000);
         report_free(r);
     }
@@ -251,6 +252,7 @@ static void test_smtp_421_throttle(void **state)
     struct report *r = run(p.port, &(struct opts){.starttls = "smtp"});
     peer_stop(&p);
     expect_starttls_error(r, "smtp", "421 4.7.0 localhost Too many connections");
+    assert_string_equal(r->starttls.failure, "throttled");
     assert_non_null(strstr(r->error.message, "throttle"));
     assert_non_null(strstr(r->error.hint, "later"));
     report_free(r);
@@ -264,6 +266,7 @@ static void test_smtp_garbage(void **state)
     struct report *r = run(p.port, &(struct opts){.starttls = "smtp"});
     peer_stop(&p);
     expect_starttls_error(r, "smtp", "HELLO THIS IS NOT SMTP");
+    assert_string_equal(r->starttls.failure, "garbage");
     report_free(r);
 }
 
@@ -279,6 +282,7 @@ static void test_silence_ends_in_time(void **state)
         int64_t took = mono_ms() - t0;
         peer_stop(&p);
         expect_starttls_error(r, protos[i], "silence");
+        assert_string_equal(r->starttls.failure, "silence");
         if (took < 450 || took > 2000)
             fail_msg("%s: silence took %lld ms for a 0.5 s timeout", protos[i], (long long)took);
         report_free(r);
@@ -294,6 +298,7 @@ static void test_flood_is_bounded(void **state)
     struct report *r = run(p.port, &(struct opts){.starttls = "smtp"});
     peer_stop(&p);
     expect_starttls_error(r, "smtp", "more than");
+    assert_string_equal(r->starttls.failure, "flood");
     assert_true(mono_ms() - t0 < 3000);
     assert_true(r->starttls.truncated); /* the transcript kept its bound */
     assert_int_equal(r->starttls.n_lines, STARTTLS_LINES_MAX);

@@ -228,6 +228,15 @@ static void test_bounds(void **state)
     assert_int_equal(st_failure(d), ST_FAIL_FLOOD);
     st_free(d);
     starttls_report_free(&rep);
+    /* the same line with its newline, in one piece (found by fuzz_starttls: it overflowed) */
+    long_line[ST_LINE_MAX + 5] = '\n';
+    struct st_params p = {.proto = ST_SMTP};
+    d = st_new(&p, &rep);
+    st_start(d, 0);
+    assert_int_equal(st_received(d, (const uint8_t *)long_line, ST_LINE_MAX + 6, 1), ST_FAILED);
+    assert_int_equal(st_failure(d), ST_FAIL_FLOOD);
+    st_free(d);
+    starttls_report_free(&rep);
     free(long_line);
     /* many short lines: the transcript keeps STARTTLS_LINES_MAX, the dialogue stops */
     size_t n = (ST_RX_LINES_MAX + 5) * 8;
