@@ -88,7 +88,18 @@ static enum hs_status failed(struct conn *c)
     }
     c->r->starttls.ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
     c->r->starttls.failure = st_failure_name(st_failure(c->st));
-    report_set_error(c->r, STAGE_STARTTLS, st_hint(c->st), "%s", msg);
+    const char *hint = st_hint(c->st);
+    if (!hint) { /* every failure gets one */
+        switch (st_failure(c->st)) {
+        case ST_FAIL_REFUSED:
+            hint = "the server refused TLS: it may allow it only to some clients, or serve TLS "
+                   "on its implicit-TLS port";
+            break;
+        case ST_FAIL_CLOSED: hint = "check the port and --starttls (the protocol)"; break;
+        default: hint = "check --starttls (the protocol) and the port"; break;
+        }
+    }
+    report_set_error(c->r, STAGE_STARTTLS, hint, "%s", msg);
     return HS_FAILED;
 }
 

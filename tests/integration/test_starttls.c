@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "engine/engine.h"
 #include "lib/harness.h"
 #include "lib/starttls_peer.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 #include "wire/wire.h"
@@ -118,6 +120,45 @@ static void expect_starttls_error(const struct report *r, const char *proto, con
         fail_msg("%s: the error does not say \"%s\": %s", proto, words, r->error.message);
     assert_false(r->ok);
     assert_false(r->starttls.ok);
+}
+
+/* A raw-hello connection (the scanner's driver) with cfg's STARTTLS settings. */
+static struct report *run_hello(uint16_t peer_port, uint16_t port, const char *starttls)
+{
+    static const uint16_t suites[] = {0x1301, 0x1302};
+    static const uint16_t versions[] = {WIRE_TLS1_3};
+    static const uint16_t groups[] = {0x001d};
+    static const uint16_t sigalgs[] = {0x0804, 0x0403};
+    static const struct wire_key_share share[] = {{0x001d, NULL, 0}};
+    struct wire_ch_spec spec = {.ciphers = suites,
+                                .n_ciphers = NELEM(suites),
+                                .versions = versions,
+                                .n_versions = NELEM(versions),
+                                .groups = groups,
+                                .n_groups = NELEM(groups),
+                                .shares = share,
+                                .n_shares = 1,
+                                .sigalgs = sigalgs,
+                                .n_sigalgs = NELEM(sigalgs)};
+    struct tls_config c;
+    config_init(&c);
+    c.host = xstrdup("127.0.0.1");
+    c.port = port ? port : peer_port;
+    c.timeout_s = 5;
+    c.starttls = starttls ? xstrdup(starttls) : NULL;
+    struct engine *e = engine_new();
+    map_to = peer_port;
+    if (port)
+        engine_set_resolver(e, resolve_local, NULL);
+    struct conn *conn;
+    char err[300];
+    if (conn_new_hello(e, &c, &spec, &conn, err, sizeof err) < 0)
+        fail_msg("conn_new_hello: %s", err);
+    struct report *r = conn_run(conn);
+    conn_free(conn);
+    engine_free(e);
+    config_free(&c);
+    return r;
 }
 
 /* ---- every protocol ---- */
@@ -346,6 +387,18 @@ static void test_auto_by_port(void **state)
     if (!r->error.hint || !strstr(r->error.hint, "--starttls smtp"))
         fail_msg("no --starttls suggestion: %s", r->error.hint ? r->error.hint : "(no hint)");
     report_free(r);
+    /* the raw-hello driver (the scanner's): auto by port, and the same suggestion */
+    struct peer q;
+    start(&q, "imap", STP_OK, NULL);
+    r = run_hello(q.port, 143, NULL);
+    assert_string_equal(r->starttls.protocol, "imap");
+    assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
+    report_free(r);
+    r = run_hello(q.port, 993, NULL);
+    peer_stop(&q);
+    assert_int_equal(r->error.stage, STAGE_TLS);
+    assert_non_null(strstr(r->error.hint, "--starttls imap"));
+    report_free(r);
 }
 
 /* ---- the injection check ---- */
@@ -398,34 +451,7 @@ static void test_reconnect_and_raw_hello_repeat_it(void **state)
     assert_true(r->reconnect_ms >= 0);
     report_free(r);
 
-    static const uint16_t suites[] = {0x1301, 0x1302};
-    static const uint16_t versions[] = {WIRE_TLS1_3};
-    static const uint16_t groups[] = {0x001d};
-    static const uint16_t sigalgs[] = {0x0804, 0x0403};
-    static const struct wire_key_share share[] = {{0x001d, NULL, 0}};
-    struct wire_ch_spec spec = {.ciphers = suites,
-                                .n_ciphers = NELEM(suites),
-                                .versions = versions,
-                                .n_versions = NELEM(versions),
-                                .groups = groups,
-                                .n_groups = NELEM(groups),
-                                .shares = share,
-                                .n_shares = 1,
-                                .sigalgs = sigalgs,
-                                .n_sigalgs = NELEM(sigalgs)};
-    struct tls_config c;
-    config_init(&c);
-    c.host = xstrdup("127.0.0.1");
-    c.port = p.port;
-    c.timeout_s = 5;
-    c.starttls = xstrdup("smtp");
-    struct conn *conn;
-    char err[300];
-    if (conn_new_hello(NULL, &c, &spec, &conn, err, sizeof err) < 0)
-        fail_msg("conn_new_hello: %s", err);
-    r = conn_run(conn);
-    conn_free(conn);
-    config_free(&c);
+    r = run_hello(p.port, 0, "smtp");
     peer_stop(&p);
     assert_int_equal(r->hello.outcome, HELLO_SERVER_HELLO);
     assert_true(r->starttls.ok);
@@ -503,6 +529,92 @@ static void test_http_not_sent_over_h2(void **state)
 
 /* ---- the command line ---- */
 
+/* Every key under node is documented in docs/json.md as `key`, `parent.key` or `key.sub`. */
+static void check_documented(json_t *j, const char *doc, const char *path)
+{
+    if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) check_documented(v, doc, path);
+        return;
+    }
+    if (!json_is_object(j))
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        char a[128], b[128], c[128];
+        snprintf(a, sizeof a, "`%s`", key);
+        snprintf(b, sizeof b, "`%s.", key);
+        snprintf(c, sizeof c, ".%s`", key);
+        if (!strstr(doc, a) && !strstr(doc, b) && !strstr(doc, c))
+            fail_msg("key %s.%s is not documented in docs/json.md", path, key);
+        check_documented(v, doc, key);
+    }
+}
+
+static json_t *cli_json(const char *const *argv)
+{
+    char *out = NULL, *err = NULL;
+    int st = run_tlscope(argv, 20, &out, &err);
+    json_error_t je;
+    json_t *j = json_loads(out ? out : "", 0, &je);
+    if (!j)
+        fail_msg("exit %d, not JSON: %s\n%s", st, je.text, err ? err : "");
+    free(out);
+    free(err);
+    return j;
+}
+
+static void test_json_keys_documented(void **state)
+{
+    (void)state;
+    char *doc = NULL, ferr[256];
+    size_t n;
+    if (file_read_bounded("docs/json.md", 1 << 20, &doc, &n, ferr, sizeof ferr) < 0) {
+        skip(); /* run from the source tree (make test) */
+        return;
+    }
+    char *ca = harness_path("root.crt"), target[64];
+    struct peer p;
+    start(&p, "smtp", STP_INJECT_VULNERABLE, NULL);
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    json_t *j = cli_json((const char *const[]){"--json", "--starttls", "smtp", "--check-injection",
+                                               "--cafile", ca, target, NULL});
+    peer_stop(&p);
+    json_t *st = json_object_get(j, "starttls");
+    assert_true(json_is_true(json_object_get(json_object_get(st, "injection"), "vulnerable")));
+    assert_true(json_array_size(json_object_get(st, "transcript")) > 4);
+    check_documented(j, doc, "");
+    json_decref(j);
+    start(&p, "https", STP_OK,
+          "HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=100\r\nAlt-Svc: clear");
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    j = cli_json((const char *const[]){"--json", "--http=/x", "--cafile", ca, target, NULL});
+    peer_stop(&p);
+    json_t *h = json_object_get(j, "http");
+    assert_int_equal(json_integer_value(json_object_get(h, "status")), 200);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(h, "hsts"), "max_age")),
+                     100);
+    check_documented(j, doc, "");
+    json_decref(j);
+    /* a failed dialogue: error stage starttls, failure named */
+    start(&p, "smtp", STP_THROTTLE, NULL);
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    j = cli_json(
+        (const char *const[]){"--json", "--starttls", "smtp", "--cafile", ca, target, NULL});
+    peer_stop(&p);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "stage")),
+                        "starttls");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "starttls"), "failure")), "throttled");
+    check_documented(j, doc, "");
+    json_decref(j);
+    free(ca);
+    free(doc);
+}
+
 static void test_cli_shows_transcript(void **state)
 {
     (void)state;
@@ -554,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_http_probe),
         cmocka_unit_test(test_http_not_sent_over_h2),
         cmocka_unit_test(test_cli_shows_transcript),
+        cmocka_unit_test(test_json_keys_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

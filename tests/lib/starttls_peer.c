@@ -100,6 +100,24 @@ static bool get_bytes(struct pc *c, void *out, size_t n)
     return true;
 }
 
+/* Exactly n bytes, reading no further: what follows (a ClientHello sent right behind, as
+ * after MySQL's SSLRequest) stays in the socket for SSL_accept. */
+static bool get_exact(struct pc *c, void *out, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        int64_t left = c->deadline - mono_ms();
+        struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+        if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+            return false;
+        ssize_t r = recv(c->fd, (char *)out + got, n - got, 0);
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    return true;
+}
+
 /* Until the client leaves (silence), bounded. */
 static void wait_close(struct pc *c)
 {
@@ -507,7 +525,7 @@ static void serve_mysql(struct pc *c)
     if (!put(c, g, n) || m == STP_NOT_OFFERED)
         return;
     unsigned char req[36];
-    if (!get_bytes(c, req, sizeof req) || !tls_accept(c))
+    if (!get_exact(c, req, sizeof req) || !tls_accept(c))
         return;
     after_tls(c, NULL, NULL);
 }
