@@ -36,12 +36,15 @@ void conn_app_data(struct conn *c, const unsigned char *p, size_t n)
     c->n_app_in += k;
 }
 
-/* The path --http asks for: NULL when the probe is off. */
-static const char *http_path(const struct tls_config *cfg)
+/* The path --http asks for: NULL when the probe is off. "auto" (the UI's default) probes "/"
+ * on port 443, or where ALPN chose http/1.1. */
+static const char *http_path(const struct tls_config *cfg, const struct report *r)
 {
     const char *h = cfg->http;
     if (!h || !strcasecmp(h, "off") || !strcasecmp(h, "false") || !strcasecmp(h, "no"))
         return NULL;
+    if (!strcasecmp(h, "auto"))
+        return cfg->port == 443 || (r->alpn && !strcmp(r->alpn, "http/1.1")) ? "/" : NULL;
     if (!*h || !strcasecmp(h, "on") || !strcasecmp(h, "true") || !strcasecmp(h, "yes"))
         return "/";
     return h;
@@ -94,7 +97,7 @@ bool probe_start(struct conn *c)
         c->probe_until_us = stage_until(c, INJECTION_WAIT_US);
         return true;
     }
-    const char *path = http_path(&c->cfg);
+    const char *path = http_path(&c->cfg, c->r);
     return path && start_http(c, path);
 }
 
@@ -204,12 +207,12 @@ void probe_want(const struct conn *c, short *events, int64_t *deadline_us)
 
 int probe_check_http(const char *v, char *reason, size_t n)
 {
-    static const char *const words[] = {"on", "off", "true", "false", "yes", "no"};
+    static const char *const words[] = {"on", "off", "auto", "true", "false", "yes", "no"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (!strcasecmp(v, words[i]))
             return 0;
     if (v[0] != '/') {
-        snprintf(reason, n, "expected on, off or a path starting with /");
+        snprintf(reason, n, "expected on, off, auto or a path starting with /");
         return -1;
     }
     for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
