@@ -508,6 +508,25 @@ static void test_http_probe(void **state)
     }
 }
 
+/* --http=auto (the UI's default): port 443 probes, another port without ALPN http/1.1 not. */
+static void test_http_auto(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, "https", STP_OK, "HTTP/1.1 204 No Content\r\nServer: auto");
+    struct report *r = run(p.port, &(struct opts){.http = "auto", .port = 443});
+    assert_true(r->http.sent);
+    assert_int_equal(r->http.status, 204);
+    assert_string_equal(r->http.request, "HEAD / HTTP/1.1");
+    report_free(r);
+    r = run(p.port, &(struct opts){.http = "auto"});
+    peer_stop(&p);
+    assert_true(r->ok);
+    assert_false(r->http.requested);
+    assert_false(r->http.sent);
+    report_free(r);
+}
+
 static void test_http_not_sent_over_h2(void **state)
 {
     (void)state;
@@ -664,6 +683,7 @@ int main(void)
         cmocka_unit_test(test_injection_check),
         cmocka_unit_test(test_reconnect_and_raw_hello_repeat_it),
         cmocka_unit_test(test_http_probe),
+        cmocka_unit_test(test_http_auto),
         cmocka_unit_test(test_http_not_sent_over_h2),
         cmocka_unit_test(test_cli_shows_transcript),
         cmocka_unit_test(test_json_keys_documented),
