@@ -48,12 +48,13 @@ bool preamble_start(struct conn *c)
     if (c->st_proto == ST_NONE)
         return false;
     preamble_free(c);
-    /* The name in EHLO: --ehlo-name, else the name we send as SNI, else "tlscope". The XMPP
-     * domain: --xmpp-host, else the host. */
+    /* The name in EHLO: --ehlo-name, else "tlscope.invalid" (a name of our own: servers
+     * reject a client greeting with theirs, and many want a dotted name). The XMPP domain:
+     * --xmpp-host, else the name we send as SNI, else the host. */
     const char *sni = config_sni(&c->cfg);
     struct st_params p = {
         .proto = (enum st_proto)c->st_proto,
-        .ehlo_name = c->cfg.ehlo_name ? c->cfg.ehlo_name : sni,
+        .ehlo_name = c->cfg.ehlo_name ? c->cfg.ehlo_name : "tlscope.invalid",
         .xmpp_host = c->cfg.xmpp_host ? c->cfg.xmpp_host
                      : sni            ? sni
                                       : c->cfg.host,

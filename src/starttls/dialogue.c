@@ -191,8 +191,12 @@ struct st_dialogue *st_new(const struct st_params *p, struct starttls_report *re
 {
     struct st_dialogue *d = xcalloc(1, sizeof(*d));
     d->p = *p;
-    snprintf(d->ehlo, sizeof d->ehlo, "%s",
-             p->ehlo_name && *p->ehlo_name ? p->ehlo_name : "tlscope");
+    const char *ehlo = p->ehlo_name && *p->ehlo_name ? p->ehlo_name : "tlscope.invalid";
+    bool literal = strspn(ehlo, "0123456789.") == strlen(ehlo) || strchr(ehlo, ':');
+    if (literal) /* RFC 5321's address literal */
+        snprintf(d->ehlo, sizeof d->ehlo, "[%s%s]", strchr(ehlo, ':') ? "IPv6:" : "", ehlo);
+    else
+        snprintf(d->ehlo, sizeof d->ehlo, "%s", ehlo);
     snprintf(d->xmpp, sizeof d->xmpp, "%s", p->xmpp_host ? p->xmpp_host : "");
     d->p.ehlo_name = d->ehlo;
     d->p.xmpp_host = d->xmpp;

@@ -38,6 +38,8 @@ static void test_starttls_pane(void **state)
     tmux_expect(&t, "✔ VERIFIED", 8);
     tmux_expect_line(&t, "STARTTLS", "smtp, chosen by option", 2); /* the Summary's line */
     tmux_expect(&t, "7 STAR", 2); /* seven tabs at 80 columns: names cut, all there */
+    tmux_keys(&t, "2", false);    /* the ladder says what came before it */
+    tmux_expect(&t, "STARTTLS smtp before the ladder: 8 lines", 3);
     tmux_keys(&t, "7", false);
     tmux_expect(&t, "STARTTLS smtp", 3);
     tmux_expect_line(&t, "chosen by", "option: --starttls smtp", 2);

@@ -194,6 +194,24 @@ static void test_smtp_dialogue(void **state)
     assert_true(strlist_contains(&rep.capabilities, "STARTTLS")); /* on the last line */
     assert_true(strlist_contains(&rep.capabilities, "PIPELINING"));
     assert_string_equal(rep.lines[2].text, "EHLO me.example");
+    st_free(d);
+    starttls_report_free(&rep);
+    /* the default name, and an address as a literal */
+    static const struct {
+        const char *given, *sent;
+    } names[] = {{NULL, "EHLO tlscope.invalid"},
+                 {"192.0.2.1", "EHLO [192.0.2.1]"},
+                 {"2001:db8::1", "EHLO [IPv6:2001:db8::1]"}};
+    for (size_t i = 0; i < NELEM(names); i++) {
+        struct st_params p = {.proto = ST_SMTP, .ehlo_name = names[i].given};
+        d = st_new(&p, &rep);
+        st_start(d, 0);
+        st_received(d, (const uint8_t *)"220 x\r\n", 7, 1);
+        assert_string_equal(rep.lines[1].text, names[i].sent);
+        st_free(d);
+        starttls_report_free(&rep);
+    }
+    assert_int_equal(feed(ST_SMTP, server, true, &rep, &d), ST_READY);
     assert_string_equal(st_injected(d), "NOOP");
     assert_true(st_injection_answered(d, "250 ok\r\n", 8));
     st_free(d);
