@@ -328,7 +328,8 @@ static void test_starttls_and_http(void **state)
     s->reason = xstrdup("port 25 is SMTP (mail relay)'s: STARTTLS smtp");
     s->ok = true;
     strlist_push(&s->capabilities, "STARTTLS");
-    starttls_add_line(s, 1.5, DIR_RECEIVED, "220 mx \x1b[31mred\x07", 20);
+    const char *evil = "220 mx \x1b[31mred\x07";
+    starttls_add_line(s, 1.5, DIR_RECEIVED, evil, strlen(evil));
     starttls_add_line(s, 2.0, DIR_SENT, "EHLO tlscope", 12);
     s->injection_checked = s->injection_vulnerable = true;
     s->injected = xstrdup("NOOP");
