@@ -69,6 +69,13 @@ struct tls_config {
     char *keylog;       /* NSS key log file */
     double timeout_s;   /* per stage */
 
+    /* plaintext around TLS (issue 12) */
+    char *starttls;       /* "auto" (NULL too), "none", or a protocol: smtp, imap, ... */
+    char *xmpp_host;      /* the `to` domain of the XMPP stream (default: the host) */
+    char *ehlo_name;      /* the name in EHLO/LHLO (default: the SNI name, else "tlscope") */
+    char *http;           /* the HTTP probe: NULL or "off" none, "on" for "/", or a path */
+    bool check_injection; /* the STARTTLS command-injection check (CVE-2011-0411) */
+
     /* UI preference a profile may carry; the engine ignores it */
     char *theme;
 };

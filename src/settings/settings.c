@@ -313,6 +313,60 @@ static const struct setting keys[] = {
      "10",
      "Limit for each stage: DNS, TCP, TLS.",
      {{"timeout", 0, NULL, false, "SECONDS", "limit for each stage (default 10)"}}},
+    /* issue 12: STARTTLS and the HTTP probe */
+    {"starttls",
+     SET_STRING,
+     OFF(starttls),
+     0,
+     0,
+     CHECK_VALIDATOR,
+     "auto none smtp lmtp imap pop3 ftp xmpp xmpp-server ldap nntp sieve postgres mysql irc rdp",
+     "auto (by port: 25 smtp, 143 imap, ...)",
+     "Plaintext dialogue before TLS; auto picks it by the port, none connects with TLS at once.",
+     {{"starttls", 0, NULL, false, "PROTO",
+       "STARTTLS first: auto (by port), none, smtp, imap, pop3, ftp, ldap, ... (see keys)"}}},
+    {"xmpp_host",
+     SET_STRING,
+     OFF(xmpp_host),
+     0,
+     0,
+     CHECK_HOST,
+     "a domain",
+     "the host",
+     "The XMPP stream's `to` domain (--starttls xmpp, xmpp-server).",
+     {{"xmpp-host", 0, NULL, false, "DOMAIN", "XMPP stream domain (default: the host)"}}},
+    {"ehlo_name",
+     SET_STRING,
+     OFF(ehlo_name),
+     0,
+     0,
+     CHECK_HOST,
+     "a host name",
+     "tlscope.invalid",
+     "The name we give in SMTP's EHLO and LMTP's LHLO (an address goes in brackets).",
+     {{"ehlo-name", 0, NULL, false, "NAME", "name sent in EHLO/LHLO"}}},
+    {"http",
+     SET_STRING,
+     OFF(http),
+     0,
+     0,
+     CHECK_VALIDATOR,
+     "off, on, auto (port 443 or ALPN http/1.1), or a path such as /login",
+     "off (the UI: auto)",
+     "After the handshake send one HEAD request and report its status and HSTS.",
+     {{"http", 0, "on", false, "[=PATH]",
+       "after the handshake send HEAD PATH (default /): status, Server, HSTS"}}},
+    {"check_injection",
+     SET_BOOL,
+     OFF(check_injection),
+     0,
+     0,
+     CHECK_NONE,
+     "true false",
+     "false",
+     "STARTTLS command-injection check (CVE-2011-0411): pipeline a command after STARTTLS.",
+     {{"check-injection", 0, "true", false, NULL,
+       "check for STARTTLS command injection (CVE-2011-0411)"}}},
 };
 /* clang-format on */
 
@@ -814,7 +868,7 @@ int setting_flag_apply(const struct setting_flag *f, const char *arg, struct tls
     struct tls_config tmp;
     int rc = 0;
     config_copy(&tmp, cfg);
-    if (f->fixed) {
+    if (f->fixed && !arg) { /* a fixed value with a metavar: the argument is optional */
         rc = setting_parse(k, f->fixed, &tmp, err);
     } else if (k->type == SET_LIST && !f->append) {
         strlist_clear(field(&tmp, k)); /* --alpn h2,http/1.1 replaces the list */

@@ -59,12 +59,14 @@ struct pane_ops {
     void (*done)(void *state);
     /* The title count shown in the tab bar ("Findings (3)"), or -1 for none. */
     int (*badge)(const struct pane_ctx *ctx);
+    /* Whether the pane has anything for r (its tab shows); NULL: always. */
+    bool (*shown)(const struct report *r);
 };
 
 extern const struct pane_ops pane_summary, pane_handshake, pane_negotiation, pane_certificates,
-    pane_findings, pane_raw;
+    pane_findings, pane_raw, pane_starttls;
 
-/* In tab order. */
-#define PANE_COUNT 6
+/* In tab order (key 1 to 7). */
+#define PANE_COUNT 7
 
 #endif
