@@ -27,9 +27,10 @@
 #include "util/timeutil.h"
 
 /* The start fails past this. The child makes the PKI (an RSA-2048 key among it: ~0.3 s here,
- * tens of seconds under valgrind on a busy machine), so only a child that is truly stuck hits it. */
+ * tens of seconds under valgrind on a busy machine), so only a child that is truly stuck hits it.
+ */
 #define LAB_START_MS 120000
-#define LAB_STOP_MS  2000  /* SIGTERM grace before SIGKILL */
+#define LAB_STOP_MS  2000 /* SIGTERM grace before SIGKILL */
 
 #define LAB_SAN "DNS:localhost,IP:127.0.0.1,IP:::1"
 
