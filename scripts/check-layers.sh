@@ -22,13 +22,14 @@ model:          util
 wire:           util model
 settings:       util model # the one table of settings (flags, profile keys, the editor)
 engine:         util model wire settings
+scan:           util model wire settings engine # the scanner (issue 11)
 lab:            util model wire
-render:         util model
+render:         util model wire scan
 compare:        util model render
 profile:        util model settings yaml
 theme:          util yaml
-ui:             util model wire settings engine lab render compare profile theme
-main.c:         util model settings engine render compare profile theme ui
+ui:             util model wire settings engine scan lab render compare profile theme
+main.c:         util model settings engine scan render compare profile theme ui
 '
 
 # Libraries: the header (a prefix of the name in <...>) and the only folders that include it.

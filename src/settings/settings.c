@@ -81,6 +81,11 @@ static const struct pkey keys[] = {
      "Colours for the terminal UI."},
     {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
+    /* issue 11: the scanner */
+    {"scan_parallel", PK_INT, OFF(scan_parallel), 1, 64, PKC_NONE, "1-64", "6", "--parallel",
+     "Scanner (--scan): connections at once."},
+    {"scan_delay", PK_INT, OFF(scan_delay_ms), 0, 60000, PKC_NONE, "milliseconds, 0-60000", "0",
+     "--delay", "Scanner (--scan): least time between two connection starts."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -543,6 +548,11 @@ static const struct setting_flag flags[] = {
     {"timeout", 0, "timeout", NULL, false, "SECONDS", "limit for each stage (default 10)"},
     {NULL, '4', "family", "ipv4", false, NULL, "IPv4 only"},
     {NULL, '6', "family", "ipv6", false, NULL, "IPv6 only"},
+    /* issue 11: the scanner */
+    {"parallel", 0, "scan_parallel", NULL, false, "N",
+     "--scan: connections at once, 1-64 (default 6)"},
+    {"delay", 0, "scan_delay", NULL, false, "MS",
+     "--scan: milliseconds between connection starts (default 0)"},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
