@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "compare/diff.h"
+#include "compare/scan_diff.h"
 #include "engine/engine.h"
 #include "model/config.h"
 #include "profile/profile.h"
@@ -502,6 +503,19 @@ static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_c
     int status = EXIT_USAGE;
     if (!a || !b)
         goto out;
+    if (scan_diff_is_scan(a) || scan_diff_is_scan(b)) { /* two scan reports */
+        struct scan_diff sd;
+        if (scan_diff_json(a, b, &sd, err, sizeof(err)) < 0) {
+            usage_error("--diff: %s: %s", err[0] == 'B' ? files[1] : files[0], err + 3);
+            goto out;
+        }
+        char *doc = scan_diff_render(&sd, cli->json, !cli->compact);
+        cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
+        free(doc);
+        status = scan_diff_count(&sd) ? 1 : 0;
+        scan_diff_free(&sd);
+        goto out;
+    }
     if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
         /* err starts with "A: " or "B: "; name the file instead. */
         const char *which = err[0] == 'B' ? files[1] : files[0];

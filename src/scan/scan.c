@@ -316,6 +316,14 @@ static void slot_done(struct scan *s, size_t i)
         s->retry_job[s->n_retry++] = sl.job;
         return;
     }
+    if (!s->address && v == V_UNKNOWN) { /* the first probe found no server: nothing to scan */
+        free(s->rep->error);
+        s->rep->error = xasprintf("no connection to the server: %s", why);
+        for (int k = 0; k < SCAN_VERSIONS; k++)
+            if (s->rep->protos[k].supported == TRI_NA && !s->rep->protos[k].error)
+                s->rep->protos[k].error = xstrdup(why);
+        s->fatal = true;
+    }
     if (v == V_ANSWER && pr->attempts > 1)
         s->rep->throttle.detected = true; /* refused first, answered when sent again */
     if (v == V_ANSWER)
@@ -336,18 +344,20 @@ static bool all_suites_done(const struct scan *s)
 static bool fill(struct scan *s)
 {
     bool pending = false;
+    if (s->fatal)
+        return false;
     for (int guard = 0; guard < SCAN_PARALLEL_MAX * 4; guard++) {
         int64_t now = mono_us();
         if ((int)s->n_slots >= s->parallel || now < s->next_start_us)
             return true;
-        if (!s->address && s->rep->n_probes > 0)
-            return true; /* the first probe finds the address the others use */
         if (s->n_retry) {
             s->n_retry--;
             launch(s, s->retry_job[s->n_retry], s->retry[s->n_retry], s->retry_idx[s->n_retry]);
             s->next_start_us = now + (int64_t)s->delay_ms * 1000;
             continue;
         }
+        if (!s->address && s->rep->n_probes > 0)
+            return s->n_slots > 0; /* the first probe finds the address the others use */
         struct probe_req *req = NULL;
         struct job *jj = NULL;
         pending = false;

@@ -109,6 +109,7 @@ struct scan {
     size_t n_slots;
     int64_t start_us, next_start_us;
     bool cancelled, done;
+    bool fatal; /* the first probe reached no server: the scan stops */
     unsigned running_full;
     uint8_t random_seed[32];
     uint32_t counter;
