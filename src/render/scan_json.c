@@ -68,6 +68,21 @@ static json_t *ciphers(const struct scan_report *r)
             struct wire_suite_info in;
             wire_suite_info(p->suites[i].code, &in);
             json_t *e = jobj();
+            if (p->suites[i].ssl2_spec) {
+                const char *name, *ossl;
+                int bits;
+                char hex[12];
+                wire_ssl2_spec_info(p->suites[i].ssl2_spec, &name, &ossl, &bits);
+                snprintf(hex, sizeof hex, "0x%06X", (unsigned)p->suites[i].ssl2_spec);
+                jset(e, "iana", jstr(name));
+                jset(e, "openssl", jstr(ossl));
+                jset(e, "code", jstr(hex));
+                jset(e, "bits", jint(bits));
+                jset(e, "kx", jstr("RSA"));
+                jset(e, "order", jint((long long)i + 1)); /* the server's SERVER-HELLO order */
+                jpush(a, e);
+                continue;
+            }
             jset(e, "iana", jstr(in.iana));
             jset(e, "openssl", jstr(in.openssl));
             jset(e, "code", jhex16(in.code ? in.code : 0));

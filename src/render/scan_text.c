@@ -58,6 +58,14 @@ static void suites(struct strbuf *sb, const struct scan_report *r)
                                               : "order not tested");
         for (size_t i = 0; i < p->n_suites; i++) {
             struct wire_suite_info in;
+            if (p->suites[i].ssl2_spec) {
+                const char *name, *ossl;
+                int bits;
+                wire_ssl2_spec_info(p->suites[i].ssl2_spec, &name, &ossl, &bits);
+                sb_printf(sb, "  %3zu  0x%06X  %-43s %-30s %3d bits  RSA\n", i + 1,
+                          (unsigned)p->suites[i].ssl2_spec, name, ossl ? ossl : "-", bits);
+                continue;
+            }
             wire_suite_info(p->suites[i].code, &in);
             char ord[8] = "  -";
             if (p->suites[i].order)

@@ -55,6 +55,8 @@ static void match(const struct scan_report *r, bool (*pred)(const struct wire_su
         const struct scan_proto *p = &r->protos[v];
         for (size_t i = 0; i < p->n_suites; i++) {
             struct wire_suite_info in;
+            if (p->suites[i].ssl2_spec)
+                continue; /* SSLv2 is a finding of its own */
             wire_suite_info(p->suites[i].code, &in);
             if (!pred(&in, v))
                 continue;

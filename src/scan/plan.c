@@ -15,6 +15,7 @@
 
 #include "scan/scan_internal.h"
 #include "util/mem.h"
+#include "wire/serve.h"
 #include "wire/suites.h"
 #include "wire/wire.h"
 
@@ -160,13 +161,20 @@ static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
 {
     if (j->inflight)
         return 0;
+    if (j->ver == SCAN_SSL2) { /* one hello offering the seven SSLv2 specs */
+        if (j->step++)
+            return -1;
+        q->sslv2 = true;
+        snprintf(q->what, sizeof q->what, "SSLv2 CLIENT-HELLO (7 cipher specs)");
+        return 1;
+    }
     if (j->step++ == 0)
         suites_init(j);
     while (j->seg < j->n_segs && j->segs[j->seg][1] == 0)
         j->seg++;
     if (j->seg >= j->n_segs) {
         if (s->rep->protos[j->ver].n_suites >= 2)
-            plan_add(s, JOB_ORDER, j->ver);
+            plan_add(s, JOB_ORDER, j->ver)->multi_seg = j->multi_seg;
         return -1;
     }
     plan_req_version(q, j->ver);
@@ -185,8 +193,38 @@ static void seg_remove(struct job *j, uint16_t code)
     j->segs[j->seg][1] = (uint16_t)n;
 }
 
+/* The SERVER-HELLO lists every spec the server shares with us: one answer is the list. */
+static void ssl2_done(struct scan *s, int idx)
+{
+    const struct scan_probe *pr = &s->rep->probes[idx];
+    struct scan_proto *p = &s->rep->protos[SCAN_SSL2];
+    p->probe = idx;
+    if (pr->error) {
+        p->supported = TRI_NA;
+        p->error = xstrdup(pr->error);
+        return;
+    }
+    p->supported = TRI_NO;
+    if (pr->outcome != HELLO_SSL2 || pr->n_received < 2)
+        return;
+    struct wire_ssl2_hello *sh = xmalloc(sizeof *sh);
+    size_t len = (size_t)(pr->received[0] & 0x7f) << 8 | pr->received[1];
+    if (len <= pr->n_received - 2 &&
+        wire_parse_ssl2_server_hello(pr->received + 2, len, sh, NULL) == 0) {
+        p->suites = xcalloc(sh->n_specs ? sh->n_specs : 1, sizeof *p->suites);
+        for (size_t i = 0; i < sh->n_specs; i++)
+            p->suites[p->n_suites++] = (struct scan_suite){.ssl2_spec = sh->specs[i], .probe = idx};
+        p->supported = sh->n_specs ? TRI_YES : TRI_NO;
+    }
+    free(sh);
+}
+
 static void suites_done(struct scan *s, struct job *j, int idx)
 {
+    if (j->ver == SCAN_SSL2) {
+        ssl2_done(s, idx);
+        return;
+    }
     const struct scan_probe *pr = &s->rep->probes[idx];
     struct scan_proto *p = &s->rep->protos[j->ver];
     uint16_t want = scan_version_code(j->ver);
@@ -256,7 +294,16 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
     struct scan_proto *p = &s->rep->protos[j->ver];
     if (j->inflight)
         return 0;
-    if (j->step == 0) {
+    if (j->step == 0 && j->multi_seg) { /* found in segments: what does the whole list get? */
+        plan_req_version(q, j->ver);
+        for (size_t i = 0; i < p->n_suites; i++)
+            q->ciphers[i] = p->suites[i].code;
+        q->n_ciphers = p->n_suites;
+        name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites");
+        j->step = 4;
+        return 1;
+    }
+    if (j->step == 0 || j->step == 5) {
         plan_req_version(q, j->ver);
         for (size_t i = 0; i < p->n_suites; i++)
             q->ciphers[i] = p->suites[p->n_suites - 1 - i].code;
@@ -265,6 +312,8 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
         j->step = 1;
         return 1;
     }
+    if (j->step == 4)
+        return 0;                        /* the forward answer comes first */
     if (j->step == 2 && j->n_list > 1) { /* the server's order, found in segments: rebuild */
         plan_req_version(q, j->ver);
         memcpy(q->ciphers, j->list, j->n_list * sizeof *j->list);
@@ -285,14 +334,23 @@ static void order_done(struct scan *s, struct job *j, int idx)
 {
     struct scan_proto *p = &s->rep->protos[j->ver];
     const struct scan_probe *pr = &s->rep->probes[idx];
+    if (j->step == 4) { /* the forward offer: keep its choice for the reversed one */
+        bool chose =
+            !pr->error && (pr->outcome == HELLO_SERVER_HELLO || pr->outcome == HELLO_RETRY);
+        j->step = chose ? 5 : 3;
+        j->segs[0][0] = pr->cipher;
+        return;
+    }
     if (j->step == 1) {
+        uint16_t fwd = j->multi_seg ? j->segs[0][0] : p->suites[0].code;
         p->order_probe = idx;
         if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY)) {
             j->step = 3; /* unknown: left TRI_NA */
             return;
         }
-        if (pr->cipher == p->suites[p->n_suites - 1].code && pr->cipher != p->suites[0].code) {
-            p->server_order = TRI_NO;
+        if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
+            pr->cipher != fwd) {
+            p->server_order = TRI_NO; /* each time the client's first */
             j->step = 3;
             return;
         }
@@ -432,6 +490,8 @@ static int groups12_next(struct scan *s, struct job *j, struct probe_req *q)
         if (!strcmp(in.kx, "ECDHE"))
             q->ciphers[q->n_ciphers++] = p->suites[i].code;
     }
+    if (!q->n_ciphers)
+        return -1; /* no ECDHE suite: no TLS 1.2 group to find */
     size_t each = (size_t)j->step - 1;
     if (each < NELEM(groups12_each)) {
         q->groups[0] = groups12_each[each];
@@ -521,8 +581,8 @@ static void sigalgs_done(struct scan *s, const struct probe_req *q, int idx)
 void plan_init(struct scan *s)
 {
     /* TLS 1.3 first: its probe also finds the address every later probe connects to */
-    static const enum scan_version order[] = {SCAN_TLS13, SCAN_TLS12, SCAN_TLS11, SCAN_TLS10,
-                                              SCAN_SSL3};
+    static const enum scan_version order[] = {SCAN_TLS13, SCAN_TLS12, SCAN_TLS11,
+                                              SCAN_TLS10, SCAN_SSL3,  SCAN_SSL2};
     for (size_t i = 0; i < NELEM(order); i++)
         plan_add(s, JOB_SUITES, order[i]);
 }

@@ -12,13 +12,14 @@
 #include "util/mem.h"
 #include "util/timeutil.h"
 #include "wire/record.h"
+#include "wire/suites.h"
 
 #define RETRY_MAX      4   /* connections one probe may take after a reset or refusal */
 #define FIN_RETRY_MAX  2   /* a plain close is an answer when a second connection gets it too */
-#define DELAY_STEP_MS  10  /* the first delay a throttled scan adds */
-#define DELAY_CAP_MS   250 /* throttling never spaces starts further apart than this */
+#define DELAY_STEP_MS  10  /* each refusal adds this much delay between starts ... */
+#define DELAY_CAP_MS   100 /* ... up to this (unless --delay asks for more) */
 #define FULL_PARALLEL  2   /* full handshakes at once (they cost the server a signature) */
-#define CLEAN_TO_RELAX 32  /* answers in a row before a throttled delay is halved again */
+#define CLEAN_TO_RELAX 8   /* answers in a row before a throttled delay is halved again */
 
 struct slot {
     struct conn *c;
@@ -126,7 +127,7 @@ static void slow_down(struct scan *s)
 {
     s->clean_streak = 0;
     s->parallel = s->parallel > 1 ? s->parallel / 2 : 1;
-    s->delay_ms = s->delay_ms ? s->delay_ms * 2 : DELAY_STEP_MS;
+    s->delay_ms += DELAY_STEP_MS;
     if (s->delay_ms > DELAY_CAP_MS && s->delay_ms > s->opts.delay_ms)
         s->delay_ms = DELAY_CAP_MS > s->opts.delay_ms ? DELAY_CAP_MS : s->opts.delay_ms;
     s->rep->throttle.parallel_to = s->parallel;
@@ -192,6 +193,14 @@ static void fill_spec(struct scan *s, const struct probe_req *q, struct wire_ch_
         sp->session_id_len = 32;
     }
     sp->ciphers = q->ciphers, sp->n_ciphers = q->n_ciphers;
+    if (q->sslv2) {
+        sp->sslv2 = true;
+        sp->legacy_version = 0x0002;
+        sp->ssl2_ciphers = wire_ssl2_specs;
+        sp->n_ssl2_ciphers = sizeof wire_ssl2_specs / sizeof wire_ssl2_specs[0];
+        return;
+    }
+    sp->no_extensions = q->no_exts;
     sp->compressions = q->n_compressions ? q->compressions : NULL;
     sp->n_compressions = q->n_compressions;
     if (q->no_exts)

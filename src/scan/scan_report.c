@@ -106,7 +106,7 @@ void scan_report_add_suite(struct scan_proto *p, uint16_t code, int probe)
         if (p->suites[i].code == code)
             return;
     p->suites = xrealloc(p->suites, (p->n_suites + 1) * sizeof *p->suites);
-    p->suites[p->n_suites++] = (struct scan_suite){code, 0, probe};
+    p->suites[p->n_suites++] = (struct scan_suite){code, 0, 0, probe};
 }
 
 struct scan_group *scan_report_group(struct scan_report *r, uint16_t code)

@@ -42,7 +42,8 @@ struct scan_probe {
 };
 
 struct scan_suite {
-    uint16_t code;
+    uint16_t code;      /* 0 for an SSLv2 cipher spec */
+    uint32_t ssl2_spec; /* SSLv2 only: the 3-byte spec (0x010080 ...) */
     int order; /* 1-based position in the server's order; 0 when the server follows the client */
     int probe; /* the probe whose ServerHello chose it */
 };

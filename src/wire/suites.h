@@ -27,6 +27,12 @@ struct wire_suite_info {
 /* Fills info for code. Returns true when the suite is in the IANA table (wire_cipher_known);
  * an unknown suite still gets its hex name and "unknown" parts. */
 bool wire_suite_info(uint16_t code, struct wire_suite_info *info);
+/* An SSLv2 cipher spec (3 bytes, WIRE_SSL2_*): its name ("SSL_CK_RC4_128_WITH_MD5"), OpenSSL's
+ * ("RC4-MD5") and key bits (40 for the EXPORT40 ones). False (and "unknown") for others. */
+bool wire_ssl2_spec_info(uint32_t spec, const char **name, const char **openssl, int *bits);
+/* The seven SSLv2 specs, for a probe that offers them all. */
+extern const uint32_t wire_ssl2_specs[7];
+
 /* OpenSSL's name for the suite, or NULL. */
 const char *wire_suite_openssl_name(uint16_t code);
 /* Every suite the IANA table names (no SCSV, no GREASE), in code order: count and i-th. */

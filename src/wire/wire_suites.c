@@ -476,3 +476,31 @@ bool wire_suite_info(uint16_t code, struct wire_suite_info *in)
     }
     return known;
 }
+
+static const struct {
+    uint32_t spec;
+    const char *name, *openssl;
+    int bits;
+} ssl2[] = {
+    {0x010080, "SSL_CK_RC4_128_WITH_MD5", "RC4-MD5", 128},
+    {0x020080, "SSL_CK_RC4_128_EXPORT40_WITH_MD5", "EXP-RC4-MD5", 40},
+    {0x030080, "SSL_CK_RC2_128_CBC_WITH_MD5", "RC2-CBC-MD5", 128},
+    {0x040080, "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5", "EXP-RC2-CBC-MD5", 40},
+    {0x050080, "SSL_CK_IDEA_128_CBC_WITH_MD5", "IDEA-CBC-MD5", 128},
+    {0x060040, "SSL_CK_DES_64_CBC_WITH_MD5", "DES-CBC-MD5", 56},
+    {0x0700C0, "SSL_CK_DES_192_EDE3_CBC_WITH_MD5", "DES-CBC3-MD5", 112},
+};
+
+const uint32_t wire_ssl2_specs[7] = {0x010080, 0x020080, 0x030080, 0x040080,
+                                     0x050080, 0x060040, 0x0700C0};
+
+bool wire_ssl2_spec_info(uint32_t spec, const char **name, const char **openssl, int *bits)
+{
+    for (size_t i = 0; i < sizeof ssl2 / sizeof ssl2[0]; i++)
+        if (ssl2[i].spec == spec) {
+            *name = ssl2[i].name, *openssl = ssl2[i].openssl, *bits = ssl2[i].bits;
+            return true;
+        }
+    *name = "unknown", *openssl = NULL, *bits = 0;
+    return false;
+}
