@@ -19,6 +19,7 @@
 
 #include "engine/engine.h"
 #include "lib/harness.h"
+#include "lib/peertools.h"
 #include "lib/relay.h"
 #include "render/scan.h"
 #include "scan/scan.h"
@@ -165,46 +166,12 @@ static void test_scan_modern(void **state)
     peer_stop(&p);
 }
 
-/* sslscan's accepted (version, suite) pairs, as "TLSv1.2 0xC02F" lines. */
-static char *sslscan_pairs(uint16_t port)
-{
-    char target[32], *out = NULL;
-    snprintf(target, sizeof target, "127.0.0.1:%u", port);
-    int st = harness_run(ARGS("sslscan", "--no-colour", "--no-heartbleed", "--no-renegotiation",
-                              "--no-compression", "--no-fallback", "--no-groups",
-                              "--no-check-certificate", target),
-                         NULL, 120, &out, NULL);
-    if (st != 0) {
-        free(out);
-        return NULL;
-    }
-    struct strbuf sb = {0};
-    for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-        char ver[16], bits[16], name[96];
-        if (sscanf(line, "%*s %15s %15s bits %95s", ver, bits, name) != 3)
-            continue;
-        if (strncmp(line, "Accepted", 8) && strncmp(line, "Preferred", 9))
-            continue;
-        uint16_t code = 0;
-        for (size_t i = 0; i < wire_suite_count() && !code; i++) {
-            uint16_t c = wire_suite_at(i);
-            struct wire_suite_info in;
-            wire_suite_info(c, &in);
-            if ((in.openssl && !strcmp(in.openssl, name)) || !strcmp(in.iana, name))
-                code = c;
-        }
-        sb_printf(&sb, "%s 0x%04X\n", ver, code);
-    }
-    free(out);
-    return sb_take(&sb);
-}
-
 static int cmp_lines(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted "VERSION 0xCODE" lines of a report or of sslscan's output. */
+/* Sorted "VERSION 0xCODE" lines. */
 static char *sorted(char *text)
 {
     char *lines[1024];
@@ -215,6 +182,7 @@ static char *sorted(char *text)
     struct strbuf sb = {0};
     for (size_t i = 0; i < n; i++)
         sb_printf(&sb, "%s\n", lines[i]);
+    free(text);
     return sb_take(&sb);
 }
 
@@ -241,16 +209,31 @@ static void test_scan_wide_legacy_equals_sslscan(void **state)
     for (int v = 0; v < SCAN_VERSIONS; v++)
         for (size_t i = 0; i < r->protos[v].n_suites; i++)
             sb_printf(&mine, "%s 0x%04X\n", vname[v], r->protos[v].suites[i].code);
-    char *theirs = sslscan_pairs(p.port);
-    if (!theirs)
+    struct peertool_result ss;
+    char err[512];
+    if (!peertools_sslscan())
         skip(); /* sslscan is installed by .ci/run; without it there is nothing to compare */
-    char *a = sorted(sb_take(&mine)), *b = sorted(theirs);
+    if (peertools_run_sslscan(p.port, true, 120, &ss, err, sizeof err) < 0)
+        fail_msg("sslscan: %s", err);
+    struct strbuf theirs = {0};
+    for (size_t i = 0; i < ss.n_ciphers; i++)
+        sb_printf(&theirs, "%s 0x%04X\n", ss.ciphers[i].version, ss.ciphers[i].code);
+    char *a = sorted(sb_take(&mine)), *b = sorted(sb_take(&theirs));
     if (strcmp(a, b) != 0)
         fail_msg("tlscope and sslscan disagree:\n--- tlscope\n%s--- sslscan\n%s", a, b);
     assert_true(strlen(a) > 1000); /* about a hundred pairs */
+    /* and the groups sslscan names by code point, for TLS 1.3 and TLS 1.2 */
+    for (size_t i = 0; i < ss.n_groups; i++) {
+        const struct scan_group *g = ss.groups[i].code ? group(r, ss.groups[i].code) : NULL;
+        if (ss.groups[i].code && !g)
+            fail_msg("sslscan found group %s (0x%04X), tlscope did not", ss.groups[i].name,
+                     ss.groups[i].code);
+        if (g && !strcmp(ss.groups[i].version, "TLSv1.3"))
+            assert_true(g->tls13);
+    }
     free(a);
     free(b);
-    free(theirs);
+    peertool_result_free(&ss);
     scan_report_free(r);
     peer_stop(&p);
 }
