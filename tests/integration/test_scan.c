@@ -464,6 +464,42 @@ static const char *const scan_keys[] = {"protocols", "ciphers",      "server_ord
                                         "sigalgs",   "certificates", "features",     "findings",
                                         "probes",    "connections",  "elapsed_ms",   "throttled"};
 
+/* Every key printed is documented as `key` in docs/json.md's scan section (verify and chain
+ * are the connection report's objects, documented there). */
+static void check_documented(json_t *j, const char *section, const char *path)
+{
+    if (json_is_array(j)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(j, i, v) check_documented(v, section, path);
+        return;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        char want[96];
+        snprintf(want, sizeof want, "`%s`", key);
+        if (!strstr(section, want))
+            fail_msg("%s.%s is not documented in docs/json.md's scan section", path, key);
+        if (strcmp(key, "verify") && strcmp(key, "chain") && strcmp(key, "tool"))
+            check_documented(v, section, key);
+    }
+}
+
+static char *scan_doc_section(void)
+{
+    char *doc = NULL, err[256];
+    size_t n;
+    if (file_read_bounded("docs/json.md", 1 << 20, &doc, &n, err, sizeof err) < 0)
+        return NULL; /* run from the source tree (make test) */
+    char *a = strstr(doc, "## Scan reports"),
+         *b = a ? strstr(a, "\n## Comparing two reports") : NULL;
+    char *sec = a && b ? xstrndup(a, (size_t)(b - a)) : NULL;
+    free(doc);
+    return sec;
+}
+
 static void test_scan_cli_json(void **state)
 {
     (void)state;
@@ -547,6 +583,10 @@ static void test_scan_cli_json(void **state)
     assert_true(json_integer_value(json_object_get(scan, "connections")) >=
                 json_integer_value(json_object_get(scan, "probes")));
     assert_true(json_is_real(json_object_get(scan, "elapsed_ms")));
+    char *section = scan_doc_section();
+    if (section)
+        check_documented(doc, section, "");
+    free(section);
     json_decref(doc);
     free(out), free(err);
     /* text */
@@ -594,6 +634,10 @@ static void test_scan_diff(void **state)
     assert_int_equal(run_tlscope(ARGS("--json", "--diff", pa, pb), 10, &out, &err), 1);
     json_t *doc = json_loads(out, 0, NULL);
     assert_non_null(doc);
+    char *section = scan_doc_section();
+    if (section)
+        check_documented(doc, section, "diff");
+    free(section);
     json_t *added = json_object_get(doc, "accepted_now");
     json_t *removed = json_object_get(doc, "accepted_before");
     assert_int_equal(json_array_size(added), 1);
