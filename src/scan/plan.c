@@ -173,8 +173,16 @@ static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
     while (j->seg < j->n_segs && j->segs[j->seg][1] == 0)
         j->seg++;
     if (j->seg >= j->n_segs) {
-        if (s->rep->protos[j->ver].n_suites >= 2)
-            plan_add(s, JOB_ORDER, j->ver)->multi_seg = j->multi_seg;
+        bool last = true; /* the order is tested once every partition of the version is done */
+        for (size_t i = 0; i < s->n_jobs; i++) {
+            const struct job *o = s->jobs[i];
+            if (o != j && o->kind == JOB_SUITES && o->ver == j->ver && !o->finished)
+                last = false;
+        }
+        if (last && s->rep->protos[j->ver].n_suites >= 2 && !s->order_added[j->ver]) {
+            s->order_added[j->ver] = true;
+            plan_add(s, JOB_ORDER, j->ver)->multi_seg = j->multi_seg || j->part;
+        }
         return -1;
     }
     plan_req_version(q, j->ver);
@@ -219,6 +227,37 @@ static void ssl2_done(struct scan *s, int idx)
     free(sh);
 }
 
+/* The version answers: the rest of its list is found by three chains side by side — ECDHE
+ * suites, DHE suites, everything else — each removing what the server chose. */
+static void partition(struct scan *s, struct job *j)
+{
+    j->part = true;
+    if (j->n_segs != 1 || j->segs[0][1] < 24)
+        return;
+    size_t n = j->segs[0][1];
+    uint16_t *rest = xcalloc(n, sizeof *rest);
+    size_t k[3] = {0, 0, 0};
+    uint16_t *lists[3] = {j->list, xcalloc(n, sizeof *rest), xcalloc(n, sizeof *rest)};
+    memcpy(rest, j->list + j->segs[0][0], n * sizeof *rest);
+    for (size_t i = 0; i < n; i++) {
+        struct wire_suite_info in;
+        wire_suite_info(rest[i], &in);
+        int c = !strcmp(in.kx, "ECDHE") ? 0 : !strcmp(in.kx, "DHE") ? 1 : 2;
+        lists[c][k[c]++] = rest[i];
+    }
+    free(rest);
+    j->segs[0][0] = 0, j->segs[0][1] = (uint16_t)k[0];
+    for (int c = 1; c < 3; c++) {
+        struct job *o = plan_add(s, JOB_SUITES, j->ver);
+        o->step = 1; /* initialised here */
+        o->part = true;
+        o->list = lists[c];
+        o->n_list = k[c];
+        o->segs[0][0] = 0, o->segs[0][1] = (uint16_t)k[c];
+        o->n_segs = 1;
+    }
+}
+
 static void suites_done(struct scan *s, struct job *j, int idx)
 {
     if (j->ver == SCAN_SSL2) {
@@ -247,6 +286,8 @@ static void suites_done(struct scan *s, struct job *j, int idx)
             p->probe = idx;
         p->supported = TRI_YES;
         seg_remove(j, pr->cipher);
+        if (!j->part && j->ver != SCAN_TLS13)
+            partition(s, j);
         return;
     }
     if (chose && pr->version == want) { /* a suite we did not offer: nothing more to learn */
@@ -585,18 +626,22 @@ void plan_init(struct scan *s)
                                               SCAN_TLS10, SCAN_SSL3,  SCAN_SSL2};
     for (size_t i = 0; i < NELEM(order); i++)
         plan_add(s, JOB_SUITES, order[i]);
+    /* an RSA and an ECDSA certificate at once: they need no other answer, and take longest */
+    if (!s->opts.no_full)
+        full_plan(s, plan_add(s, JOB_FULL, SCAN_TLS13), true);
 }
 
 void plan_phase2(struct scan *s)
 {
+    /* the rest of the full handshakes first: they take longest */
+    if (!s->opts.no_full && plan_best(s) != SCAN_SSL2)
+        full_plan(s, plan_add(s, JOB_FULL, plan_best(s)), false);
     if (plan_supported(s, SCAN_TLS13))
         plan_add(s, JOB_GROUPS13, SCAN_TLS13);
     if (plan_best12(s) != SCAN_SSL2 && plan_best12(s) != SCAN_SSL3)
         plan_add(s, JOB_GROUPS12, plan_best12(s));
     plan_add(s, JOB_SIGALGS, plan_best(s));
     plan_add(s, JOB_FEATURES, plan_best(s));
-    if (!s->opts.no_full && plan_best(s) != SCAN_SSL2)
-        full_plan(s, plan_add(s, JOB_FULL, plan_best(s)));
 }
 
 int plan_next(struct scan *s, struct job *j, struct probe_req *q)

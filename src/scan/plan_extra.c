@@ -200,31 +200,44 @@ static void add_kind(struct job *j, uint16_t k)
     j->aux[j->n_aux++] = k;
 }
 
-void full_plan(struct scan *s, struct job *j)
+void full_plan(struct scan *s, struct job *j, bool early)
 {
+    j->multi_seg = early; /* marks the early job */
+    if (early) {
+        add_kind(j, K_RSA);
+        add_kind(j, K_ECDSA);
+        return;
+    }
     bool dhe = false;
     for (int v = SCAN_TLS10; v <= SCAN_TLS12; v++) {
         const struct scan_proto *p = &s->rep->protos[v];
         for (size_t i = 0; i < p->n_suites; i++) {
             struct wire_suite_info in;
             wire_suite_info(p->suites[i].code, &in);
-            if (!strcmp(in.auth, "RSA"))
-                add_kind(j, K_RSA);
-            else if (!strcmp(in.auth, "ECDSA"))
-                add_kind(j, K_ECDSA);
-            else if (!strcmp(in.auth, "DSS"))
+            if (!strcmp(in.auth, "DSS"))
                 add_kind(j, K_DSS);
             dhe |= !strcmp(in.kx, "DHE") && in.openssl;
         }
     }
-    if (plan_supported(s, SCAN_TLS13)) {
-        add_kind(j, K_RSA);
-        add_kind(j, K_ECDSA);
+    if (dhe)
+        add_kind(j, K_DH);
+    if (plan_supported(s, SCAN_TLS13)) { /* last: only when the signature probes found them */
         add_kind(j, K_ED25519);
         add_kind(j, K_ED448);
     }
-    if (dhe)
-        add_kind(j, K_DH);
+}
+
+/* Ed25519 / Ed448 certificates exist only where the server signs with them: wait for the
+ * signature algorithm probes, then skip the handshake when it does not. */
+static int eddsa_wanted(const struct scan *s, uint16_t sigalg)
+{
+    for (size_t i = 0; i < s->n_jobs; i++)
+        if (s->jobs[i]->kind == JOB_SIGALGS && (!s->jobs[i]->finished || s->jobs[i]->inflight))
+            return 0;
+    for (size_t i = 0; i < s->rep->n_sigalgs; i++)
+        if (s->rep->sigalgs[i].code == sigalg)
+            return 1;
+    return -1;
 }
 
 static enum proto_version proto_of(enum scan_version v)
@@ -240,6 +253,15 @@ static enum proto_version proto_of(enum scan_version v)
 
 int full_next(struct scan *s, struct job *j, struct probe_req *q)
 {
+    while (j->step < (int)j->n_aux &&
+           (j->aux[j->step] == K_ED25519 || j->aux[j->step] == K_ED448)) {
+        int w = eddsa_wanted(s, j->aux[j->step] == K_ED25519 ? 0x0807 : 0x0808);
+        if (w == 0)
+            return 0;
+        if (w > 0)
+            break;
+        j->step++;
+    }
     if (j->step >= (int)j->n_aux)
         return j->inflight ? 0 : -1;
     int k = j->aux[j->step];
@@ -259,11 +281,15 @@ int full_next(struct scan *s, struct job *j, struct probe_req *q)
     }
     c->min_proto = proto_of(lo) ? proto_of(lo) : PROTO_TLS1_0;
     c->max_proto = proto_of(hi) ? proto_of(hi) : PROTO_TLS1_2;
+    if (j->multi_seg) { /* early: no version known yet, OpenSSL takes the best */
+        c->min_proto = PROTO_TLS1_0;
+        c->max_proto = PROTO_TLS1_3;
+    }
     free(c->ciphers);
     c->ciphers = xstrdup(kinds[k].ciphers);
     free(c->sigalgs);
     c->sigalgs = kinds[k].sigalgs ? xstrdup(kinds[k].sigalgs) : NULL;
-    if (q->tag == 0) { /* the first also asks for a staple and tries to resume */
+    if (q->tag == 0 && j->multi_seg) { /* the first also asks for a staple, tries to resume */
         c->reconnect = true;
         c->ocsp = true;
     }
@@ -281,7 +307,7 @@ void full_done(struct scan *s, struct job *j, const struct probe_req *q, int idx
     int k = j->aux[q->tag];
     if (!r || !r->ok)
         return;
-    if (q->tag == 0) {
+    if (q->cfg.reconnect) {
         f->session_tickets = r->tickets > 0                  ? TRI_YES
                              : f->session_tickets == TRI_YES ? TRI_YES
                                                              : TRI_NO;

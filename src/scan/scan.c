@@ -355,10 +355,15 @@ static bool fill(struct scan *s)
     bool pending = false;
     if (s->fatal)
         return false;
+    s->start_waits = false;
     for (int guard = 0; guard < SCAN_PARALLEL_MAX * 4; guard++) {
         int64_t now = mono_us();
-        if ((int)s->n_slots >= s->parallel || now < s->next_start_us)
+        if ((int)s->n_slots >= s->parallel)
             return true;
+        if (now < s->next_start_us) {
+            s->start_waits = true; /* the delay holds a start back: wake up for it */
+            return true;
+        }
         if (s->n_retry) {
             s->n_retry--;
             launch(s, s->retry_job[s->n_retry], s->retry[s->n_retry], s->retry_idx[s->n_retry]);
@@ -452,7 +457,7 @@ void scan_want(const struct scan *s, struct scan_poll *p)
         if (sl->cp.deadline_us < p->deadline_us)
             p->deadline_us = sl->cp.deadline_us;
     }
-    if ((s->n_retry || (int)s->n_slots < s->parallel) && s->next_start_us < p->deadline_us)
+    if (s->start_waits && s->next_start_us < p->deadline_us)
         p->deadline_us = s->next_start_us;
     if (s->n_slots == 0 && p->deadline_us == INT64_MAX)
         p->deadline_us = 0;

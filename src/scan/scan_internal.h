@@ -84,6 +84,7 @@ struct job {
     uint16_t segs[8][2]; /* JOB_SUITES: [start, len] of split segments into list */
     int n_segs, seg;
     bool multi_seg;
+    bool part; /* JOB_SUITES: one of a version's parallel partitions (or split already) */
 };
 
 struct slot;
@@ -109,7 +110,9 @@ struct scan {
     size_t n_slots;
     int64_t start_us, next_start_us;
     bool cancelled, done;
-    bool fatal; /* the first probe reached no server: the scan stops */
+    bool fatal;       /* the first probe reached no server: the scan stops */
+    bool start_waits; /* a probe is ready but the delay holds it back until next_start_us */
+    bool order_added[SCAN_VERSIONS];
     unsigned running_full;
     uint8_t random_seed[32];
     uint32_t counter;
@@ -138,7 +141,9 @@ void plan_req_suites(struct probe_req *q, const struct scan_proto *p, bool fs_on
 /* plan_extra.c: features and full handshakes. */
 int features_next(struct scan *s, struct job *j, struct probe_req *q);
 void features_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
-void full_plan(struct scan *s, struct job *j);
+/* early: the RSA and ECDSA certificates (before any answer); else the rest: DSA, DHE
+ * parameters, Ed25519 and Ed448 (once the signature algorithms are known). */
+void full_plan(struct scan *s, struct job *j, bool early);
 int full_next(struct scan *s, struct job *j, struct probe_req *q);
 void full_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
 
