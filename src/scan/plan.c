@@ -391,7 +391,13 @@ static void order_done(struct scan *s, struct job *j, int idx)
         }
         if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
             pr->cipher != fwd) {
-            p->server_order = TRI_NO; /* each time the client's first */
+            p->server_order = TRI_NO;                /* each time the client's first */
+            for (size_t i = 1; i < p->n_suites; i++) /* listed by code point then */
+                for (size_t k = i; k > 0 && p->suites[k].code < p->suites[k - 1].code; k--) {
+                    struct scan_suite t = p->suites[k];
+                    p->suites[k] = p->suites[k - 1];
+                    p->suites[k - 1] = t;
+                }
             j->step = 3;
             return;
         }

@@ -307,6 +307,8 @@ static void slot_done(struct scan *s, size_t i)
     s->running_full -= sl.req->full;
     struct report *r = conn_take_report(sl.c);
     conn_free(sl.c);
+    if (sl.req->full && r->reconnect_ms >= 0)
+        s->rep->connections++; /* the resumption's second connection */
     struct scan_probe *pr = &s->rep->probes[sl.idx];
     char why[512] = "";
     enum probe_verdict v = judge(sl.req, r, pr->attempts, why, sizeof why);
