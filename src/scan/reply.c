@@ -56,6 +56,8 @@ static void server_key_exchange(const uint8_t *msg, size_t len, struct scan_repl
 int scan_read_reply(const uint8_t *data, size_t n, struct scan_reply *out)
 {
     memset(out, 0, sizeof *out);
+    if (!data || n == 0)
+        return -1; /* nothing was received */
     struct wire_reader *rd = malloc(sizeof *rd);
     if (!rd)
         return -1;
