@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
 #include "lib/harness.h"
 #include "lib/peertools.h"
+#include "lib/pty.h"
 #include "lib/relay.h"
 #include "render/scan.h"
 #include "scan/scan.h"
@@ -600,6 +602,28 @@ static void test_scan_cli_json(void **state)
     peer_stop(&p);
 }
 
+/* On a terminal the scan draws a progress bar on stderr, then clears it and prints the text
+ * report (never the UI); piped, stderr stays empty (test_scan_cli_json). */
+static void test_scan_progress_bar_on_tty(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, ARGS("-cert", "@leaf.crt", "-key", "@leaf.key", "-cipher", "ALL:@SECLEVEL=0"));
+    char target[32];
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    char *bin = harness_tlscope_path();
+    struct pty_child c;
+    assert_int_equal(pty_start(&c, ARGS(bin, "--scan", target), "xterm", 120, 40), 0);
+    assert_true(pty_wait_for(&c, "scanning [", 30));
+    assert_true(pty_wait_for(&c, "Findings (", 60));
+    assert_true(pty_wait_exit(&c, 30));
+    assert_true(WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0);
+    assert_non_null(strstr(c.out, " probes, "));
+    pty_stop(&c);
+    free(bin);
+    peer_stop(&p);
+}
+
 static char *write_tmp(const char *name, const char *text)
 {
     char *path = harness_path(name);
@@ -667,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_scan_no_server),
         cmocka_unit_test(test_scan_cli_json),
         cmocka_unit_test(test_scan_diff),
+        cmocka_unit_test(test_scan_progress_bar_on_tty),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     engine_free(eng);
