@@ -135,10 +135,11 @@ test: deps-test
 # bench/phases.sh (where one explore's time goes, vs s_client), bench/conns.sh (100 raw-hello
 # connections in one poll loop). RUNS= sets the runs of explore.sh and phases.sh.
 RUNS ?= 30
-bench: all $(BENCH_BIN) $(B)/tests/tools/mkpki
+bench: all $(BENCH_BIN) $(B)/tests/tools/mkpki $(B)/tests/tools/relay $(B)/tests/tools/scanpairs
 	$(Q)bash bench/explore.sh $(BIN) $(RUNS)
 	$(Q)bash bench/phases.sh $(BIN) $(RUNS)
 	$(Q)bash bench/conns.sh $(B)/bench/conns
+	$(Q)bash bench/scan.sh $(BIN)
 
 # check-layers also reads the call graph between the UI's objects (no circle of three files).
 check-layers: $(filter $(B)/obj/src/ui/%,$(LIB_OBJ))

@@ -23,13 +23,14 @@ wire:           util model
 settings:       util model # the one table of settings (flags, profile keys, the editor)
 starttls:       util model # plaintext dialogues before TLS, the HTTP parser
 engine:         util model wire settings starttls
+scan:           util model wire settings engine # the scanner: many raw-hello probes in one poll loop
 lab:            util model wire
-render:         util model
+render:         util model wire scan
 compare:        util model render
 profile:        util model settings yaml
 theme:          util yaml
-ui:             util model wire settings engine lab render compare profile theme
-main.c:         util model settings engine render compare profile theme ui
+ui:             util model wire settings engine scan lab render compare profile theme
+main.c:         util model settings engine scan render compare profile theme ui
 '
 
 # Libraries: the header (a prefix of the name in <...>) and the only folders that include it.

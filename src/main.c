@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include "compare/diff.h"
+#include "compare/scan_diff.h"
 #include "engine/engine.h"
 #include "model/config.h"
 #include "profile/profile.h"
+#include "scan/scan.h"
 #include "render/diff.h"
 #include "render/json.h"
+#include "render/scan.h"
 #include "render/text.h"
 #include "settings/settings.h"
 #include "ui/ui.h"
@@ -21,6 +24,7 @@
 #include "util/mem.h"
 #include "util/outgate.h"
 #include "util/sanitize.h"
+#include "util/timeutil.h"
 
 #ifndef TLSCOPE_VERSION
 #define TLSCOPE_VERSION "dev"
@@ -42,6 +46,7 @@ enum opt_id {
     OPT_SHOW_PROFILE,
     OPT_DEMO,
     OPT_DIFF,
+    OPT_SCAN,
     OPT_VERSION,
     OPT_HELP,
     OPT_SETTING = 2000,
@@ -71,6 +76,8 @@ static const struct cli_option {
      "start a lab of local TLS servers and explore them in the UI"},
     {"diff", no_argument, OPT_DIFF, 0, "A.json B.json",
      "compare two saved --json reports (exit 1 when they differ)"},
+    {"scan", no_argument, OPT_SCAN, 0, NULL,
+     "scan the server: every version, suite, group, signature algorithm, certificate"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
     {"help", no_argument, OPT_HELP, 'h', NULL, "print this help and exit"},
 };
@@ -95,6 +102,7 @@ static void usage_line(FILE *f, const char *name, int short_opt, const char *met
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: tlscope [--json] [options] HOST[:PORT]\n"
+               "       tlscope --scan [--json] [--parallel N] [--delay MS] [options] HOST[:PORT]\n"
                "       tlscope [--json] --diff A.json B.json\n"
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
                "wrong.\nHOST is a name, an IPv4 address or [IPv6]; PORT defaults to 443.\n\n"
@@ -149,7 +157,7 @@ struct cli {
     struct tls_config cfg;
     bool json, compact;
     const char *profile, *save_profile, *show_profile;
-    bool force, list_profiles, demo, format_set, diff;
+    bool force, list_profiles, demo, format_set, diff, scan;
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -182,6 +190,7 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_SHOW_PROFILE: cli->show_profile = arg; break;
     case OPT_DEMO: cli->demo = true; break;
     case OPT_DIFF: cli->diff = true; break;
+    case OPT_SCAN: cli->scan = true; break;
     default: return EXIT_USAGE;
     }
     return 0;
@@ -408,6 +417,63 @@ static int run(struct cli *cli, const char *target)
     return status;
 }
 
+/* --scan's progress bar on stderr (only when it is a terminal). */
+static void scan_progress(const struct scan *s, void *arg)
+{
+    int64_t *last = arg;
+    int64_t now = mono_us();
+    if (now - *last < 50000)
+        return; /* 20 redraws a second at most */
+    *last = now;
+    struct scan_progress pr;
+    scan_get_progress(s, &pr);
+    unsigned planned = pr.planned ? pr.planned : 1, done = pr.done > planned ? planned : pr.done;
+    int width = 30, fill = (int)(done * (unsigned)width / planned);
+    char bar[31];
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(width - fill));
+    bar[width] = '\0';
+    fprintf(stderr, "\rscanning [%s] %u/%u probes, %u connections%s ", bar, done, planned,
+            pr.connections, pr.throttled ? ", throttled" : "");
+}
+
+/* tlscope --scan: 0 scanned, 2 no connection at all, 64 usage. */
+static int run_scan(struct cli *cli, const char *target)
+{
+    char err[512];
+    int st;
+    if (target && (st = set_target(cli, target)) != 0)
+        return st;
+    if (!cli->cfg.host)
+        return usage_error("--scan needs a target: tlscope --scan HOST[:PORT]");
+    if (cli->save_profile || cli->demo)
+        return usage_error("--scan cannot be combined with --save-profile or --demo");
+    if (engine_check_config(&cli->cfg, err, sizeof(err)) < 0)
+        return usage_error("%s", err);
+    struct engine *e = engine_new();
+    struct scan_opts so = {.parallel = cli->cfg.scan_parallel, .delay_ms = cli->cfg.scan_delay_ms};
+    struct scan *s;
+    if (scan_new(e, &cli->cfg, &so, &s, err, sizeof(err)) < 0) {
+        engine_free(e);
+        return usage_error("%s", err);
+    }
+    int64_t last = 0;
+    bool bar = isatty(STDERR_FILENO);
+    struct scan_report *r = scan_run(s, bar ? scan_progress : NULL, &last);
+    if (bar)
+        fputs("\r\033[K", stderr);
+    scan_free(s);
+    engine_free(e);
+    char *doc = cli->json ? scan_render_json(r, !cli->compact) : scan_render_text(r);
+    cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
+    free(doc);
+    bool any = false;
+    for (int v = 0; v < SCAN_VERSIONS; v++)
+        any |= r->protos[v].supported == TRI_YES;
+    scan_report_free(r);
+    return any ? 0 : 2;
+}
+
 /* Reads one --diff file; returns a new buffer, or NULL after printing why. */
 static char *diff_read(const char *path)
 {
@@ -434,6 +500,19 @@ static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_c
     int status = EXIT_USAGE;
     if (!a || !b)
         goto out;
+    if (scan_diff_is_scan(a) || scan_diff_is_scan(b)) { /* two scan reports */
+        struct scan_diff sd;
+        if (scan_diff_json(a, b, &sd, err, sizeof(err)) < 0) {
+            usage_error("--diff: %s: %s", err[0] == 'B' ? files[1] : files[0], err + 3);
+            goto out;
+        }
+        char *doc = scan_diff_render(&sd, cli->json, !cli->compact);
+        cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
+        free(doc);
+        status = scan_diff_count(&sd) ? 1 : 0;
+        scan_diff_free(&sd);
+        goto out;
+    }
     if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
         /* err starts with "A: " or "B: "; name the file instead. */
         const char *which = err[0] == 'B' ? files[1] : files[0];
@@ -513,6 +592,10 @@ int main(int argc, char **argv)
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (cli.demo && (!tty || cli.format_set || cli.save_profile)) {
         status = usage_error("--demo opens the terminal UI: run it in a terminal, without --json");
+        goto out;
+    }
+    if (cli.scan) {
+        status = run_scan(&cli, target);
         goto out;
     }
     if (tty && !cli.format_set && !cli.save_profile) {

@@ -195,8 +195,11 @@ static enum hs_status raw_step(struct conn *c, short revents)
     }
     x->reading = true;
     x->sent_us = mono_us();
-    add_event(c, DIR_SENT, WIRE_CT_HANDSHAKE, x->hello[1] << 8 | x->hello[2],
-              x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER);
+    if (x->hello[0] & 0x80) /* an SSLv2 CLIENT-HELLO: 2-byte header, no TLS record */
+        add_event(c, DIR_SENT, 0, 0x0002, x->hello + 2, x->hello_len - 2);
+    else
+        add_event(c, DIR_SENT, WIRE_CT_HANDSHAKE, x->hello[1] << 8 | x->hello[2],
+                  x->hello + WIRE_RECORD_HEADER, x->hello_len - WIRE_RECORD_HEADER);
     return HS_RUNNING; /* the answer cannot be there yet: wait for POLLIN */
 }
 

@@ -68,6 +68,7 @@ void config_init(struct tls_config *c)
     c->verify = true;
     c->hostname_check = true;
     c->timeout_s = 10.0;
+    c->scan_parallel = 6; /* issue 11: a browser opens six connections per host */
 }
 
 void config_free(struct tls_config *c)

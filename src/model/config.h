@@ -78,6 +78,10 @@ struct tls_config {
 
     /* UI preference a profile may carry; the engine ignores it */
     char *theme;
+
+    /* the scanner (issue 11; the engine ignores them) */
+    int scan_parallel; /* connections at once, 1-64 (default 6) */
+    int scan_delay_ms; /* at least this long between two connection starts */
 };
 
 /* Fills c with the defaults (verify on, hostname check on, port 443, timeout 10 s). */

@@ -1,6 +1,7 @@
 /* The JSON renderer: builds a jansson tree from a report, in the order and under the names
  * docs/json.md documents, and dumps it with terminal-unsafe code points escaped. */
 #include "render/json.h"
+#include "render/json_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@ static void json_oom(void)
     abort();
 }
 
-static json_t *jcheck(json_t *v)
+json_t *jcheck(json_t *v)
 {
     if (!v)
         json_oom();
@@ -31,25 +32,25 @@ static json_t *jcheck(json_t *v)
 }
 
 /* Sets o[key] = v, taking v's reference. */
-static void jset(json_t *o, const char *key, json_t *v)
+void jset(json_t *o, const char *key, json_t *v)
 {
     if (json_object_set_new(o, key, jcheck(v)) != 0)
         json_oom();
 }
 
-static void jpush(json_t *a, json_t *v)
+void jpush(json_t *a, json_t *v)
 {
     if (json_array_append_new(a, jcheck(v)) != 0)
         json_oom();
 }
 
-static json_t *jobj(void)
+json_t *jobj(void)
 {
     return jcheck(json_object());
 }
 
 /* A string, or null for NULL. Invalid UTF-8 (a model bug) is repaired, never dropped. */
-static json_t *jstr(const char *s)
+json_t *jstr(const char *s)
 {
     if (!s)
         return json_null();
@@ -68,19 +69,19 @@ static json_t *jstr_or_null(const char *s)
     return s && *s ? jstr(s) : json_null();
 }
 
-static json_t *jint(long long v)
+json_t *jint(long long v)
 {
     return jcheck(json_integer((json_int_t)v));
 }
 
 /* An integer, or null when v is the model's "none" value -1. */
-static json_t *jint_or_null(long long v)
+json_t *jint_or_null(long long v)
 {
     return v < 0 ? json_null() : jint(v);
 }
 
 /* Milliseconds rounded to the microsecond, or null for -1 (stage did not run). */
-static json_t *jms(double ms)
+json_t *jms(double ms)
 {
     if (ms < 0)
         return json_null();
@@ -88,13 +89,13 @@ static json_t *jms(double ms)
     return jcheck(json_real((double)us / 1000.0));
 }
 
-static json_t *jtri(enum tristate t)
+json_t *jtri(enum tristate t)
 {
     return t == TRI_NA ? json_null() : json_boolean(t == TRI_YES);
 }
 
 /* "0x1302"-style code point, or null for 0. */
-static json_t *jhex16(unsigned v)
+json_t *jhex16(unsigned v)
 {
     if (!v)
         return json_null();
@@ -103,7 +104,7 @@ static json_t *jhex16(unsigned v)
     return jstr(buf);
 }
 
-static json_t *jlist(const struct strlist *l)
+json_t *jlist(const struct strlist *l)
 {
     json_t *a = jcheck(json_array());
     for (size_t i = 0; i < l->len; i++)
@@ -111,7 +112,7 @@ static json_t *jlist(const struct strlist *l)
     return a;
 }
 
-static json_t *json_tool(void)
+json_t *json_tool(void)
 {
     json_t *o = jobj();
     jset(o, "name", jstr("tlscope"));
@@ -256,7 +257,7 @@ static json_t *json_verify_error(const struct verify_error *e)
     return o;
 }
 
-static json_t *json_verify(const struct report *r)
+json_t *json_verify(const struct report *r)
 {
     json_t *o = jobj();
     jset(o, "ok", json_boolean(r->verify_ok));
@@ -334,7 +335,7 @@ static json_t *json_cert(const struct cert_info *c, enum chain_role role, int pa
     return o;
 }
 
-static json_t *json_chain(const struct report *r)
+json_t *json_chain(const struct report *r)
 {
     json_t *o = jobj();
     json_t *sent = jcheck(json_array()), *verified = jcheck(json_array());
@@ -607,7 +608,7 @@ static size_t json_unsafe_seq(const unsigned char *p, size_t n, unsigned *cp)
 
 /* Copies jansson's output and a final newline, escaping the code points above. They can only
  * occur inside strings (JSON syntax is ASCII), where "\uXXXX" means the same character. */
-static char *json_escape_unsafe(const char *doc)
+char *json_escape_unsafe(const char *doc)
 {
     struct strbuf sb = {0};
     const unsigned char *p = (const unsigned char *)doc;

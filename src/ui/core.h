@@ -6,8 +6,10 @@
 #ifndef TLSCOPE_UI_CORE_H
 #define TLSCOPE_UI_CORE_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lab/lab.h"
 #include "ui/actions.h"
@@ -25,6 +27,16 @@
 
 struct ui;
 struct screen;
+
+/* A task the event loop drives besides the connection (the Scan screen's scan): want fills
+ * at most max descriptors and an absolute deadline (mono_us clock) and returns true while it
+ * runs; step gets the descriptors back with their revents. Zeroed: none. */
+#define UI_BG_FDS 400
+struct ui_bg {
+    bool (*want)(void *arg, struct pollfd *fds, size_t *n, size_t max, int64_t *deadline_us);
+    void (*step)(void *arg, struct ui *ui, const struct pollfd *fds, size_t n);
+    void *arg;
+};
 
 /* How the screen above ended, for the one below as it resumes. */
 enum outcome_kind {
@@ -97,6 +109,7 @@ struct ui {
     struct dial dial;      /* the connection service (connect.c) */
     struct visits visits;  /* every finished connection (owns the reports), key log */
     struct lab *lab;       /* demo lab, or NULL */
+    struct ui_bg bg;       /* a scan running in the loop (scan_screen.c), or zeroed */
     unsigned profiles_gen; /* bumped when a profile file was written */
     int cur_y, cur_x;      /* where the visible cursor goes after a frame; cur_y < 0 hides it */
     bool quit;

@@ -11,6 +11,7 @@
 #include "profile/profile.h"
 #include "ui/core.h"
 #include "ui/diff_screen.h"
+#include "ui/scan_screen.h"
 #include "ui/editor.h"
 #include "ui/history.h"
 #include "ui/result.h"
@@ -416,6 +417,35 @@ static void home_connect_recent(struct home *h, struct ui *ui)
     home_connect_host(h, ui);
 }
 
+/* S on a recent target or a demo lab target: the Scan screen for it, with the profile in use. */
+static void home_scan(struct home *h, struct ui *ui)
+{
+    struct ui_target t = {.lab_index = -1};
+    if (h->focus == HF_DEMO) {
+        int id = docview_selected_id(&h->demo);
+        if (id < 0 || !lab_ready(ui->lab)) {
+            ui_status(ui, TR_DIM, "the demo lab is not ready yet");
+            return;
+        }
+        t.lab_index = id;
+    } else {
+        int id = docview_selected_id(&h->recent);
+        if (id < 0 || (size_t)id >= h->history.len)
+            return;
+        snprintf(t.spec, sizeof t.spec, "%s", h->history.items[id]);
+    }
+    struct tls_config cfg;
+    char err[512];
+    if (ui_build_config(ui, &t, home_profile(h), &cfg, err, sizeof err) < 0) {
+        ui_status(ui, TR_BAD, "%s", err);
+        return;
+    }
+    struct screen *sc = scan_screen_new(ui, &cfg);
+    config_free(&cfg);
+    if (sc)
+        ui_push(ui, sc);
+}
+
 /* Connects to the selected lab target; while the lab starts, it connects once the lab is
  * ready, if the same target is still selected on the home screen then (home_lab_step). */
 static void home_connect_lab(struct home *h, struct ui *ui, bool client_cert)
@@ -562,6 +592,8 @@ static bool home_key_list(struct home *h, struct ui *ui, int key, enum ui_action
             home_connect_recent(h, ui);
         else
             home_connect_host(h, ui);
+    } else if (key == 'S' && (h->focus == HF_DEMO || h->focus == HF_RECENT)) {
+        home_scan(h, ui);
     } else if (key == 'c' && h->focus == HF_DEMO) {
         if (home_is_client_cert(home_lab_target(h, ui)))
             home_connect_lab(h, ui, true);
@@ -854,6 +886,8 @@ static void home_help(struct screen *s, struct ui *ui, struct doc *d)
     }
     doc_blank(d);
     diff_screen_help(d);
+    doc_blank(d);
+    scan_screen_help(d);
 }
 
 static const struct screen_ops home_ops = {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ui/diff_screen.h"
+#include "ui/scan_screen.h"
 #include "ui/editor.h"
 #include "ui/result_int.h"
 #include "ui/term_ext.h"
@@ -482,6 +483,12 @@ static bool result_key(struct screen *s, struct ui *ui, int key, enum ui_action 
     if (result_pane_key(res, ui, key, a) || result_move(res, a) || result_nav(res, ui, key, a))
         return true;
     struct docview *v = result_view(res);
+    if (key == 'S') { /* scan the server this result came from */
+        struct screen *sc = scan_screen_new(ui, &res->cfg);
+        if (sc)
+            ui_push(ui, sc);
+        return true;
+    }
     switch (a) {
     case ACT_SEARCH: result_search_start(res, ui); return true;
     case ACT_SEARCH_NEXT:

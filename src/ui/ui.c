@@ -612,15 +612,24 @@ static void ui_lab_step(struct ui *ui)
  * terminal gone. */
 static short ui_poll(struct ui *ui, bool had_input)
 {
-    struct pollfd pfd[2 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
+    struct pollfd pfd[2 + CONN_FDS_MAX + UI_BG_FDS] = {{.fd = 0, .events = POLLIN}};
     size_t n = 1;
     bool running = dial_running(ui);
-    int timeout = had_input ? UI_ESC_MS : running ? UI_TICK_MS : UI_IDLE_MS;
+    bool bg = ui->bg.want != NULL;
+    int timeout = had_input ? UI_ESC_MS : running || bg ? UI_TICK_MS : UI_IDLE_MS;
     struct conn_poll cp = {.n = 0};
     if (running && dial_want(ui, &cp)) {
         memcpy(pfd + 1, cp.fds, cp.n * sizeof cp.fds[0]);
         n += cp.n;
         int64_t wait = (cp.deadline_us - mono_us() + 999) / 1000;
+        if (wait < timeout)
+            timeout = wait < 0 ? 0 : (int)wait;
+    }
+    size_t bg_at = n, bg_n = 0;
+    int64_t bg_dl = INT64_MAX;
+    if (bg && (bg = ui->bg.want(ui->bg.arg, pfd + n, &bg_n, UI_BG_FDS, &bg_dl))) {
+        n += bg_n; /* a scan's probes, after the connection's */
+        int64_t wait = (bg_dl - mono_us() + 999) / 1000;
         if (wait < timeout)
             timeout = wait < 0 ? 0 : (int)wait;
     }
@@ -644,6 +653,12 @@ static short ui_poll(struct ui *ui, bool had_input)
             ready |= cp.fds[i].revents != 0;
         }
         dial_step(ui, &cp, ready || mono_us() >= cp.deadline_us);
+    }
+    if (bg && ui->bg.step) {
+        if (rc <= 0)
+            for (size_t i = 0; i < bg_n; i++)
+                pfd[bg_at + i].revents = 0;
+        ui->bg.step(ui->bg.arg, ui, pfd + bg_at, bg_n);
     }
     return kbd;
 }

@@ -794,3 +794,26 @@ int wire_sigalg_from_name(const char *name, uint16_t *out)
         return 0;
     return sigalg_pair(name, out);
 }
+
+/* ---- the suite registry, for the scanner (wire/suites.h) ---- */
+
+#include "wire/suites.h"
+
+size_t wire_suite_count(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_OF(cipher_names); i++)
+        n += !wire_cipher_is_scsv(cipher_names[i].code);
+    return n;
+}
+
+uint16_t wire_suite_at(size_t i)
+{
+    for (size_t k = 0; k < N_OF(cipher_names); k++) {
+        if (wire_cipher_is_scsv(cipher_names[k].code))
+            continue;
+        if (i-- == 0)
+            return cipher_names[k].code;
+    }
+    return 0;
+}

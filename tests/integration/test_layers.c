@@ -164,7 +164,7 @@ static const struct plant plants[] = {
     {"wire", "#include <sys/socket.h>",
      "wire/planted.c:2: includes <sys/socket.h>: wire/ uses no sockets, poll or threads"},
     /* a folder the table does not know */
-    {"scan", "#include \"util/mem.h\"", "scan/ has no row in the table"},
+    {"planted", "#include \"util/mem.h\"", "planted/ has no row in the table"},
 };
 
 static void planted_edge_fails(void **state)

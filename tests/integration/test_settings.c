@@ -48,6 +48,8 @@ static const char *sample(const struct setting_flag *f)
         {"starttls", "smtp"},
         {"xmpp_host", "chat.example.org"},
         {"ehlo_name", "mx.example.org"},
+        {"scan_parallel", "3"},
+        {"scan_delay", "15"},
     };
     if (f->fixed)
         return NULL;
@@ -197,6 +199,9 @@ static void test_refused_the_same_way(void **state)
     check_refused("security_level", "high");
     check_refused("timeout", "0");
     check_refused("timeout", "3601");
+    check_refused("scan_parallel", "0");
+    check_refused("scan_parallel", "65");
+    check_refused("scan_delay", "-1");
     check_refused("min_protocol", "tls9");
     check_refused("max_protocol", "ssl3");
     check_refused("sni", "127.0.0.1");

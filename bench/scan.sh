@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The scanner against sslscan and testssl.sh -E on the same local wide-legacy server (issue 11):
+# an `openssl s_server` and, when nginx is installed, an nginx (2 workers) — both accepting
+# TLS 1.0-1.3 with `ALL:@SECLEVEL=0` and an RSA + an ECDSA certificate. For each server:
+#   - median wall time of RUNS interleaved runs of `tlscope --scan --json` and `sslscan`
+#     (the order flips each run), and of TESTSSL_RUNS runs of `testssl -E` (slow: ~30 s each);
+#   - TCP connections each tool made: tlscope's own count, checked by a counting relay
+#     (build/tests/tools/relay) in front of the server; sslscan's and testssl's counted by the
+#     relay (those counting runs are not the timed ones, except testssl's, where the relay's
+#     cost is noise);
+#   - the accepted (version, suite) sets of the three, which must be identical;
+#   - the ratios, and the floor: probes x the per-probe cost (build/bench/conns: sequential raw
+#     TLS 1.3 probes, mean ClientHello-to-ServerHello time plus connect).
+# Targets: >= 10x faster than sslscan, >= 500x faster than testssl -E, within 2x of the floor.
+# Nothing leaves loopback: testssl runs with --nodns none and NXCONNECT=127.0.0.1:0.
+#
+# Usage: bench/scan.sh [BUILD/tlscope] [RUNS] [TESTSSL_RUNS]      (defaults: 9 and 1)
+set -eu
+export LC_ALL=C
+BIN=${1:-build/tlscope}
+RUNS=${2:-9}
+TRUNS=${3:-1}
+B=$(dirname "$BIN")
+for t in tests/tools/mkpki tests/tools/relay tests/tools/scanpairs bench/conns; do
+    [ -x "$B/$t" ] || make -s "$B/$t" >/dev/null
+done
+command -v sslscan >/dev/null || { echo "bench/scan.sh: sslscan is not installed" >&2; exit 1; }
+TESTSSL=$(command -v testssl || command -v testssl.sh || true)
+dir=$(mktemp -d)
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+"$B/tests/tools/mkpki" "$dir" >/dev/null
+ec_pki "$dir"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# a relay in front of PORT; sets relay_port and relay_pid (its stderr: "accepted N")
+start_relay() {
+    "$B/tests/tools/relay" "$1" >"$dir/relay.port" 2>"$dir/relay.err" &
+    relay_pid=$!
+    local i=0
+    while [ ! -s "$dir/relay.port" ]; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "relay did not start" >&2; exit 1; }
+        sleep 0.02
+    done
+    relay_port=$(cat "$dir/relay.port")
+}
+stop_relay() {
+    kill "$relay_pid"
+    wait "$relay_pid" 2>/dev/null || true
+    sed -n 's/^accepted //p' "$dir/relay.err"
+}
+
+run_testssl() { # port jsonfile
+    rm -f "$2"
+    NXCONNECT=127.0.0.1:0 "$TESTSSL" --nodns none --quiet --color 0 --warnings off -E \
+        --jsonfile "$2" "127.0.0.1:$1" >/dev/null 2>&1 || true
+}
+
+bench_server() { # name port
+    local name=$1 port=$2 i t0 t1
+    echo
+    echo "== $name (127.0.0.1:$port)"
+    local cost
+    cost=$("$B/bench/conns" 127.0.0.1 "$port" 200 1 3 | awk '/^  wall time:/ {print $3 / 200}')
+    : >"$dir/t_tl" && : >"$dir/t_ss"
+    for i in $(seq 1 "$RUNS"); do
+        for tool in $([ $((i % 2)) -eq 1 ] && echo "tl ss" || echo "ss tl"); do
+            t0=$(now_ms)
+            if [ "$tool" = tl ]; then
+                "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tl.json"
+            else
+                sslscan --no-colour --xml="$dir/ss.xml" "127.0.0.1:$port" >/dev/null 2>&1
+            fi
+            t1=$(now_ms)
+            echo $((t1 - t0)) >>"$dir/t_$tool"
+        done
+    done
+    local m_tl m_ss
+    m_tl=$(median <"$dir/t_tl")
+    m_ss=$(median <"$dir/t_ss")
+    # connections, counted at a relay
+    start_relay "$port"
+    "$BIN" --scan --json "127.0.0.1:$relay_port" >"$dir/tl_relay.json"
+    local c_tl c_tl_own c_ss probes
+    c_tl=$(stop_relay)
+    c_tl_own=$(grep -o '"connections": [0-9]*' "$dir/tl_relay.json" | head -1 | grep -o '[0-9]*$')
+    probes=$(grep -o '"probes": [0-9]*' "$dir/tl.json" | head -1 | grep -o '[0-9]*$')
+    start_relay "$port"
+    sslscan --no-colour --xml=- "127.0.0.1:$relay_port" >/dev/null 2>&1
+    c_ss=$(stop_relay)
+    # testssl -E, timed through the relay (its runs take seconds; the relay costs microseconds)
+    local m_ts="-" c_ts="-"
+    if [ -n "$TESTSSL" ]; then
+        : >"$dir/t_ts"
+        for i in $(seq 1 "$TRUNS"); do
+            start_relay "$port"
+            t0=$(now_ms)
+            run_testssl "$relay_port" "$dir/ts.json"
+            t1=$(now_ms)
+            echo $((t1 - t0)) >>"$dir/t_ts"
+            c_ts=$(stop_relay)
+        done
+        m_ts=$(median <"$dir/t_ts")
+    fi
+    # identical accepted sets
+    "$B/tests/tools/scanpairs" tlscope "$dir/tl.json" >"$dir/p_tl"
+    "$B/tests/tools/scanpairs" sslscan "$dir/ss.xml" >"$dir/p_ss"
+    local same_ss same_ts="-"
+    same_ss=$(cmp -s "$dir/p_tl" "$dir/p_ss" && echo identical || echo DIFFERENT)
+    if [ -n "$TESTSSL" ] && [ -s "$dir/ts.json" ]; then
+        "$B/tests/tools/scanpairs" testssl "$dir/ts.json" >"$dir/p_ts" 2>/dev/null || true
+        same_ts=$(cmp -s "$dir/p_tl" "$dir/p_ts" && echo identical || echo DIFFERENT)
+    fi
+    local floor
+    floor=$(awk -v p="$probes" -v c="$cost" 'BEGIN {printf "%.1f", p * c}')
+    printf '  %-22s %8s ms  %5s connections\n' "tlscope --scan" "$m_tl" "$c_tl (own count $c_tl_own)"
+    printf '  %-22s %8s ms  %5s connections\n' "sslscan" "$m_ss" "$c_ss"
+    printf '  %-22s %8s ms  %5s connections\n' "testssl.sh -E" "$m_ts" "$c_ts"
+    echo "  accepted pairs: tlscope $(wc -l <"$dir/p_tl"), sslscan $(wc -l <"$dir/p_ss") ($same_ss)," \
+        "testssl $([ -s "$dir/p_ts" ] 2>/dev/null && wc -l <"$dir/p_ts" || echo -) ($same_ts)"
+    awk -v tl="$m_tl" -v ss="$m_ss" -v ts="$m_ts" -v fl="$floor" -v p="$probes" -v c="$cost" 'BEGIN {
+        printf "  sslscan / tlscope: %.1fx (target >= 10)\n", ss / tl
+        if (ts != "-") printf "  testssl -E / tlscope: %.0fx (target >= 500)\n", ts / tl
+        printf "  floor: %d probes x %.3f ms = %.1f ms; tlscope / floor: %.2f (target <= 2)\n",
+            p, c, fl, tl / fl
+    }'
+}
+
+busy_check
+echo "runs: $RUNS interleaved (tlscope, sslscan), $TRUNS of testssl -E; medians"
+port=$((20000 + RANDOM % 30000))
+start_server "$port" "$dir/leaf.crt" "$dir/leaf.key" "$dir/inter.crt" -quiet \
+    -cipher 'ALL:@SECLEVEL=0' -min_protocol TLSv1 -dcert "$dir/ec_leaf.crt" -dkey "$dir/ec_leaf.key"
+bench_server "openssl s_server (one process)" "$port"
+if command -v nginx >/dev/null; then
+    nport=$((port + 1))
+    mkdir -p "$dir/nginx/logs"
+    cat >"$dir/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    server {
+        listen 127.0.0.1:$nport ssl;
+        ssl_certificate $dir/leaf.crt;
+        ssl_certificate_key $dir/leaf.key;
+        ssl_certificate $dir/ec_leaf.crt;
+        ssl_certificate_key $dir/ec_leaf.key;
+        ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
+        ssl_ciphers ALL:@SECLEVEL=0;
+        ssl_conf_command MinProtocol TLSv1;
+    }
+}
+NGINX
+    nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
+    pids+=($!)
+    i=0
+    while ! (exec 3<>"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { echo "nginx did not start" >&2; exit 1; }
+        sleep 0.05
+    done
+    bench_server "nginx $(nginx -v 2>&1 | sed 's/.*\///') (2 workers)" "$nport"
+else
+    echo
+    echo "nginx is not installed (apt-get install nginx-light): only s_server was measured"
+fi
