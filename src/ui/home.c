@@ -45,6 +45,7 @@ struct home {
     struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
     int lab_pending;       /* demo target to connect to once the lab is ready; -1 none */
     bool lab_pending_cert; /* ... with the lab's client certificate */
+    bool lab_pending_scan; /* ... or to scan it (S) */
     struct screen *last;   /* the last result screen, kept for Esc (owned), or NULL */
     struct screen *editor; /* the editor last left (owned), or NULL: its edits stay */
 };
@@ -423,8 +424,14 @@ static void home_scan(struct home *h, struct ui *ui)
     struct ui_target t = {.lab_index = -1};
     if (h->focus == HF_DEMO) {
         int id = docview_selected_id(&h->demo);
-        if (id < 0 || !lab_ready(ui->lab)) {
-            ui_status(ui, TR_DIM, "the demo lab is not ready yet");
+        if (id < 0)
+            return;
+        if (!lab_ready(ui->lab)) { /* like Enter: scans once the lab is ready (home_lab) */
+            const struct lab_target *lt = lab_target_at(ui->lab, (size_t)id);
+            h->lab_pending = id;
+            h->lab_pending_scan = true;
+            ui_status(ui, TR_DIM, "the demo lab is starting: scans %s when it is ready",
+                      lt ? lt->name : "the target");
             return;
         }
         t.lab_index = id;
@@ -457,6 +464,7 @@ static void home_connect_lab(struct home *h, struct ui *ui, bool client_cert)
         const struct lab_target *lt = lab_target_at(ui->lab, (size_t)id);
         h->lab_pending = id;
         h->lab_pending_cert = client_cert;
+        h->lab_pending_scan = false;
         ui_status(ui, TR_DIM, "the demo lab is starting: connects to %s when it is ready",
                   lt ? lt->name : "the target");
         return;
@@ -496,7 +504,9 @@ static void home_lab(struct screen *s, struct ui *ui)
     if (pending < 0)
         return;
     bool still = ui_is_top(ui, &h->base) && ui_idle(ui) && h->focus == HF_DEMO;
-    if (still && docview_selected_id(&h->demo) == pending)
+    if (still && docview_selected_id(&h->demo) == pending && h->lab_pending_scan)
+        home_scan(h, ui);
+    else if (still && docview_selected_id(&h->demo) == pending)
         home_connect_lab(h, ui, h->lab_pending_cert);
     else
         ui_status(ui, TR_DIM, "the demo lab is ready");
@@ -746,12 +756,12 @@ static const char *home_hints(const struct home *h, const struct ui *ui)
         return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  Tab next  t theme"
                              : "Up/Dn select  Enter connect  e edit  Tab next  t theme";
     case HF_RECENT:
-        return ui->term.utf8 ? "↑↓ select  Enter connect  Tab next  Esc host line"
-                             : "Up/Dn select  Enter connect  Tab next  Esc host line";
+        return ui->term.utf8 ? "↑↓ select  Enter connect  S scan  Tab next  Esc host line"
+                             : "Up/Dn select  Enter connect  S scan  Tab next  Esc host line";
     case HF_DEMO:
         return home_is_client_cert(home_lab_target(h, ui))
-                   ? "Enter connect  c with client cert  Tab next  t theme"
-                   : "Enter connect  Tab next  t theme";
+                   ? "Enter connect  c with client cert  S scan  Tab next  t theme"
+                   : "Enter connect  S scan  Tab next  t theme";
     }
     return "";
 }

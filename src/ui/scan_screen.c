@@ -83,40 +83,189 @@ static const char *tri(enum tristate t, const char *yes, const char *no)
     return t == TRI_YES ? yes : t == TRI_NO ? no : "-";
 }
 
-static void build_versions(struct doc *d, const struct scan_report *r)
+/* What is wrong with a suite, for its row: "" when nothing (AEAD with forward secrecy). */
+static const char *suite_flaw(const struct wire_suite_info *in, enum theme_role *role)
 {
-    doc_heading(d, "Protocols and cipher suites");
+    *role = TR_BAD;
+    if (in->null_cipher)
+        return "no encryption";
+    if (in->anonymous)
+        return "anonymous";
+    if (in->exportable)
+        return "EXPORT";
+    if (!strcmp(in->enc, "RC4"))
+        return "RC4";
+    if (!strcmp(in->enc, "DES"))
+        return "DES";
+    *role = TR_WARN;
+    if (!strcmp(in->enc, "3DES"))
+        return "3DES";
+    if (!in->aead && !in->forward_secret)
+        return "CBC, no FS";
+    if (!in->aead)
+        return "CBC";
+    if (!in->forward_secret)
+        return "no FS";
+    *role = TR_TEXT;
+    return "";
+}
+
+/* The versions a suite matrix shows (SSLv3 to TLS 1.3; SSLv2's specs are listed apart). */
+#define MATRIX_FIRST SCAN_SSL3
+
+/* The suites of every version, once each: TLS 1.3's, then the newest version's in its order,
+ * then what only older versions accept. */
+static size_t matrix_rows(const struct scan_report *r, uint16_t *rows, size_t max)
+{
+    size_t n = 0;
+    for (int v = SCAN_VERSIONS - 1; v >= MATRIX_FIRST; v--)
+        for (size_t i = 0; i < r->protos[v].n_suites; i++) {
+            uint16_t code = r->protos[v].suites[i].code;
+            bool seen = false;
+            for (size_t k = 0; k < n && !seen; k++)
+                seen = rows[k] == code;
+            if (!seen && n < max)
+                rows[n++] = code;
+        }
+    return n;
+}
+
+static const struct scan_suite *suite_in(const struct scan_proto *p, uint16_t code)
+{
+    for (size_t i = 0; i < p->n_suites; i++)
+        if (p->suites[i].code == code)
+            return &p->suites[i];
+    return NULL;
+}
+
+static void build_versions(struct doc *d, const struct scan_report *r, int width)
+{
+    doc_heading(d, "Protocols");
     for (int v = SCAN_VERSIONS - 1; v >= 0; v--) {
         const struct scan_proto *p = &r->protos[v];
         struct doc_line *l = doc_line(d, p->probe);
-        doc_text(l, TR_TEXT, "%-9s ", scan_version_name((enum scan_version)v));
-        doc_text(l, p->supported == TRI_YES ? (v <= SCAN_TLS11 ? TR_WARN : TR_OK) : TR_DIM, "%s",
-                 p->supported == TRI_YES  ? "yes"
-                 : p->supported == TRI_NO ? "no"
-                                          : "...");
+        bool old = v <= SCAN_TLS11;
+        doc_text(l, TR_TEXT, "  %-9s ", scan_version_name((enum scan_version)v));
+        doc_text(l,
+                 p->supported == TRI_YES ? (old ? (v <= SCAN_SSL3 ? TR_BAD : TR_WARN) : TR_OK)
+                                         : TR_DIM,
+                 "%-4s", p->supported == TRI_YES ? "yes" : p->supported == TRI_NO ? "no" : "...");
         if (p->n_suites)
-            doc_text(l, TR_DIM, "  %zu suites, %s", p->n_suites,
-                     tri(p->server_order, "server order", "client order"));
+            doc_text(l, TR_DIM, " %3zu %s, %s", p->n_suites,
+                     v == SCAN_SSL2 ? "cipher specs" : "suites",
+                     tri(p->server_order, "server's order", "client's order"));
         if (p->error)
             doc_peer(l, TR_BAD, p->error);
-        for (size_t i = 0; i < p->n_suites; i++) {
-            const struct scan_suite *s = &p->suites[i];
-            struct doc_line *sl = doc_line(d, s->probe);
-            if (s->ssl2_spec) {
-                const char *name, *ossl;
-                int bits;
-                wire_ssl2_spec_info(s->ssl2_spec, &name, &ossl, &bits);
-                doc_text(sl, TR_WARN, "    %s", name);
-                continue;
-            }
+    }
+    /* the matrix: a row per suite, a column per version; the cell is the server's order
+     * (when it has one) or a tick */
+    uint16_t rows[512];
+    size_t n = matrix_rows(r, rows, sizeof rows / sizeof rows[0]);
+    int cols[SCAN_VERSIONS], ncols = 0; /* only the versions that accept suites */
+    for (int v = MATRIX_FIRST; v < SCAN_VERSIONS; v++)
+        if (r->protos[v].n_suites)
+            cols[ncols++] = v;
+    if (n) {
+        /* IANA names when every one fits, else OpenSSL's (shorter) for all that have one */
+        int iana_w = 0, ossl_w = 0, room = width - 2 - ncols * 8 - 6 - 12;
+        for (size_t i = 0; i < n; i++) {
             struct wire_suite_info in;
-            wire_suite_info(s->code, &in);
-            doc_text(sl, TR_DIM, "  %3s ", s->order ? "" : "");
-            if (s->order)
-                doc_text(sl, TR_DIM, "%2d ", s->order);
-            doc_text(sl, in.aead && in.forward_secret ? TR_TEXT : TR_WARN, "%s", in.iana);
-            doc_text(sl, TR_DIM, "  %s  %d bits", in.openssl ? in.openssl : "-", in.bits);
+            wire_suite_info(rows[i], &in);
+            int w = doc_width(in.iana), o = in.openssl ? doc_width(in.openssl) : w;
+            iana_w = w > iana_w ? w : iana_w;
+            ossl_w = o > ossl_w ? o : ossl_w;
         }
+        bool iana = iana_w <= room;
+        int name_w = iana ? iana_w : ossl_w < room ? ossl_w : room < 20 ? 20 : room;
+        doc_blank(d);
+        doc_heading(d, "Cipher suites (a number: the server's order)");
+        struct doc_line *h = doc_line(d, -1);
+        doc_text(h, TR_DIM, "  %-*s", name_w, iana ? "suite (IANA name)" : "suite (OpenSSL name)");
+        for (int k = 0; k < ncols; k++)
+            doc_text(h, TR_DIM, " %7s", scan_version_name((enum scan_version)cols[k]));
+        doc_text(h, TR_DIM, "  bits");
+        for (size_t i = 0; i < n; i++) {
+            struct wire_suite_info in;
+            wire_suite_info(rows[i], &in);
+            enum theme_role role;
+            const char *flaw = suite_flaw(&in, &role);
+            char *fit = doc_fit(!iana && in.openssl ? in.openssl : in.iana, name_w, "…");
+            int probe = -1;
+            for (int k = ncols - 1; k >= 0 && probe < 0; k--) {
+                const struct scan_suite *s = suite_in(&r->protos[cols[k]], rows[i]);
+                probe = s ? s->probe : -1;
+            }
+            struct doc_line *l = doc_line(d, probe);
+            doc_text(l, role, "  %-*s", name_w, fit);
+            free(fit);
+            for (int k = 0; k < ncols; k++) {
+                const struct scan_suite *s = suite_in(&r->protos[cols[k]], rows[i]);
+                /* printf pads bytes: the marks are multi-byte, so pad them by hand */
+                if (!s)
+                    doc_text(l, TR_DIM, "       ·");
+                else if (s->order)
+                    doc_text(l, TR_TEXT, " %7d", s->order);
+                else
+                    doc_text(l, TR_OK, "       ✔");
+            }
+            doc_text(l, TR_DIM, "  %4d", in.bits);
+            if (*flaw)
+                doc_text(l, role, "  %s", flaw);
+        }
+    }
+    const struct scan_proto *p2 = &r->protos[SCAN_SSL2];
+    for (size_t i = 0; i < p2->n_suites; i++) {
+        const char *name, *ossl;
+        int bits;
+        wire_ssl2_spec_info(p2->suites[i].ssl2_spec, &name, &ossl, &bits);
+        doc_text(doc_line(d, p2->suites[i].probe), TR_BAD, "  SSLv2 %s  %d bits", name, bits);
+    }
+}
+
+/* One feature row: the label, then the answer in good_role when it is the good one. */
+static void feature(struct doc *d, int probe, const char *label, enum tristate t, bool yes_good,
+                    const char *yes, const char *no)
+{
+    struct doc_line *l = doc_line(d, probe);
+    doc_text(l, TR_DIM, "  %-26s", label);
+    bool good = (t == TRI_YES) == yes_good;
+    doc_text(l, t == TRI_NA ? TR_DIM : good ? TR_OK : TR_WARN, "%s", tri(t, yes, no));
+}
+
+static void build_features(struct doc *d, const struct scan_features *f)
+{
+    doc_blank(d);
+    doc_heading(d, "Features");
+    feature(d, f->probe_renegotiation, "secure renegotiation", f->secure_renegotiation, true,
+            "yes", "no (insecure)");
+    feature(d, f->probe_compression, "TLS compression", f->compression, false,
+            "enabled (CRIME)", "off");
+    feature(d, f->probe_fallback, "fallback SCSV", f->fallback_scsv, true, "honoured", "ignored");
+    feature(d, f->probe_tickets, "session tickets", f->session_tickets, true, "issued", "none");
+    feature(d, f->probe_resumption, "session resumption", f->session_resumption, true, "yes",
+            "no");
+    feature(d, f->probe_ocsp, "OCSP stapling", f->ocsp_stapling, true, "stapled", "no staple");
+    feature(d, f->probe_ems, "extended master secret", f->extended_master_secret, true, "yes",
+            "no");
+    feature(d, f->probe_middlebox, "TLS 1.3 middlebox compat", f->tls13_middlebox_compat, true,
+            "yes", "no");
+    feature(d, f->probe_large_hello, "hellos over 512 bytes", f->large_hello_tolerant, true,
+            "accepted", "refused (intolerant)");
+    feature(d, f->probe_pq, "prefers post-quantum", f->pq_preferred, true, "yes", "no");
+    struct doc_line *l = doc_line(d, -1);
+    doc_text(l, TR_DIM, "  %-26s", "ALPN");
+    if (f->alpn.len) {
+        char *j = strlist_join(&f->alpn, ", ");
+        doc_peer(l, TR_TEXT, j);
+        free(j);
+    } else {
+        doc_text(l, TR_DIM, "none accepted");
+    }
+    if (f->dh_bits) {
+        l = doc_line(d, f->probe_dh);
+        doc_text(l, TR_DIM, "  %-26s", "DHE parameters");
+        doc_text(l, f->dh_bits < 2048 ? TR_WARN : TR_OK, "%d bits%s", f->dh_bits,
+                 f->dh_bits < 2048 ? " (Logjam: use 2048 or more)" : "");
     }
 }
 
@@ -146,38 +295,29 @@ static void build_rest(struct doc *d, const struct scan_report *r)
         doc_text(l, f->verify_ok ? TR_OK : TR_WARN, "  %s",
                  f->verify_ok ? "verified" : "not verified");
     }
-    const struct scan_features *f = &r->features;
-    doc_blank(d);
-    doc_heading(d, "Features");
-    doc_text(doc_line(d, f->probe_renegotiation), TR_TEXT, "  secure renegotiation  %s",
-             tri(f->secure_renegotiation, "yes", "NO"));
-    doc_text(doc_line(d, f->probe_compression), TR_TEXT, "  compression           %s",
-             tri(f->compression, "ENABLED", "off"));
-    doc_text(doc_line(d, f->probe_fallback), TR_TEXT, "  fallback SCSV         %s",
-             tri(f->fallback_scsv, "honoured", "ignored"));
-    doc_text(doc_line(d, f->probe_ems), TR_TEXT, "  extended master secret %s",
-             tri(f->extended_master_secret, "yes", "no"));
-    doc_text(doc_line(d, f->probe_pq), TR_TEXT, "  prefers post-quantum  %s",
-             tri(f->pq_preferred, "yes", "no"));
+    build_features(d, &r->features);
     doc_blank(d);
     doc_heading(d, "Findings (%zu)", r->n_findings);
-    for (size_t i = 0; i < r->n_findings; i++) {
-        const struct scan_finding *fd = &r->findings[i];
-        struct doc_line *l = doc_line(d, fd->probe);
-        doc_text(l,
-                 fd->severity >= SEV_HIGH     ? TR_BAD
-                 : fd->severity >= SEV_MEDIUM ? TR_WARN
-                                              : TR_DIM,
-                 "  %-8s ", severity_name(fd->severity));
-        doc_text(l, TR_TEXT, "%s", fd->title);
-    }
+    for (int sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) /* the worst first */
+        for (size_t i = 0; i < r->n_findings; i++) {
+            const struct scan_finding *fd = &r->findings[i];
+            if ((int)fd->severity != sev)
+                continue;
+            struct doc_line *l = doc_line(d, fd->probe);
+            doc_text(l,
+                     fd->severity >= SEV_HIGH     ? TR_BAD
+                     : fd->severity >= SEV_MEDIUM ? TR_WARN
+                                                  : TR_DIM,
+                     "  %-8s ", severity_name(fd->severity));
+            doc_text(l, TR_TEXT, "%s", fd->title);
+        }
 }
 
-static void build(struct scan_screen *ss)
+static void build(struct scan_screen *ss, int width)
 {
     struct doc d = {0};
     const struct scan_report *r = report_of(ss);
-    build_versions(&d, r);
+    build_versions(&d, r, width);
     build_rest(&d, r);
     docview_set(&ss->view, &d);
 }
@@ -214,7 +354,7 @@ static void scan_screen_draw(struct screen *s, struct ui *ui)
     term_put(t, 1, 1, t->cols - 2, ss->scan ? TR_WARN : TR_OK, line);
     term_hline(t, 2, 0, t->cols, NULL);
     if (ss->mode == V_RESULTS)
-        build(ss);
+        build(ss, t->cols);
     ss->view_r = (struct rect){3, 0, t->rows - 5, t->cols};
     struct docview *v = ss->mode == V_RESULTS ? &ss->view : &ss->other;
     v->focus = ss->mode == V_RESULTS;
@@ -274,7 +414,7 @@ static bool scan_screen_key(struct screen *s, struct ui *ui, int key, enum ui_ac
 void scan_screen_help(struct doc *d)
 {
     static const char *const keys[][2] = {
-        {"S", "on a result: scan the server (the home screen: s on a target)"},
+        {"S", "on a result: scan the server (the home screen: S on a demo or recent target)"},
         {"Enter", "the evidence of an answer: the hello sent and the reply, decoded and in hex"},
         {"d", "compare with the previous scan of this run"},
         {"Esc", "cancel a running scan; back"},
@@ -306,17 +446,10 @@ static void scan_screen_free(struct screen *s)
     free(ss);
 }
 
-static void scan_screen_leave(struct screen *s, struct ui *ui)
-{
-    (void)s;
-    (void)ui;
-}
-
 static const struct screen_ops scan_screen_ops = {
     .name = "scan",
     .draw = scan_screen_draw,
     .key = scan_screen_key,
-    .leave = scan_screen_leave,
     .free = scan_screen_free,
 };
 
