@@ -25,10 +25,11 @@ engine:         util model wire settings
 lab:            util model wire
 render:         util model
 compare:        util model render
+cli:            util model settings engine yaml render # command-line modes (--check-chain)
 profile:        util model settings yaml
 theme:          util yaml
 ui:             util model wire settings engine lab render compare profile theme
-main.c:         util model settings engine render compare profile theme ui
+main.c:         util model settings engine render compare profile theme ui cli
 '
 
 # Libraries: the header (a prefix of the name in <...>) and the only folders that include it.

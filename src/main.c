@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/doctor.h"
 #include "compare/diff.h"
 #include "engine/engine.h"
 #include "model/config.h"
@@ -43,6 +44,9 @@ enum opt_id {
     OPT_DEMO,
     OPT_THEME,
     OPT_DIFF,
+    OPT_CHECK_CHAIN, /* issue 13 */
+    OPT_NAME,
+    OPT_FIX_CHAIN,
     OPT_VERSION,
     OPT_HELP,
     OPT_SETTING = 2000,
@@ -72,6 +76,12 @@ static const struct cli_option {
      "start a lab of local TLS servers and explore them in the UI"},
     {"diff", no_argument, OPT_DIFF, 0, "A.json B.json",
      "compare two saved --json reports (exit 1 when they differ)"},
+    {"check-chain", required_argument, OPT_CHECK_CHAIN, 0, "FILE",
+     "lint a chain file (PEM, DER, PKCS#7, PKCS#12, Kubernetes secret, - for stdin) before "
+     "deploying it; exit 0 when ready"},
+    {"name", required_argument, OPT_NAME, 0, "HOST", "--check-chain: the name it must cover"},
+    {"fix-chain", required_argument, OPT_FIX_CHAIN, 0, "OUT",
+     "--check-chain: write the chain to serve (leaf, path intermediates) to OUT"},
     {"theme", required_argument, OPT_THEME, 0, "NAME",
      "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
@@ -99,6 +109,8 @@ static void usage(FILE *f)
 {
     fprintf(f, "Usage: tlscope [--json] [options] HOST[:PORT]\n"
                "       tlscope [--json] --diff A.json B.json\n"
+               "       tlscope [--json] --check-chain FILE [--key KEY] [--name HOST] "
+               "[--fix-chain OUT]\n"
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
                "wrong.\nHOST is a name, an IPv4 address or [IPv6]; PORT defaults to 443.\n\n"
                "Options:\n");
@@ -152,6 +164,7 @@ struct cli {
     bool json, compact;
     const char *profile, *save_profile, *show_profile, *theme;
     bool force, list_profiles, demo, format_set, diff;
+    const char *check_chain, *name, *fix_chain; /* issue 13 */
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -185,6 +198,9 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_DEMO: cli->demo = true; break;
     case OPT_THEME: cli->theme = arg; break;
     case OPT_DIFF: cli->diff = true; break;
+    case OPT_CHECK_CHAIN: cli->check_chain = arg; break;
+    case OPT_NAME: cli->name = arg; break;
+    case OPT_FIX_CHAIN: cli->fix_chain = arg; break;
     default: return EXIT_USAGE;
     }
     return 0;
@@ -410,6 +426,26 @@ static int run(struct cli *cli, const char *target)
     return status;
 }
 
+/* tlscope --check-chain FILE [--key K] [--name HOST] [--fix-chain OUT [--force]] (issue 13). */
+static int run_check_chain(const struct cli *cli, const char *target)
+{
+    if (!cli->check_chain)
+        return usage_error("%s needs --check-chain FILE",
+                           cli->fix_chain ? "--fix-chain" : "--name");
+    if (target)
+        return usage_error("--check-chain checks a file; unexpected target '%s'", target);
+    struct doctor_cli o = {
+        .file = cli->check_chain,
+        .name = cli->name,
+        .fix_out = cli->fix_chain,
+        .force = cli->force,
+        .json = cli->json,
+        .compact = cli->compact,
+        .cfg = &cli->cfg,
+    };
+    return doctor_cli_run(&o);
+}
+
 /* Reads one --diff file; returns a new buffer, or NULL after printing why. */
 static char *diff_read(const char *path)
 {
@@ -464,6 +500,7 @@ int main(int argc, char **argv)
         fputs("tlscope: internal error: a setting has no validator\n", stderr);
         return EXIT_USAGE;
     }
+    doctor_cli_init();
     struct cli cli = {0};
     config_init(&cli.cfg);
     struct parsed_opt *opts = xcalloc((size_t)argc + 1, sizeof(*opts));
@@ -514,6 +551,10 @@ int main(int argc, char **argv)
         goto out;
     }
     const char *target = optind < argc ? argv[optind] : NULL;
+    if (cli.check_chain || cli.fix_chain || cli.name) {
+        status = run_check_chain(&cli, target);
+        goto out;
+    }
     /* The UI on a terminal; text or JSON when asked, or when output goes to a pipe or file. */
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (cli.demo && (!tty || cli.format_set || cli.save_profile)) {

@@ -69,6 +69,10 @@ struct tls_config {
     char *keylog;       /* NSS key log file */
     double timeout_s;   /* per stage */
 
+    /* issue 13: the certificate doctor's network checks, only when asked */
+    bool aia;        /* fetch a missing intermediate from its caIssuers URL */
+    bool revocation; /* ask OCSP responders and CRLs about the verified path */
+
     /* UI preference a profile may carry; the engine ignores it */
     char *theme;
 };

@@ -81,6 +81,11 @@ static const struct pkey keys[] = {
      "Colours for the terminal UI."},
     {"timeout", PK_SECONDS, OFF(timeout_s), 0, 3600, PKC_NONE, "seconds, 0.001-3600", "10",
      "--timeout", "Limit for each stage: DNS, TCP, TLS."},
+    /* issue 13: the certificate doctor */
+    {"aia", PK_BOOL, OFF(aia), 0, 0, PKC_NONE, "true false", "false", "--aia",
+     "Fetch a missing intermediate from its caIssuers URL (plain HTTP; nothing else is fetched)."},
+    {"revocation", PK_BOOL, OFF(revocation), 0, 0, PKC_NONE, "true false", "false", "--revocation",
+     "Ask the OCSP responder and fetch the CRL of every certificate on the path."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -543,6 +548,10 @@ static const struct setting_flag flags[] = {
     {"timeout", 0, "timeout", NULL, false, "SECONDS", "limit for each stage (default 10)"},
     {NULL, '4', "family", "ipv4", false, NULL, "IPv4 only"},
     {NULL, '6', "family", "ipv6", false, NULL, "IPv6 only"},
+    /* issue 13: the certificate doctor */
+    {"aia", 0, "aia", "true", false, NULL, "fetch a missing intermediate (caIssuers, plain HTTP)"},
+    {"revocation", 0, "revocation", "true", false, NULL,
+     "check OCSP and CRLs for every certificate on the path"},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
