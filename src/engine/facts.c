@@ -12,6 +12,7 @@
 #include "engine/certinfo.h"
 #include "engine/chain.h"
 #include "engine/conn_internal.h"
+#include "engine/doctor_net.h"
 #include "engine/verify_errors.h"
 #include "wire/wire.h"
 #include "model/findings.h"
@@ -431,6 +432,28 @@ static void require_ocsp(struct conn *c)
     r->verify_ok = false;
 }
 
+/* issue 13: --aia and --revocation on a live chain (blocking, each fetch bounded by the
+ * connection's timeout). */
+static void collect_doctor(struct conn *c, STACK_OF(X509) * sent, STACK_OF(X509) * verified,
+                           time_t now)
+{
+    if ((!c->cfg.aia && !c->cfg.revocation) || !sent || sk_X509_num(sent) < 1)
+        return;
+    struct doctor_net net = {SSL_CTX_get_cert_store(c->ctx), now,
+                             c->cfg.timeout_s > 0 ? c->cfg.timeout_s : 10};
+    const char *name =
+        c->cfg.hostname_check ? (config_sni(&c->cfg) ? config_sni(&c->cfg) : c->cfg.host) : NULL;
+    if (c->cfg.aia) {
+        STACK_OF(X509) *untrusted = sk_X509_new_null();
+        for (int i = 1; untrusted && i < sk_X509_num(sent); i++)
+            sk_X509_push(untrusted, sk_X509_value(sent, i));
+        doctor_aia(c->r, &net, sk_X509_value(sent, 0), untrusted, name);
+        sk_X509_free(untrusted);
+    }
+    if (c->cfg.revocation)
+        doctor_revocation(c->r, &net, verified);
+}
+
 void facts_collect(struct conn *c)
 {
     struct report *r = c->r;
@@ -446,6 +469,7 @@ void facts_collect(struct conn *c)
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);
     require_ocsp(c);
+    collect_doctor(c, sent, verified, now);
     if (c->cert_requested && SSL_get_certificate(c->ssl))
         r->client_cert_sent = certinfo_name(X509_get_subject_name(SSL_get_certificate(c->ssl)));
     facts_offered(c);

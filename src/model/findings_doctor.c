@@ -160,6 +160,22 @@ static void check_revocation(struct fctx *x)
                       v->url, v->problem ? v->problem : "error");
         }
     }
+    /* The stapled answer against the live one, for the leaf. */
+    for (size_t i = 0; r->ocsp_stapled && r->ocsp_status && i < r->n_revocation; i++) {
+        const struct revocation *v = &r->revocation[i];
+        if (v->depth != 0 || strcmp(v->method, "ocsp") || !strcmp(v->status, "error") ||
+            !strcmp(v->status, r->ocsp_status))
+            continue;
+        f_add(x, "ocsp_staple_differs", SEV_HIGH,
+              xasprintf("The stapled OCSP response says %s, the responder now says %s",
+                        r->ocsp_status, v->status),
+              xasprintf("The server stapled a response with status %s (this update %s); %s "
+                        "answers %s (this update %s).",
+                        r->ocsp_status, r->ocsp_this_update[0] ? r->ocsp_this_update : "?", v->url,
+                        v->status, v->this_update[0] ? v->this_update : "?"),
+              xstrdup("The server serves an old staple: make it refresh its OCSP cache (nginx: "
+                      "reload; check that it can reach the responder)."));
+    }
     if (n_err) {
         f_add(x, "revocation_error", SEV_LOW,
               xasprintf("Revocation could not be checked (%zu answer%s)", n_err,

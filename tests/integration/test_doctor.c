@@ -711,6 +711,77 @@ static void test_revocation(void **state)
     free(f), free(ca);
 }
 
+/* Writes the net PKI's cert and key of name into the lab directory; returns "@name.crt" style
+ * harness arguments' files. */
+static void write_pair(const char *name)
+{
+    char crt[64], key[64], *pc, *pk;
+    snprintf(crt, sizeof crt, "n_%s.crt", name);
+    snprintf(key, sizeof key, "n_%s.key", name);
+    pc = lab(crt);
+    pk = lab(key);
+    put(pc, pki_cert_pem(net_pki, name), strlen(pki_cert_pem(net_pki, name)));
+    put(pk, pki_key_pem(net_pki, name), strlen(pki_key_pem(net_pki, name)));
+    free(pc), free(pk);
+}
+
+static struct run live(uint16_t port, const char *extra1, const char *extra2)
+{
+    char target[32];
+    snprintf(target, sizeof target, "127.0.0.1:%u", (unsigned)port);
+    char *ca = write_pem(net_pki, "n_root.crt", ARGV("root"));
+    struct run r =
+        extra2 ? check_json(
+                     ARGV("--cafile", ca, "--sni", "localhost", "--ocsp", extra1, extra2, target))
+        : extra1 ? check_json(ARGV("--cafile", ca, "--sni", "localhost", "--ocsp", extra1, target))
+                 : check_json(ARGV("--cafile", ca, "--sni", "localhost", "--ocsp", target));
+    free(ca);
+    return r;
+}
+
+/* A live server that sends only its leaf: --aia fetches the intermediate (nothing without it);
+ * a revoked leaf with a good staple: --revocation fails it and says the staple differs. */
+static void test_live(void **state)
+{
+    (void)state;
+    write_pair("aia_der");
+    write_pair("revoked");
+    char *inter = write_pem(net_pki, "n_inter.crt", ARGV("inter"));
+    size_t n;
+    unsigned char *good = pki_ocsp_response_ex(net_pki, "revoked", 0, 0, &n);
+    char *staple = lab("n_staple_good.der");
+    put(staple, (const char *)good, n);
+    free(good);
+    struct peer p;
+    if (peer_s_server(&p, false, ARGV("-cert", "@n_aia_der.crt", "-key", "@n_aia_der.key")) != 0)
+        fail_msg("s_server");
+    size_t before = log_count();
+    struct run r = live(p.port, NULL, NULL);
+    EXPECT(r, 1);
+    assert_int_equal(log_count(), before);
+    run_free(&r);
+    r = live(p.port, "--aia", NULL);
+    EXPECT(r, 1); /* what a client that does not fetch sees */
+    assert_string_equal(jstrv(r.j, "chain.fetched.0.outcome"), "ok");
+    assert_true(json_is_true(jget(r.j, "chain.fetched_verify_ok")));
+    assert_true(has_finding(r.j, "aia_fetched"));
+    run_free(&r);
+    peer_stop(&p);
+    if (peer_s_server(&p, false,
+                      ARGV("-cert", "@n_revoked.crt", "-key", "@n_revoked.key", "-cert_chain",
+                           "@n_inter.crt", "-status_file", "@n_staple_good.der")) != 0)
+        fail_msg("s_server");
+    r = live(p.port, "--revocation", NULL);
+    EXPECT(r, 1);
+    assert_string_equal(jstrv(r.j, "ocsp.status"), "good");
+    assert_string_equal(jstrv(rev(r.j, "ocsp"), "status"), "revoked");
+    assert_true(has_finding(r.j, "ocsp_staple_differs"));
+    assert_true(has_finding(r.j, "cert_revoked"));
+    run_free(&r);
+    peer_stop(&p);
+    free(inter), free(staple);
+}
+
 int main(void)
 {
     harness_dir();
@@ -727,6 +798,7 @@ int main(void)
     const struct CMUnitTest net[] = {
         cmocka_unit_test(test_aia),
         cmocka_unit_test(test_revocation),
+        cmocka_unit_test(test_live),
     };
     int failed = cmocka_run_group_tests_name("doctor_files", files, NULL, NULL);
     failed += cmocka_run_group_tests_name("doctor_net", net, net_setup, net_teardown);
