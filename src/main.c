@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/diffsrc.h"
 #include "cli/doctor.h"
 #include "compare/diff.h"
 #include "engine/engine.h"
@@ -27,8 +28,7 @@
 #define TLSCOPE_VERSION "dev"
 #endif
 
-#define EXIT_USAGE    64
-#define DIFF_FILE_MAX (16u << 20) /* --diff reads reports of at most 16 MiB */
+#define EXIT_USAGE 64
 
 /* Options of tlscope itself; the connection settings' flags come from the settings table
  * (settings_flag_at), with ids OPT_SETTING + their index. */
@@ -74,8 +74,8 @@ static const struct cli_option {
      "print a profile merged with what it extends, as YAML"},
     {"demo", no_argument, OPT_DEMO, 0, NULL,
      "start a lab of local TLS servers and explore them in the UI"},
-    {"diff", no_argument, OPT_DIFF, 0, "A.json B.json",
-     "compare two saved --json reports (exit 1 when they differ)"},
+    {"diff", no_argument, OPT_DIFF, 0, "A B",
+     "compare two saved --json reports, chain files or live targets (exit 1 when they differ)"},
     {"check-chain", required_argument, OPT_CHECK_CHAIN, 0, "FILE",
      "lint a chain file (PEM, DER, PKCS#7, PKCS#12, Kubernetes secret, - for stdin) before "
      "deploying it; exit 0 when ready"},
@@ -108,7 +108,7 @@ static void usage_line(FILE *f, const char *name, int short_opt, const char *met
 static void usage(FILE *f)
 {
     fprintf(f, "Usage: tlscope [--json] [options] HOST[:PORT]\n"
-               "       tlscope [--json] --diff A.json B.json\n"
+               "       tlscope [--json] --diff A B   (saved reports, chain files or targets)\n"
                "       tlscope [--json] --check-chain FILE [--key KEY] [--name HOST] "
                "[--fix-chain OUT]\n"
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
@@ -446,47 +446,43 @@ static int run_check_chain(const struct cli *cli, const char *target)
     return doctor_cli_run(&o);
 }
 
-/* Reads one --diff file; returns a new buffer, or NULL after printing why. */
-static char *diff_read(const char *path)
-{
-    char err[512], *data;
-    size_t n;
-    if (file_read_bounded(path, DIFF_FILE_MAX, &data, &n, err, sizeof(err)) < 0) {
-        usage_error("--diff: %s", err);
-        return NULL;
-    }
-    return data;
-}
-
-/* tlscope [--json] --diff A B: 0 when no fact changed, 1 when one did, 64 when a file cannot
- * be read or is not a tlscope report. */
+/* tlscope [--json] --diff A B: each side a saved report, a chain file or a live target (issue
+ * 13); 0 when no fact changed, 1 when one did, 64 when a side cannot be read or reached as
+ * asked. */
 static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_conn_opts)
 {
     if (n_files != 2)
-        return usage_error("--diff needs two report files: tlscope --json --diff A.json B.json");
-    if (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo ||
-        cli->theme)
-        return usage_error("--diff compares two saved reports; connection options do not apply");
-    char *a = diff_read(files[0]), *b = a ? diff_read(files[1]) : NULL;
+        return usage_error("--diff needs two report files, chain files or targets: tlscope "
+                           "--json --diff A.json B.json");
+    char err[1200], *doc[2] = {NULL, NULL};
+    enum diffsrc_kind kind[2];
     struct diff d;
-    char err[512];
     int status = EXIT_USAGE;
-    if (!a || !b)
+    for (int i = 0; i < 2; i++)
+        if (!(doc[i] = diffsrc_json(files[i], &cli->cfg, &kind[i], err, sizeof err))) {
+            usage_error("--diff: %s", err);
+            goto out;
+        }
+    if (kind[0] == DIFFSRC_REPORT && kind[1] == DIFFSRC_REPORT &&
+        (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo ||
+         cli->theme)) {
+        usage_error("--diff compares two saved reports; connection options do not apply");
         goto out;
-    if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
+    }
+    if (diff_json(doc[0], doc[1], &d, err, sizeof(err)) < 0) {
         /* err starts with "A: " or "B: "; name the file instead. */
         const char *which = err[0] == 'B' ? files[1] : files[0];
         usage_error("--diff: %s: %s", which, err[0] && err[1] == ':' ? err + 3 : err);
         goto out;
     }
-    char *doc = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
-    cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
-    free(doc);
+    char *text = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
+    cli->json ? fputs(text, stdout) : out_fputs_text(text, stdout);
+    free(text);
     status = d.n_changed ? 1 : 0;
     diff_free(&d);
 out:
-    free(a);
-    free(b);
+    free(doc[0]);
+    free(doc[1]);
     return status;
 }
 
@@ -515,11 +511,7 @@ int main(int argc, char **argv)
         list_profiles();
         goto out;
     }
-    if (cli.diff) {
-        status = run_diff(&cli, argc - optind, argv + optind, n_opts);
-        goto out;
-    }
-    if (optind + 1 < argc) {
+    if (!cli.diff && optind + 1 < argc) {
         status = usage_error("one target only; unexpected '%s'", argv[optind + 1]);
         goto out;
     }
@@ -536,6 +528,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_opts; i++)
         if ((status = apply_option(&cli, opts[i].id, opts[i].arg)) != 0)
             goto out;
+    if (cli.diff) { /* after the flags: a live or chain-file side uses them */
+        status = run_diff(&cli, argc - optind, argv + optind, n_opts);
+        goto out;
+    }
     if (cli.theme) /* --theme is part of the setup: --show-profile and --save-profile keep it */
         set_str(&cli.cfg.theme, cli.theme);
     if (cli.show_profile) {
