@@ -40,6 +40,7 @@ static char *chain_json(const char *arg, const char *data, size_t n, const struc
         .ca_path = cfg->ca_path,
         .aia = cfg->aia,
         .revocation = cfg->revocation,
+        .ct_logs = cfg->ct_logs,
         .timeout_s = cfg->timeout_s,
     };
     struct report *r = NULL;

@@ -202,6 +202,7 @@ int doctor_cli_run(const struct doctor_cli *o)
         .ca_path = cfg->ca_path,
         .aia = cfg->aia,
         .revocation = cfg->revocation,
+        .ct_logs = cfg->ct_logs,
         .timeout_s = cfg->timeout_s,
     };
     struct report *r = NULL;

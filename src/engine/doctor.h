@@ -34,6 +34,7 @@ struct doctor_opts {
     const char *name;     /* --name, or NULL */
     const char *ca_file, *ca_path;
     bool aia, revocation;
+    const char *ct_logs; /* the CT log list; NULL: the shipped one */
     double timeout_s; /* per network fetch */
     time_t now;       /* 0: now */
 };

@@ -1,6 +1,7 @@
 /* In-memory PKI generator: keys, X509v3 certificates and OCSP responses made with libcrypto,
  * handed out as PEM/DER so that tests and the demo lab need neither files nor the openssl CLI. */
 #include "lab/pki.h"
+#include "lab/pki_sct.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -372,6 +373,14 @@ static int pki_make_one(struct pki *p, const struct pki_spec *s, char *err, size
         pki_fail(err, errlen, "%s: signing with %s", s->name, digest);
         goto out;
     }
+    if (s->sct_log) { /* issue 13: an SCT from a test log, embedded */
+        long k = pki_index(p, s->sct_log);
+        if (k < 0 || !iss ||
+            !pki_sct_embed(e.cert, iss->cert, iss->key, p->items[k].key, md, s->sct_bad)) {
+            pki_fail(err, errlen, "%s: embedding an SCT from \"%s\"", s->name, s->sct_log);
+            goto out;
+        }
+    }
     if (!pki_make_pem(&e)) {
         pki_fail(err, errlen, "%s: encoding PEM", s->name);
         goto out;
@@ -524,6 +533,26 @@ out:
     ASN1_TIME_free(next);
     ERR_clear_error();
     return ret;
+}
+
+unsigned char *pki_sct_list(const struct pki *p, const char *name, const char *log, size_t *len)
+{
+    const struct pki_entry *e = pki_find(p, name), *l = pki_find(p, log);
+    return e && l ? pki_sct_tls(e->cert, l->key, len) : NULL;
+}
+
+char *pki_pubkey_b64(const struct pki *p, const char *name)
+{
+    const struct pki_entry *e = pki_find(p, name);
+    unsigned char *der = NULL;
+    int n = e ? i2d_PUBKEY(e->key, &der) : -1;
+    char *b64 = NULL;
+    if (n > 0) {
+        b64 = xmalloc(4 * (((size_t)n + 2) / 3) + 1);
+        EVP_EncodeBlock((unsigned char *)b64, der, n);
+    }
+    OPENSSL_free(der);
+    return b64;
 }
 
 /* ---- files ------------------------------------------------------------------------------- */

@@ -79,7 +79,7 @@ void config_free(struct tls_config *c)
     }
     char **strs[] = {&c->host,     &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
                      &c->sigalgs,  &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
-                     &c->key_pass, &c->keylog,  &c->theme};
+                     &c->key_pass, &c->keylog,  &c->theme,   &c->ct_logs};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -106,6 +106,7 @@ void config_copy(struct tls_config *dst, const struct tls_config *src)
     dst->key_pass_value = xstrdup(src->key_pass_value);
     dst->keylog = xstrdup(src->keylog);
     dst->theme = xstrdup(src->theme);
+    dst->ct_logs = xstrdup(src->ct_logs);
     memset(&dst->alpn, 0, sizeof(dst->alpn));
     memset(&dst->ignore_errors, 0, sizeof(dst->ignore_errors));
     memset(&dst->pins, 0, sizeof(dst->pins));

@@ -72,6 +72,8 @@ struct tls_config {
     /* issue 13: the certificate doctor's network checks, only when asked */
     bool aia;        /* fetch a missing intermediate from its caIssuers URL */
     bool revocation; /* ask OCSP responders and CRLs about the verified path */
+    bool ct;         /* ask for SCTs in the handshake (signed_certificate_timestamp) */
+    char *ct_logs;   /* the CT log list file; NULL: the shipped data/ct_logs.cnf */
 
     /* UI preference a profile may carry; the engine ignores it */
     char *theme;

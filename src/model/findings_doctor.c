@@ -187,8 +187,33 @@ static void check_revocation(struct fctx *x)
     sb_free(&err);
 }
 
+static void check_scts(struct fctx *x)
+{
+    const struct report *r = x->r;
+    struct strbuf sb = {0};
+    size_t bad = 0;
+    for (size_t i = 0; i < r->n_scts; i++)
+        if (r->scts[i].verified == TRI_NO && bad++ < LIST_MAX)
+            sb_printf(&sb, "%s%s (from the %s, %s)", sb.len ? "; " : "",
+                      r->scts[i].log_name ? r->scts[i].log_name : "unknown log", r->scts[i].source,
+                      r->scts[i].timestamp);
+    if (!bad) {
+        sb_free(&sb);
+        return;
+    }
+    sb_puts(&sb, ": the log's signature over the certificate does not verify.");
+    f_add(x, "sct_invalid", SEV_HIGH,
+          xasprintf("%zu Signed Certificate Timestamp%s do%s not verify", bad, bad == 1 ? "" : "s",
+                    bad == 1 ? "es" : ""),
+          sb_take(&sb),
+          xstrdup("Browsers that enforce Certificate Transparency refuse the certificate: "
+                  "serve the certificate exactly as the CA issued it (not a modified or "
+                  "re-encoded copy), or ask the CA to reissue it."));
+}
+
 void f_check_doctor_file(struct fctx *x)
 {
+    check_scts(x);
     check_key(x);
     check_leaf_first(x);
     check_fetched(x);

@@ -250,9 +250,6 @@ void cert_info_free(struct cert_info *c)
     free(c->extensions);
     free(c->pem);
     strlist_free(&c->unknown_critical);
-    for (size_t i = 0; i < c->n_scts; i++)
-        sct_info_free(&c->scts[i]);
-    free(c->scts);
     memset(c, 0, sizeof(*c));
 }
 
@@ -295,6 +292,7 @@ static void doctor_free(struct report *r)
     for (size_t i = 0; i < r->n_scts; i++)
         sct_info_free(&r->scts[i]);
     free(r->scts);
+    free(r->ct_log_list);
     for (size_t i = 0; i < r->n_aia_path; i++)
         cert_info_free(&r->aia_path[i]);
     free(r->aia_path);

@@ -86,8 +86,6 @@ struct cert_info {
     /* issue 13: facts the certificate doctor checks (live chains too) */
     bool ct_poison;                  /* a CT precertificate (poison extension): never served */
     struct strlist unknown_critical; /* critical extensions OpenSSL does not know (OIDs) */
-    struct sct_info *scts;           /* SCTs embedded in the certificate */
-    size_t n_scts;
     /* Sent certificates only (verified ones: by position, leaf / intermediate / root). */
     enum chain_role role;
     int path_depth; /* depth on the path (0 = leaf) for leaf, intermediate, root; else -1 */
@@ -313,8 +311,9 @@ struct report {
     struct revocation *revocation; /* --revocation: one per verified certificate checked */
     size_t n_revocation;
     bool revocation_checked;
-    struct sct_info *scts; /* TLS extension and stapled OCSP SCTs (embedded: per cert) */
+    struct sct_info *scts; /* from the certificate, the TLS extension and the stapled OCSP */
     size_t n_scts;
+    char *ct_log_list;     /* the CT log list read: "FILE (DATE, N logs)", or why none */
     /* The verification again with the fetched certificates (--aia): meaningful when
      * n_fetched > 0. aia_path holds the leaf, then intermediates, as found with them. */
     bool aia_verify_ok;

@@ -375,6 +375,25 @@ static json_t *json_revocation(const struct report *r)
     return a;
 }
 
+/* issue 13: SCTs from every source. */
+static json_t *json_scts(const struct report *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_scts; i++) {
+        const struct sct_info *s = &r->scts[i];
+        json_t *o = jobj();
+        jset(o, "source", jstr(s->source));
+        jset(o, "log_id", jstr(s->log_id));
+        jset(o, "log_name", jstr_or_null(s->log_name));
+        jset(o, "log_operator", jstr_or_null(s->log_operator));
+        jset(o, "timestamp", jstr(s->timestamp));
+        jset(o, "signature_algorithm", jstr(s->sig_alg));
+        jset(o, "verified", jtri(s->verified));
+        jpush(a, o);
+    }
+    return a;
+}
+
 /* issue 13: the chain file of a --check-chain report; null for a connection. */
 static json_t *json_source(const struct report *r)
 {
@@ -570,6 +589,8 @@ static json_t *json_report(const struct report *r)
     jset(o, "verify", json_verify(r));
     jset(o, "chain", json_chain(r));
     jset(o, "revocation", json_revocation(r));
+    jset(o, "scts", json_scts(r));
+    jset(o, "ct_log_list", jstr_or_null(r->ct_log_list));
     jset(o, "offered", json_offered(&r->offered));
     jset(o, "settings", json_settings(&r->effective));
     jset(o, "hello", json_hello(r));

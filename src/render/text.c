@@ -498,6 +498,25 @@ static void text_doctor_net(struct tx *t, const struct report *r)
     }
 }
 
+/* issue 13: SCTs. */
+static void text_scts(struct tx *t, const struct report *r)
+{
+    if (!r->n_scts)
+        return;
+    tx_section(t, "Certificate Transparency");
+    for (size_t i = 0; i < r->n_scts; i++) {
+        const struct sct_info *s = &r->scts[i];
+        tx_fieldf(t, "sct", "%s, %s, %s", s->log_name ? s->log_name : "unknown log", s->timestamp,
+                  s->verified == TRI_YES  ? "signature verifies"
+                  : s->verified == TRI_NO ? "signature does NOT verify"
+                                          : "not checked");
+        tx_fieldf(t, "", "from the %s; log id %s; %s%s%s", s->source, str_or(s->log_id, "?"),
+                  str_or(s->sig_alg, "?"), s->log_operator ? "; operator " : "",
+                  str_or(s->log_operator, ""));
+    }
+    tx_field(t, "log list", r->ct_log_list);
+}
+
 static void text_event(struct tx *t, const struct hs_event *ev)
 {
     const char *name = ev->name ? ev->name : content_type_name(ev->content_type);
@@ -629,6 +648,7 @@ char *text_render_report(const struct report *r, int width)
         text_verification(&t, r);
         text_certificates(&t, r);
         text_doctor_net(&t, r);
+        text_scts(&t, r);
         text_findings(&t, r);
         return sb_take(&t.sb);
     }
@@ -638,6 +658,7 @@ char *text_render_report(const struct report *r, int width)
     text_verification(&t, r);
     text_certificates(&t, r);
     text_doctor_net(&t, r);
+    text_scts(&t, r);
     text_handshake(&t, r);
     text_offered(&t, &r->offered);
     text_settings(&t, &r->effective);

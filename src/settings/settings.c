@@ -86,6 +86,10 @@ static const struct pkey keys[] = {
      "Fetch a missing intermediate from its caIssuers URL (plain HTTP; nothing else is fetched)."},
     {"revocation", PK_BOOL, OFF(revocation), 0, 0, PKC_NONE, "true false", "false", "--revocation",
      "Ask the OCSP responder and fetch the CRL of every certificate on the path."},
+    {"ct", PK_BOOL, OFF(ct), 0, 0, PKC_NONE, "true false", "false", "--ct",
+     "Ask for Signed Certificate Timestamps in the handshake (embedded ones are always shown)."},
+    {"ct_logs", PK_PATH, OFF(ct_logs), 0, 0, PKC_NONE, "a CT log list file", "data/ct_logs.cnf",
+     "--ct-logs", "Known Certificate Transparency logs (name, operator, key, state)."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -552,6 +556,8 @@ static const struct setting_flag flags[] = {
     {"aia", 0, "aia", "true", false, NULL, "fetch a missing intermediate (caIssuers, plain HTTP)"},
     {"revocation", 0, "revocation", "true", false, NULL,
      "check OCSP and CRLs for every certificate on the path"},
+    {"ct", 0, "ct", "true", false, NULL, "ask for SCTs in the handshake (TLS extension)"},
+    {"ct-logs", 0, "ct_logs", NULL, false, "FILE", "CT log list (default: data/ct_logs.cnf)"},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 

@@ -44,6 +44,7 @@ static const char *sample(const struct setting_flag *f)
         {"pins", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
         {"keylog", "/tmp/tlscope-keys.log"},
         {"timeout", "2.5"},
+        {"ct_logs", "/tmp/ct_logs.cnf"}, /* issue 13 */
     };
     if (f->fixed)
         return NULL;

@@ -265,6 +265,8 @@ static void test_top_level_order(void **state)
                                        "verify",
                                        "chain",
                                        "revocation",
+                                       "scts",
+                                       "ct_log_list",
                                        "offered",
                                        "settings",
                                        "hello",
