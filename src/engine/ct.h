@@ -19,7 +19,6 @@
  * the list at path (NULL: the shipped list); issuer (may be NULL) is needed for embedded ones.
  * Sets r->ct_log_list when there was any SCT. */
 void ct_collect(struct report *r, const char *path, X509 *leaf, X509 *issuer,
-                const STACK_OF(SCT) * tls, const unsigned char *ocsp, size_t ocsp_len,
-                time_t now);
+                const STACK_OF(SCT) * tls, const unsigned char *ocsp, size_t ocsp_len, time_t now);
 
 #endif

@@ -35,8 +35,8 @@ struct doctor_opts {
     const char *ca_file, *ca_path;
     bool aia, revocation;
     const char *ct_logs; /* the CT log list; NULL: the shipped one */
-    double timeout_s; /* per network fetch */
-    time_t now;       /* 0: now */
+    double timeout_s;    /* per network fetch */
+    time_t now;          /* 0: now */
 };
 
 /* Outcomes of doctor_check (the chain-file reader's codes). */

@@ -12,8 +12,8 @@
 /* x is signed by issuer_key already: adds an SCT list extension with one SCT from log_key
  * over x's precertificate entry (its signature broken when bad) and signs x again.
  * Returns 1 or 0. */
-int pki_sct_embed(X509 *x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *log_key,
-                  const EVP_MD *md, bool bad);
+int pki_sct_embed(X509 *x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *log_key, const EVP_MD *md,
+                  bool bad);
 
 /* The TLS-encoded SignedCertificateTimestampList with one SCT from log_key over x's X.509
  * entry. Returns malloc'ed bytes and *len, or NULL. */

@@ -313,7 +313,7 @@ struct report {
     bool revocation_checked;
     struct sct_info *scts; /* from the certificate, the TLS extension and the stapled OCSP */
     size_t n_scts;
-    char *ct_log_list;     /* the CT log list read: "FILE (DATE, N logs)", or why none */
+    char *ct_log_list; /* the CT log list read: "FILE (DATE, N logs)", or why none */
     /* The verification again with the fetched certificates (--aia): meaningful when
      * n_fetched > 0. aia_path holds the leaf, then intermediates, as found with them. */
     bool aia_verify_ok;
