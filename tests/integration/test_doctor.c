@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lab/pki.h"
 #include "lib/harness.h"
+#include "lib/pty.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -445,6 +447,42 @@ static void test_k8s_secret(void **state)
         free(fy), free(fj);
 }
 
+/* A password-protected PKCS#12 file with no --pass asks on the terminal (echo off) and opens
+ * with the typed password; an encrypted --key needs its passphrase source. */
+static void test_passwords(void **state)
+{
+    (void)state;
+    char *chain = lab("chain.pem"), *key = lab("leaf.key"), *ca = lab("root.crt"),
+         *p12 = lab("d_prompt.p12"), *enc = lab("client.key.enc");
+    openssl(ARGV("openssl", "pkcs12", "-export", "-in", chain, "-inkey", key, "-passout",
+                 "pass:typed-pw", "-out", p12));
+    char *bin = harness_tlscope_path();
+    struct pty_child c;
+    if (pty_start(&c, ARGV(bin, "--check-chain", p12, "--cafile", ca, "--name", "localhost"),
+                  "xterm", 100, 40) != 0)
+        fail_msg("pty_start");
+    if (!pty_wait_for(&c, "Password for", 10))
+        fail_msg("no prompt: %s", c.out);
+    pty_send(&c, "typed-pw\r");
+    if (!pty_wait_for(&c, "READY for deployment", 20))
+        fail_msg("not opened: %s", c.out);
+    assert_true(pty_wait_exit(&c, 10));
+    assert_int_equal(WEXITSTATUS(c.status), 0);
+    assert_null(strstr(c.out, "typed-pw")); /* never echoed */
+    pty_stop(&c);
+    struct run r = check_json(ARGV("--check-chain", chain, "--cafile", ca, "--key", enc));
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "is encrypted"));
+    run_free(&r);
+    setenv("DOCTOR_KEY_PASS", HARNESS_CLIENT_KEY_PASS, 1);
+    r = check_json(ARGV("--check-chain", chain, "--cafile", ca, "--key", enc, "--pass",
+                        "env:DOCTOR_KEY_PASS"));
+    EXPECT(r, 1);
+    assert_true(has_finding(r.j, "key_mismatch")); /* opened: the client's key, not the leaf's */
+    run_free(&r);
+    free(chain), free(key), free(ca), free(p12), free(enc), free(bin);
+}
+
 /* ---- the HTTP peer: --aia and --revocation ------------------------------------------------ */
 
 static char http_dir[512];
@@ -794,6 +832,7 @@ int main(void)
         cmocka_unit_test(test_poison_and_unknown_critical),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_k8s_secret),
+        cmocka_unit_test(test_passwords),
     };
     const struct CMUnitTest net[] = {
         cmocka_unit_test(test_aia),
