@@ -1,7 +1,8 @@
 #!/bin/sh
 # Checks the build dependencies with pkg-config and installs the missing ones with the
 # system's package manager when it can (root or sudo); otherwise prints the exact command.
-# Usage: scripts/deps.sh [--test]   (--test adds what `make test` needs: cmocka, tmux, openssl)
+# Usage: scripts/deps.sh [--test]   (--test adds what `make test` needs: cmocka, tmux, openssl,
+# and, best effort, the peer tools sslscan and testssl.sh)
 set -u
 
 want_test=0
@@ -23,7 +24,33 @@ if [ $want_test = 1 ]; then
     for c in openssl tmux; do command -v "$c" >/dev/null 2>&1 || missing_cmd="$missing_cmd $c"; done
 fi
 
-[ -z "$missing_pc$missing_cmd" ] && exit 0
+# Peer tools the scanner's tests compare with (sslscan, testssl.sh): installed when we can,
+# best effort; a test that needs one skips with a message when it is missing.
+peer_tools() {
+    [ $want_test = 1 ] || return 0
+    command -v sslscan >/dev/null 2>&1 && { command -v testssl >/dev/null 2>&1 ||
+        command -v testssl.sh >/dev/null 2>&1; } && return 0
+    if [ "$(id -u)" = 0 ]; then s=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        s="sudo"; else
+        echo "tlscope: sslscan/testssl.sh missing (peer-tool tests will skip); run: sudo apt-get install sslscan testssl.sh" >&2
+        return 0
+    fi
+    if command -v apt-get >/dev/null 2>&1; then
+        { DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q --no-install-recommends sslscan testssl.sh >&2 ||
+            { DEBIAN_FRONTEND=noninteractive $s apt-get update -q >&2 &&
+                DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q --no-install-recommends sslscan testssl.sh >&2; }; } ||
+            echo "tlscope: could not install sslscan/testssl.sh; the peer-tool tests will skip" >&2
+    elif command -v dnf >/dev/null 2>&1; then
+        $s dnf install -y sslscan testssl >&2 ||
+            echo "tlscope: could not install sslscan/testssl; the peer-tool tests will skip" >&2
+    elif command -v brew >/dev/null 2>&1; then
+        brew install sslscan testssl >&2 ||
+            echo "tlscope: could not install sslscan/testssl; the peer-tool tests will skip" >&2
+    fi
+    return 0
+}
+
+[ -z "$missing_pc$missing_cmd" ] && { peer_tools; exit 0; }
 echo "tlscope: missing build dependencies:$missing_pc$missing_cmd" >&2
 
 # Map what is missing to package names for each package manager.
@@ -69,6 +96,7 @@ if command -v apt-get >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get update -q >&2 &&
         DEBIAN_FRONTEND=noninteractive $sudo $cmd >&2 || {
         echo "tlscope: install failed; run: sudo apt-get update && sudo $cmd" >&2; exit 1; }
+    peer_tools
 elif command -v dnf >/dev/null 2>&1; then
     cmd="dnf install -y $(pkgs_for dnf)"
     if [ "$sudo" = none ]; then echo "Run: sudo $cmd" >&2; exit 1; fi

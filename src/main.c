@@ -42,7 +42,6 @@ enum opt_id {
     OPT_LIST_PROFILES,
     OPT_SHOW_PROFILE,
     OPT_DEMO,
-    OPT_THEME,
     OPT_DIFF,
     OPT_CHECK_CHAIN, /* issue 13 */
     OPT_NAME,
@@ -82,8 +81,6 @@ static const struct cli_option {
     {"name", required_argument, OPT_NAME, 0, "HOST", "--check-chain: the name it must cover"},
     {"fix-chain", required_argument, OPT_FIX_CHAIN, 0, "OUT",
      "--check-chain: write the chain to serve (leaf, path intermediates) to OUT"},
-    {"theme", required_argument, OPT_THEME, 0, "NAME",
-     "UI colours: default, light, high-contrast, mono (NO_COLOR: mono)"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
     {"help", no_argument, OPT_HELP, 'h', NULL, "print this help and exit"},
 };
@@ -125,13 +122,14 @@ static void usage(FILE *f)
         usage_line(f, cli_options[i].name, cli_options[i].short_opt, cli_options[i].metavar,
                    cli_options[i].help);
     fprintf(f, "\nProfile keys (YAML, in profiles/ and ~/.config/tlscope/profiles/):\n");
-    for (size_t i = 0; i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
+    for (size_t i = 0; i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
         fprintf(f, "  %-16s %s", k->name, k->help);
         if (k->values)
             fprintf(f, " Values: %s.", k->values);
-        fprintf(f, " Default: %s.%s%s\n", k->default_text, k->flag ? " Flag: " : "",
-                k->flag ? k->flag : "");
+        const char *flags = setting_flags_text(k);
+        fprintf(f, " Default: %s.%s%s\n", k->default_text, flags ? " Flag: " : "",
+                flags ? flags : "");
     }
     fprintf(f, "\nExit status: 0 verified (or --no-verify), 1 handshake done but not verified,\n"
                "2 no TLS session (DNS, TCP, handshake, timeout), 64 usage error.\n"
@@ -162,7 +160,7 @@ static void set_str(char **dst, const char *v)
 struct cli {
     struct tls_config cfg;
     bool json, compact;
-    const char *profile, *save_profile, *show_profile, *theme;
+    const char *profile, *save_profile, *show_profile;
     bool force, list_profiles, demo, format_set, diff;
     const char *check_chain, *name, *fix_chain; /* issue 13 */
 };
@@ -196,7 +194,6 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_LIST_PROFILES: cli->list_profiles = true; break;
     case OPT_SHOW_PROFILE: cli->show_profile = arg; break;
     case OPT_DEMO: cli->demo = true; break;
-    case OPT_THEME: cli->theme = arg; break;
     case OPT_DIFF: cli->diff = true; break;
     case OPT_CHECK_CHAIN: cli->check_chain = arg; break;
     case OPT_NAME: cli->name = arg; break;
@@ -343,10 +340,10 @@ static void reapply_flags(struct tls_config *cfg, void *arg)
         const struct parsed_opt *o = &fs->opts[i];
         const struct setting_flag *f =
             o->id >= OPT_SETTING ? settings_flag_at((size_t)(o->id - OPT_SETTING)) : NULL;
-        const struct pkey *k = f ? pkey_find(f->key) : NULL;
+        const struct setting *k = f ? setting_flag_setting(f) : NULL;
         /* Validated once already. A file checked then may be gone now: the UI's connect
          * reports that, and nothing may print to stderr under curses. */
-        if (k && (k->check == PKC_CA_FILE || k->check == PKC_CA_DIR))
+        if (k && (k->check == CHECK_CA_FILE || k->check == CHECK_CA_DIR))
             set_str((char **)((char *)&tmp.cfg + k->offset), o->arg);
         else
             apply_option(&tmp, o->id, o->arg);
@@ -377,7 +374,7 @@ static int run_ui(struct cli *cli, const char *target, const struct flag_set *fl
         .profile = cli->profile,
         .connect_now = target != NULL,
         .demo = cli->demo,
-        .theme = cli->theme ? cli->theme : cli->cfg.theme,
+        .theme = cli->cfg.theme,
     };
     return ui_run(&uo);
 }
@@ -464,8 +461,7 @@ static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_c
             goto out;
         }
     if (kind[0] == DIFFSRC_REPORT && kind[1] == DIFFSRC_REPORT &&
-        (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo ||
-         cli->theme)) {
+        (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo)) {
         usage_error("--diff compares two saved reports; connection options do not apply");
         goto out;
     }
@@ -532,8 +528,6 @@ int main(int argc, char **argv)
         status = run_diff(&cli, argc - optind, argv + optind, n_opts);
         goto out;
     }
-    if (cli.theme) /* --theme is part of the setup: --show-profile and --save-profile keep it */
-        set_str(&cli.cfg.theme, cli.theme);
     if (cli.show_profile) {
         struct profile_error perr;
         char *yaml = profile_emit(&cli.cfg, keys_to_write(&cli.cfg, set), NULL, NULL, &perr);

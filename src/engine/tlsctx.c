@@ -424,7 +424,7 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
                  proto_label(cfg->max_proto));
         goto fail;
     }
-    const struct pkey *lvl = pkey_find("security_level"); /* the table's range */
+    const struct setting *lvl = setting_find("security_level"); /* the table's range */
     if (cfg->sec_level > lvl->max) {
         snprintf(err, errlen, "--sec-level '%d': out of range, expected %d-%d", cfg->sec_level,
                  lvl->min, lvl->max);

@@ -33,7 +33,8 @@
 
 /* ---- what the lab serves ------------------------------------------------------------------ */
 
-/* EC P-256 everywhere: RSA key generation alone would cost 80-200 ms at start. */
+/* EC P-256 everywhere but one: RSA key generation costs 80-200 ms at start, paid once for
+ * the wide legacy server (DHE-RSA and RSA key exchange need an RSA certificate). */
 #define LAB_CA(n, subj, iss, pathlen)                                                              \
     {                                                                                              \
         .name = n, .subject = subj, .issuer = iss, .key = PKI_EC_P256, .not_before_days = -1,      \
@@ -57,6 +58,14 @@ const struct pki_spec lab_specs[] = {
      .path_len = -1,
      .san = LAB_SAN,
      .ca_issuers_url = "http://127.0.0.1:9/inter.crt"},
+    {.name = "leaf_rsa", /* the wide legacy server's second certificate: DHE-RSA, RSA kx */
+     .subject = "CN=localhost,O=TLS Lab",
+     .issuer = "inter",
+     .key = PKI_RSA2048,
+     .not_before_days = -1,
+     .not_after_days = 365,
+     .path_len = -1,
+     .san = LAB_SAN},
     LAB_LEAF("expired", "CN=localhost,O=TLS Lab", "inter", -400, -30, LAB_SAN),
     LAB_LEAF("selfsigned", "CN=localhost,O=TLS Lab", NULL, -1, 365, LAB_SAN),
     LAB_LEAF("wronghost", "CN=wrong.example,O=TLS Lab", "inter", -1, 365, "DNS:wrong.example"),
@@ -129,6 +138,16 @@ const struct lab_def lab_defs[] = {
      .chain = "inter",
      LAB_MODERN,
      .client_auth = true},
+    {.name = "wide-legacy",
+     .title = "Wide legacy server",
+     .description = "TLS 1.0-1.3, CBC, 3DES, DHE-1024, RSA + ECDSA: scan it to see what is weak",
+     .expect = "verified",
+     .leaf = "leaf",
+     .leaf2 = "leaf_rsa",
+     .chain = "inter",
+     .min_version = TLS1_VERSION,
+     .max_version = TLS1_3_VERSION,
+     .wide = true},
 };
 
 _Static_assert(sizeof lab_defs / sizeof lab_defs[0] == LAB_N, "LAB_N counts lab_defs");

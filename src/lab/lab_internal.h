@@ -27,9 +27,13 @@ struct lab_def {
     bool alpn;                    /* selects h2 or http/1.1 when offered */
     bool ocsp;                    /* staples a "good" OCSP response for the leaf */
     bool client_auth;             /* requires a certificate issued by client_ca */
+    const char *leaf2;            /* pki name of a second certificate (another key type), sent
+                                     with chain too; NULL for none */
+    bool wide;                    /* security level 0, every suite OpenSSL has (ALL), and DHE
+                                     with a 1024-bit group: what a scanner should flag */
 };
 
-#define LAB_N 7 /* the entries of lab_defs (checked where it is defined, in lab.c) */
+#define LAB_N 8 /* the entries of lab_defs (checked where it is defined, in lab.c) */
 
 extern const struct lab_def lab_defs[];   /* the targets, in lab_target_at order */
 extern const struct pki_spec lab_specs[]; /* the PKI the server process generates */

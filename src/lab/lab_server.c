@@ -14,7 +14,11 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -123,11 +127,52 @@ static int lab_status_cb(SSL *ssl, void *arg)
     return SSL_TLSEXT_ERR_OK;
 }
 
+/* DH parameters of RFC 2409's 1024-bit MODP group (Oakley group 2), g = 2: weak on purpose
+ * (Logjam), and known, so nothing is generated at start. */
+static EVP_PKEY *lab_dh1024(void)
+{
+    BIGNUM *p = BN_get_rfc2409_prime_1024(NULL), *g = BN_new();
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+    EVP_PKEY *dh = NULL;
+    if (p && g && bld && pctx && BN_set_word(g, 2) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_P, p) &&
+        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_FFC_G, g) &&
+        (params = OSSL_PARAM_BLD_to_param(bld)) != NULL && EVP_PKEY_fromdata_init(pctx) == 1)
+        EVP_PKEY_fromdata(pctx, &dh, EVP_PKEY_KEY_PARAMETERS, params);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(pctx);
+    BN_free(p);
+    BN_free(g);
+    return dh;
+}
+
+/* The wide legacy server: everything OpenSSL still has, set explicitly (Debian's openssl.cnf
+ * raises the defaults: security level 2, TLS 1.2 at least). */
+static bool lab_ctx_wide(SSL_CTX *ctx)
+{
+    SSL_CTX_set_security_level(ctx, 0);
+    if (!SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0") ||
+        !SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+                                       "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256"))
+        return false;
+    EVP_PKEY *dh = lab_dh1024();
+    if (!dh || SSL_CTX_set0_tmp_dh_pkey(ctx, dh) != 1) { /* owns dh on success */
+        EVP_PKEY_free(dh);
+        return false;
+    }
+    return true;
+}
+
 /* Settings beyond the certificate: protocol range, ALPN, OCSP, client authentication. */
 static bool lab_ctx_configure(SSL_CTX *ctx, const struct lab_def *d, struct lab_server *srv,
                               X509 *client_ca)
 {
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN); /* send exactly the chain we add */
+    if (d->wide && !lab_ctx_wide(ctx))
+        return false;
     if (d->legacy) {
         SSL_CTX_set_security_level(ctx, 0);
         if (!SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0"))
@@ -164,9 +209,12 @@ static SSL_CTX *lab_ctx_new(const struct lab_def *d, const struct pki *p, struct
     X509 *chain = d->chain ? lab_x509(p, d->chain) : NULL;
     X509 *client_ca = d->client_auth ? lab_x509(p, "client_ca") : NULL;
     EVP_PKEY *key = lab_key(p, d->leaf);
+    X509 *leaf2 = d->leaf2 ? lab_x509(p, d->leaf2) : NULL;
+    EVP_PKEY *key2 = d->leaf2 ? lab_key(p, d->leaf2) : NULL;
     const char *what = "reading the generated certificates";
 
-    if (!leaf || !key || (d->chain && !chain) || (d->client_auth && !client_ca))
+    if (!leaf || !key || (d->chain && !chain) || (d->client_auth && !client_ca) ||
+        (d->leaf2 && (!leaf2 || !key2)))
         goto out;
     what = "SSL_CTX_new";
     ctx = SSL_CTX_new(TLS_server_method());
@@ -175,6 +223,11 @@ static SSL_CTX *lab_ctx_new(const struct lab_def *d, const struct pki *p, struct
     what = "certificate and key";
     if (SSL_CTX_use_certificate(ctx, leaf) != 1 || SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
         SSL_CTX_check_private_key(ctx) != 1 || (chain && SSL_CTX_add1_chain_cert(ctx, chain) != 1))
+        goto out;
+    /* a second key type: OpenSSL picks the certificate that fits the suite negotiated */
+    if (leaf2 && (SSL_CTX_use_certificate(ctx, leaf2) != 1 ||
+                  SSL_CTX_use_PrivateKey(ctx, key2) != 1 || SSL_CTX_check_private_key(ctx) != 1 ||
+                  (chain && SSL_CTX_add1_chain_cert(ctx, chain) != 1)))
         goto out;
     what = "settings";
     if (!lab_ctx_configure(ctx, d, srv, client_ca))
@@ -192,6 +245,8 @@ out:
     X509_free(chain);
     X509_free(client_ca);
     EVP_PKEY_free(key);
+    X509_free(leaf2);
+    EVP_PKEY_free(key2);
     return ret;
 }
 

@@ -40,8 +40,8 @@ static char *edit_trim(const char *text, size_t len)
 }
 
 /* "h2, http/1.1" → items; an empty item stays, so the loader's "empty item" message shows. */
-static int edit_set_list(const struct pkey *k, const char *text, struct tls_config *cfg, char *err,
-                         size_t errlen)
+static int edit_set_list(const struct setting *k, const char *text, struct tls_config *cfg,
+                         char *err, size_t errlen)
 {
     struct strlist items = {0};
     for (const char *p = text;;) {
@@ -60,19 +60,19 @@ static int edit_set_list(const struct pkey *k, const char *text, struct tls_conf
     return rc;
 }
 
-int profile_set_text(const struct pkey *k, const char *text, struct tls_config *cfg, char *err,
+int profile_set_text(const struct setting *k, const char *text, struct tls_config *cfg, char *err,
                      size_t errlen)
 {
     char *t = edit_trim(text ? text : "", text ? strlen(text) : 0);
     int rc = 0;
     if (!*t) {
-        if (k->type != PK_META) { /* no value: the key's default, as when a file omits it */
+        if (k->type != SET_META) { /* no value: the key's default, as when a file omits it */
             struct tls_config def;
             config_init(&def);
-            pkey_copy(k, cfg, &def);
+            setting_copy(k, cfg, &def);
             config_free(&def);
         }
-    } else if (k->type == PK_LIST) {
+    } else if (k->type == SET_LIST) {
         rc = edit_set_list(k, t, cfg, err, errlen);
     } else {
         const char *one[1] = {t};
@@ -82,7 +82,7 @@ int profile_set_text(const struct pkey *k, const char *text, struct tls_config *
     return rc;
 }
 
-char *profile_get_text(const struct pkey *k, const struct tls_config *cfg)
+char *profile_get_text(const struct setting *k, const struct tls_config *cfg)
 {
     return setting_format(k, cfg);
 }

@@ -75,24 +75,24 @@ static const char *proto_key_name(enum proto_version v)
     }
 }
 
-static const void *cfield(const struct tls_config *c, const struct pkey *k)
+static const void *cfield(const struct tls_config *c, const struct setting *k)
 {
     return (const char *)c + k->offset;
 }
 
 /* Numbers and enums: refuses values the loader would refuse, so what is written loads. */
-static int put_number_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+static int put_number_key(struct emit *e, const struct setting *k, const struct tls_config *c)
 {
     char buf[64];
     long long v = 0;
     switch (k->type) {
-    case PK_INT:
+    case SET_INT:
         v = *(const int *)cfield(c, k);
-        if (v < k->min && pkey_is_default(k, c))
+        if (v < k->min && setting_is_default(k, c))
             return 0; /* e.g. security_level -1, "the library's": nothing to write */
         break;
-    case PK_PORT: v = *(const uint16_t *)cfield(c, k); break;
-    case PK_SECONDS: {
+    case SET_PORT: v = *(const uint16_t *)cfield(c, k); break;
+    case SET_SECONDS: {
         double d = *(const double *)cfield(c, k);
         if (!(d > 0) || d > k->max)
             return emit_error(e, "`%s` %g is out of range (more than 0, at most %d seconds)",
@@ -108,9 +108,9 @@ static int put_number_key(struct emit *e, const struct pkey *k, const struct tls
     return put_pair(e, k->name, buf, true);
 }
 
-static int put_enum_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+static int put_enum_key(struct emit *e, const struct setting *k, const struct tls_config *c)
 {
-    if (k->type == PK_PROTO) {
+    if (k->type == SET_PROTO) {
         enum proto_version v = *(const enum proto_version *)cfield(c, k);
         if (v == PROTO_UNSET)
             return 0;
@@ -126,32 +126,33 @@ static int put_enum_key(struct emit *e, const struct pkey *k, const struct tls_c
 
 /* One connection key. Absent values (no string, an empty list, no sni) write nothing: the
  * loader would read their absence as the same default. */
-static int put_key(struct emit *e, const struct pkey *k, const struct tls_config *c)
+static int put_key(struct emit *e, const struct setting *k, const struct tls_config *c)
 {
     switch (k->type) {
-    case PK_STRING:
-    case PK_PATH:
-    case PK_PASS_SOURCE: {
+    case SET_STRING:
+    case SET_PATH:
+    case SET_PASS_SOURCE: {
         const char *s = *(char *const *)cfield(c, k);
         return s ? put_pair(e, k->name, s, false) : 0;
     }
-    case PK_BOOL: return put_pair(e, k->name, *(const bool *)cfield(c, k) ? "true" : "false", true);
-    case PK_INT:
-    case PK_PORT:
-    case PK_SECONDS: return put_number_key(e, k, c);
-    case PK_PROTO:
-    case PK_FAMILY: return put_enum_key(e, k, c);
-    case PK_LIST: {
+    case SET_BOOL:
+        return put_pair(e, k->name, *(const bool *)cfield(c, k) ? "true" : "false", true);
+    case SET_INT:
+    case SET_PORT:
+    case SET_SECONDS: return put_number_key(e, k, c);
+    case SET_PROTO:
+    case SET_FAMILY: return put_enum_key(e, k, c);
+    case SET_LIST: {
         /* An empty list is written as [] when asked for: in a child profile it clears what
          * the parent offered. */
         const struct strlist *l = cfield(c, k);
         return put_scalar(e, k->name, k->name, true) < 0 ? -1 : put_list(e, k->name, l);
     }
-    case PK_SNI:
+    case SET_SNI:
         if (c->no_sni)
             return put_pair(e, k->name, "false", true);
         return c->sni ? put_pair(e, k->name, c->sni, false) : 0;
-    case PK_META: return 0;
+    case SET_META: return 0;
     }
     return 0;
 }
@@ -163,8 +164,8 @@ static int put_document(struct emit *e, const struct tls_config *cfg, uint64_t w
         return -1;
     if (extends && put_pair(e, "extends", extends, false) < 0)
         return -1;
-    for (size_t i = 0; i < pkey_count(); i++)
-        if ((which & (UINT64_C(1) << i)) && put_key(e, pkey_at(i), cfg) < 0)
+    for (size_t i = 0; i < settings_count(); i++)
+        if ((which & (UINT64_C(1) << i)) && put_key(e, setting_at(i), cfg) < 0)
             return -1;
     return 0;
 }
@@ -197,10 +198,10 @@ char *profile_emit(const struct tls_config *cfg, uint64_t which, const char *des
 uint64_t profile_nondefault_keys(const struct tls_config *cfg)
 {
     uint64_t keys = 0;
-    for (size_t i = 0; i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
-        if (k->type != PK_META && !pkey_is_default(k, cfg))
-            keys |= UINT64_C(1) << pkey_index(k);
+    for (size_t i = 0; i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
+        if (k->type != SET_META && !setting_is_default(k, cfg))
+            keys |= UINT64_C(1) << setting_index(k);
     }
     return keys;
 }

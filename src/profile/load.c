@@ -20,24 +20,24 @@
 
 /* ---- values ---------------------------------------------------------------------------- */
 
-static const char *expects(const struct pkey *k, char *buf, size_t n)
+static const char *expects(const struct setting *k, char *buf, size_t n)
 {
     switch (k->type) {
-    case PK_BOOL: return "true or false";
-    case PK_INT: snprintf(buf, n, "a whole number %d-%d", k->min, k->max); return buf;
-    case PK_PORT: return "a port number 1-65535";
-    case PK_SECONDS: snprintf(buf, n, "a number of seconds up to %d", k->max); return buf;
-    case PK_PROTO: return "a protocol version (tls1.0 tls1.1 tls1.2 tls1.3)";
-    case PK_LIST: return "a list of strings";
-    case PK_SNI: return "a server name or false";
-    case PK_FAMILY: return "one of any ipv4 ipv6";
-    case PK_PASS_SOURCE: return "env:VAR or file:PATH";
-    case PK_META: return strcmp(k->name, "extends") ? "a string" : "a profile name";
+    case SET_BOOL: return "true or false";
+    case SET_INT: snprintf(buf, n, "a whole number %d-%d", k->min, k->max); return buf;
+    case SET_PORT: return "a port number 1-65535";
+    case SET_SECONDS: snprintf(buf, n, "a number of seconds up to %d", k->max); return buf;
+    case SET_PROTO: return "a protocol version (tls1.0 tls1.1 tls1.2 tls1.3)";
+    case SET_LIST: return "a list of strings";
+    case SET_SNI: return "a server name or false";
+    case SET_FAMILY: return "one of any ipv4 ipv6";
+    case SET_PASS_SOURCE: return "env:VAR or file:PATH";
+    case SET_META: return strcmp(k->name, "extends") ? "a string" : "a profile name";
     default: return "a string";
     }
 }
 
-static int type_error(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v)
+static int type_error(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v)
 {
     char e[96], d[320];
     return ytree_fail_at(ld, v, "`%s` expects %s, found %s", k->name, expects(k, e, sizeof(e)),
@@ -46,7 +46,7 @@ static int type_error(struct ytree_ctx *ld, const struct pkey *k, const struct y
 
 /* The text of a scalar value, or NULL with the error: a collection is a type error, an
  * embedded NUL is refused. */
-static const char *scalar_text(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v)
+static const char *scalar_text(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v)
 {
     if (v->kind != YN_SCALAR) {
         type_error(ld, k, v);
@@ -61,7 +61,7 @@ static const char *scalar_text(struct ytree_ctx *ld, const struct pkey *k, const
 
 /* The settings table's parser on one scalar: a refusal is reported at `at` as
  * "key 'value': reason", the words a flag and the editor give for the same value. */
-static int parse_at(struct ytree_ctx *ld, const struct pkey *k, const char *text,
+static int parse_at(struct ytree_ctx *ld, const struct setting *k, const char *text,
                     const struct ynode *at, struct tls_config *c)
 {
     struct setting_error se;
@@ -86,7 +86,7 @@ static bool valid_profile_name(const char *s)
 /* ---- one setter per type --------------------------------------------------------------- */
 
 /* Strings, protocols, families, passphrase sources: any scalar, plain or quoted. */
-static int set_text(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_text(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                     struct tls_config *c)
 {
     const char *s = scalar_text(ld, k, v);
@@ -94,7 +94,7 @@ static int set_text(struct ytree_ctx *ld, const struct pkey *k, const struct yno
 }
 
 /* Bools and numbers: plain scalars only ("443" in quotes is a string, not a port). */
-static int set_plain(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_plain(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                      struct tls_config *c)
 {
     if (v->kind != YN_SCALAR || !v->plain || v->len == YNODE_NUL_LEN)
@@ -103,7 +103,7 @@ static int set_plain(struct ytree_ctx *ld, const struct pkey *k, const struct yn
 }
 
 /* sni: false (plain) sends none; a quoted "false" is a host name like any other. */
-static int set_sni(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_sni(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                    struct tls_config *c)
 {
     const char *s = scalar_text(ld, k, v);
@@ -126,7 +126,7 @@ static int set_sni(struct ytree_ctx *ld, const struct pkey *k, const struct ynod
 
 /* One list item: each goes through the table's parser (and its validator) alone, so an
  * error points at the item. */
-static int push_item(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *item,
+static int push_item(struct ytree_ctx *ld, const struct setting *k, const struct ynode *item,
                      struct tls_config *c)
 {
     char d[320];
@@ -140,7 +140,7 @@ static int push_item(struct ytree_ctx *ld, const struct pkey *k, const struct yn
     return parse_at(ld, k, item->text, item, c);
 }
 
-static int set_list(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_list(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                     struct tls_config *c)
 {
     strlist_clear((struct strlist *)((char *)c + k->offset));
@@ -154,7 +154,7 @@ static int set_list(struct ytree_ctx *ld, const struct pkey *k, const struct yno
     return 0;
 }
 
-static int set_meta(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_meta(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                     struct profile *p)
 {
     const char *s = scalar_text(ld, k, v);
@@ -174,29 +174,29 @@ static int set_meta(struct ytree_ctx *ld, const struct pkey *k, const struct yno
     return 0;
 }
 
-static int set_value(struct ytree_ctx *ld, const struct pkey *k, const struct ynode *v,
+static int set_value(struct ytree_ctx *ld, const struct setting *k, const struct ynode *v,
                      struct profile *p)
 {
     switch (k->type) {
-    case PK_STRING:
-    case PK_PATH:
-    case PK_PROTO:
-    case PK_FAMILY:
-    case PK_PASS_SOURCE: return set_text(ld, k, v, &p->cfg);
-    case PK_BOOL:
-    case PK_INT:
-    case PK_PORT:
-    case PK_SECONDS: return set_plain(ld, k, v, &p->cfg);
-    case PK_LIST: return set_list(ld, k, v, &p->cfg);
-    case PK_SNI: return set_sni(ld, k, v, &p->cfg);
-    case PK_META: return set_meta(ld, k, v, p);
+    case SET_STRING:
+    case SET_PATH:
+    case SET_PROTO:
+    case SET_FAMILY:
+    case SET_PASS_SOURCE: return set_text(ld, k, v, &p->cfg);
+    case SET_BOOL:
+    case SET_INT:
+    case SET_PORT:
+    case SET_SECONDS: return set_plain(ld, k, v, &p->cfg);
+    case SET_LIST: return set_list(ld, k, v, &p->cfg);
+    case SET_SNI: return set_sni(ld, k, v, &p->cfg);
+    case SET_META: return set_meta(ld, k, v, p);
     }
     return ytree_fail_at(ld, v, "`%s`: unsupported key type", k->name);
 }
 
 /* The editor's entry to the setters above: items as plain scalars (a sequence when seq), at
  * no place in a file. Works on a copy, so cfg changes only when the value is good. */
-int profile_set_items(const struct pkey *k, const char *const *items, size_t n, bool seq,
+int profile_set_items(const struct setting *k, const char *const *items, size_t n, bool seq,
                       struct tls_config *cfg, char *err, size_t errlen)
 {
     struct profile_error e, *ep = &e;
@@ -216,8 +216,8 @@ int profile_set_items(const struct pkey *k, const char *const *items, size_t n, 
     list.n = n;
     config_copy(&p.cfg, cfg);
     int rc = set_value(&ld, k, seq ? &list : &kids[0], &p);
-    if (rc == 0 && k->type != PK_META)
-        pkey_copy(k, cfg, &p.cfg);
+    if (rc == 0 && k->type != SET_META)
+        setting_copy(k, cfg, &p.cfg);
     else if (rc < 0)
         snprintf(err, errlen, "%s", e.message);
     profile_free(&p);
@@ -230,7 +230,7 @@ static int unknown_key(struct ytree_ctx *ld, const struct ynode *key)
 {
     char b[256];
     const char *name = key->len == YNODE_NUL_LEN ? "" : key->text;
-    const char *s = pkey_suggest(name);
+    const char *s = setting_suggest(name);
     if (s)
         return ytree_fail_at(ld, key, "unknown key `%s`, did you mean `%s`?",
                              ytree_show(name, b, sizeof(b)), s);
@@ -264,10 +264,10 @@ static int apply_mapping(struct ytree_ctx *ld, const struct ynode *root, struct 
         if (key->kind != YN_SCALAR)
             return ytree_fail_at(ld, key, "keys must be names, found %s",
                                  ynode_describe(key, d, sizeof(d)));
-        const struct pkey *k = key->len == YNODE_NUL_LEN ? NULL : pkey_find(key->text);
+        const struct setting *k = key->len == YNODE_NUL_LEN ? NULL : setting_find(key->text);
         if (!k)
             return unknown_key(ld, key);
-        size_t idx = pkey_index(k);
+        size_t idx = setting_index(k);
         if (first_line[idx])
             return ytree_fail_at(ld, key, "duplicate key `%s` (first at line %d)", k->name,
                                  first_line[idx]);
@@ -277,9 +277,9 @@ static int apply_mapping(struct ytree_ctx *ld, const struct ynode *root, struct 
                                  k->name, k->default_text);
         if (set_value(ld, k, val, p) < 0)
             return -1;
-        if (k->type != PK_META)
+        if (k->type != SET_META)
             p->set |= UINT64_C(1) << idx;
-        if (k->type == PK_PROTO)
+        if (k->type == SET_PROTO)
             proto_val[k->offset == offsetof(struct tls_config, max_proto)] = val;
     }
     return check_proto_range(ld, p, proto_val[0], proto_val[1]);

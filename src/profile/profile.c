@@ -196,9 +196,9 @@ static int apply_chain(const char *name_or_path, const char *child, struct tls_c
     config_copy(&tmp, cfg);
     uint64_t set = 0;
     for (size_t i = n; i-- > 0;) {
-        for (size_t k = 0; k < pkey_count(); k++)
+        for (size_t k = 0; k < settings_count(); k++)
             if (chain[i].set & (UINT64_C(1) << k))
-                pkey_copy(pkey_at(k), &tmp, &chain[i].cfg);
+                setting_copy(setting_at(k), &tmp, &chain[i].cfg);
         set |= chain[i].set;
     }
     if (tmp.min_proto && tmp.max_proto && tmp.min_proto > tmp.max_proto) {

@@ -35,7 +35,7 @@ struct profile_error {
 const char *profile_error_format(const struct profile_error *e, char *buf, size_t n);
 
 /* One parsed file. cfg holds the values of the keys this file sets; `set` has bit
- * pkey_index(k) for each of them; other fields hold config_init defaults. Owns everything. */
+ * setting_index(k) for each of them; other fields hold config_init defaults. Owns everything. */
 struct profile {
     char *name; /* file stem */
     char *path; /* file it came from, or the name given to profile_parse */
@@ -107,20 +107,20 @@ int profile_list(struct profile_entry **out, size_t *n);
 void profile_entries_free(struct profile_entry *e, size_t n);
 
 /* ---- editing one key (the UI's profile editor) ---- */
-struct pkey;
+struct setting;
 /* Parses text for key k exactly as the loader parses that value in a file (same checks, same
  * messages; OpenSSL checks through the validators in settings/) and stores it in cfg. Lists are
  * comma-separated; empty text restores the key's default. Description and extends are checked
  * but not stored (they are not part of tls_config). Returns 0, or -1 with the reason in err
  * and cfg untouched. */
-int profile_set_text(const struct pkey *k, const char *text, struct tls_config *cfg, char *err,
+int profile_set_text(const struct setting *k, const char *text, struct tls_config *cfg, char *err,
                      size_t errlen);
 /* The inverse, for showing a value: what profile_set_text takes back ("" for an unset or
  * system-default value; lists joined with ", "; sni false as "false"). Caller frees. */
-char *profile_get_text(const struct pkey *k, const struct tls_config *cfg);
+char *profile_get_text(const struct setting *k, const struct tls_config *cfg);
 /* The loader's per-type setters for values that come from no file: items as plain scalars,
  * a sequence when seq (else exactly one item). As profile_set_text; used by it. */
-int profile_set_items(const struct pkey *k, const char *const *items, size_t n, bool seq,
+int profile_set_items(const struct setting *k, const char *const *items, size_t n, bool seq,
                       struct tls_config *cfg, char *err, size_t errlen);
 
 #endif

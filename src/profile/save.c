@@ -69,8 +69,8 @@ static int keys_to_save(const char *name, const struct tls_config *cfg, const ch
         return -1;
     }
     *which = 0;
-    for (size_t i = 0; i < pkey_count(); i++)
-        if (pkey_at(i)->type != PK_META && !pkey_equal(pkey_at(i), cfg, &parent))
+    for (size_t i = 0; i < settings_count(); i++)
+        if (setting_at(i)->type != SET_META && !setting_equal(setting_at(i), cfg, &parent))
             *which |= UINT64_C(1) << i;
     config_free(&parent);
     return 0;
@@ -100,15 +100,15 @@ static char *absolute_path(const char *path)
     return abs;
 }
 
-/* Makes every file name in cfg absolute (PK_PATH keys and a file: passphrase source). */
+/* Makes every file name in cfg absolute (SET_PATH keys and a file: passphrase source). */
 static int absolute_paths(const char *name, struct tls_config *cfg, struct profile_error *err)
 {
-    for (size_t i = 0; i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
-        if (k->type != PK_PATH && k->type != PK_PASS_SOURCE)
+    for (size_t i = 0; i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
+        if (k->type != SET_PATH && k->type != SET_PASS_SOURCE)
             continue;
         char **f = (char **)((char *)cfg + k->offset);
-        bool pass = k->type == PK_PASS_SOURCE;
+        bool pass = k->type == SET_PASS_SOURCE;
         if (!*f || (pass && strncmp(*f, "file:", 5) != 0))
             continue;
         const char *file = pass ? *f + 5 : *f;
@@ -141,9 +141,10 @@ static int check_loads_back(const char *name, const char *path, const char *doc,
         return -1;
     }
     int rc = 0;
-    for (size_t i = 0; i < pkey_count() && rc == 0; i++) {
-        const struct pkey *k = pkey_at(i);
-        if (k->type == PK_META || !(which & (UINT64_C(1) << i)) || pkey_equal(k, cfg, &back.cfg))
+    for (size_t i = 0; i < settings_count() && rc == 0; i++) {
+        const struct setting *k = setting_at(i);
+        if (k->type == SET_META || !(which & (UINT64_C(1) << i)) ||
+            setting_equal(k, cfg, &back.cfg))
             continue;
         save_error(err, "profile '%s' not saved: `%s` would load back as a different value", name,
                    k->name);

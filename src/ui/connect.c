@@ -1,6 +1,9 @@
-/* Connecting from the UI: building a connection's config from a target and a profile (the
+/* The connection service: building a connection's config from a target and a profile (the
  * command-line flags still win), starting it, asking for an encrypted key's passphrase first,
- * finishing (the report joins the session) and cancelling. */
+ * finishing (the report joins the visits, then the completion callback gets it), cancelling;
+ * and the key log K chooses for the next connections. */
+#include "ui/connect.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +11,11 @@
 #include "engine/engine.h"
 #include "profile/profile.h"
 #include "profile/schema.h"
-#include "ui/screens.h"
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/core.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -87,9 +94,9 @@ int ui_profile_config(struct ui *ui, const char *profile, struct tls_config *out
             config_free(out);
             return -1;
         }
-        const struct pkey *k = pkey_find("port");
+        const struct setting *k = setting_find("port");
         if (port_set)
-            *port_set = k && (set & (UINT64_C(1) << pkey_index(k)));
+            *port_set = k && (set & (UINT64_C(1) << setting_index(k)));
     }
     if (o->apply_flags)
         o->apply_flags(out, o->apply_flags_arg);
@@ -109,81 +116,142 @@ int ui_build_config(struct ui *ui, const struct ui_target *target, const char *p
     return 0;
 }
 
-void ui_conn_drop(struct ui *ui)
+bool dial_running(const struct ui *ui)
 {
-    conn_free(ui->conn);
-    ui->conn = NULL;
-    config_free(&ui->conn_cfg);
+    return ui->dial.conn != NULL;
 }
 
-void ui_conn_finish(struct ui *ui)
+bool dial_want(struct ui *ui, struct conn_poll *cp)
 {
-    struct report *r = conn_take_report(ui->conn);
-    conn_free(ui->conn);
-    ui->conn = NULL;
+    if (!ui->dial.conn)
+        return false;
+    conn_want(ui->dial.conn, cp);
+    return true;
+}
+
+static void dial_drop(struct ui *ui)
+{
+    conn_free(ui->dial.conn);
+    ui->dial.conn = NULL;
+    config_free(&ui->dial.cfg);
+    ui->dial.pending = false;
+}
+
+void dial_free(struct ui *ui)
+{
+    if (ui->dial.conn) {
+        conn_cancel(ui->dial.conn);
+        report_free(conn_take_report(ui->dial.conn));
+    }
+    dial_drop(ui);
+}
+
+/* Keeps the finished connection's report among the visits with its label, noting whether the
+ * config differs from what the label's profile gives ("edited"). */
+static const struct visit *dial_keep(struct ui *ui, struct report *r)
+{
+    static const char mark[] = " (edited)"; /* the editor's connections say so themselves */
+    struct dial *d = &ui->dial;
+    char profile[UI_NAME_MAX];
+    snprintf(profile, sizeof profile, "%s", d->label);
+    size_t n = strlen(profile), m = sizeof mark - 1;
+    bool edited = n > m && strcmp(profile + n - m, mark) == 0;
+    if (edited) {
+        profile[n - m] = '\0';
+    } else {
+        struct tls_config want;
+        char err[1400];
+        if (ui_build_config(ui, &d->target, profile, &want, err, sizeof err) == 0) {
+            edited = visits_config_differs(&want, &d->cfg);
+            config_free(&want);
+        }
+    }
+    const struct visit *v = visits_add(&ui->visits, r, profile, edited, time(NULL));
+    if (r->client_cert_requested && !r->client_cert_sent)
+        ui_status(ui, TR_WARN,
+                  "the server asks for a client certificate: c picks one and "
+                  "reconnects");
+    return v;
+}
+
+static void dial_finish(struct ui *ui)
+{
+    struct dial *d = &ui->dial;
+    struct report *r = conn_take_report(d->conn);
+    conn_free(d->conn);
+    d->conn = NULL;
     if (!r) {
-        config_free(&ui->conn_cfg);
+        config_free(&d->cfg);
         ui_status(ui, TR_BAD, "the connection ended without a report");
         return;
     }
-    if (ui->conn_target.spec[0] && ui->conn_target.lab_index < 0)
-        home_remember(ui, ui->conn_target.spec);
-    else if (ui->conn_target.from_cli && ui->conn_cfg.host) {
-        char spec[300];
-        home_target_text(ui->conn_cfg.host, ui->conn_cfg.port, spec, sizeof spec);
-        home_remember(ui, spec);
-    }
     ui->help = false;
-    session_keep(ui, r);
-    diff_screen_close(ui);
-    result_set(ui, r, &ui->conn_cfg, &ui->conn_target, ui->conn_profile);
+    const struct visit *v = dial_keep(ui, r);
+    struct dial_result res = {.report = r, .seq = v->seq, .cfg = d->cfg, .target = d->target};
+    snprintf(res.label, sizeof res.label, "%s", d->label);
+    memset(&d->cfg, 0, sizeof d->cfg);
+    dial_done_fn done = d->done;
+    void *ctx = d->ctx;
+    d->done = NULL;
+    d->ctx = NULL;
+    done(ui, ctx, &res);
+    config_free(&res.cfg);
 }
 
-/* Drops a connection that waited for a passphrase (Esc on the prompt, or quitting). */
-void ui_pending_clear(struct ui *ui)
+void dial_step(struct ui *ui, struct conn_poll *cp, bool due)
 {
-    if (!ui->pending.active)
-        return;
-    config_free(&ui->pending.cfg);
-    ui->pending.active = false;
+    if (ui->dial.conn && due && !conn_step(ui->dial.conn, cp))
+        dial_finish(ui);
 }
 
-/* The passphrase for the pending connection arrived: start it. */
-void ui_pending_start(struct ui *ui, const char *pass)
+/* Esc on the passphrase prompt: the connection waiting for it is dropped. */
+static void dial_pass_cancel(struct ui *ui, void *ctx, const char *text)
 {
-    if (!ui->pending.active)
+    (void)ctx;
+    (void)text;
+    dial_drop(ui);
+    ui_status(ui, TR_WARN, "not connected: the key's passphrase is needed");
+}
+
+/* The passphrase for the waiting connection arrived: start it. */
+static void dial_pass_done(struct ui *ui, void *ctx, const char *pass)
+{
+    (void)ctx;
+    struct dial *d = &ui->dial;
+    if (!d->pending)
         return;
-    struct tls_config cfg = ui->pending.cfg;
-    struct ui_target target = ui->pending.target;
-    char profile[UI_NAME_MAX];
-    snprintf(profile, sizeof profile, "%s", ui->pending.profile);
-    ui->pending.active = false;
-    memset(&ui->pending.cfg, 0, sizeof ui->pending.cfg);
+    struct tls_config cfg = d->cfg;
+    memset(&d->cfg, 0, sizeof d->cfg);
+    d->pending = false;
     cfg.key_pass_value = xstrdup(pass);
-    ui_start(ui, &cfg, &target, profile);
+    struct ui_target target = d->target;
+    char label[UI_NAME_MAX];
+    snprintf(label, sizeof label, "%s", d->label);
+    ui_dial(ui, &cfg, &target, label, d->done, d->ctx);
 }
 
-bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
-              const char *profile)
+bool ui_dial(struct ui *ui, struct tls_config *cfg, const struct ui_target *target,
+             const char *label, dial_done_fn done, void *ctx)
 {
+    struct dial *d = &ui->dial;
     char err[512];
-    if (ui->conn)
-        ui_conn_drop(ui);
-    session_apply(&ui->session, cfg);
+    dial_free(ui);
+    visits_apply(&ui->visits, cfg);
+    d->target = *target;
+    snprintf(d->label, sizeof d->label, "%s", label ? label : "");
+    d->done = done;
+    d->ctx = ctx;
     if (cfg->key_file && !cfg->key_pass && !cfg->key_pass_value &&
-        session_key_file_encrypted(cfg->key_file)) {
+        visits_key_file_encrypted(cfg->key_file)) {
         /* Ask with echo off; the passphrase lives only in this connection's config. */
-        ui_pending_clear(ui);
-        ui->pending.active = true;
-        ui->pending.cfg = *cfg;
+        d->pending = true;
+        d->cfg = *cfg;
         memset(cfg, 0, sizeof *cfg);
-        ui->pending.target = *target;
-        snprintf(ui->pending.profile, sizeof ui->pending.profile, "%s", profile ? profile : "");
-        char *safe = sanitize_terminal(ui->pending.cfg.key_file);
+        char *safe = sanitize_terminal(d->cfg.key_file);
         char *base = strrchr(safe, '/');
-        char *label = xasprintf("Passphrase for %s (not saved): ", base ? base + 1 : safe);
-        ui_prompt_open(ui, PROMPT_START_PASS, label, "");
-        free(label);
+        char *text = xasprintf("Passphrase for %s (not saved): ", base ? base + 1 : safe);
+        ui_prompt_open(ui, text, "", PROMPT_SECRET, dial_pass_done, dial_pass_cancel, NULL);
+        free(text);
         free(safe);
         return true;
     }
@@ -193,18 +261,17 @@ bool ui_start(struct ui *ui, struct tls_config *cfg, const struct ui_target *tar
         config_free(cfg);
         return false;
     }
-    ui->conn = c;
-    ui->conn_cfg = *cfg;
+    d->conn = c;
+    d->cfg = *cfg;
     memset(cfg, 0, sizeof *cfg);
-    ui->conn_target = *target;
-    snprintf(ui->conn_profile, sizeof ui->conn_profile, "%s", profile ? profile : "");
     ui->status[0] = '\0';
-    if (!conn_step(ui->conn, NULL))
-        ui_conn_finish(ui);
+    if (!conn_step(d->conn, NULL))
+        dial_finish(ui);
     return true;
 }
 
-bool ui_connect(struct ui *ui, const struct ui_target *target, const char *profile)
+bool ui_dial_profile(struct ui *ui, const struct ui_target *target, const char *profile,
+                     dial_done_fn done, void *ctx)
 {
     struct tls_config cfg;
     char err[1400];
@@ -212,19 +279,76 @@ bool ui_connect(struct ui *ui, const struct ui_target *target, const char *profi
         ui_status(ui, TR_BAD, "%s", err);
         return false;
     }
-    return ui_start(ui, &cfg, target, profile);
+    return ui_dial(ui, &cfg, target, profile, done, ctx);
 }
 
-const char *ui_stage_words(enum stage s)
+char *dial_describe(const struct ui *ui, int64_t *ms)
 {
-    return stage_info(s)->doing;
+    const struct dial *d = &ui->dial;
+    *ms = conn_elapsed_ms(d->conn);
+    char *what =
+        xasprintf("%s %s:%u · %.1f s", stage_info(conn_stage(d->conn))->doing,
+                  d->cfg.host ? d->cfg.host : "?", (unsigned)d->cfg.port, (double)*ms / 1000.0);
+    char *safe = sanitize_terminal(what);
+    free(what);
+    return safe;
 }
 
-void ui_cancel(struct ui *ui)
+void dial_cancel(struct ui *ui)
 {
-    enum stage st = conn_stage(ui->conn);
-    conn_cancel(ui->conn);
-    report_free(conn_take_report(ui->conn));
-    ui_conn_drop(ui);
-    ui_status(ui, TR_WARN, "cancelled while %s", ui_stage_words(st));
+    enum stage st = conn_stage(ui->dial.conn);
+    dial_free(ui);
+    ui_status(ui, TR_WARN, "cancelled while %s", stage_info(st)->doing);
+}
+
+/* ---- the key log (K) ---- */
+
+static void dial_keylog_set(struct ui *ui, void *ctx, const char *text)
+{
+    (void)ctx;
+    struct visits *s = &ui->visits;
+    char path[VISITS_PATH_MAX];
+    if (!text[0]) {
+        ui_status(ui, TR_DIM, "key log stays off");
+        return;
+    }
+    visits_expand_home(text, path, sizeof path);
+    char *safe = sanitize_terminal(path);
+    /* Open it now as the engine will (the safe writer: a regular file, no symlink, appending,
+     * 0600) so a bad path is said at once. */
+    char err[1200];
+    int fd = file_open_safe(path, 0600, FILE_OPEN_APPEND | FILE_OPEN_PRIVATE, err, sizeof err);
+    if (fd < 0) {
+        char *serr = sanitize_terminal(err);
+        ui_status(ui, TR_BAD, "key log: %s", serr);
+        free(serr);
+        free(safe);
+        return;
+    }
+    close(fd);
+    free(s->keylog);
+    s->keylog = xstrdup(path);
+    s->keylog_off = false;
+    ui_status(ui, TR_WARN, "key log on: the next connections write session keys to %s%s", safe,
+              s->n ? " (r reconnects)" : "");
+    free(safe);
+}
+
+void dial_keylog_toggle(struct ui *ui)
+{
+    struct visits *s = &ui->visits;
+    const char *on = ui_keylog_file(ui);
+    if (on) {
+        char *safe = sanitize_terminal(on);
+        ui_status(ui, TR_OK, "key log off: the next connections write no session keys (was %s)",
+                  safe);
+        free(safe);
+        free(s->keylog);
+        s->keylog = NULL;
+        s->keylog_off = true;
+        return;
+    }
+    const char *env = getenv("SSLKEYLOGFILE");
+    ui_prompt_open(ui, "Key log file: ", env && *env ? env : "~/tlscope-keys.log", 0,
+                   dial_keylog_set, NULL, NULL);
 }

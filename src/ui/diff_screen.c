@@ -1,19 +1,22 @@
 /* The compare screen (d on a result): what changed between an earlier connection of the
- * session and the current one, fact by fact (compare/diff.c), old → new; unchanged facts on
+ * run and the current one, fact by fact (compare/diff.c), old → new; unchanged facts on
  * request (a); Enter or l picks which earlier connection to compare against. */
+#include "ui/diff_screen.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare/diff.h"
-#include "ui/screens.h"
+#include "ui/core.h"
 #include "ui/term_ext.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
 struct diff_screen {
-    unsigned old_seq, new_seq; /* the session's connections compared (#N) */
+    struct screen base;
+    unsigned old_seq, new_seq; /* the visits compared (#N) */
     bool all;                  /* show the unchanged facts too */
     bool picking;              /* the list of connections to compare against is open */
     struct diff diff;          /* owned (diff_free) */
@@ -131,10 +134,10 @@ static void diff_build(struct ui *ui, struct diff_screen *ds)
  * when either is no longer kept or they cannot be compared. */
 static bool diff_compute(struct ui *ui, struct diff_screen *ds)
 {
-    const struct session_conn *a = session_find(&ui->session, ds->old_seq);
-    const struct session_conn *b = session_find(&ui->session, ds->new_seq);
+    const struct visit *a = visits_find(&ui->visits, ds->old_seq);
+    const struct visit *b = visits_find(&ui->visits, ds->new_seq);
     if (!a || !b) {
-        ui_status(ui, TR_WARN, "that connection is no longer kept (the last %d are)", SESSION_MAX);
+        ui_status(ui, TR_WARN, "that connection is no longer kept (the last %d are)", VISITS_MAX);
         return false;
     }
     struct diff df;
@@ -149,58 +152,22 @@ static bool diff_compute(struct ui *ui, struct diff_screen *ds)
     return true;
 }
 
-/* ---- opening and closing ---- */
-
-void diff_screen_close(struct ui *ui)
-{
-    struct diff_screen *ds = ui->diff;
-    if (!ds)
-        return;
-    diff_free(&ds->diff);
-    docview_free(&ds->view);
-    docview_free(&ds->pick);
-    free(ds);
-    ui->diff = NULL;
-    if (ui->screen == SCR_DIFF)
-        ui->screen = ui->result.report ? SCR_RESULT : SCR_HOME;
-}
-
-void diff_screen_open(struct ui *ui)
-{
-    const struct session_conn *cur = session_find_report(&ui->session, ui->result.report);
-    const struct session_conn *prev = cur ? session_previous(&ui->session, cur->seq) : NULL;
-    if (!prev) {
-        ui_status(ui, TR_DIM, "nothing to compare yet: reconnect (r) after changing a setting");
-        return;
-    }
-    diff_screen_close(ui);
-    struct diff_screen *ds = xcalloc(1, sizeof *ds);
-    ds->old_seq = prev->seq;
-    ds->new_seq = cur->seq;
-    ui->diff = ds;
-    if (!diff_compute(ui, ds)) {
-        diff_screen_close(ui);
-        return;
-    }
-    ui->screen = SCR_DIFF;
-}
-
 /* ---- the picker: which earlier connection ---- */
 
 static void diff_pick_open(struct ui *ui, struct diff_screen *ds)
 {
     struct doc d = {0};
-    const struct session *s = &ui->session;
+    const struct visits *s = &ui->visits;
     size_t want = 0, line = 0;
-    char *labels[SESSION_MAX];
+    char *labels[VISITS_MAX];
     int lw = 0;
     for (size_t i = 0; i < s->n; i++) {
-        labels[i] = session_label(&s->conns[i], true);
+        labels[i] = visits_label(&s->conns[i], true);
         int w = doc_width(labels[i]);
         lw = w > lw ? w : lw;
     }
     for (size_t i = s->n; i-- > 0;) {
-        const struct session_conn *c = &s->conns[i];
+        const struct visit *c = &s->conns[i];
         if (c->seq == ds->new_seq)
             continue;
         if (c->seq == ds->old_seq)
@@ -251,13 +218,13 @@ static void diff_pick_choose(struct ui *ui, struct diff_screen *ds)
 
 static void diff_draw_header(struct ui *ui, struct diff_screen *ds)
 {
-    const struct session_conn *a = session_find(&ui->session, ds->old_seq);
-    const struct session_conn *b = session_find(&ui->session, ds->new_seq);
+    const struct visit *a = visits_find(&ui->visits, ds->old_seq);
+    const struct visit *b = visits_find(&ui->visits, ds->new_seq);
     bool hosts =
         a && b && a->report->host && b->report->host &&
         (strcmp(a->report->host, b->report->host) != 0 || a->report->port != b->report->port);
-    char *la = a ? session_label(a, hosts) : xstrdup("?");
-    char *lb = b ? session_label(b, hosts) : xstrdup("?");
+    char *la = a ? visits_label(a, hosts) : xstrdup("?");
+    char *lb = b ? visits_label(b, hosts) : xstrdup("?");
     char *title = xasprintf("Compare  %s  %s  %s", la, ui->term.utf8 ? "→" : "->", lb);
     ui_draw_title(ui, 0, title, "? help  q quit");
     free(title);
@@ -291,14 +258,10 @@ static void diff_draw_pick(struct ui *ui, struct diff_screen *ds, struct rect ar
     docview_draw(&ds->pick, t, ds->pick_r);
 }
 
-void diff_screen_draw(struct ui *ui)
+static void diff_screen_draw(struct screen *s, struct ui *ui)
 {
-    struct diff_screen *ds = ui->diff;
+    struct diff_screen *ds = (struct diff_screen *)s;
     struct term *t = &ui->term;
-    if (!ds) {
-        ui->screen = ui->result.report ? SCR_RESULT : SCR_HOME;
-        return;
-    }
     if (ds->built_width != t->cols)
         diff_build(ui, ds);
     diff_draw_header(ui, ds);
@@ -332,11 +295,9 @@ static bool diff_pick_key(struct ui *ui, struct diff_screen *ds, enum ui_action 
     return true;
 }
 
-bool diff_screen_key(struct ui *ui, int key, enum ui_action a)
+static bool diff_screen_key(struct screen *s, struct ui *ui, int key, enum ui_action a)
 {
-    struct diff_screen *ds = ui->diff;
-    if (!ds)
-        return false;
+    struct diff_screen *ds = (struct diff_screen *)s;
     if (ds->picking)
         return diff_pick_key(ui, ds, a);
     if (docview_action(&ds->view, a, ds->view_r.h > 0 ? ds->view_r.h : 1))
@@ -347,9 +308,9 @@ bool diff_screen_key(struct ui *ui, int key, enum ui_action a)
     } else if (a == ACT_ENTER || key == 'l') {
         diff_pick_open(ui, ds);
     } else if (a == ACT_BACK || a == ACT_DIFF) {
-        ui->screen = SCR_RESULT;
+        ui_pop(ui, &(struct outcome){.kind = OUT_BACK});
     } else if (a == ACT_GO_HOME) {
-        ui->screen = SCR_HOME;
+        ui_pop(ui, &(struct outcome){.kind = OUT_HOME});
     } else {
         return false;
     }
@@ -361,12 +322,10 @@ static bool diff_inside(struct rect r, int y)
     return r.h > 0 && y >= r.y && y < r.y + r.h;
 }
 
-void diff_screen_click(struct ui *ui, int y, int x, int button)
+static void diff_screen_click(struct screen *s, struct ui *ui, int y, int x, int button)
 {
     (void)x;
-    struct diff_screen *ds = ui->diff;
-    if (!ds)
-        return;
+    struct diff_screen *ds = (struct diff_screen *)s;
     struct docview *v = ds->picking ? &ds->pick : &ds->view;
     struct rect r = ds->picking ? ds->pick_r : ds->view_r;
     if (button == 4 || button == 5) {
@@ -395,4 +354,41 @@ void diff_screen_help(struct doc *d)
         l->segs[l->n - 1].min_width = 18;
         doc_text(l, TR_TEXT, "%s", keys[i][1]);
     }
+}
+
+static void diff_screen_resize(struct screen *s, struct ui *ui)
+{
+    (void)ui;
+    ((struct diff_screen *)s)->built_width = 0;
+}
+
+static void diff_screen_free(struct screen *s)
+{
+    struct diff_screen *ds = (struct diff_screen *)s;
+    diff_free(&ds->diff);
+    docview_free(&ds->view);
+    docview_free(&ds->pick);
+    free(ds);
+}
+
+static const struct screen_ops diff_screen_ops = {
+    .name = "compare",
+    .draw = diff_screen_draw,
+    .key = diff_screen_key,
+    .mouse = diff_screen_click,
+    .resize = diff_screen_resize,
+    .free = diff_screen_free,
+};
+
+struct screen *diff_screen_new(struct ui *ui, unsigned old_seq, unsigned new_seq)
+{
+    struct diff_screen *ds = xcalloc(1, sizeof *ds);
+    ds->base.ops = &diff_screen_ops;
+    ds->old_seq = old_seq;
+    ds->new_seq = new_seq;
+    if (!diff_compute(ui, ds)) {
+        diff_screen_free(&ds->base);
+        return NULL;
+    }
+    return &ds->base;
 }

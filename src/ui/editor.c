@@ -1,13 +1,16 @@
 /* The profile editor screen (`e`): every schema key as a form row with its help, enumerations
  * that cycle, text checked by the loader's own parsing as the person leaves the field, file
  * fields described, changed rows marked, Connect with the edited settings, and saving. */
+#include "ui/editor.h"
+
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/profile.h"
 #include "profile/schema.h"
-#include "ui/screens.h"
+#include "ui/core.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -31,13 +34,14 @@ enum ed_ask { ASK_NONE, ASK_NAME, ASK_REPLACE, ASK_UNSAVED };
 enum ed_then { THEN_STAY, THEN_LEAVE, THEN_QUIT };
 
 struct editor {
+    struct screen base;
     /* The profile's name; for settings from a result made with flags alone, ED_CLI_NAME (no
      * file; see ed_from_result). */
     char name[UI_NAME_MAX];
     char source[UI_NAME_MAX + 32]; /* the title's "from the command line", or "" */
-    bool plus_flags;               /* a profile whose result had flags over it: "X + flags" */
-    bool flags_in;                 /* the command-line flags are in cfg already: Connect does
-                                    * not apply them again (they would undo an edit) */
+    bool plus_flags; /* a result's effective settings: profile name + flags ("X + flags") */
+    bool flags_in;   /* the command-line flags are in cfg already: Connect does
+                      * not apply them again (they would undo an edit) */
     enum profile_origin origin;
     struct tls_config orig, cfg; /* as loaded (with its extends chain), as edited */
     char *desc_orig;             /* description as loaded, or NULL */
@@ -49,7 +53,6 @@ struct editor {
     char undo[ED_TEXT_MAX];
     int top; /* first display line shown */
     struct ui_target target;
-    bool from_result; /* opened on a result: leaving goes back to it */
     enum ed_ask ask;
     enum ed_then then;
     char answer[UI_NAME_MAX];
@@ -59,28 +62,28 @@ struct editor {
 
 /* ---- values ---- */
 
-static const struct pkey *ed_key(const struct editor *e, size_t i)
+static const struct setting *ed_key(const struct editor *e, size_t i)
 {
-    return i < e->n ? pkey_at(i) : NULL;
+    return i < e->n ? setting_at(i) : NULL;
 }
 
-static bool ed_is_file(const struct pkey *k)
+static bool ed_is_file(const struct setting *k)
 {
-    return k->type == PK_PATH && strcmp(k->name, "keylog") != 0;
+    return k->type == SET_PATH && strcmp(k->name, "keylog") != 0;
 }
 
 /* The options an enumeration cycles through (NULL-terminated), or NULL for text. */
-static const char *const *ed_choices(const struct pkey *k)
+static const char *const *ed_choices(const struct setting *k)
 {
     static const char *const protos[] = {"", "tls1.0", "tls1.1", "tls1.2", "tls1.3", NULL};
     static const char *const bools[] = {"true", "false", NULL};
     static const char *const fams[] = {"any", "ipv4", "ipv6", NULL};
     static const char *const levels[] = {"", "0", "1", "2", "3", "4", "5", NULL};
     switch (k->type) {
-    case PK_PROTO: return protos;
-    case PK_BOOL: return bools;
-    case PK_FAMILY: return fams;
-    case PK_INT: return levels;
+    case SET_PROTO: return protos;
+    case SET_BOOL: return bools;
+    case SET_FAMILY: return fams;
+    case SET_INT: return levels;
     default: return NULL;
     }
 }
@@ -92,7 +95,7 @@ static void ed_set_buf(struct ed_field *f, const char *text)
 }
 
 /* The file a file row names, "~/" expanded as the loader does; caller frees. */
-static char *ed_file_path(const struct pkey *k, const char *text)
+static char *ed_file_path(const struct setting *k, const char *text)
 {
     const char *home = getenv("HOME");
     if (text[0] == '~' && text[1] == '/' && home && *home)
@@ -107,10 +110,10 @@ static char *ed_file_path(const struct pkey *k, const char *text)
 /* The note under a good value: what a file holds. */
 static void ed_describe(struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     struct ed_field *f = &e->f[i];
     f->note[0] = '\0';
-    if (k->type != PK_PATH || f->len == 0)
+    if (k->type != SET_PATH || f->len == 0)
         return;
     char *path = ed_file_path(k, f->buf), desc[300];
     int rc = engine_describe_file(path, desc, sizeof desc);
@@ -126,8 +129,8 @@ static void ed_describe(struct editor *e, size_t i)
  * and the other protocol row is cleared, since only this rule can refuse a cycled value. */
 static void ed_check_proto_range(struct editor *e, size_t i)
 {
-    const struct pkey *kmin = pkey_find("min_protocol"), *kmax = pkey_find("max_protocol");
-    size_t lo = pkey_index(kmin), hi = pkey_index(kmax);
+    const struct setting *kmin = setting_find("min_protocol"), *kmax = setting_find("max_protocol");
+    size_t lo = setting_index(kmin), hi = setting_index(kmax);
     if (i != lo && i != hi)
         return;
     e->f[lo].bad = e->f[hi].bad = false;
@@ -148,7 +151,7 @@ static void ed_check_proto_range(struct editor *e, size_t i)
 /* Checks row i's text with the loader's rules; a good value goes into the edited config. */
 static void ed_check(struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     struct ed_field *f = &e->f[i];
     char err[400];
     if (!k)
@@ -163,20 +166,20 @@ static void ed_check(struct editor *e, size_t i)
         return;
     }
     ed_describe(e, i);
-    if (k->type == PK_PROTO)
+    if (k->type == SET_PROTO)
         ed_check_proto_range(e, i);
 }
 
 static bool ed_changed(const struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     if (!k)
         return false;
     if (strcmp(k->name, "description") == 0)
         return strcmp(e->f[i].buf, e->desc_orig ? e->desc_orig : "") != 0;
-    if (k->type == PK_META)
+    if (k->type == SET_META)
         return false;
-    return e->f[i].bad || !pkey_equal(k, &e->orig, &e->cfg);
+    return e->f[i].bad || !setting_equal(k, &e->orig, &e->cfg);
 }
 
 static bool ed_dirty(const struct editor *e)
@@ -190,7 +193,7 @@ static bool ed_dirty(const struct editor *e)
 static int ed_first_bad(const struct editor *e)
 {
     for (size_t i = 0; i < e->n; i++)
-        if (e->f[i].bad && ed_key(e, i)->type != PK_PATH)
+        if (e->f[i].bad && ed_key(e, i)->type != SET_PATH)
             return (int)i;
     return -1;
 }
@@ -208,19 +211,18 @@ static void ed_destroy(struct editor *e)
     free(e);
 }
 
-void editor_free(struct ui *ui)
+static void editor_free(struct screen *s)
 {
-    ed_destroy(ui->editor);
-    ui->editor = NULL;
+    ed_destroy((struct editor *)s);
 }
 
 /* Fills the form's rows from e->orig (the edited copy starts equal). */
 static void ed_fill(struct editor *e)
 {
     config_copy(&e->cfg, &e->orig);
-    e->n = pkey_count();
+    e->n = settings_count();
     for (size_t i = 0; i < e->n; i++) {
-        const struct pkey *k = pkey_at(i);
+        const struct setting *k = setting_at(i);
         char *text = profile_get_text(k, &e->cfg);
         if (strcmp(k->name, "description") == 0)
             ed_set_buf(&e->f[i], e->desc_orig ? e->desc_orig : "");
@@ -285,11 +287,11 @@ static bool ed_flags_changed(const char *profile, const struct tls_config *used)
     struct profile_error perr;
     config_init(&p);
     bool differs = profile_apply(profile, &p, NULL, &perr) == 0;
-    for (size_t i = 0; differs && i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
-        if (k->type == PK_META || !strcmp(k->name, "host") || !strcmp(k->name, "port"))
+    for (size_t i = 0; differs && i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
+        if (k->type == SET_META || !strcmp(k->name, "host") || !strcmp(k->name, "port"))
             continue;
-        if (!pkey_equal(k, &p, used)) {
+        if (!setting_equal(k, &p, used)) {
             config_free(&p);
             return true;
         }
@@ -298,68 +300,79 @@ static bool ed_flags_changed(const char *profile, const struct tls_config *used)
     return false;
 }
 
-/* `e` on a result made from flags alone: the settings it was made with, as a form of their
- * own; NULL when it was made with a profile (that profile is what `e` edits, the flags still
- * applied over it by Connect, and the title says "+ flags"). */
-static struct editor *ed_from_result(struct ui *ui, const char *name)
+/* The kind of editor `e` on a result opens: the settings of a result made from flags alone
+ * ("from the command line"), or from a profile plus flags that changed something ("profile X
+ * + flags"); NULL for a profile as it is (then the file is loaded). */
+static struct editor *ed_from_result(const char *name, const struct ui_target *target,
+                                     const struct tls_config *cfg, bool edited)
 {
-    const struct result *res = &ui->result;
-    if (!res->report || res->target.lab_index >= 0 || name[0])
+    if (!cfg || target->lab_index >= 0 || edited)
         return NULL;
-    if (ui->editor && strcmp(ui->editor->name, ED_CLI_NAME) == 0)
-        return ui->editor; /* the same settings keep their edits */
-    return ed_from_config(&res->cfg, ED_CLI_NAME, "from the command line");
+    if (!name[0])
+        return ed_from_config(cfg, ED_CLI_NAME, "from the command line");
+    if (!ed_flags_changed(name, cfg))
+        return NULL;
+    char source[UI_NAME_MAX + 32];
+    snprintf(source, sizeof source, "profile %s + flags", name);
+    struct editor *e = ed_from_config(cfg, name, source);
+    e->plus_flags = true;
+    return e;
 }
 
-void editor_open(struct ui *ui, const char *profile, const struct ui_target *target,
-                 bool from_result)
+struct screen *editor_screen_open(struct ui *ui, const char *profile,
+                                  const struct ui_target *target, const struct tls_config *cfg,
+                                  struct screen *kept)
 {
     char name[UI_NAME_MAX], err[1400];
     snprintf(name, sizeof name, "%s", profile ? profile : "");
     char *edited = strstr(name, " (edited)");
     if (edited)
         *edited = '\0';
-    struct editor *e = from_result ? ed_from_result(ui, name) : NULL;
-    if (e) {
-        if (e != ui->editor) {
-            editor_free(ui);
-            ui->editor = e;
-        }
-    } else {
+    const char *want = name[0] || !cfg ? name : ED_CLI_NAME;
+    struct editor *e = (struct editor *)kept;
+    if (e && (strcmp(e->name, want) != 0 || (e->source[0] && !cfg))) {
+        ed_destroy(e); /* the same settings keep their edits; other ones start afresh */
+        e = NULL;
+    }
+    if (!e)
+        e = ed_from_result(name, target, cfg, edited != NULL);
+    if (!e) {
         if (!name[0]) {
             ui_status(ui, TR_WARN, "no profile to edit: select one on the home screen");
-            return;
+            return NULL;
         }
-        e = ui->editor;
-        if (!e || strcmp(e->name, name) != 0) { /* the same profile keeps its edits */
-            e = ed_load(name, err, sizeof err);
-            if (!e) {
-                ui_status(ui, TR_BAD, "%s", err);
-                return;
-            }
-            editor_free(ui);
-            ui->editor = e;
+        e = ed_load(name, err, sizeof err);
+        if (!e) {
+            ui_status(ui, TR_BAD, "%s", err);
+            return NULL;
         }
     }
-    if (!e->source[0] && from_result && ui->result.report)
-        e->plus_flags = ed_flags_changed(e->name, &ui->result.cfg);
+    e->base.ops = &editor_screen_ops;
     e->target = *target;
-    e->from_result = from_result && ui->result.report;
     e->typing = false;
     e->ask = ASK_NONE;
-    ui->screen = SCR_EDITOR;
+    return &e->base;
 }
 
 /* ---- connecting and saving ---- */
 
-static void ed_connect(struct ui *ui)
+/* The connection made with these settings finished: the screen below shows it. */
+static void ed_dialed(struct ui *ui, void *ctx, struct dial_result *res)
 {
-    struct editor *e = ui->editor;
+    if (!ui_is_top(ui, ctx))
+        return; /* cannot happen: keys wait while connecting, so the editor stays on top */
+    struct outcome o = {.kind = OUT_CONNECTED, .conn = *res};
+    memset(&res->cfg, 0, sizeof res->cfg);
+    ui_pop(ui, &o);
+}
+
+static void ed_connect(struct editor *e, struct ui *ui)
+{
     int bad = ed_first_bad(e);
     char err[512], title[UI_NAME_MAX + 16];
     if (bad >= 0) {
         e->sel = (size_t)bad;
-        ui_status(ui, TR_BAD, "fix %s first: %s", pkey_at((size_t)bad)->name, e->f[bad].note);
+        ui_status(ui, TR_BAD, "fix %s first: %s", setting_at((size_t)bad)->name, e->f[bad].note);
         return;
     }
     struct tls_config c;
@@ -377,25 +390,25 @@ static void ed_connect(struct ui *ui)
         snprintf(title, sizeof title, "%s", strcmp(e->name, ED_CLI_NAME) ? e->name : "");
     else
         snprintf(title, sizeof title, "%s%s", e->name, ed_dirty(e) ? " (edited)" : "");
-    ui_start(ui, &c, &e->target, title);
+    ui_dial(ui, &c, &e->target, title, ed_dialed, e);
 }
 
-/* Leaves the editor for the screen it was opened from, or quits. */
-static void ed_go(struct ui *ui, enum ed_then then, bool from_result)
+/* Leaves the editor for the screen it was opened from (which keeps it, with its edits, unless
+ * they were discarded), or quits. */
+static void ed_go(struct ui *ui, enum ed_then then, bool discard)
 {
     if (then == THEN_QUIT)
         ui->quit = true;
     else if (then == THEN_LEAVE)
-        ui->screen = from_result && ui->result.report ? SCR_RESULT : SCR_HOME;
+        ui_pop(ui, &(struct outcome){.kind = discard ? OUT_DISCARD : OUT_BACK});
 }
 
 /* What to do once the changes are saved or dropped. */
-static void ed_then(struct ui *ui)
+static void ed_then(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     enum ed_then then = e->then;
     e->then = THEN_STAY;
-    ed_go(ui, then, e->from_result);
+    ed_go(ui, then, false);
 }
 
 static void ed_ask(struct editor *e, enum ed_ask ask, const char *text)
@@ -408,12 +421,11 @@ static void ed_ask(struct editor *e, enum ed_ask ask, const char *text)
 }
 
 /* Writes the edited settings as the user profile `name`; force replaces a file. */
-static bool ed_write(struct ui *ui, const char *name, bool force)
+static bool ed_write(struct editor *e, struct ui *ui, const char *name, bool force)
 {
-    struct editor *e = ui->editor;
     struct profile_error perr;
     char buf[1200];
-    const char *desc = e->f[pkey_index(pkey_find("description"))].buf;
+    const char *desc = e->f[setting_index(setting_find("description"))].buf;
     char *path = profile_save(name, &e->cfg, *desc ? desc : NULL, e->extends, force, &perr);
     if (!path) {
         ui_status(ui, TR_BAD, "%s", profile_error_format(&perr, buf, sizeof buf));
@@ -426,19 +438,19 @@ static bool ed_write(struct ui *ui, const char *name, bool force)
     /* The saved file is what this editor now shows: a user profile with no changes. */
     snprintf(e->name, sizeof e->name, "%s", name);
     e->source[0] = '\0'; /* a profile now; flags_in stays: they are in it */
+    e->plus_flags = false;
     e->origin = PROFILE_USER;
     config_free(&e->orig);
     config_copy(&e->orig, &e->cfg);
     free(e->desc_orig);
     e->desc_orig = *desc ? xstrdup(desc) : NULL;
-    home_reload_profiles(ui);
+    ui_profiles_changed(ui);
     return true;
 }
 
 /* Saves to `name`, asking before replacing an existing user file. */
-static void ed_save_as(struct ui *ui, const char *name)
+static void ed_save_as(struct editor *e, struct ui *ui, const char *name)
 {
-    struct editor *e = ui->editor;
     struct profile_error perr;
     enum profile_origin origin;
     snprintf(e->save_name, sizeof e->save_name, "%s", name);
@@ -449,23 +461,22 @@ static void ed_save_as(struct ui *ui, const char *name)
         ed_ask(e, ASK_REPLACE, "");
         return;
     }
-    if (ed_write(ui, name, false))
-        ed_then(ui);
+    if (ed_write(e, ui, name, false))
+        ed_then(e, ui);
 }
 
-static void ed_save(struct ui *ui)
+static void ed_save(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     int bad = ed_first_bad(e);
     if (bad >= 0) {
         e->sel = (size_t)bad;
-        ui_status(ui, TR_BAD, "not saved: %s is refused (%s)", pkey_at((size_t)bad)->name,
+        ui_status(ui, TR_BAD, "not saved: %s is refused (%s)", setting_at((size_t)bad)->name,
                   e->f[bad].note);
         e->then = THEN_STAY;
         return;
     }
     if (e->origin == PROFILE_USER) {
-        ed_save_as(ui, e->name);
+        ed_save_as(e, ui, e->name);
         return;
     }
     char suggestion[UI_NAME_MAX + 8];
@@ -477,22 +488,20 @@ static void ed_save(struct ui *ui)
 }
 
 /* Esc or q with changes: ask; without: leave (or quit). */
-static void ed_leave(struct ui *ui, enum ed_then then)
+static void ed_leave(struct editor *e, struct ui *ui, enum ed_then then)
 {
-    struct editor *e = ui->editor;
     e->then = then;
     if (ed_dirty(e)) {
         ed_ask(e, ASK_UNSAVED, "");
         return;
     }
-    ed_then(ui);
+    ed_then(e, ui);
 }
 
 /* ---- keys ---- */
 
-static void ed_answer_key(struct ui *ui, int key)
+static void ed_answer_key(struct editor *e, struct ui *ui, int key)
 {
-    struct editor *e = ui->editor;
     enum ed_ask ask = e->ask;
     if (ask == ASK_NAME) {
         if (key == 27) {
@@ -502,7 +511,7 @@ static void ed_answer_key(struct ui *ui, int key)
             char name[UI_NAME_MAX];
             snprintf(name, sizeof name, "%s", e->answer);
             e->ask = ASK_NONE;
-            ed_save_as(ui, name);
+            ed_save_as(e, ui, name);
         } else {
             ui_edit_key(e->answer, sizeof e->answer, &e->alen, &e->acur, key);
         }
@@ -511,18 +520,16 @@ static void ed_answer_key(struct ui *ui, int key)
     e->ask = ASK_NONE;
     ui->status[0] = '\0';
     if (ask == ASK_REPLACE && (key == 'y' || key == 'Y')) {
-        if (ed_write(ui, e->save_name, true))
-            ed_then(ui);
+        if (ed_write(e, ui, e->save_name, true))
+            ed_then(e, ui);
     } else if (ask == ASK_REPLACE) {
         ui_status(ui, TR_DIM, "not saved");
         e->then = THEN_STAY;
     } else if (key == 's' || key == 'S') {
-        ed_save(ui);
+        ed_save(e, ui);
     } else if (key == 'd' || key == 'D') {
         enum ed_then then = e->then;
-        bool from_result = e->from_result;
-        editor_free(ui); /* the edits are dropped: the next `e` loads the file again */
-        ed_go(ui, then == THEN_STAY ? THEN_LEAVE : then, from_result);
+        ed_go(ui, then == THEN_STAY ? THEN_LEAVE : then, true); /* the next `e` loads afresh */
     } else {
         e->then = THEN_STAY;
     }
@@ -542,7 +549,7 @@ static void ed_move(struct editor *e, int by)
 /* Left/Right or Space on an enumeration: the next or previous value. */
 static void ed_cycle(struct editor *e, int dir)
 {
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     const char *const *c = k ? ed_choices(k) : NULL;
     if (!c)
         return;
@@ -573,18 +580,17 @@ static bool ed_key_typing(struct editor *e, int key, enum ui_action a)
         ed_move(e, key == KEY_UP || a == ACT_PREV_PANE ? -1 : 1);
         return true;
     }
-    if (key >= 0x80 && key <= 0xFF && strcmp(pkey_at(e->sel)->name, "description") != 0)
+    if (key >= 0x80 && key <= 0xFF && strcmp(setting_at(e->sel)->name, "description") != 0)
         return true; /* values are ASCII; a description may be any text */
     ui_edit_key(f->buf, sizeof f->buf, &f->len, &f->cur, key);
     return true;
 }
 
-static void ed_enter(struct ui *ui)
+static void ed_enter(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     if (!k) {
-        ed_connect(ui);
+        ed_connect(e, ui);
     } else if (ed_choices(k)) {
         ed_cycle(e, 1);
     } else if (strcmp(k->name, "extends") == 0) {
@@ -598,11 +604,11 @@ static void ed_enter(struct ui *ui)
     }
 }
 
-bool editor_key(struct ui *ui, int key, enum ui_action a)
+static bool editor_key(struct screen *s, struct ui *ui, int key, enum ui_action a)
 {
-    struct editor *e = ui->editor;
+    struct editor *e = (struct editor *)s;
     if (e->ask != ASK_NONE) {
-        ed_answer_key(ui, key);
+        ed_answer_key(e, ui, key);
         return true;
     }
     if (e->typing)
@@ -620,10 +626,10 @@ bool editor_key(struct ui *ui, int key, enum ui_action a)
     case ACT_PAGE_DOWN: ed_move(e, 10); return true;
     case ACT_HOME: ed_move(e, -(int)e->n); return true;
     case ACT_END: ed_move(e, (int)e->n); return true;
-    case ACT_ENTER: ed_enter(ui); return true;
-    case ACT_BACK: ed_leave(ui, THEN_LEAVE); return true;
-    case ACT_QUIT: ed_leave(ui, THEN_QUIT); return true;
-    case ACT_SAVE: ed_save(ui); return true;
+    case ACT_ENTER: ed_enter(e, ui); return true;
+    case ACT_BACK: ed_leave(e, ui, THEN_LEAVE); return true;
+    case ACT_QUIT: ed_leave(e, ui, THEN_QUIT); return true;
+    case ACT_SAVE: ed_save(e, ui); return true;
     default: return false;
     }
 }
@@ -633,7 +639,7 @@ bool editor_key(struct ui *ui, int key, enum ui_action a)
 /* The text a row shows for its value (sanitised; caller frees). */
 static char *ed_value_text(const struct editor *e, size_t i)
 {
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     const struct ed_field *f = &e->f[i];
     if (f->len == 0 && !(e->typing && e->sel == i))
         return xasprintf("(%s)", k->default_text);
@@ -641,11 +647,10 @@ static char *ed_value_text(const struct editor *e, size_t i)
 }
 
 /* One row: marker, name, value; then the note on a line of its own. Returns lines used. */
-static int ed_draw_row(struct ui *ui, size_t i, int y, int y_end)
+static int ed_draw_row(struct editor *e, struct ui *ui, size_t i, int y, int y_end)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    const struct pkey *k = ed_key(e, i);
+    const struct setting *k = ed_key(e, i);
     const struct ed_field *f = &e->f[i];
     bool sel = e->sel == i, empty = f->len == 0;
     int w = t->cols - 2;
@@ -700,9 +705,8 @@ static void ed_scroll(struct editor *e, int height)
         e->top = at + need - height;
 }
 
-static void ed_draw_ask(struct ui *ui)
+static void ed_draw_ask(struct editor *e, struct ui *ui)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
     int y = t->rows - 2;
     term_fill(t, y, 0, t->cols, TR_TEXT);
@@ -723,11 +727,10 @@ static void ed_draw_ask(struct ui *ui)
     term_put(t, y, 1, t->cols - 2, TR_WARN, q);
 }
 
-static void ed_draw_help(struct ui *ui, int y)
+static void ed_draw_help(struct editor *e, struct ui *ui, int y)
 {
-    struct editor *e = ui->editor;
     struct term *t = &ui->term;
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     char *line;
     if (!k) {
         struct strlist weak = {0};
@@ -738,9 +741,11 @@ static void ed_draw_help(struct ui *ui, int y)
                                     "flags still apply");
         free(j);
         strlist_free(&weak);
-    } else
-        line = xasprintf("%s  %s%s%s · default %s", k->help, k->flag ? "(" : "",
-                         k->flag ? k->flag : "", k->flag ? ")" : "", k->default_text);
+    } else {
+        const char *flags = setting_flags_text(k);
+        line = xasprintf("%s  %s%s%s · default %s", k->help, flags ? "(" : "", flags ? flags : "",
+                         flags ? ")" : "", k->default_text);
+    }
     term_hline(t, y, 0, t->cols, NULL);
     term_put(t, y + 1, 1, t->cols - 2, TR_TEXT, line);
     free(line);
@@ -748,7 +753,7 @@ static void ed_draw_help(struct ui *ui, int y)
 
 static const char *ed_hints(const struct editor *e, bool utf8)
 {
-    const struct pkey *k = ed_key(e, e->sel);
+    const struct setting *k = ed_key(e, e->sel);
     if (e->typing)
         return "Enter done  Tab next  Esc undo";
     if (!k)
@@ -760,20 +765,24 @@ static const char *ed_hints(const struct editor *e, bool utf8)
                 : "Enter edit  Up/Dn move  s save  Esc back";
 }
 
-void editor_draw(struct ui *ui)
+static void editor_draw(struct screen *s, struct ui *ui)
 {
-    struct editor *e = ui->editor;
+    struct editor *e = (struct editor *)s;
     struct term *t = &ui->term;
     char title[UI_NAME_MAX + 160];
     struct strlist weak = {0};
     config_weakenings(&e->cfg, &weak);
-    if (e->source[0])
+    if (e->plus_flags) /* the profile's name first, as for the profile itself */
+        snprintf(title, sizeof title,
+                 "tlscope — edit profile %s + flags · effective settings%s%s%s", e->name,
+                 ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
+                 weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
+    else if (e->source[0])
         snprintf(title, sizeof title, "tlscope — edit settings %s%s%s%s", e->source,
                  ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
                  weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
     else
-        snprintf(title, sizeof title, "tlscope — edit profile %s%s · %s%s%s%s", e->name,
-                 e->plus_flags ? " + flags" : "",
+        snprintf(title, sizeof title, "tlscope — edit profile %s · %s%s%s%s", e->name,
                  e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin),
                  ed_dirty(e) ? " · changed" : "", weak.len ? " · " : "",
                  weak.len ? (t->utf8 ? "⚠ weakens verification" : "! weakens verification") : "");
@@ -792,7 +801,7 @@ void editor_draw(struct ui *ui)
         }
         line += lines;
         if (i < e->n) {
-            y += ed_draw_row(ui, i, y, y_end);
+            y += ed_draw_row(e, ui, i, y, y_end);
             continue;
         }
         if (e->sel == i)
@@ -801,8 +810,22 @@ void editor_draw(struct ui *ui)
                  t->utf8 ? "▶ Connect" : "> Connect");
         y++;
     }
-    ed_draw_help(ui, y_end);
+    ed_draw_help(e, ui, y_end);
     ui_draw_bottom(ui, ed_hints(e, t->utf8));
     if (e->ask != ASK_NONE)
-        ed_draw_ask(ui);
+        ed_draw_ask(e, ui);
 }
+
+static bool editor_typing(const struct screen *s)
+{
+    (void)s;
+    return true; /* letters are keys of the form: q does not quit */
+}
+
+const struct screen_ops editor_screen_ops = {
+    .name = "editor",
+    .draw = editor_draw,
+    .key = editor_key,
+    .typing = editor_typing,
+    .free = editor_free,
+};

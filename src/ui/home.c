@@ -1,12 +1,20 @@
 /* The home screen: the host line with its history, the profile list with the selected
  * profile's effective settings beside it, and the demo lab's targets when --demo is on. */
+#include "ui/home.h"
+
 #include <curses.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/profile.h"
+#include "ui/core.h"
+#include "ui/diff_screen.h"
+#include "ui/editor.h"
 #include "ui/history.h"
-#include "ui/screens.h"
+#include "ui/result.h"
+#include "ui/settings_doc.h"
 #include "ui/term_ext.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -16,7 +24,31 @@
 #define TLSCOPE_VERSION "0.1"
 #endif
 
-#define HOME_LABEL_W 11 /* "protocols  " */
+#define HOME_LABEL_W 11 /* "protocols  ", as the settings beside */
+enum home_focus { HF_HOST, HF_PROFILES, HF_DEMO, HF_RECENT };
+
+struct home {
+    struct screen base;
+    char host[256];
+    size_t host_len, host_cur;
+    enum home_focus focus;
+    struct profile_entry *profiles; /* owned (profile_entries_free) */
+    size_t n_profiles;
+    unsigned profiles_gen; /* ui->profiles_gen they were listed at */
+    bool *weak;            /* owned: per profile, it weakens verification */
+    struct docview plist, settings, demo, recent;
+    struct strlist history; /* newest first */
+    char *history_path;     /* owned, NULL when there is nowhere to keep it */
+    long hist_pos;          /* -1: the person's own text; else an index into history */
+    char hist_saved[256];   /* the person's own text while browsing */
+    struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
+    int lab_pending;       /* demo target to connect to once the lab is ready; -1 none */
+    bool lab_pending_cert; /* ... with the lab's client certificate */
+    struct screen *last;   /* the last result screen, kept for Esc (owned), or NULL */
+    struct screen *editor; /* the editor last left (owned), or NULL: its edits stay */
+};
+
+static void home_dialed(struct ui *ui, void *ctx, struct dial_result *res);
 
 /* Width of the left column (profiles, demo lab, recent) for a terminal this wide. */
 static int home_left_width(int cols)
@@ -25,55 +57,6 @@ static int home_left_width(int cols)
 }
 
 /* ---- documents ---- */
-
-/* Length in bytes of the UTF-8 character at p (1 for a stray byte). */
-static size_t home_cp_len(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0x80             ? 1
-               : (c & 0xE0) == 0xC0 ? 2
-               : (c & 0xF0) == 0xE0 ? 3
-               : (c & 0xF8) == 0xF0 ? 4
-                                    : 1;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
-}
-
-/* Appends text (sanitised) as lines of at most width columns, broken at blanks. */
-static void home_wrap(struct doc *d, enum theme_role role, const char *text, int width)
-{
-    char *safe = sanitize_terminal(text);
-    const char *p = safe;
-    while (*p) {
-        const char *end = p, *brk = NULL;
-        int w = 0;
-        while (*end) {
-            size_t n = home_cp_len(end);
-            char cp[5] = {0};
-            memcpy(cp, end, n);
-            int cw = doc_width(cp);
-            if (w + cw > width)
-                break;
-            if (*end == ' ')
-                brk = end;
-            w += cw;
-            end += n;
-        }
-        if (*end && brk && brk > p)
-            end = brk;
-        if (end == p)
-            end = p + home_cp_len(p);
-        char *line = xstrndup(p, (size_t)(end - p));
-        doc_text(doc_line(d, -1), role, "%s", line);
-        free(line);
-        p = end;
-        while (*p == ' ')
-            p++;
-    }
-    free(safe);
-}
 
 static bool home_profile_weakens(struct ui *ui, const char *profile)
 {
@@ -89,74 +72,22 @@ static bool home_profile_weakens(struct ui *ui, const char *profile)
     return any;
 }
 
-static char *home_protocols(const struct tls_config *c)
-{
-    const char *lo = c->min_proto ? proto_label(c->min_proto) : "library lowest";
-    const char *hi = c->max_proto ? proto_label(c->max_proto) : "library highest";
-    if (c->min_proto && c->min_proto == c->max_proto)
-        return xstrdup(lo);
-    return xasprintf("%s – %s", lo, hi);
-}
-
-static char *home_spaced(const char *list)
-{
-    char *s = xstrdup(list);
-    for (char *p = s; *p; p++)
-        if (*p == ':')
-            *p = ' ';
-    return s;
-}
-
-static void home_settings_fields(struct doc *d, const struct tls_config *c)
-{
-    char *protos = home_protocols(c);
-    doc_field(d, HOME_LABEL_W, "protocols", TR_TEXT, "%s", protos);
-    free(protos);
-    doc_field_peer(d, HOME_LABEL_W, "ciphers", TR_TEXT,
-                   c->ciphers ? c->ciphers : "OpenSSL default");
-    if (c->ciphersuites)
-        doc_field_peer(d, HOME_LABEL_W, "suites", TR_TEXT, c->ciphersuites);
-    char *groups = home_spaced(c->groups ? c->groups : "OpenSSL default");
-    doc_field_peer(d, HOME_LABEL_W, "groups", TR_TEXT, groups);
-    free(groups);
-    if (c->sigalgs)
-        doc_field_peer(d, HOME_LABEL_W, "sigalgs", TR_TEXT, c->sigalgs);
-    const char *trust = c->ca_file ? c->ca_file : c->ca_path ? c->ca_path : "system CAs";
-    char *verify =
-        c->verify ? xasprintf("on · %s · %s", c->hostname_check ? "hostname" : "no hostname", trust)
-                  : xstrdup("off");
-    doc_field_peer(d, HOME_LABEL_W, "verify", c->verify ? TR_TEXT : TR_WARN, verify);
-    free(verify);
-    char *alpn = c->alpn.len ? strlist_join(&c->alpn, " ") : xstrdup("none");
-    doc_field_peer(d, HOME_LABEL_W, "alpn", TR_TEXT, alpn);
-    free(alpn);
-    doc_field_peer(d, HOME_LABEL_W, "client", TR_TEXT, c->cert_file ? c->cert_file : "none");
-    if (c->ocsp || c->ocsp_required)
-        doc_field(d, HOME_LABEL_W, "ocsp", TR_TEXT, "%s",
-                  c->ocsp_required ? "required" : "requested");
-    if (c->sec_level >= 0)
-        doc_field(d, HOME_LABEL_W, "sec level", c->sec_level == 0 ? TR_WARN : TR_TEXT, "%d",
-                  c->sec_level);
-    if (c->host)
-        doc_field(d, HOME_LABEL_W, "target", TR_TEXT, "%s:%u", c->host, (unsigned)c->port);
-}
-
 /* The effective settings of profile, with a warning when they weaken verification. */
 static void home_settings_of(struct ui *ui, struct doc *d, const char *profile, int width)
 {
     struct tls_config c;
     char err[1400];
     if (ui_profile_config(ui, profile, &c, NULL, err, sizeof err) < 0) {
-        home_wrap(d, TR_BAD, err, width);
+        settings_doc_wrap(d, TR_BAD, err, width);
         return;
     }
-    home_settings_fields(d, &c);
+    settings_doc_fields(d, &c);
     struct strlist weak = {0};
     config_weakenings(&c, &weak);
     if (weak.len) {
         char *j = strlist_join(&weak, "; ");
         char *line = xasprintf("%s weakens verification: %s", glyph(GL_WARN, ui->term.utf8), j);
-        home_wrap(d, TR_WARN, line, width);
+        settings_doc_wrap(d, TR_WARN, line, width);
         free(line);
         free(j);
     }
@@ -164,23 +95,23 @@ static void home_settings_of(struct ui *ui, struct doc *d, const char *profile, 
     config_free(&c);
 }
 
-static const struct profile_entry *home_entry(const struct ui *ui)
+static const struct profile_entry *home_entry(const struct home *h)
 {
-    int id = docview_selected_id(&ui->home.plist);
-    if (id < 0 || (size_t)id >= ui->home.n_profiles)
+    int id = docview_selected_id(&h->plist);
+    if (id < 0 || (size_t)id >= h->n_profiles)
         return NULL;
-    return &ui->home.profiles[id];
+    return &h->profiles[id];
 }
 
-const char *home_profile(const struct ui *ui)
+static const char *home_profile(const struct home *h)
 {
-    const struct profile_entry *e = home_entry(ui);
+    const struct profile_entry *e = home_entry(h);
     return e ? e->name : "";
 }
 
-static const struct lab_target *home_lab_target(const struct ui *ui)
+static const struct lab_target *home_lab_target(const struct home *h, const struct ui *ui)
 {
-    int id = docview_selected_id(&ui->home.demo);
+    int id = docview_selected_id(&h->demo);
     if (!ui->lab || id < 0 || (size_t)id >= lab_count(ui->lab))
         return NULL;
     return lab_target_at(ui->lab, (size_t)id);
@@ -191,12 +122,12 @@ static bool home_is_client_cert(const struct lab_target *t)
     return t && strcmp(t->name, "client-cert") == 0;
 }
 
-static void home_build_settings(struct ui *ui, int width)
+static void home_build_settings(struct home *h, struct ui *ui, int width)
 {
     struct doc d = {0};
-    const struct lab_target *t = home_lab_target(ui);
-    if (ui->home.focus == HF_DEMO && t) {
-        home_wrap(&d, TR_TEXT, t->description, width);
+    const struct lab_target *t = home_lab_target(h, ui);
+    if (h->focus == HF_DEMO && t) {
+        settings_doc_wrap(&d, TR_TEXT, t->description, width);
         doc_blank(&d);
         if (lab_ready(ui->lab))
             doc_field(&d, HOME_LABEL_W, "server", TR_TEXT, "localhost:%u (demo lab)",
@@ -206,26 +137,25 @@ static void home_build_settings(struct ui *ui, int width)
                       glyph(GL_ELLIPSIS, ui->term.utf8));
         doc_field(&d, HOME_LABEL_W, "expect", TR_TEXT, "%s", t->expect);
         if (home_is_client_cert(t))
-            home_wrap(&d, TR_DIM,
-                      "Enter connects without a client certificate (see the "
-                      "CertificateRequest); c connects with the lab's one.",
-                      width);
+            settings_doc_wrap(&d, TR_DIM,
+                              "Enter connects without a client certificate (see the "
+                              "CertificateRequest); c connects with the lab's one.",
+                              width);
         doc_blank(&d);
-        doc_heading(&d, "with profile %s", *home_profile(ui) ? home_profile(ui) : "(none)");
+        doc_heading(&d, "with profile %s", *home_profile(h) ? home_profile(h) : "(none)");
     } else {
-        const struct profile_entry *e = home_entry(ui);
+        const struct profile_entry *e = home_entry(h);
         if (e && e->description)
-            home_wrap(&d, TR_TEXT, e->description, width);
+            settings_doc_wrap(&d, TR_TEXT, e->description, width);
         doc_blank(&d);
     }
-    home_settings_of(ui, &d, home_profile(ui), width);
-    docview_set(&ui->home.settings, &d);
-    ui->home.settings.top = 0;
+    home_settings_of(ui, &d, home_profile(h), width);
+    docview_set(&h->settings, &d);
+    h->settings.top = 0;
 }
 
-static void home_build_plist(struct ui *ui)
+static void home_build_plist(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     struct doc d = {0};
     int sel = docview_selected_id(&h->plist);
     for (size_t i = 0; i < h->n_profiles; i++) {
@@ -250,9 +180,8 @@ static void home_build_plist(struct ui *ui)
     docview_set(&h->plist, &d);
 }
 
-static void home_build_demo(struct ui *ui)
+static void home_build_demo(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     if (!ui->lab)
         return;
     struct doc d = {0};
@@ -299,9 +228,8 @@ static bool home_ascii_form(const char *spec, char *out, size_t n)
 }
 
 /* Past targets, newest first (without the demo lab, which takes this place). */
-static void home_build_recent(struct ui *ui)
+static void home_build_recent(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     struct doc d = {0};
     int sel = docview_selected_id(&h->recent);
     for (size_t i = 0; i < h->history.len && !ui->lab; i++) {
@@ -319,23 +247,23 @@ static void home_build_recent(struct ui *ui)
 }
 
 /* Rebuilds the lists (so the pointer follows the selection) and the settings beside them. */
-static void home_rebuild(struct ui *ui)
+static void home_rebuild(struct home *h, struct ui *ui)
 {
-    home_build_plist(ui);
-    home_build_demo(ui);
-    home_build_recent(ui);
+    home_build_plist(h, ui);
+    home_build_demo(h, ui);
+    home_build_recent(h, ui);
     int w = ui->term.cols - home_left_width(ui->term.cols) - 4;
-    home_build_settings(ui, w > 20 ? w : 20);
+    home_build_settings(h, ui, w > 20 ? w : 20);
 }
 
-void home_relayout(struct ui *ui)
+static void home_relayout(struct screen *s, struct ui *ui)
 {
-    home_rebuild(ui);
+    home_rebuild((struct home *)s, ui);
 }
 
 /* ---- set-up ---- */
 
-void home_target_text(const char *host, uint16_t port, char *out, size_t n)
+static void home_target_text(const char *host, uint16_t port, char *out, size_t n)
 {
     bool v6 = strchr(host, ':') != NULL;
     if (port == 443)
@@ -344,9 +272,8 @@ void home_target_text(const char *host, uint16_t port, char *out, size_t n)
         snprintf(out, n, v6 ? "[%s]:%u" : "%s:%u", host, (unsigned)port);
 }
 
-static void home_host_from_cli(struct ui *ui)
+static void home_host_from_cli(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     const struct tls_config *c = ui->opt->cfg;
     if (!c || !c->host)
         return;
@@ -354,9 +281,19 @@ static void home_host_from_cli(struct ui *ui)
     h->host_len = h->host_cur = strlen(h->host);
 }
 
-void home_init(struct ui *ui)
+/* The profile used when none is chosen: --profile, else "default" when it exists, else "". */
+static const char *home_default_profile(const struct home *h, const struct ui *ui)
 {
-    struct home *h = &ui->home;
+    if (ui->opt->profile)
+        return ui->opt->profile;
+    for (size_t i = 0; i < h->n_profiles; i++)
+        if (strcmp(h->profiles[i].name, "default") == 0)
+            return "default";
+    return "";
+}
+
+static void home_init(struct home *h, struct ui *ui)
+{
     char err[600];
     h->hist_pos = -1;
     h->lab_pending = -1;
@@ -364,7 +301,7 @@ void home_init(struct ui *ui)
     h->history_path = history_path();
     if (h->history_path && history_load(h->history_path, &h->history, err, sizeof err) < 0)
         ui_status(ui, TR_WARN, "history: %s", err);
-    home_host_from_cli(ui);
+    home_host_from_cli(h, ui);
     if (profile_list(&h->profiles, &h->n_profiles) < 0) {
         h->profiles = NULL;
         h->n_profiles = 0;
@@ -372,19 +309,20 @@ void home_init(struct ui *ui)
     h->weak = xcalloc(h->n_profiles ? h->n_profiles : 1, sizeof *h->weak);
     for (size_t i = 0; i < h->n_profiles; i++)
         h->weak[i] = home_profile_weakens(ui, h->profiles[i].name);
-    home_rebuild(ui); /* selects the first profile; then move to the default one */
-    const char *want = ui_default_profile(ui);
+    home_rebuild(h, ui); /* selects the first profile; then move to the default one */
+    h->profiles_gen = ui->profiles_gen;
+    const char *want = home_default_profile(h, ui);
     for (size_t i = 0; i < h->plist.doc.n; i++)
         if (strcmp(h->profiles[h->plist.doc.lines[i].id].name, want) == 0)
             h->plist.sel = i;
-    home_rebuild(ui);
+    home_rebuild(h, ui);
 }
 
-void home_reload_profiles(struct ui *ui)
+static void home_reload_profiles(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
+    h->profiles_gen = ui->profiles_gen;
     char keep[UI_NAME_MAX];
-    snprintf(keep, sizeof keep, "%s", home_profile(ui));
+    snprintf(keep, sizeof keep, "%s", home_profile(h));
     profile_entries_free(h->profiles, h->n_profiles);
     free(h->weak);
     if (profile_list(&h->profiles, &h->n_profiles) < 0) {
@@ -394,15 +332,20 @@ void home_reload_profiles(struct ui *ui)
     h->weak = xcalloc(h->n_profiles ? h->n_profiles : 1, sizeof *h->weak);
     for (size_t i = 0; i < h->n_profiles; i++)
         h->weak[i] = home_profile_weakens(ui, h->profiles[i].name);
-    home_rebuild(ui);
+    home_rebuild(h, ui);
     for (size_t i = 0; i < h->plist.doc.n; i++)
         if (strcmp(h->profiles[h->plist.doc.lines[i].id].name, keep) == 0)
             h->plist.sel = i;
-    home_rebuild(ui);
+    home_rebuild(h, ui);
 }
 
-void home_free(struct home *h)
+static void home_free(struct screen *s)
 {
+    struct home *h = (struct home *)s;
+    if (h->last)
+        h->last->ops->free(h->last);
+    if (h->editor)
+        h->editor->ops->free(h->editor);
     profile_entries_free(h->profiles, h->n_profiles);
     free(h->weak);
     docview_free(&h->plist);
@@ -411,12 +354,11 @@ void home_free(struct home *h)
     docview_free(&h->recent);
     strlist_free(&h->history);
     free(h->history_path);
-    memset(h, 0, sizeof *h);
+    free(h);
 }
 
-void home_remember(struct ui *ui, const char *spec)
+static void home_remember(struct home *h, struct ui *ui, const char *spec)
 {
-    struct home *h = &ui->home;
     char err[600];
     if (!spec || !*spec)
         return;
@@ -424,7 +366,7 @@ void home_remember(struct ui *ui, const char *spec)
         ui_status(ui, TR_WARN, "history: %s", err);
     h->hist_pos = -1;
     h->recent.sel = 0; /* the target just used leads the list */
-    home_rebuild(ui);
+    home_rebuild(h, ui);
 }
 
 /* ---- keys ---- */
@@ -435,9 +377,8 @@ static void home_set_host(struct home *h, const char *text)
     h->host_len = h->host_cur = strlen(h->host);
 }
 
-static void home_history(struct ui *ui, int dir)
+static void home_history(struct home *h, int dir)
 {
-    struct home *h = &ui->home;
     if (h->history.len == 0)
         return;
     if (dir < 0) { /* older */
@@ -452,9 +393,8 @@ static void home_history(struct ui *ui, int dir)
     }
 }
 
-static void home_connect_host(struct ui *ui)
+static void home_connect_host(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     struct ui_target t = {.lab_index = -1};
     const char *p = h->host;
     while (*p == ' ')
@@ -463,25 +403,23 @@ static void home_connect_host(struct ui *ui)
     size_t n = strlen(t.spec);
     while (n > 0 && t.spec[n - 1] == ' ')
         t.spec[--n] = '\0';
-    ui_connect(ui, &t, home_profile(ui));
+    ui_dial_profile(ui, &t, home_profile(h), home_dialed, h);
 }
 
 /* Enter on a recent target: it goes into the host line and connects with the profile. */
-static void home_connect_recent(struct ui *ui)
+static void home_connect_recent(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
     int id = docview_selected_id(&h->recent);
     if (id < 0 || (size_t)id >= h->history.len)
         return;
     home_set_host(h, h->history.items[id]);
-    home_connect_host(ui);
+    home_connect_host(h, ui);
 }
 
 /* Connects to the selected lab target; while the lab starts, it connects once the lab is
  * ready, if the same target is still selected on the home screen then (home_lab_step). */
-static void home_connect_lab(struct ui *ui, bool client_cert)
+static void home_connect_lab(struct home *h, struct ui *ui, bool client_cert)
 {
-    struct home *h = &ui->home;
     int id = docview_selected_id(&h->demo);
     if (id < 0)
         return;
@@ -494,80 +432,80 @@ static void home_connect_lab(struct ui *ui, bool client_cert)
         return;
     }
     struct ui_target t = {.lab_index = id, .client_cert = client_cert};
-    ui_connect(ui, &t, home_profile(ui));
+    ui_dial_profile(ui, &t, home_profile(h), home_dialed, h);
 }
 
 /* The recent list is on screen (it shares its place with the demo lab and needs room). */
-static bool home_has_recent(const struct ui *ui)
+static bool home_has_recent(const struct home *h, const struct ui *ui)
 {
-    return !ui->lab && ui->home.history.len > 0 && ui->home.recent_r.h > 0;
+    return !ui->lab && h->history.len > 0 && h->recent_r.h > 0;
 }
 
-static void home_focus(struct ui *ui, enum home_focus f)
+static void home_focus(struct home *h, struct ui *ui, enum home_focus f)
 {
-    struct home *h = &ui->home;
-    if ((f == HF_DEMO && !ui->lab) || (f == HF_RECENT && !home_has_recent(ui)))
+    if ((f == HF_DEMO && !ui->lab) || (f == HF_RECENT && !home_has_recent(h, ui)))
         f = HF_HOST;
     h->focus = f;
     h->plist.focus = f == HF_PROFILES;
     h->demo.focus = f == HF_DEMO;
     h->recent.focus = f == HF_RECENT;
-    home_rebuild(ui);
+    home_rebuild(h, ui);
 }
 
-void home_lab_step(struct ui *ui)
+/* The demo lab is ready, or failed (ui->lab NULL: ui.c said why). */
+static void home_lab(struct screen *s, struct ui *ui)
 {
-    struct home *h = &ui->home;
-    enum lab_state st = lab_step(ui->lab);
-    if (st == LAB_STARTING)
-        return;
+    struct home *h = (struct home *)s;
     int pending = h->lab_pending;
     h->lab_pending = -1;
-    if (st == LAB_FAILED) {
-        ui_status(ui, TR_BAD, "%s", lab_error(ui->lab));
-        lab_stop(ui->lab);
-        ui->lab = NULL;
-        home_focus(ui, h->focus); /* off the demo list, which is gone */
+    if (!ui->lab) {
+        home_focus(h, ui, h->focus); /* off the demo list, which is gone */
         return;
     }
-    home_rebuild(ui);
+    home_rebuild(h, ui);
     if (pending < 0)
         return;
-    bool still = ui->screen == SCR_HOME && !ui->conn && !ui->help && !ui->picker &&
-                 ui->prompt.kind == PROMPT_NONE && h->focus == HF_DEMO;
+    bool still = ui_is_top(ui, &h->base) && ui_idle(ui) && h->focus == HF_DEMO;
     if (still && docview_selected_id(&h->demo) == pending)
-        home_connect_lab(ui, h->lab_pending_cert);
+        home_connect_lab(h, ui, h->lab_pending_cert);
     else
         ui_status(ui, TR_DIM, "the demo lab is ready");
 }
 
 /* Tab order: the host line, the profiles, then the demo lab or the recent targets. */
-static void home_cycle(struct ui *ui, int dir)
+static void home_cycle(struct home *h, struct ui *ui, int dir)
 {
     enum home_focus order[3] = {HF_HOST, HF_PROFILES, HF_HOST};
     int n = 2;
     if (ui->lab)
         order[n++] = HF_DEMO;
-    else if (home_has_recent(ui))
+    else if (home_has_recent(h, ui))
         order[n++] = HF_RECENT;
     int i = 0;
-    while (i < n && order[i] != ui->home.focus)
+    while (i < n && order[i] != h->focus)
         i++;
-    home_focus(ui, order[((i == n ? 0 : i) + dir + n) % n]);
+    home_focus(h, ui, order[((i == n ? 0 : i) + dir + n) % n]);
 }
 
-static bool home_key_host(struct ui *ui, int key, enum ui_action a)
+/* Esc: the last result again, as it was left. */
+static void home_back_to_result(struct home *h, struct ui *ui)
 {
-    struct home *h = &ui->home;
+    struct screen *r = h->last;
+    h->last = NULL;
+    ui_push(ui, r);
+}
+
+static bool home_key_host(struct home *h, struct ui *ui, int key, enum ui_action a)
+{
     if (a == ACT_ENTER) {
-        home_connect_host(ui);
+        home_connect_host(h, ui);
     } else if (key == KEY_UP || key == KEY_DOWN) {
-        home_history(ui, key == KEY_UP ? -1 : 1);
+        home_history(h, key == KEY_UP ? -1 : 1);
     } else if (key == 27) {
         if (h->host_len)
             home_set_host(h, "");
-        else if (ui->result.report)
-            ui->screen = SCR_RESULT;
+        else if (h->last)
+            home_back_to_result(h, ui);
     } else if (key == '?') {
         return false; /* help */
     } else if (ui_edit_key(h->host, sizeof h->host, &h->host_len, &h->host_cur, key)) {
@@ -579,10 +517,10 @@ static bool home_key_host(struct ui *ui, int key, enum ui_action a)
 }
 
 /* `e`: the selected profile in the editor; its Connect goes where Enter here would. */
-static void home_edit(struct ui *ui)
+static void home_edit(struct home *h, struct ui *ui)
 {
     struct ui_target t = {.lab_index = -1};
-    const char *p = ui->home.host;
+    const char *p = h->host;
     while (*p == ' ')
         p++;
     snprintf(t.spec, sizeof t.spec, "%s", p);
@@ -591,7 +529,9 @@ static void home_edit(struct ui *ui)
         t.spec[--n] = '\0';
     if (!t.spec[0] && ui->opt->cfg && ui->opt->cfg->host)
         t.from_cli = true;
-    editor_open(ui, home_profile(ui), &t, false);
+    struct screen *e = editor_screen_open(ui, home_profile(h), &t, NULL, h->editor);
+    h->editor = NULL; /* taken: reused, or freed */
+    ui_push(ui, e);
 }
 
 /* The list a focus names, and where it was last drawn; NULL for the host line. */
@@ -607,49 +547,49 @@ static struct docview *home_list(struct home *h, enum home_focus f, struct rect 
     return NULL;
 }
 
-static bool home_key_list(struct ui *ui, int key, enum ui_action a)
+static bool home_key_list(struct home *h, struct ui *ui, int key, enum ui_action a)
 {
-    struct home *h = &ui->home;
     struct rect r;
     struct docview *v = home_list(h, h->focus, &r);
     if (!v)
         return false;
     if (docview_action(v, a, r.h > 0 ? r.h : 5)) {
-        home_rebuild(ui);
+        home_rebuild(h, ui);
     } else if (a == ACT_ENTER) {
         if (h->focus == HF_DEMO)
-            home_connect_lab(ui, false);
+            home_connect_lab(h, ui, false);
         else if (h->focus == HF_RECENT)
-            home_connect_recent(ui);
+            home_connect_recent(h, ui);
         else
-            home_connect_host(ui);
+            home_connect_host(h, ui);
     } else if (key == 'c' && h->focus == HF_DEMO) {
-        if (home_is_client_cert(home_lab_target(ui)))
-            home_connect_lab(ui, true);
+        if (home_is_client_cert(home_lab_target(h, ui)))
+            home_connect_lab(h, ui, true);
         else
             ui_status(ui, TR_DIM, "c connects the client-cert target with the lab's certificate");
     } else if (a == ACT_EDIT_PROFILE && h->focus == HF_PROFILES) {
-        home_edit(ui);
+        home_edit(h, ui);
     } else if (a == ACT_BACK) {
-        if (ui->result.report && key == 27)
-            ui->screen = SCR_RESULT;
+        if (h->last && key == 27)
+            home_back_to_result(h, ui);
         else
-            home_focus(ui, HF_HOST);
+            home_focus(h, ui, HF_HOST);
     } else {
         return false;
     }
     return true;
 }
 
-bool home_key(struct ui *ui, int key, enum ui_action a)
+static bool home_key(struct screen *s, struct ui *ui, int key, enum ui_action a)
 {
+    struct home *h = (struct home *)s;
     if (a == ACT_NEXT_PANE || a == ACT_PREV_PANE) {
-        home_cycle(ui, a == ACT_NEXT_PANE ? 1 : -1);
+        home_cycle(h, ui, a == ACT_NEXT_PANE ? 1 : -1);
         return true;
     }
-    if (ui->home.focus == HF_HOST)
-        return home_key_host(ui, key, a);
-    return home_key_list(ui, key, a);
+    if (h->focus == HF_HOST)
+        return home_key_host(h, ui, key, a);
+    return home_key_list(h, ui, key, a);
 }
 
 static bool home_inside(struct rect r, int y, int x)
@@ -657,38 +597,37 @@ static bool home_inside(struct rect r, int y, int x)
     return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
 }
 
-void home_click(struct ui *ui, int y, int x, int button)
+static void home_click(struct screen *s, struct ui *ui, int y, int x, int button)
 {
-    struct home *h = &ui->home;
+    struct home *h = (struct home *)s;
     enum home_focus under = HF_HOST; /* the list under the pointer, if any */
     if (home_inside(h->plist_r, y, x))
         under = HF_PROFILES;
     else if (ui->lab && home_inside(h->demo_r, y, x))
         under = HF_DEMO;
-    else if (home_has_recent(ui) && home_inside(h->recent_r, y, x))
+    else if (home_has_recent(h, ui) && home_inside(h->recent_r, y, x))
         under = HF_RECENT;
     struct rect r;
     struct docview *v = home_list(h, under, &r);
     if (button == 4 || button == 5) {
         if (v) {
             docview_scroll(v, button == 4 ? -1 : 1, r.h);
-            home_rebuild(ui);
+            home_rebuild(h, ui);
         }
         return;
     }
     if (home_inside(h->host_r, y, x)) {
-        home_focus(ui, HF_HOST);
+        home_focus(h, ui, HF_HOST);
     } else if (v) {
         docview_click(v, r, y);
-        home_focus(ui, under);
+        home_focus(h, ui, under);
     }
 }
 
 /* ---- drawing ---- */
 
-static void home_draw_host(struct ui *ui, struct rect box)
+static void home_draw_host(struct home *h, struct ui *ui, struct rect box)
 {
-    struct home *h = &ui->home;
     struct term *t = &ui->term;
     term_box(t, box, "Connect", h->focus == HF_HOST);
     int y = box.y + 1, x = box.x + 2;
@@ -744,11 +683,10 @@ static void home_draw_list(struct ui *ui, struct docview *v, struct rect box, co
     *inner_out = in;
 }
 
-static void home_draw_settings(struct ui *ui, struct rect box)
+static void home_draw_settings(struct home *h, struct ui *ui, struct rect box)
 {
-    struct home *h = &ui->home;
-    const struct lab_target *t = home_lab_target(ui);
-    const struct profile_entry *e = home_entry(ui);
+    const struct lab_target *t = home_lab_target(h, ui);
+    const struct profile_entry *e = home_entry(h);
     char *title;
     if (h->focus == HF_DEMO && t)
         title = xasprintf("%s · demo lab", t->title);
@@ -766,9 +704,9 @@ static void home_draw_settings(struct ui *ui, struct rect box)
     free(title);
 }
 
-static const char *home_hints(const struct ui *ui)
+static const char *home_hints(const struct home *h, const struct ui *ui)
 {
-    switch (ui->home.focus) {
+    switch (h->focus) {
     case HF_HOST:
         return ui->term.utf8 ? "Enter connect  Tab profiles  ↑↓ history  Esc clear"
                              : "Enter connect  Tab profiles  Up/Dn history  Esc clear";
@@ -779,26 +717,29 @@ static const char *home_hints(const struct ui *ui)
         return ui->term.utf8 ? "↑↓ select  Enter connect  Tab next  Esc host line"
                              : "Up/Dn select  Enter connect  Tab next  Esc host line";
     case HF_DEMO:
-        return home_is_client_cert(home_lab_target(ui))
+        return home_is_client_cert(home_lab_target(h, ui))
                    ? "Enter connect  c with client cert  Tab next  t theme"
                    : "Enter connect  Tab next  t theme";
     }
     return "";
 }
 
-void home_draw(struct ui *ui)
+static void home_draw(struct screen *s, struct ui *ui)
 {
-    struct home *h = &ui->home;
+    struct home *h = (struct home *)s;
+    if (h->profiles_gen != ui->profiles_gen)
+        home_reload_profiles(h, ui);
     struct term *t = &ui->term;
     ui_draw_title(ui, 0, "tlscope " TLSCOPE_VERSION " — TLS connection explorer",
-                  ui->result.report ? "Esc last result" : NULL);
-    home_draw_host(ui, (struct rect){1, 0, 3, t->cols});
-    char *keylog = session_keylog_warning(ui); /* on the box's lower edge while K is on */
+                  h->last ? "Esc last result" : NULL);
+    home_draw_host(h, ui, (struct rect){1, 0, 3, t->cols});
+    const char *keylog = ui_keylog_file(ui); /* on the box's lower edge while K is on */
     if (keylog) {
-        char *text = xasprintf(" %s ", keylog);
-        term_put(t, 3, 2, t->cols - 4, TR_WARN, text);
+        char *text = xasprintf(" %s session keys written to %s ", glyph(GL_WARN, t->utf8), keylog);
+        char *safe = sanitize_terminal(text);
+        term_put(t, 3, 2, t->cols - 4, TR_WARN, safe);
+        free(safe);
         free(text);
-        free(keylog);
     }
     int top = 4, body = t->rows - 2 - top;
     int lw = home_left_width(t->cols);
@@ -825,8 +766,113 @@ void home_draw(struct ui *ui)
             home_draw_list(ui, &h->recent, (struct rect){top + ph, 0, body - ph, lw}, "Recent",
                            h->focus == HF_RECENT, &h->recent_r);
         else if (h->focus == HF_RECENT)
-            home_focus(ui, HF_HOST); /* resized away */
+            home_focus(h, ui, HF_HOST); /* resized away */
     }
-    home_draw_settings(ui, (struct rect){top, lw, body, t->cols - lw});
-    ui_draw_bottom(ui, home_hints(ui));
+    home_draw_settings(h, ui, (struct rect){top, lw, body, t->cols - lw});
+    ui_draw_bottom(ui, home_hints(h, ui));
+}
+
+/* ---- the screen ---- */
+
+/* A connection started here finished: its result goes on top (the editor kept here goes with
+ * it, so `e` there finds its edits); the typed target joins the history. */
+static void home_show(struct home *h, struct ui *ui, struct dial_result *res)
+{
+    if (res->target.spec[0] && res->target.lab_index < 0) {
+        home_remember(h, ui, res->target.spec);
+    } else if (res->target.from_cli && res->cfg.host) {
+        char spec[300];
+        home_target_text(res->cfg.host, res->cfg.port, spec, sizeof spec);
+        home_remember(h, ui, spec);
+    }
+    if (h->last)
+        h->last->ops->free(h->last);
+    h->last = NULL;
+    struct screen *r = result_screen_new(ui, res, h->editor);
+    h->editor = NULL;
+    ui_push(ui, r);
+}
+
+static void home_dialed(struct ui *ui, void *ctx, struct dial_result *res)
+{
+    home_show(ctx, ui, res);
+}
+
+static bool home_resume(struct screen *s, struct ui *ui, struct outcome *o)
+{
+    struct home *h = (struct home *)s;
+    if (!o) { /* entering, at the bottom of the stack: a target given connects at once */
+        const struct ui_options *opt = ui->opt;
+        if (opt->connect_now && opt->cfg && opt->cfg->host) {
+            struct ui_target tg = {.lab_index = -1, .from_cli = true};
+            ui_dial_profile(ui, &tg, opt->profile, home_dialed, h);
+        }
+        return false;
+    }
+    bool editor = o->from->ops == &editor_screen_ops;
+    if (o->kind == OUT_DISCARD)
+        return false;
+    if (editor) {
+        if (h->editor)
+            h->editor->ops->free(h->editor);
+        h->editor = o->from; /* the same profile keeps its edits */
+        if (o->kind == OUT_CONNECTED)
+            home_show(h, ui, &o->conn);
+        return true;
+    }
+    if (o->from->ops != &result_screen_ops)
+        return false;
+    if (h->last)
+        h->last->ops->free(h->last);
+    h->last = o->from; /* Esc shows it again */
+    return true;
+}
+
+static bool home_typing(const struct screen *s)
+{
+    return ((const struct home *)s)->focus == HF_HOST;
+}
+
+static void home_help(struct screen *s, struct ui *ui, struct doc *d)
+{
+    (void)s;
+    doc_heading(d, "Home screen");
+    static const char *const home[][2] = {
+        {"typing", "edits the host line: host or host:port"},
+        {"Up, Down", "past targets, while the host line has focus"},
+        {"Tab", "host line → profiles → demo targets"},
+        {"Enter", "connect with the selected profile"},
+        {"c", "demo client-cert target: connect with the lab's client certificate"},
+    };
+    for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
+        if (i == 4 && !ui->lab)
+            continue;
+        struct doc_line *l = doc_line(d, -1);
+        doc_text(l, TR_KEY, "%s", home[i][0]);
+        l->segs[l->n - 1].min_width = 18;
+        doc_text(l, TR_TEXT, "%s", home[i][1]);
+    }
+    doc_blank(d);
+    diff_screen_help(d);
+}
+
+static const struct screen_ops home_ops = {
+    .name = "home",
+    .draw = home_draw,
+    .key = home_key,
+    .mouse = home_click,
+    .resize = home_relayout,
+    .resume = home_resume,
+    .help = home_help,
+    .typing = home_typing,
+    .lab = home_lab,
+    .free = home_free,
+};
+
+struct screen *home_screen_new(struct ui *ui)
+{
+    struct home *h = xcalloc(1, sizeof *h);
+    h->base.ops = &home_ops;
+    home_init(h, ui);
+    return &h->base;
 }

@@ -1,6 +1,8 @@
 /* The result screen: title, verdict, weakened-verification warning, the pane tabs, the pane
- * (a list with the selected line's detail below it, or the detail full screen), search,
- * reconnecting and exporting the sent chain. */
+ * (a list with the selected line's detail below it, or the detail full screen), reconnecting;
+ * `e` pushes the editor and `d` the compare screen, and learn how they ended on resume. */
+#include "ui/result.h"
+
 #include <curses.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,8 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ui/export.h"
-#include "ui/screens.h"
+#include "ui/diff_screen.h"
+#include "ui/editor.h"
+#include "ui/result_int.h"
 #include "ui/term_ext.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -22,9 +25,8 @@ static const struct pane_ops *const result_panes[PANE_COUNT] = {
     &pane_certificates, &pane_findings,  &pane_raw,
 };
 
-static struct pane_ctx result_ctx(const struct ui *ui)
+static struct pane_ctx result_ctx(const struct result *res, const struct ui *ui)
 {
-    const struct result *res = &ui->result;
     return (struct pane_ctx){
         .r = res->report,
         .profile = res->profile[0] ? res->profile : NULL,
@@ -33,14 +35,14 @@ static struct pane_ctx result_ctx(const struct ui *ui)
     };
 }
 
-void result_invalidate(struct result *res)
+static void result_invalidate(struct result *res)
 {
     for (int i = 0; i < PANE_COUNT; i++)
         res->built[i] = false;
     res->detail_id = -1;
 }
 
-void result_free(struct result *res)
+static void result_clear(struct result *res)
 {
     for (int i = 0; i < PANE_COUNT; i++) {
         if (res->state[i] && result_panes[i]->done)
@@ -49,29 +51,40 @@ void result_free(struct result *res)
         docview_free(&res->list[i]);
     }
     docview_free(&res->detail);
-    config_free(&res->cfg); /* the report belongs to ui->session */
-    memset(res, 0, sizeof *res);
+    config_free(&res->cfg); /* the report belongs to ui->visits */
+    res->report = NULL;
+    memset(res->state, 0, sizeof res->state);
+    memset(res->list, 0, sizeof res->list);
+    memset(&res->detail, 0, sizeof res->detail);
+    memset(res->built, 0, sizeof res->built);
+    res->built_width = 0;
+    res->detail_title[0] = '\0';
+    res->detail_full = false;
     res->detail_id = -1;
 }
 
-void result_set(struct ui *ui, struct report *r, struct tls_config *cfg,
-                const struct ui_target *target, const char *profile)
+/* Shows a finished connection (takes dr->cfg's contents); keep_pane: on the pane shown. */
+static void result_show(struct result *res, struct dial_result *dr, bool keep_pane)
 {
-    struct result *res = &ui->result;
-    bool again = ui->screen == SCR_RESULT && res->report;
-    int pane = again ? res->pane : 0;
-    result_free(res);
-    res->report = r;
-    res->cfg = *cfg;
-    memset(cfg, 0, sizeof *cfg);
-    res->target = *target;
-    snprintf(res->profile, sizeof res->profile, "%s", profile ? profile : "");
+    int pane = keep_pane && res->report ? res->pane : 0;
+    result_clear(res);
+    res->report = dr->report;
+    res->seq = dr->seq;
+    res->cfg = dr->cfg;
+    memset(&dr->cfg, 0, sizeof dr->cfg);
+    res->target = dr->target;
+    snprintf(res->profile, sizeof res->profile, "%s", dr->label);
     res->pane = pane;
     for (int i = 0; i < PANE_COUNT; i++) {
         size_t sz = result_panes[i]->state_size;
         res->state[i] = xcalloc(1, sz ? sz : 1);
     }
-    ui->screen = SCR_RESULT;
+}
+
+void result_dialed(struct ui *ui, void *ctx, struct dial_result *dr)
+{
+    (void)ui;
+    result_show(ctx, dr, true);
 }
 
 /* Moves a detail's leading heading (its first non-blank line, all in TR_TITLE) onto the rule
@@ -102,15 +115,14 @@ static void result_take_heading(struct result *res, struct doc *d)
 }
 
 /* Builds the current pane's list for the current width, and the detail of its selection. */
-static void result_build(struct ui *ui)
+void result_build(struct result *res, struct ui *ui)
 {
-    struct result *res = &ui->result;
     if (res->built_width != ui->term.cols) {
         result_invalidate(res);
         res->built_width = ui->term.cols;
     }
     const struct pane_ops *ops = result_panes[res->pane];
-    struct pane_ctx ctx = result_ctx(ui);
+    struct pane_ctx ctx = result_ctx(res, ui);
     if (!res->built[res->pane]) {
         struct doc d = {0};
         ops->build(res->state[res->pane], &ctx, &d);
@@ -144,9 +156,8 @@ static bool result_split(const struct result *res)
     return result_has_detail(res) && result_panes[res->pane] != &pane_summary;
 }
 
-static void result_switch(struct ui *ui, int pane)
+static void result_switch(struct result *res, int pane)
 {
-    struct result *res = &ui->result;
     res->pane = (pane % PANE_COUNT + PANE_COUNT) % PANE_COUNT;
     res->detail_full = false;
     res->detail_id = -1;
@@ -154,9 +165,9 @@ static void result_switch(struct ui *ui, int pane)
 
 /* ---- drawing ---- */
 
-static void result_draw_title(struct ui *ui)
+static void result_draw_title(struct result *res, struct ui *ui)
 {
-    const struct report *r = ui->result.report;
+    const struct report *r = res->report;
     struct strbuf sb = {0};
     bool v6 = r->host && strchr(r->host, ':');
     sb_printf(&sb, "tlscope — %s%s%s:%u", v6 ? "[" : "", r->host ? r->host : "?", v6 ? "]" : "",
@@ -166,8 +177,8 @@ static void result_draw_title(struct ui *ui)
         sb_printf(&sb, " (%s)", uni); /* an international name: both forms */
     if (r->address && (!r->host || strcmp(r->address, r->host) != 0))
         sb_printf(&sb, " %s %s", ui->term.utf8 ? "→" : "->", r->address);
-    if (ui->result.profile[0])
-        sb_printf(&sb, " · profile %s", ui->result.profile);
+    if (res->profile[0])
+        sb_printf(&sb, " · profile %s", res->profile);
     char *safe = sanitize_terminal(sb.buf);
     ui_draw_title(ui, 0, safe, "? help  q quit");
     free(safe);
@@ -197,9 +208,9 @@ static char *result_facts(const struct report *r)
     return safe;
 }
 
-static void result_draw_verdict(struct ui *ui, int y)
+static void result_draw_verdict(struct result *res, struct ui *ui, int y)
 {
-    const struct report *r = ui->result.report;
+    const struct report *r = res->report;
     struct term *t = &ui->term;
     enum verdict v = report_verdict(r);
     enum theme_role role = v == VERDICT_VERIFIED ? TR_OK : v == VERDICT_WARNINGS ? TR_WARN : TR_BAD;
@@ -233,11 +244,10 @@ static void result_draw_weakened(struct ui *ui, int y, const struct strlist *w)
     sb_free(&sb);
 }
 
-static void result_draw_tabs(struct ui *ui, int y)
+static void result_draw_tabs(struct result *res, struct ui *ui, int y)
 {
-    struct result *res = &ui->result;
     struct term *t = &ui->term;
-    struct pane_ctx ctx = result_ctx(ui);
+    struct pane_ctx ctx = result_ctx(res, ui);
     char *labels[PANE_COUNT];
     int total = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -285,9 +295,8 @@ static char *result_detail_title(const struct result *res)
     return out;
 }
 
-static void result_draw_pane(struct ui *ui, int top, int h)
+static void result_draw_pane(struct result *res, struct ui *ui, int top, int h)
 {
-    struct result *res = &ui->result;
     struct term *t = &ui->term;
     struct docview *list = &res->list[res->pane];
     if (res->detail_full) {
@@ -320,9 +329,8 @@ static void result_draw_pane(struct ui *ui, int top, int h)
     docview_draw(&res->detail, t, res->detail_r);
 }
 
-static const char *result_hints(const struct ui *ui)
+static const char *result_hints(const struct result *res, const struct ui *ui)
 {
-    const struct result *res = &ui->result;
     bool u = ui->term.utf8;
     if (res->detail_full)
         return u ? "↑↓ scroll  Esc back  / search  n next"
@@ -337,26 +345,29 @@ static const char *result_hints(const struct ui *ui)
              : "Up/Dn scroll  Tab pane  r reconnect  d diff  p profile  h home  / search";
 }
 
-void result_draw(struct ui *ui)
+static void result_draw(struct screen *s, struct ui *ui)
 {
+    struct result *res = (struct result *)s;
     struct term *t = &ui->term;
-    result_build(ui);
-    result_draw_title(ui);
-    result_draw_verdict(ui, 1);
+    result_build(res, ui);
+    result_draw_title(res, ui);
+    result_draw_verdict(res, ui, 1);
     int y = 2;
     struct strlist weak = {0};
-    session_in_effect(ui, &weak);
+    visits_in_effect(&res->report->effective.weakened, ui_keylog_file(ui), &weak);
     if (weak.len)
         result_draw_weakened(ui, y++, &weak);
     strlist_free(&weak);
-    result_draw_tabs(ui, y++);
-    result_draw_pane(ui, y, t->rows - 2 - y);
-    ui_draw_bottom(ui, result_hints(ui));
+    result_draw_tabs(res, ui, y++);
+    result_draw_pane(res, ui, y, t->rows - 2 - y);
+    ui_draw_bottom(ui, result_hints(res, ui));
+    if (res->picker)
+        result_picker_draw(res, ui);
 }
 
 /* ---- keys and mouse ---- */
 
-static struct docview *result_view(struct result *res)
+struct docview *result_view(struct result *res)
 {
     return res->detail_full ? &res->detail : &res->list[res->pane];
 }
@@ -367,86 +378,88 @@ static int result_page(const struct result *res)
     return r.h > 0 ? r.h : 1;
 }
 
-static void result_export_start(struct ui *ui, enum export_chain which)
+static void result_reconnect(struct result *res, struct ui *ui)
 {
-    const struct report *r = ui->result.report;
-    if (r->n_sent == 0) {
-        ui_status(ui, TR_WARN, "the server sent no certificates: nothing to export");
-        return;
-    }
-    ui->result.export_which = (int)which;
-    char *name = export_default_name_for(r, which);
-    ui_prompt_open(ui, PROMPT_EXPORT,
-                   which == EXPORT_TO_SERVE ? "Export the chain the server should send to: "
-                                            : "Export sent chain to: ",
-                   name);
-    free(name);
-}
-
-static void result_reconnect(struct ui *ui)
-{
-    struct result *res = &ui->result;
     struct tls_config cfg;
     config_copy(&cfg, &res->cfg);
     struct ui_target t = res->target;
     char profile[UI_NAME_MAX];
     snprintf(profile, sizeof profile, "%s", res->profile);
-    ui_start(ui, &cfg, &t, profile);
+    ui_dial(ui, &cfg, &t, profile, result_dialed, res);
 }
 
-static bool result_pane_key(struct ui *ui, int key, enum ui_action a)
+static bool result_pane_key(struct result *res, struct ui *ui, int key, enum ui_action a)
 {
-    struct result *res = &ui->result;
     const struct pane_ops *ops = result_panes[res->pane];
     if (!ops->key || res->detail_full)
         return false;
-    struct pane_ctx ctx = result_ctx(ui);
+    struct pane_ctx ctx = result_ctx(res, ui);
     int id = docview_selected_id(&res->list[res->pane]);
     switch (ops->key(res->state[res->pane], &ctx, key, a, id)) {
     case PANE_IGNORED: return false;
     case PANE_HANDLED: return true;
     case PANE_REBUILD: res->built[res->pane] = false; return true;
-    case PANE_EXPORT: result_export_start(ui, EXPORT_SENT); return true;
-    case PANE_EXPORT_SERVE: result_export_start(ui, EXPORT_TO_SERVE); return true;
+    case PANE_EXPORT: result_export_start(res, ui, EXPORT_SENT); return true;
+    case PANE_EXPORT_SERVE: result_export_start(res, ui, EXPORT_TO_SERVE); return true;
     }
     return false;
 }
 
-static bool result_move(struct ui *ui, enum ui_action a)
+static bool result_move(struct result *res, enum ui_action a)
 {
-    struct result *res = &ui->result;
     return docview_action(result_view(res), a, result_page(res));
 }
 
-static bool result_nav(struct ui *ui, int key, enum ui_action a)
+static bool result_nav(struct result *res, struct ui *ui, int key, enum ui_action a)
 {
-    struct result *res = &ui->result;
     if (a >= ACT_PANE_1 && a <= ACT_PANE_6)
-        result_switch(ui, (int)(a - ACT_PANE_1));
+        result_switch(res, (int)(a - ACT_PANE_1));
     else if (a == ACT_NEXT_PANE || key == KEY_RIGHT)
-        result_switch(ui, res->pane + 1);
+        result_switch(res, res->pane + 1);
     else if (a == ACT_PREV_PANE || key == KEY_LEFT)
-        result_switch(ui, res->pane - 1);
+        result_switch(res, res->pane - 1);
     else if (a == ACT_ENTER && !res->detail_full && result_has_detail(res))
         res->detail_full = true;
     else if (a == ACT_BACK && res->detail_full)
         res->detail_full = false;
     else if (a == ACT_BACK || a == ACT_GO_HOME)
-        ui->screen = SCR_HOME;
+        ui_pop(ui, &(struct outcome){.kind = OUT_BACK}); /* home keeps this screen for Esc */
     else
         return false;
     return true;
 }
 
-bool result_key(struct ui *ui, int key, enum ui_action a)
+/* d: the compare screen, against the previous connection. */
+static void result_diff(struct result *res, struct ui *ui)
 {
-    struct result *res = &ui->result;
-    result_build(ui); /* keys may arrive before the frame that builds a new pane */
-    if (result_pane_key(ui, key, a) || result_move(ui, a) || result_nav(ui, key, a))
+    const struct visit *cur = visits_find(&ui->visits, res->seq);
+    const struct visit *prev = cur ? visits_previous(&ui->visits, cur->seq) : NULL;
+    if (!prev) {
+        ui_status(ui, TR_DIM, "nothing to compare yet: reconnect (r) after changing a setting");
+        return;
+    }
+    ui_push(ui, diff_screen_new(ui, prev->seq, cur->seq));
+}
+
+/* e: the settings of this result in the editor; its Connect comes back here (resume). */
+static void result_edit(struct result *res, struct ui *ui)
+{
+    struct screen *e = editor_screen_open(ui, res->profile, &res->target, &res->cfg, res->editor);
+    res->editor = NULL; /* taken: reused, or freed */
+    ui_push(ui, e);
+}
+
+static bool result_key(struct screen *s, struct ui *ui, int key, enum ui_action a)
+{
+    struct result *res = (struct result *)s;
+    if (res->picker)
+        return result_picker_key(res, ui, a);
+    result_build(res, ui); /* keys may arrive before the frame that builds a new pane */
+    if (result_pane_key(res, ui, key, a) || result_move(res, a) || result_nav(res, ui, key, a))
         return true;
     struct docview *v = result_view(res);
     switch (a) {
-    case ACT_SEARCH: ui_prompt_open(ui, PROMPT_SEARCH, "/", ""); return true;
+    case ACT_SEARCH: result_search_start(res, ui); return true;
     case ACT_SEARCH_NEXT:
     case ACT_SEARCH_PREV:
         if (!v->search[0])
@@ -454,14 +467,14 @@ bool result_key(struct ui *ui, int key, enum ui_action a)
         else if (!docview_find(v, v->search, a == ACT_SEARCH_NEXT))
             ui_status(ui, TR_WARN, "not found: %s", v->search);
         return true;
-    case ACT_RECONNECT: result_reconnect(ui); return true;
-    case ACT_PICK_PROFILE: result_picker_open(ui); return true;
-    case ACT_EXPORT_PEM: result_export_start(ui, EXPORT_SENT); return true;
-    case ACT_EXPORT_SERVE: result_export_start(ui, EXPORT_TO_SERVE); return true;
-    case ACT_DIFF: diff_screen_open(ui); return true;
-    case ACT_WRITE_JSON: session_json_start(ui); return true;
-    case ACT_CLIENT_CERT: session_cert_start(ui); return true;
-    case ACT_EDIT_PROFILE: editor_open(ui, res->profile, &res->target, true); return true;
+    case ACT_RECONNECT: result_reconnect(res, ui); return true;
+    case ACT_PICK_PROFILE: result_picker_open(res, ui); return true;
+    case ACT_EXPORT_PEM: result_export_start(res, ui, EXPORT_SENT); return true;
+    case ACT_EXPORT_SERVE: result_export_start(res, ui, EXPORT_TO_SERVE); return true;
+    case ACT_DIFF: result_diff(res, ui); return true;
+    case ACT_WRITE_JSON: result_json_start(res, ui); return true;
+    case ACT_CLIENT_CERT: result_cert_start(res, ui); return true;
+    case ACT_EDIT_PROFILE: result_edit(res, ui); return true;
     default: return false;
     }
 }
@@ -471,10 +484,14 @@ static bool result_inside(struct rect r, int y)
     return r.h > 0 && y >= r.y && y < r.y + r.h;
 }
 
-void result_click(struct ui *ui, int y, int x, int button)
+static void result_click(struct screen *s, struct ui *ui, int y, int x, int button)
 {
-    struct result *res = &ui->result;
-    result_build(ui);
+    struct result *res = (struct result *)s;
+    if (res->picker) {
+        result_picker_click(res, ui, y, button);
+        return;
+    }
+    result_build(res, ui);
     if (button == 4 || button == 5) {
         int lines = button == 4 ? -3 : 3;
         if (result_inside(res->detail_r, y))
@@ -486,127 +503,73 @@ void result_click(struct ui *ui, int y, int x, int button)
     if (y == res->tab_y) {
         for (int i = 0; i < PANE_COUNT; i++)
             if (x >= res->tab_x[i] && x < res->tab_x[i] + res->tab_w[i])
-                result_switch(ui, i);
+                result_switch(res, i);
         return;
     }
     if (result_inside(res->list_r, y))
         docview_click(&res->list[res->pane], res->list_r, y);
 }
 
-/* ---- the profile picker ---- */
+/* ---- the screen ---- */
 
-void result_picker_close(struct ui *ui)
+static void result_resize(struct screen *s, struct ui *ui)
 {
-    ui->picker = false;
-    docview_free(&ui->picker_view);
-    profile_entries_free(ui->picker_entries, ui->n_picker);
-    ui->picker_entries = NULL;
-    ui->n_picker = 0;
+    (void)ui;
+    result_invalidate((struct result *)s);
 }
 
-void result_picker_open(struct ui *ui)
+static bool result_resume(struct screen *s, struct ui *ui, struct outcome *o)
 {
-    result_picker_close(ui);
-    if (profile_list(&ui->picker_entries, &ui->n_picker) < 0 || ui->n_picker == 0) {
-        ui_status(ui, TR_WARN, "no profiles found");
-        result_picker_close(ui);
-        return;
+    struct result *res = (struct result *)s;
+    if (!o || o->kind == OUT_DISCARD)
+        return false;
+    if (o->kind == OUT_HOME) { /* h on a screen above: this one goes too, kept by home */
+        ui_pop(ui, &(struct outcome){.kind = OUT_BACK});
+        return false;
     }
-    struct doc d = {0};
-    size_t want = 0, line = 0;
-    for (size_t i = 0; i < ui->n_picker; i++) {
-        const struct profile_entry *e = &ui->picker_entries[i];
-        if (e->shadowed)
-            continue;
-        if (strcmp(e->name, ui->result.profile) == 0)
-            want = line;
-        struct doc_line *l = doc_line(&d, (int)i);
-        doc_peer(l, TR_TEXT, e->name);
-        l->segs[l->n - 1].min_width = 20;
-        doc_text(l, TR_DIM, "%s", profile_origin_name(e->origin));
-        l->segs[l->n - 1].min_width = 9;
-        doc_peer(l, TR_DIM, e->description ? e->description : "");
-        line++;
-    }
-    docview_set(&ui->picker_view, &d);
-    ui->picker_view.sel = want;
-    ui->picker = true;
+    if (o->from->ops != &editor_screen_ops)
+        return false;
+    if (res->editor)
+        res->editor->ops->free(res->editor);
+    res->editor = o->from; /* the same settings keep their edits for the next `e` */
+    if (o->kind == OUT_CONNECTED)
+        result_show(res, &o->conn, false);
+    return true;
 }
 
-void result_picker_pick(struct ui *ui)
+static const struct tls_config *result_config(const struct screen *s)
 {
-    int id = docview_selected_id(&ui->picker_view);
-    if (id < 0 || (size_t)id >= ui->n_picker)
-        return;
-    char name[UI_NAME_MAX];
-    snprintf(name, sizeof name, "%s", ui->picker_entries[id].name);
-    result_picker_close(ui);
-    struct ui_target tg = ui->result.target;
-    ui_connect(ui, &tg, name);
+    return &((const struct result *)s)->cfg;
 }
 
-void result_picker_key(struct ui *ui, enum ui_action a)
+static void result_free(struct screen *s)
 {
-    if (a == ACT_QUIT)
-        ui->quit = true;
-    else if (a == ACT_BACK || a == ACT_PICK_PROFILE)
-        result_picker_close(ui);
-    else if (a == ACT_ENTER)
-        result_picker_pick(ui);
-    else
-        docview_action(&ui->picker_view, a, ui->picker_view.page);
+    struct result *res = (struct result *)s;
+    result_picker_close(res);
+    result_clear(res);
+    if (res->editor)
+        res->editor->ops->free(res->editor);
+    free(res);
 }
 
-/* ---- prompt answers ---- */
+const struct screen_ops result_screen_ops = {
+    .name = "result",
+    .draw = result_draw,
+    .key = result_key,
+    .mouse = result_click,
+    .resize = result_resize,
+    .resume = result_resume,
+    .config = result_config,
+    .free = result_free,
+};
 
-void result_search(struct ui *ui, const char *text)
+struct screen *result_screen_new(struct ui *ui, struct dial_result *dr, struct screen *editor)
 {
-    result_build(ui);
-    struct docview *v = result_view(&ui->result);
-    snprintf(v->search, sizeof v->search, "%s", text);
-    v->found = 0;
-    if (!text[0])
-        return;
-    if (!docview_find(v, text, true))
-        ui_status(ui, TR_WARN, "not found: %s", text);
-}
-
-static void result_write(struct ui *ui, const char *path, bool overwrite)
-{
-    char err[1024];
-    const struct report *r = ui->result.report;
-    char *safe = sanitize_terminal(path);
-    enum export_chain which = (enum export_chain)ui->result.export_which;
-    if (export_chain_pem_of(r, which, path, overwrite, err, sizeof err) < 0) {
-        char *serr = sanitize_terminal(err);
-        ui_status(ui, TR_BAD, "not written: %s", serr);
-        free(serr);
-    } else {
-        const struct cert_info *picked[2 * REPORT_CHAIN_MAX];
-        size_t n = export_pick(r, which, picked, sizeof picked / sizeof picked[0]);
-        ui_status(ui, TR_OK, "wrote %zu certificate%s to %s", n, n == 1 ? "" : "s", safe);
-    }
-    free(safe);
-}
-
-void result_export(struct ui *ui, const char *path)
-{
-    struct result *res = &ui->result;
-    if (!path[0]) {
-        ui_status(ui, TR_DIM, "export cancelled");
-        return;
-    }
-    if (session_write_target(ui, path, res->export_path, sizeof res->export_path,
-                             PROMPT_OVERWRITE) != 0)
-        return;
-    result_write(ui, res->export_path, false);
-}
-
-void result_overwrite(struct ui *ui, bool yes)
-{
-    if (!yes) {
-        ui_status(ui, TR_DIM, "not written");
-        return;
-    }
-    result_write(ui, ui->result.export_path, true);
+    (void)ui;
+    struct result *res = xcalloc(1, sizeof *res);
+    res->base.ops = &result_screen_ops;
+    res->detail_id = -1;
+    res->editor = editor;
+    result_show(res, dr, false);
+    return &res->base;
 }

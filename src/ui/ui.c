@@ -1,6 +1,7 @@
-/* The terminal UI's event loop: poll() on the keyboard and the connection's socket, never
- * blocking; the theme; connecting with a spinner and Esc to cancel; the help overlay, the
- * profile picker, the status-line prompt and the too-small screen. */
+/* The terminal UI's event loop and screen stack: poll() on the keyboard and the connection's
+ * socket, never blocking; screens called only through their ops; the theme; connecting with a
+ * spinner and Esc to cancel; the help overlay, the status-line prompt and the too-small
+ * screen. */
 #include "ui/ui.h"
 
 #include <curses.h>
@@ -12,7 +13,7 @@
 #include <string.h>
 
 #include "theme/theme.h"
-#include "ui/screens.h"
+#include "ui/core.h"
 #include "ui/term_ext.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
@@ -50,14 +51,69 @@ void ui_status(struct ui *ui, enum theme_role role, const char *fmt, ...)
     ui->status_role = role;
 }
 
-const char *ui_default_profile(const struct ui *ui)
+/* ---- the stack ---- */
+
+static struct screen *ui_top(const struct ui *ui)
 {
-    if (ui->opt->profile)
-        return ui->opt->profile;
-    for (size_t i = 0; i < ui->home.n_profiles; i++)
-        if (strcmp(ui->home.profiles[i].name, "default") == 0)
-            return "default";
-    return "";
+    return ui->depth ? ui->stack[ui->depth - 1] : NULL;
+}
+
+bool ui_is_top(const struct ui *ui, const struct screen *s)
+{
+    return ui_top(ui) == s;
+}
+
+bool ui_idle(const struct ui *ui)
+{
+    return !dial_running(ui) && !ui->dial.pending && !ui->prompt.open && !ui->help;
+}
+
+void ui_push(struct ui *ui, struct screen *s)
+{
+    if (!s)
+        return;
+    if (ui->depth == UI_STACK_MAX) {
+        s->ops->free(s);
+        ui_status(ui, TR_BAD, "too many screens open: close one with Esc");
+        return;
+    }
+    struct screen *below = ui_top(ui);
+    if (below && below->ops->leave)
+        below->ops->leave(below, ui);
+    ui->stack[ui->depth++] = s;
+}
+
+void ui_pop(struct ui *ui, struct outcome *o)
+{
+    if (ui->depth < 2)
+        return;
+    struct screen *from = ui->stack[--ui->depth];
+    ui->stack[ui->depth] = NULL;
+    struct screen *below = ui_top(ui);
+    o->from = from;
+    bool kept = below->ops->resume && below->ops->resume(below, ui, o);
+    if (!kept)
+        from->ops->free(from);
+    config_free(&o->conn.cfg);
+}
+
+const char *ui_keylog_file(const struct ui *ui)
+{
+    const char *fallback = ui->opt->cfg ? ui->opt->cfg->keylog : NULL;
+    for (size_t i = ui->depth; i-- > 0;) {
+        const struct screen *s = ui->stack[i];
+        const struct tls_config *c = s->ops->config ? s->ops->config(s) : NULL;
+        if (c) {
+            fallback = c->keylog;
+            break;
+        }
+    }
+    return visits_keylog_file(&ui->visits, fallback);
+}
+
+void ui_profiles_changed(struct ui *ui)
+{
+    ui->profiles_gen++;
 }
 
 /* ---- theme ---- */
@@ -138,19 +194,15 @@ static void ui_draw_connecting(struct ui *ui, int y)
     static const char *const fancy[] = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
     static const char *const plain[] = {"|", "/", "-", "\\"};
     struct term *t = &ui->term;
-    int64_t ms = conn_elapsed_ms(ui->conn);
+    int64_t ms = 0;
+    char *safe = dial_describe(ui, &ms);
     size_t frame = (size_t)(ms / UI_TICK_MS);
     const char *spin = t->utf8 ? fancy[frame % 10] : plain[frame % 4];
-    char *what = xasprintf("%s %s:%u · %.1f s", ui_stage_words(conn_stage(ui->conn)),
-                           ui->conn_cfg.host ? ui->conn_cfg.host : "?", (unsigned)ui->conn_cfg.port,
-                           (double)ms / 1000.0);
-    char *safe = sanitize_terminal(what);
     term_put(t, y, 1, 2, TR_KEY, spin);
     int w = term_put(t, y, 3, t->cols - 18, TR_TEXT, safe);
     term_put(t, y, 3 + w + 3, 4, TR_KEY, "Esc");
     term_put(t, y, 3 + w + 7, 8, TR_DIM, "cancel");
     free(safe);
-    free(what);
 }
 
 /* A passphrase as typed, shown: one '*' per character. */
@@ -169,7 +221,7 @@ static void ui_draw_prompt(struct ui *ui, int y)
     struct term *t = &ui->term;
     struct ui_prompt *p = &ui->prompt;
     int lw = term_put(t, y, 1, t->cols - 12, TR_KEY, p->label);
-    bool secret = p->kind == PROMPT_PASS || p->kind == PROMPT_START_PASS;
+    bool secret = p->flags & PROMPT_SECRET;
     char *safe = secret ? ui_stars(p->buf, p->len) : sanitize_terminal(p->buf);
     term_put(t, y, 1 + lw, t->cols - lw - 2, TR_TEXT, safe);
     free(safe);
@@ -186,7 +238,8 @@ static void ui_draw_hints(struct ui *ui, int y, const char *hints)
 {
     struct term *t = &ui->term;
     /* While the host line takes letters, q is text: say how to quit instead. */
-    bool typing = (ui->screen == SCR_HOME && ui->home.focus == HF_HOST) || ui->screen == SCR_EDITOR;
+    const struct screen *top = ui_top(ui);
+    bool typing = top && top->ops->typing && top->ops->typing(top);
     const char *quit = typing ? "Ctrl-C" : "q";
     char right[32];
     snprintf(right, sizeof right, "? help  %s quit", quit);
@@ -222,9 +275,9 @@ void ui_draw_bottom(struct ui *ui, const char *hints)
 {
     struct term *t = &ui->term;
     int y = t->rows - 2;
-    if (ui->prompt.kind != PROMPT_NONE)
+    if (ui->prompt.open)
         ui_draw_prompt(ui, y);
-    else if (ui->conn)
+    else if (dial_running(ui))
         ui_draw_connecting(ui, y);
     else if (ui->status[0])
         term_put(t, y, 1, t->cols - 2, ui->status_role, ui->status);
@@ -248,8 +301,7 @@ static void ui_draw_too_small(struct ui *ui)
     free(l2);
 }
 
-/* A centred box for an overlay, cleared; returns the inner rect. */
-static struct rect ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
+struct rect ui_overlay_box(struct ui *ui, int want_w, int want_h, const char *title)
 {
     struct term *t = &ui->term;
     int w = want_w < t->cols - 4 ? want_w : t->cols - 4;
@@ -268,13 +320,6 @@ static void ui_draw_overlays(struct ui *ui)
         ui->overlay_r = in;
         docview_draw(&ui->help_view, &ui->term, in);
     }
-    if (ui->picker) {
-        struct rect in = ui_overlay_box(ui, 76, (int)ui->picker_view.doc.n + 2,
-                                        "Reconnect with profile · Enter picks · Esc closes");
-        ui->picker_view.focus = true;
-        ui->overlay_r = in;
-        docview_draw(&ui->picker_view, &ui->term, in);
-    }
 }
 
 static void ui_draw(struct ui *ui)
@@ -285,17 +330,11 @@ static void ui_draw(struct ui *ui)
     if (t->rows < UI_MIN_ROWS || t->cols < UI_MIN_COLS) {
         ui_draw_too_small(ui);
     } else {
-        if (ui->screen == SCR_EDITOR && ui->editor)
-            editor_draw(ui);
-        else if (ui->screen == SCR_DIFF && ui->diff)
-            diff_screen_draw(ui);
-        else if (ui->screen == SCR_RESULT && ui->result.report)
-            result_draw(ui);
-        else
-            home_draw(ui);
+        struct screen *top = ui_top(ui);
+        top->ops->draw(top, ui);
         ui_draw_overlays(ui);
-        if (ui->help || ui->picker)
-            ui->cur_y = ui->prompt.kind != PROMPT_NONE ? ui->cur_y : -1;
+        if (ui->help)
+            ui->cur_y = ui->prompt.open ? ui->cur_y : -1;
     }
     term_cursor(t, ui->cur_y, ui->cur_x);
     term_refresh(t);
@@ -333,24 +372,9 @@ static void ui_help_open(struct ui *ui)
         ui_help_keys(&d, b, i);
     }
     doc_blank(&d);
-    doc_heading(&d, "Home screen");
-    static const char *const home[][2] = {
-        {"typing", "edits the host line: host or host:port"},
-        {"Up, Down", "past targets, while the host line has focus"},
-        {"Tab", "host line → profiles → demo targets"},
-        {"Enter", "connect with the selected profile"},
-        {"c", "demo client-cert target: connect with the lab's client certificate"},
-    };
-    for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
-        if (i == 4 && !ui->lab)
-            continue;
-        struct doc_line *l = doc_line(&d, -1);
-        doc_text(l, TR_KEY, "%s", home[i][0]);
-        l->segs[l->n - 1].min_width = 18;
-        doc_text(l, TR_TEXT, "%s", home[i][1]);
-    }
-    doc_blank(&d);
-    diff_screen_help(&d);
+    for (size_t i = 0; i < ui->depth; i++) /* each screen open adds its part */
+        if (ui->stack[i]->ops->help)
+            ui->stack[i]->ops->help(ui->stack[i], ui, &d);
     docview_free(&ui->help_view);
     docview_set(&ui->help_view, &d);
     ui->help = true;
@@ -432,10 +456,15 @@ bool ui_edit_key(char *buf, size_t cap, size_t *len, size_t *cur, int key)
     return true;
 }
 
-void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, const char *text)
+void ui_prompt_open(struct ui *ui, const char *label, const char *text, int flags, prompt_fn done,
+                    prompt_fn cancel, void *ctx)
 {
     struct ui_prompt *p = &ui->prompt;
-    p->kind = kind;
+    p->open = true;
+    p->flags = flags;
+    p->done = done;
+    p->cancel = cancel;
+    p->ctx = ctx;
     snprintf(p->label, sizeof p->label, "%s", label);
     snprintf(p->buf, sizeof p->buf, "%s", text ? text : "");
     p->len = p->cur = strlen(p->buf);
@@ -444,43 +473,30 @@ void ui_prompt_open(struct ui *ui, enum prompt_kind kind, const char *label, con
 static void ui_prompt_key(struct ui *ui, int key, enum ui_action a)
 {
     struct ui_prompt *p = &ui->prompt;
-    enum prompt_kind kind = p->kind;
-    if (kind == PROMPT_OVERWRITE || kind == PROMPT_JSON_OVERWRITE) {
-        p->kind = PROMPT_NONE;
-        if (kind == PROMPT_OVERWRITE)
-            result_overwrite(ui, key == 'y' || key == 'Y');
-        else
-            session_json_overwrite(ui, key == 'y' || key == 'Y');
+    struct ui_prompt was = *p; /* the answer may open the next prompt */
+    if (p->flags & PROMPT_YESNO) {
+        p->open = false;
+        p->done(ui, p->ctx, key == 'y' || key == 'Y' ? "y" : "");
         return;
     }
     bool empty_back = p->len == 0 && (key == KEY_BACKSPACE || key == 127);
     if (key == 27 || empty_back) {
-        p->kind = PROMPT_NONE;
-        if (kind == PROMPT_START_PASS) {
-            ui_pending_clear(ui);
-            ui_status(ui, TR_WARN, "not connected: the key's passphrase is needed");
-        }
+        p->open = false;
         explicit_bzero(p->buf, sizeof p->buf); /* it may have held a passphrase */
         p->len = p->cur = 0;
+        if (was.cancel)
+            was.cancel(ui, was.ctx, "");
+        explicit_bzero(&was, sizeof was);
         return;
     }
     if (a == ACT_ENTER) {
-        char text[sizeof p->buf];
-        memcpy(text, p->buf, sizeof text);
-        p->kind = PROMPT_NONE;
-        if (kind == PROMPT_SEARCH)
-            result_search(ui, text);
-        else if (kind == PROMPT_EXPORT)
-            result_export(ui, text);
-        else if (kind == PROMPT_START_PASS)
-            ui_pending_start(ui, text);
-        else
-            session_prompt_answer(ui, kind, text);
-        explicit_bzero(text, sizeof text);
-        if (ui->prompt.kind == PROMPT_NONE || kind == PROMPT_PASS || kind == PROMPT_START_PASS)
-            explicit_bzero(p->buf, sizeof p->buf);
+        p->open = false;
+        explicit_bzero(p->buf, sizeof p->buf);
+        was.done(ui, was.ctx, was.buf);
+        explicit_bzero(&was, sizeof was);
         return;
     }
+    explicit_bzero(&was, sizeof was);
     ui_edit_key(p->buf, sizeof p->buf, &p->len, &p->cur, key);
 }
 
@@ -497,10 +513,7 @@ static void ui_overlay_click(struct ui *ui, struct docview *v, int y, int button
         docview_scroll(v, button == 4 ? -3 : 3, v->page);
         return;
     }
-    int before = docview_selected_id(v);
-    if (docview_click(v, ui->overlay_r, y) && v == &ui->picker_view &&
-        docview_selected_id(v) == before)
-        result_picker_pick(ui); /* a click on the chosen line picks it */
+    docview_click(v, ui->overlay_r, y);
 }
 
 static void ui_mouse(struct ui *ui)
@@ -508,27 +521,20 @@ static void ui_mouse(struct ui *ui)
     int y, x, button;
     if (!term_mouse(&ui->term, &y, &x, &button) || button == 0 || ui_too_small(ui))
         return;
-    if (ui->prompt.kind != PROMPT_NONE)
+    if (ui->prompt.open)
         return;
+    struct screen *top = ui_top(ui);
     if (ui->help)
         ui_overlay_click(ui, &ui->help_view, y, button);
-    else if (ui->picker)
-        ui_overlay_click(ui, &ui->picker_view, y, button);
-    else if (ui->screen == SCR_EDITOR)
-        return; /* the editor is driven by keys */
-    else if (ui->screen == SCR_DIFF && ui->diff)
-        diff_screen_click(ui, y, x, button);
-    else if (ui->screen == SCR_RESULT && ui->result.report)
-        result_click(ui, y, x, button);
-    else
-        home_click(ui, y, x, button);
+    else if (top->ops->mouse)
+        top->ops->mouse(top, ui, y, x, button);
 }
 
 /* While connecting only Esc, q, Ctrl-C and t act: nothing may start a second connection. */
 static void ui_key_connecting(struct ui *ui, enum ui_action a)
 {
     if (a == ACT_BACK)
-        ui_cancel(ui);
+        dial_cancel(ui);
     else if (a == ACT_QUIT)
         ui->quit = true;
     else if (a == ACT_NEXT_THEME)
@@ -543,8 +549,9 @@ static void ui_key(struct ui *ui, int key)
     }
     if (key == KEY_RESIZE) {
         term_resize(&ui->term);
-        result_invalidate(&ui->result);
-        home_relayout(ui);
+        for (size_t i = 0; i < ui->depth; i++)
+            if (ui->stack[i]->ops->resize)
+                ui->stack[i]->ops->resize(ui->stack[i], ui);
         return;
     }
     if (key == KEY_MOUSE) {
@@ -552,7 +559,7 @@ static void ui_key(struct ui *ui, int key)
         return;
     }
     enum ui_action a = ui_action_for_key(key);
-    if (ui->prompt.kind != PROMPT_NONE) {
+    if (ui->prompt.open) {
         ui_prompt_key(ui, key, a);
         return;
     }
@@ -560,7 +567,7 @@ static void ui_key(struct ui *ui, int key)
         ui->quit = a == ACT_QUIT;
         return;
     }
-    if (ui->conn) {
+    if (dial_running(ui)) {
         ui_key_connecting(ui, a);
         return;
     }
@@ -569,26 +576,35 @@ static void ui_key(struct ui *ui, int key)
         ui_help_key(ui, a);
         return;
     }
-    if (ui->picker) {
-        result_picker_key(ui, a);
-        return;
-    }
-    bool used = ui->screen == SCR_EDITOR && ui->editor          ? editor_key(ui, key, a)
-                : ui->screen == SCR_DIFF && ui->diff            ? diff_screen_key(ui, key, a)
-                : ui->screen == SCR_RESULT && ui->result.report ? result_key(ui, key, a)
-                                                                : home_key(ui, key, a);
-    if (used)
+    struct screen *top = ui_top(ui);
+    if (top->ops->key(top, ui, key, a))
         return;
     switch (a) {
     case ACT_QUIT: ui->quit = true; break;
     case ACT_HELP: ui_help_open(ui); break;
     case ACT_NEXT_THEME: ui_theme_next(ui); break;
-    case ACT_KEYLOG: session_keylog_toggle(ui); break;
+    case ACT_KEYLOG: dial_keylog_toggle(ui); break;
     default: break;
     }
 }
 
 /* ---- the loop ---- */
+
+/* The demo lab's start report: ready, or failed (then it goes away); each screen hears it. */
+static void ui_lab_step(struct ui *ui)
+{
+    enum lab_state st = lab_step(ui->lab);
+    if (st == LAB_STARTING)
+        return;
+    if (st == LAB_FAILED) {
+        ui_status(ui, TR_BAD, "%s", lab_error(ui->lab));
+        lab_stop(ui->lab);
+        ui->lab = NULL;
+    }
+    for (size_t i = 0; i < ui->depth; i++)
+        if (ui->stack[i]->ops->lab)
+            ui->stack[i]->ops->lab(ui->stack[i], ui);
+}
 
 /* Waits for a key, the connection's socket or its deadline, or the demo lab's start report.
  * Right after input the wait is short: curses may hold a lone Esc until its escape delay has
@@ -598,10 +614,10 @@ static short ui_poll(struct ui *ui, bool had_input)
 {
     struct pollfd pfd[2 + CONN_FDS_MAX] = {{.fd = 0, .events = POLLIN}};
     size_t n = 1;
-    int timeout = had_input ? UI_ESC_MS : ui->conn ? UI_TICK_MS : UI_IDLE_MS;
+    bool running = dial_running(ui);
+    int timeout = had_input ? UI_ESC_MS : running ? UI_TICK_MS : UI_IDLE_MS;
     struct conn_poll cp = {.n = 0};
-    if (ui->conn) {
-        conn_want(ui->conn, &cp);
+    if (running && dial_want(ui, &cp)) {
         memcpy(pfd + 1, cp.fds, cp.n * sizeof cp.fds[0]);
         n += cp.n;
         int64_t wait = (cp.deadline_us - mono_us() + 999) / 1000;
@@ -620,15 +636,14 @@ static short ui_poll(struct ui *ui, bool had_input)
     if (kbd & (POLLHUP | POLLERR | POLLNVAL))
         ui->term.gone = true; /* the loop ends; keys not yet read are dropped */
     if (lab_fd(ui->lab) >= 0)
-        home_lab_step(ui); /* non-blocking; also notices the start deadline */
-    if (ui->conn) {
+        ui_lab_step(ui); /* non-blocking; also notices the start deadline */
+    if (running) {
         bool ready = false;
         for (size_t i = 0; i < cp.n; i++) {
             cp.fds[i].revents = rc > 0 ? pfd[1 + i].revents : 0;
             ready |= cp.fds[i].revents != 0;
         }
-        if ((ready || mono_us() >= cp.deadline_us) && !conn_step(ui->conn, &cp))
-            ui_conn_finish(ui);
+        dial_step(ui, &cp, ready || mono_us() >= cp.deadline_us);
     }
     return kbd;
 }
@@ -655,7 +670,7 @@ static void ui_loop(struct ui *ui)
 }
 
 /* Forks the demo lab and returns at once: the home screen lists its targets as starting
- * until ui_poll sees the lab's report (home_lab_step). */
+ * until ui_poll sees the lab's report (ui_lab_step). */
 static void ui_start_lab(struct ui *ui)
 {
     char err[512] = "";
@@ -667,24 +682,18 @@ static void ui_start_lab(struct ui *ui)
 
 static void ui_free(struct ui *ui)
 {
-    if (ui->conn) {
-        conn_cancel(ui->conn);
-        report_free(conn_take_report(ui->conn));
-        ui_conn_drop(ui);
+    dial_free(ui);
+    while (ui->depth > 0) { /* top first: a screen may borrow from the one below */
+        struct screen *s = ui->stack[--ui->depth];
+        s->ops->free(s);
     }
-    result_picker_close(ui);
-    editor_free(ui);
     docview_free(&ui->help_view);
-    diff_screen_close(ui);
-    result_free(&ui->result);
-    session_free(&ui->session); /* after the result, which borrows its reports */
-    ui_pending_clear(ui);
-    home_free(&ui->home);
-    engine_free(ui->engine); /* after the last connection */
+    visits_free(&ui->visits); /* after the screens, which borrow its reports */
+    engine_free(ui->engine);  /* after the last connection */
     ui->engine = NULL;
 }
 
-int ui_run(const struct ui_options *opt)
+int ui_main(const struct ui_options *opt, struct screen *(*root)(struct ui *ui))
 {
     struct ui *ui = xcalloc(1, sizeof *ui);
     ui->opt = opt;
@@ -706,11 +715,10 @@ int ui_run(const struct ui_options *opt)
     }
     if (opt->demo)
         ui_start_lab(ui);
-    home_init(ui);
-    if (opt->connect_now && opt->cfg && opt->cfg->host) {
-        struct ui_target tg = {.lab_index = -1, .from_cli = true};
-        ui_connect(ui, &tg, opt->profile);
-    }
+    struct screen *bottom = root(ui);
+    ui->stack[ui->depth++] = bottom;
+    if (bottom->ops->resume) /* entering: it may connect at once (a target was given) */
+        bottom->ops->resume(bottom, ui, NULL);
     if (msg[0]) /* after the first connect, which clears the status line */
         ui_status(ui, TR_WARN, "%s", msg);
     ui_loop(ui);

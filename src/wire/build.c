@@ -343,11 +343,49 @@ static void extensions(struct ww *w, const struct wire_ch_spec *s, size_t msg_st
     ww_close(w, block, 2, 0xffff);
 }
 
+static const uint8_t zero_random[32];
+
+/* The SSLv2 CLIENT-HELLO (draft-hickman-netscape-ssl-00, RFC 6101 E.1): a 2-byte header with
+ * the high bit set, msg type 1, version, three lengths, cipher specs, session id, challenge. */
+static size_t build_ssl2(const struct wire_ch_spec *s, struct ww *w)
+{
+    size_t n_specs = s->n_ssl2_ciphers + s->n_ciphers;
+    if (n_specs == 0)
+        ww_fail(w, "an SSLv2 CLIENT-HELLO needs at least one cipher spec");
+    if (s->session_id_len != 0 && s->session_id_len != 16)
+        ww_fail(w, "an SSLv2 session id is 0 or 16 bytes");
+    size_t body = 9 + 3 * n_specs + s->session_id_len + 16;
+    if (body > 0x7fff)
+        ww_fail(w, "the SSLv2 CLIENT-HELLO is longer than its 15-bit length allows");
+    ww_uint(w, 0x8000 | (uint32_t)(body & 0x7fff), 2);
+    ww_uint(w, 1 /* CLIENT-HELLO */, 1);
+    ww_uint(w, s->legacy_version ? s->legacy_version : 0x0002, 2);
+    ww_uint(w, (uint32_t)(3 * n_specs), 2);
+    ww_uint(w, (uint32_t)s->session_id_len, 2);
+    ww_uint(w, 16, 2);
+    for (size_t i = 0; i < s->n_ssl2_ciphers; i++)
+        ww_uint(w, s->ssl2_ciphers[i] & 0xffffff, 3);
+    for (size_t i = 0; i < s->n_ciphers; i++)
+        ww_uint(w, s->ciphers[i], 3);
+    ww_bytes(w, s->session_id, s->session_id_len);
+    ww_bytes(w, s->random ? s->random : zero_random, 16);
+    return w->len;
+}
+
 size_t wire_build_client_hello(const struct wire_ch_spec *s, uint8_t *out, size_t cap,
                                const char **why)
 {
-    static const uint8_t zero_random[32], null_compression[] = {0};
+    static const uint8_t null_compression[] = {0};
     struct ww w = {out, cap, 0, NULL};
+    if (s->sslv2) {
+        build_ssl2(s, &w);
+        if (w.why) {
+            if (why)
+                *why = w.why;
+            return 0;
+        }
+        return w.len;
+    }
     if (s->session_id_len > 32)
         ww_fail(&w, "a session id is at most 32 bytes");
     if (s->n_ciphers == 0)
@@ -369,7 +407,8 @@ size_t wire_build_client_hello(const struct wire_ch_spec *s, uint8_t *out, size_
     else
         ww_bytes(&w, null_compression, 1);
     ww_close(&w, comp, 1, 255);
-    extensions(&w, s, msg_start);
+    if (!s->no_extensions)
+        extensions(&w, s, msg_start);
     ww_close(&w, msg, 3, 0xffffff);
     ww_close(&w, rec, 2, WIRE_CH_MAX);
     if (w.why) {

@@ -64,9 +64,26 @@ struct wire_ch_spec {
      * psk_key_exchange_modes, key_share, renegotiation_info, then extra, then padding. */
     const uint16_t *order;
     size_t n_order;
-    size_t pad_to; /* > 0: a padding extension makes the handshake message at least this long
-                      (the F5 workaround uses 512) */
+    size_t pad_to;      /* > 0: a padding extension makes the handshake message at least this long
+                           (the F5 workaround uses 512) */
+    bool no_extensions; /* no extensions block at all (an SSLv3 client's hello); the lists
+                           and flags that are extensions are then ignored */
+    /* SSLv2: an SSLv2-format CLIENT-HELLO (2-byte header, version legacy_version or 0x0002)
+     * instead of a TLS record. It offers ssl2_ciphers (3-byte specs, 0x010080 ...), then
+     * ciphers as 0x00XXYY, a session id, and the first 16 bytes of random as challenge. */
+    bool sslv2;
+    const uint32_t *ssl2_ciphers;
+    size_t n_ssl2_ciphers;
 };
+
+/* The SSLv2 cipher specs (3 bytes each). */
+#define WIRE_SSL2_RC4_128_WITH_MD5              0x010080u
+#define WIRE_SSL2_RC4_128_EXPORT40_WITH_MD5     0x020080u
+#define WIRE_SSL2_RC2_128_CBC_WITH_MD5          0x030080u
+#define WIRE_SSL2_RC2_128_CBC_EXPORT40_WITH_MD5 0x040080u
+#define WIRE_SSL2_IDEA_128_CBC_WITH_MD5         0x050080u
+#define WIRE_SSL2_DES_64_CBC_WITH_MD5           0x060040u
+#define WIRE_SSL2_DES_192_EDE3_CBC_WITH_MD5     0x0700C0u
 
 /* Writes the record (header included) into out (cap bytes). Returns the length, or 0 with
  * *why set when the spec is impossible (a list too long, an unknown group without key bytes,

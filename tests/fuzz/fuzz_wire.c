@@ -9,6 +9,9 @@
  *     exactly one suite and one compression, lists stay within WIRE_LIST_MAX;
  *   - wire_describe never returns NULL, has "type" first when a header is there, and every
  *     value is valid UTF-8.
+ * The same bytes also go to the SSLv2 hello parsers (as an SSLv2 record body): a parsed
+ * hello's spans lie inside the input and its specs within WIRE_SSL2_SPECS_MAX; a failure
+ * leaves the struct zeroed.
  * Seeds (tests/fuzz/corpus/wire/) are real messages captured from openssl s_server by
  * tests/tools/fuzz_seeds. */
 #include <stddef.h>
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire/serve.h"
 #include "wire/wire.h"
 #include "model/report.h"
 #include "util/sanitize.h"
@@ -126,12 +130,31 @@ static void run_describe(const uint8_t *data, size_t size, bool tls13)
     wire_describe_free(nv, n);
 }
 
+static void run_ssl2(const uint8_t *data, size_t size)
+{
+    static struct wire_ssl2_hello h;
+    for (int server = 0; server < 2; server++) {
+        const char *why = NULL;
+        int rc = server ? wire_parse_ssl2_server_hello(data, size, &h, &why)
+                        : wire_parse_ssl2_client_hello(data, size, &h, &why);
+        if (rc != 0) {
+            must(why != NULL && zeroed(&h, sizeof h), "a failed SSLv2 parse: reason, zeroed");
+            continue;
+        }
+        must(h.n_specs <= WIRE_SSL2_SPECS_MAX, "SSLv2 specs within bound");
+        must(inside(h.session_id, data, size) && inside(h.challenge, data, size) &&
+                 inside(h.cert, data, size) && inside(h.conn_id, data, size),
+             "SSLv2 spans inside the input");
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > EVENT_BYTES_MAX)
         return 0; /* the engine never keeps more of one message */
     run_hello(data, size, false);
     run_hello(data, size, true);
+    run_ssl2(data, size);
     run_cert_request(data, size, true);
     run_cert_request(data, size, false);
     struct wire_ext_list l = {0};

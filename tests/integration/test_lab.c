@@ -22,8 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "engine/engine.h"
 #include "lab/lab.h"
+#include "lib/harness.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -133,8 +136,8 @@ static void test_targets_listed(void **state)
 {
     struct fixture *fx = *state;
     static const char *const names[] = {
-        "good",   "expired",    "self-signed", "wrong-host", "missing-intermediate",
-        "legacy", "client-cert"};
+        "good",   "expired",     "self-signed", "wrong-host", "missing-intermediate",
+        "legacy", "client-cert", "wide-legacy"};
     size_t n = sizeof names / sizeof names[0];
     assert_int_equal(lab_count(fx->lab), n);
     assert_null(lab_target_at(fx->lab, n));
@@ -166,7 +169,7 @@ static void test_start_does_not_wait(void **state)
     assert_false(lab_ready(l));
     assert_true(lab_fd(l) >= 0);
     assert_true(lab_timeout_ms(l) > 0);
-    assert_int_equal(lab_count(l), 7);
+    assert_int_equal(lab_count(l), 8);
     assert_string_equal(lab_target_at(l, 0)->name, "good");
     assert_int_equal(lab_target_at(l, 0)->port, 0);
     assert_null(lab_ca_file(l));
@@ -240,6 +243,7 @@ static void test_outcomes(void **state)
         {"missing-intermediate", true, false, "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY", NULL},
         {"legacy", false, false, NULL, "server wants TLS 1.0"},
         {"client-cert", false, false, NULL, "client certificate"},
+        {"wide-legacy", true, true, NULL, NULL},
     };
     assert_int_equal(sizeof rows / sizeof rows[0], lab_count(fx->lab));
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -341,6 +345,15 @@ static void test_missing_intermediate(void **state)
     report_free(r);
 }
 
+static void wide_dhe_client(struct tls_config *c, const struct lab *l)
+{
+    (void)l;
+    c->min_proto = PROTO_TLS1_0;
+    c->max_proto = PROTO_TLS1_0;
+    c->sec_level = 0;
+    c->ciphers = xstrdup("DHE-RSA-AES128-SHA:DHE-RSA-AES256-SHA");
+}
+
 static void legacy_client(struct tls_config *c, const struct lab *l)
 {
     (void)l;
@@ -364,6 +377,51 @@ static void test_legacy_hint(void **state)
     assert_string_equal(r->protocol, "TLSv1");
     assert_true(r->verify_ok);
     assert_int_equal(r->n_sent, 2);
+    report_free(r);
+}
+
+/* The wide legacy server: the tlscope binary, told --min-proto tls1.0 --max-proto tls1.0,
+ * gets TLS 1.0 and a CBC suite; DHE uses a 1024-bit group and the RSA certificate; a TLS 1.3
+ * client gets TLS 1.3, and the default client a verified chain (test_outcomes). */
+static void test_wide_legacy(void **state)
+{
+    struct fixture *fx = *state;
+    char port[16];
+    snprintf(port, sizeof port, "localhost:%u", target(fx->lab, "wide-legacy")->port);
+    const char *ca = lab_ca_file(fx->lab);
+    char *out = NULL, *err = NULL;
+    const char *argv[] = {"--json", "--cafile",    ca,  "--min-proto", "tls1.0", "--max-proto",
+                          "tls1.0", "--sec-level", "0", port,          NULL};
+    int rc = run_tlscope(argv, 20, &out, &err);
+    json_error_t je;
+    json_t *doc = json_loads(out ? out : "", 0, &je);
+    if (!doc)
+        fail_msg("exit %d, no JSON: %s\n%s", rc, je.text, err ? err : "");
+    const char *proto = json_string_value(json_object_get(doc, "protocol"));
+    const char *cipher = json_string_value(json_object_get(json_object_get(doc, "cipher"), "name"));
+    print_message("wide-legacy at TLS 1.0: %s %s\n", proto ? proto : "-", cipher ? cipher : "-");
+    assert_non_null(proto);
+    assert_string_equal(proto, "TLSv1");
+    assert_non_null(cipher);
+    assert_non_null(strstr(cipher, "-SHA")); /* TLS 1.0 has no AEAD: every suite here is CBC */
+    assert_null(strstr(cipher, "GCM"));
+    json_decref(doc);
+    free(out);
+    free(err);
+    /* DHE: the RSA certificate and the 1024-bit group */
+    struct report *r = connect_target(fx->lab, "wide-legacy", NULL, wide_dhe_client);
+    if (!r->ok)
+        fail_msg("DHE: %s", r->error.message ? r->error.message : "-");
+    assert_string_equal(r->protocol, "TLSv1");
+    assert_non_null(strstr(r->cipher_name, "DHE-RSA-AES"));
+    print_message("wide-legacy DHE: %s %s, temp key %s %d\n", r->protocol, r->cipher_name,
+                  r->peer_key_type ? r->peer_key_type : "-", r->peer_key_bits);
+    assert_string_equal(r->peer_key_type, "DH");
+    assert_int_equal(r->peer_key_bits, 1024);
+    report_free(r);
+    r = connect_target(fx->lab, "wide-legacy", NULL, NULL);
+    assert_true(r->ok);
+    assert_string_equal(r->protocol, "TLSv1.3");
     report_free(r);
 }
 
@@ -663,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_ipv6_localhost),
         cmocka_unit_test(test_missing_intermediate),
         cmocka_unit_test(test_legacy_hint),
+        cmocka_unit_test(test_wide_legacy),
         cmocka_unit_test(test_client_cert),
         cmocka_unit_test(test_connection_bound),
         cmocka_unit_test(test_stop_leaves_nothing),

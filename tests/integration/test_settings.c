@@ -44,16 +44,18 @@ static const char *sample(const struct setting_flag *f)
         {"pins", "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},
         {"keylog", "/tmp/tlscope-keys.log"},
         {"timeout", "2.5"},
+        {"theme", "light"},
         {"ct_logs", "/tmp/ct_logs.cnf"}, /* issue 13 */
     };
     if (f->fixed)
         return NULL;
-    if (!strcmp(f->key, "ca_file"))
+    if (!strcmp(setting_flag_setting(f)->name, "ca_file"))
         return ca_file;
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
-        if (!strcmp(samples[i].key, f->key))
+        if (!strcmp(samples[i].key, setting_flag_setting(f)->name))
             return samples[i].value;
-    fail_msg("no sample value for %s (key %s): add one", setting_flag_label(f), f->key);
+    fail_msg("no sample value for %s (key %s): add one", setting_flag_label(f),
+             setting_flag_setting(f)->name);
     return NULL;
 }
 
@@ -63,12 +65,14 @@ static void test_every_flag_round_trips(void **state)
     assert_true(settings_flag_count() > 20);
     for (size_t i = 0; i < settings_flag_count(); i++) {
         const struct setting_flag *f = settings_flag_at(i);
-        const struct pkey *k = pkey_find(f->key);
+        const struct setting *k = setting_find(setting_flag_setting(f)->name);
         if (!k)
-            fail_msg("%s sets unknown key %s", setting_flag_label(f), f->key);
+            fail_msg("%s sets unknown key %s", setting_flag_label(f),
+                     setting_flag_setting(f)->name);
         /* the row's flag column names every flag that sets it */
-        if (!k->flag || !strstr(k->flag, setting_flag_label(f)))
-            fail_msg("row %s: flag column '%s' misses %s", k->name, k->flag ? k->flag : "",
+        const char *flags = setting_flags_text(k);
+        if (!flags || !strstr(flags, setting_flag_label(f)))
+            fail_msg("row %s: flags text '%s' misses %s", k->name, flags ? flags : "",
                      setting_flag_label(f));
         struct tls_config c, back_cfg;
         struct setting_error se;
@@ -77,7 +81,7 @@ static void test_every_flag_round_trips(void **state)
         if (setting_flag_apply(f, sample(f), &c, &se) < 0)
             fail_msg("%s %s: %s", setting_flag_label(f), sample(f) ? sample(f) : "",
                      setting_error_format(&se, setting_flag_label(f), buf, sizeof buf));
-        if (pkey_is_default(k, &c))
+        if (setting_is_default(k, &c))
             fail_msg("%s left %s at its default", setting_flag_label(f), k->name);
         struct profile_error perr;
         char *yaml = profile_emit(&c, profile_nondefault_keys(&c), NULL, NULL, &perr);
@@ -88,10 +92,10 @@ static void test_every_flag_round_trips(void **state)
             fail_msg("%s: YAML does not load back: %s\n%s", setting_flag_label(f), perr.message,
                      yaml);
         config_init(&back_cfg);
-        for (size_t j = 0; j < pkey_count(); j++)
-            if (!pkey_equal(pkey_at(j), &p.cfg, &c))
+        for (size_t j = 0; j < settings_count(); j++)
+            if (!setting_equal(setting_at(j), &p.cfg, &c))
                 fail_msg("%s: %s differs after flag → YAML → config:\n%s", setting_flag_label(f),
-                         pkey_at(j)->name, yaml);
+                         setting_at(j)->name, yaml);
         config_free(&back_cfg);
         profile_free(&p);
         free(yaml);
@@ -133,9 +137,9 @@ static void test_every_flag_documented(void **state)
             fail_msg("docs/tlscope.1 does not document %s (as %s)", label, t);
         free(t);
     }
-    for (size_t i = 0; i < pkey_count(); i++) /* and --help lists every profile key */
-        if (!strstr(help, pkey_at(i)->name))
-            fail_msg("--help does not list the key %s", pkey_at(i)->name);
+    for (size_t i = 0; i < settings_count(); i++) /* and --help lists every profile key */
+        if (!strstr(help, setting_at(i)->name))
+            fail_msg("--help does not list the key %s", setting_at(i)->name);
     free(man_path);
     free(man);
     free(help);
@@ -145,7 +149,7 @@ static void test_every_flag_documented(void **state)
 /* One bad value, refused the same way by the editor, a profile and a flag. */
 static void check_refused(const char *key, const char *bad)
 {
-    const struct pkey *k = pkey_find(key);
+    const struct setting *k = setting_find(key);
     assert_non_null(k);
     struct tls_config c;
     char editor[600];
@@ -170,7 +174,8 @@ static void check_refused(const char *key, const char *bad)
 
     const struct setting_flag *f = NULL;
     for (size_t i = 0; i < settings_flag_count() && !f; i++)
-        if (!strcmp(settings_flag_at(i)->key, key) && !settings_flag_at(i)->fixed)
+        if (!strcmp(setting_flag_setting(settings_flag_at(i))->name, key) &&
+            !settings_flag_at(i)->fixed)
             f = settings_flag_at(i);
     assert_non_null(f);
     const char *const argv[] = {setting_flag_label(f), bad, "127.0.0.1", NULL};
@@ -207,7 +212,7 @@ static void test_structured_error(void **state)
 {
     (void)state;
     struct setting_error se;
-    const struct pkey *k = pkey_find("groups");
+    const struct setting *k = setting_find("groups");
     assert_int_equal(settings_validate(k, "P-999", &se), -1);
     assert_string_equal(se.key, "groups");
     assert_string_equal(se.value, "P-999");

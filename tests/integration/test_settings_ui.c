@@ -2,7 +2,8 @@
  * profile config_weakenings() finds something in — a minimum protocol below TLS 1.2 and a key
  * log included, which the list once missed — and leaves a profile that weakens nothing plain;
  * the editor's form has a row for every setting and its title carries the same warning; and
- * `e` on a result made from flags edits those settings (test_edit_settings_from_flags). */
+ * `e` on a result made from flags edits those settings (test_edit_settings_from_flags), also
+ * over a profile (test_edit_profile_plus_flags). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -129,10 +130,10 @@ static void test_home_marks_weakening_profiles(void **state)
     tmux_expect(&t, "edit profile akeylog", 3);
     tmux_expect(&t, "weakens verification", 2);
     screen = tmux_capture(&t, false);
-    for (size_t i = 0; i < pkey_count(); i++) {
-        char *row = xasprintf("   %s ", pkey_at(i)->name); /* marker column, name, padding */
+    for (size_t i = 0; i < settings_count(); i++) {
+        char *row = xasprintf("   %s ", setting_at(i)->name); /* marker column, name, padding */
         if (!strstr(screen, row))
-            fail_msg("the editor form has no row %s:\n%s", pkey_at(i)->name, screen);
+            fail_msg("the editor form has no row %s:\n%s", setting_at(i)->name, screen);
         free(row);
     }
     free(screen);
@@ -141,8 +142,10 @@ static void test_home_marks_weakening_profiles(void **state)
     tmux_stop(&t);
 }
 
-/* `e` on a result made with a profile and flags edits the profile, and the title says the
- * flags apply over it. */
+/* `e` on a result made with a profile and flags that changed something opens its effective
+ * settings (the flag's max_protocol tls1.2, not the profile's), titled "profile intermediate +
+ * flags"; a change and Connect reconnects with it; d shows the difference; s asks for a name
+ * and saves them as a new profile that --profile reproduces. */
 static void test_edit_profile_plus_flags(void **state)
 {
     (void)state;
@@ -157,8 +160,46 @@ static void test_edit_profile_plus_flags(void **state)
     tmux_expect(&t, "TLSv1.2", 5);
     tmux_keys(&t, "e", true);
     tmux_expect(&t, "edit profile intermediate + flags", 3);
+    tmux_expect(&t, "max_protocol    ◂ tls1.2 ▸", 2);
+    /* max_protocol (row 7) tls1.2 → tls1.3, then Connect */
+    tmux_keys(&t, "Home", false);
+    tmux_keys_n(&t, "Down", 7);
+    tmux_expect(&t, "Highest protocol version", 2);
+    tmux_keys(&t, "Right", false);
+    tmux_expect(&t, "max_protocol    ◂ tls1.3 ▸", 2);
+    tmux_keys(&t, "End", false);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "profile intermediate (edited)", 5);
+    tmux_expect(&t, "TLSv1.3", 2);
+    tmux_keys(&t, "d", true);
+    tmux_expect(&t, "Compare", 3);
+    const char *const change[] = {"protocol ", "TLSv1.2", "TLSv1.3", NULL};
+    tmux_expect_seq(&t, change, 2);
+    tmux_keys(&t, "Escape", false);
+    tmux_expect(&t, "[1 Summary]", 2);
+    /* back in the form, the edit is still there; s asks for a new name (none offered) */
+    tmux_keys(&t, "e", true);
+    tmux_expect(&t, "edit profile intermediate + flags · effective settings · changed", 3);
+    tmux_keys(&t, "s", true);
+    tmux_expect(&t, "save as (a profile name, Esc cancels):", 2);
+    char *screen = tmux_capture(&t, false);
+    if (strstr(screen, "my-intermediate"))
+        fail_msg("saving the effective settings offers the profile's file name:\n%s", screen);
+    free(screen);
+    tmux_keys(&t, "plusflags", true);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "plusflags.yaml", 3);
     tmux_keys(&t, "C-c", false);
     tmux_expect(&t, "EXIT=", 3);
+
+    char *shown = tmux_run_with_home(&t, bin, "--show-profile plusflags");
+    if (!strstr(shown, "max_protocol: tls1.3") || !strstr(shown, "host: localhost"))
+        fail_msg("the saved profile lacks the edited settings:\n%s", shown);
+    free(shown);
+    char *json = tmux_run_with_home(&t, bin, "--json --profile plusflags");
+    if (!strstr(json, "\"protocol\": \"TLSv1.3\"") || !strstr(json, "\"exit_status\": 0"))
+        fail_msg("--profile plusflags does not reproduce the connection:\n%.2000s", json);
+    free(json);
     tmux_stop(&t);
     peer_stop(&p);
 }

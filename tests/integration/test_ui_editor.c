@@ -25,7 +25,7 @@ static char *bin, *root_ca;
 static void set_timeout(struct tmux *t, const char *value)
 {
     tmux_keys(t, "End", false);
-    tmux_keys(t, "Up", false);
+    tmux_keys_n(t, "Up", 5); /* above the issue-13 rows aia, revocation, ct, ct_logs */
     tmux_keys(t, "Enter", false);
     tmux_keys(t, "C-u", false);
     tmux_keys(t, value, true);

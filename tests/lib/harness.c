@@ -424,10 +424,11 @@ static void plaintext_serve(int fd, const char *banner)
 }
 
 /* The accept loop of a forked peer: bounded in connections and time. */
-static void peer_fork_loop(int lfd, peer_serve_fn serve, const void *arg)
+static void peer_fork_loop(int lfd, peer_serve_fn serve, const void *arg, int max_conns,
+                           int64_t max_ms)
 {
-    int64_t deadline = mono_ms() + PEER_MAX_MS;
-    for (int conns = 0; conns < PEER_MAX_CONNS;) {
+    int64_t deadline = mono_ms() + max_ms;
+    for (int conns = 0; conns < max_conns;) {
         int64_t left = deadline - mono_ms();
         if (left <= 0)
             break;
@@ -444,6 +445,12 @@ static void peer_fork_loop(int lfd, peer_serve_fn serve, const void *arg)
 
 int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg)
 {
+    return peer_fork_limits(p, v6, serve, arg, PEER_MAX_CONNS, PEER_MAX_MS);
+}
+
+int peer_fork_limits(struct peer *p, bool v6, peer_serve_fn serve, const void *arg, int max_conns,
+                     int64_t max_ms)
+{
     peer_reset(p);
     uint16_t port;
     int lfd = harness_bind(v6, 128, &port);
@@ -458,7 +465,7 @@ int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg)
         if (lfd > 3)
             close_range(3, (unsigned)lfd - 1, 0);
         close_range((unsigned)lfd + 1, ~0u, 0);
-        peer_fork_loop(lfd, serve, arg);
+        peer_fork_loop(lfd, serve, arg, max_conns, max_ms);
         _exit(0);
     }
     close(lfd); /* the child owns the listening socket */

@@ -87,6 +87,9 @@ int peer_plaintext(struct peer *p, const char *banner);
  * ignored in the child. arg must stay valid across fork (static or heap data of the parent). */
 typedef void (*peer_serve_fn)(int fd, const void *arg);
 int peer_fork(struct peer *p, bool v6, peer_serve_fn serve, const void *arg);
+/* peer_fork with other bounds: at most max_conns connections, max_ms milliseconds. */
+int peer_fork_limits(struct peer *p, bool v6, peer_serve_fn serve, const void *arg, int max_conns,
+                     int64_t max_ms);
 /* Stops the peer: SIGTERM (SIGKILL after 2 s), waitpid, closes fds. Safe to call twice. */
 void peer_stop(struct peer *p);
 

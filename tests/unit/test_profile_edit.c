@@ -48,7 +48,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        const struct pkey *k = pkey_find(good[i].key);
+        const struct setting *k = setting_find(good[i].key);
         struct tls_config c, again;
         char err[512] = "";
         assert_non_null(k);
@@ -60,11 +60,11 @@ static void test_round_trip(void **state)
         /* what is shown reads back to the same value */
         config_init(&again);
         assert_int_equal(profile_set_text(k, shown, &again, err, sizeof err), 0);
-        assert_true(pkey_equal(k, &c, &again));
-        assert_false(pkey_is_default(k, &c));
+        assert_true(setting_equal(k, &c, &again));
+        assert_false(setting_is_default(k, &c));
         /* empty text is the default again */
         assert_int_equal(profile_set_text(k, "", &c, err, sizeof err), 0);
-        assert_true(pkey_is_default(k, &c));
+        assert_true(setting_is_default(k, &c));
         free(shown);
         config_free(&again);
         config_free(&c);
@@ -81,7 +81,7 @@ static void test_defaults_shown(void **state)
         {"timeout", "10"},    {"alpn", ""},           {"sni", ""},        {"family", "any"},
     };
     for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++) {
-        char *s = profile_get_text(pkey_find(expect[i][0]), &c);
+        char *s = profile_get_text(setting_find(expect[i][0]), &c);
         assert_string_equal(s, expect[i][1]);
         free(s);
     }
@@ -126,7 +126,7 @@ static void test_same_messages_as_loader(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        const struct pkey *k = pkey_find(bad[i].key);
+        const struct setting *k = setting_find(bad[i].key);
         struct tls_config c;
         char err[512] = "", want[512];
         config_init(&c);
@@ -136,7 +136,7 @@ static void test_same_messages_as_loader(void **state)
         loader_message(bad[i].key, bad[i].yaml, want, sizeof want);
         assert_string_equal(err, want);
         assert_int_equal(c.port, 1234); /* cfg untouched */
-        assert_true(pkey_is_default(k, &c) || k->type == PK_PORT);
+        assert_true(setting_is_default(k, &c) || k->type == SET_PORT);
         config_free(&c);
     }
 }
@@ -147,7 +147,7 @@ static void test_cipher_reason(void **state)
     struct tls_config c;
     char err[512];
     config_init(&c);
-    assert_int_equal(profile_set_text(pkey_find("ciphers"), "NOPE", &c, err, sizeof err), -1);
+    assert_int_equal(profile_set_text(setting_find("ciphers"), "NOPE", &c, err, sizeof err), -1);
     assert_non_null(strstr(err, "ciphers"));
     assert_null(strstr(err, "--ciphers"));
     assert_null(c.ciphers);
@@ -160,9 +160,9 @@ static void test_meta_checked_not_stored(void **state)
     struct tls_config c;
     char err[512];
     config_init(&c);
-    assert_int_equal(profile_set_text(pkey_find("description"), "anything", &c, err, sizeof err),
+    assert_int_equal(profile_set_text(setting_find("description"), "anything", &c, err, sizeof err),
                      0);
-    assert_int_equal(profile_set_text(pkey_find("extends"), "../x", &c, err, sizeof err), -1);
+    assert_int_equal(profile_set_text(setting_find("extends"), "../x", &c, err, sizeof err), -1);
     assert_non_null(strstr(err, "is not a profile name"));
     config_free(&c);
 }

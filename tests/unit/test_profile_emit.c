@@ -149,13 +149,13 @@ static char *random_text(struct rng *r)
 
 /* A value for a string key, or NULL when this test knows no valid one (a future key with a
  * check it does not know stays at its default). */
-static char *string_for(struct rng *r, const struct pkey *k)
+static char *string_for(struct rng *r, const struct setting *k)
 {
-    if (k->check == PKC_HOST)
+    if (k->check == CHECK_HOST)
         return xstrdup(PICK(r, hosts));
-    if (k->check == PKC_NONE)
+    if (k->check == CHECK_NONE)
         return random_text(r);
-    if (k->check != PKC_VALIDATOR)
+    if (k->check != CHECK_VALIDATOR)
         return NULL;
     if (!strcmp(k->name, "ciphers"))
         return xstrdup(PICK(r, ciphers));
@@ -168,10 +168,10 @@ static char *string_for(struct rng *r, const struct pkey *k)
     return NULL;
 }
 
-static char *item_for(struct rng *r, const struct pkey *k)
+static char *item_for(struct rng *r, const struct setting *k)
 {
     switch (k->check) {
-    case PKC_NONE: { /* a list item is never empty */
+    case CHECK_NONE: { /* a list item is never empty */
         char *t = random_text(r);
         if (!*t) {
             free(t);
@@ -179,7 +179,7 @@ static char *item_for(struct rng *r, const struct pkey *k)
         }
         return t;
     }
-    case PKC_VALIDATOR:
+    case CHECK_VALIDATOR:
         if (!strcmp(k->name, "ignore_errors"))
             return xstrdup(PICK(r, errors));
         if (!strcmp(k->name, "pins"))
@@ -197,16 +197,16 @@ static double random_seconds(struct rng *r, int max)
     return d > 0 ? d : 1.0;
 }
 
-static void fill_key(struct rng *r, const struct pkey *k, struct tls_config *c)
+static void fill_key(struct rng *r, const struct setting *k, struct tls_config *c)
 {
     void *f = (char *)c + k->offset;
     switch (k->type) {
-    case PK_STRING:
-    case PK_PATH:
+    case SET_STRING:
+    case SET_PATH:
         free(*(char **)f);
         *(char **)f = string_for(r, k);
         break;
-    case PK_PASS_SOURCE:
+    case SET_PASS_SOURCE:
         free(*(char **)f);
         *(char **)f = xasprintf("%s%s", pick(r, 2) ? "env:" : "file:", PICK(r, tricky));
         if (!strcmp(*(char **)f, "env:") || !strcmp(*(char **)f, "file:")) {
@@ -214,17 +214,17 @@ static void fill_key(struct rng *r, const struct pkey *k, struct tls_config *c)
             *(char **)f = xstrdup("env:X");
         }
         break;
-    case PK_BOOL: *(bool *)f = pick(r, 2); break;
-    case PK_INT: *(int *)f = k->min + (int)pick(r, (size_t)(k->max - k->min + 1)); break;
-    case PK_PORT: *(uint16_t *)f = (uint16_t)(1 + pick(r, 65535)); break;
-    case PK_SECONDS: *(double *)f = random_seconds(r, k->max); break;
-    case PK_PROTO: *(enum proto_version *)f = PROTO_TLS1_0 + (int)pick(r, 4); break;
-    case PK_FAMILY: {
+    case SET_BOOL: *(bool *)f = pick(r, 2); break;
+    case SET_INT: *(int *)f = k->min + (int)pick(r, (size_t)(k->max - k->min + 1)); break;
+    case SET_PORT: *(uint16_t *)f = (uint16_t)(1 + pick(r, 65535)); break;
+    case SET_SECONDS: *(double *)f = random_seconds(r, k->max); break;
+    case SET_PROTO: *(enum proto_version *)f = PROTO_TLS1_0 + (int)pick(r, 4); break;
+    case SET_FAMILY: {
         static const enum addr_family fams[] = {FAMILY_ANY, FAMILY_V4, FAMILY_V6};
         *(enum addr_family *)f = PICK(r, fams);
         break;
     }
-    case PK_LIST: {
+    case SET_LIST: {
         size_t n = pick(r, 4);
         for (size_t i = 0; i < n; i++) {
             char *item = item_for(r, k);
@@ -233,14 +233,14 @@ static void fill_key(struct rng *r, const struct pkey *k, struct tls_config *c)
         }
         break;
     }
-    case PK_SNI:
+    case SET_SNI:
         free(c->sni);
         c->sni = NULL;
         c->no_sni = pick(r, 3) == 0;
         if (!c->no_sni)
             c->sni = xstrdup(PICK(r, server_names));
         break;
-    case PK_META: break;
+    case SET_META: break;
     }
 }
 
@@ -263,9 +263,10 @@ static void check_round_trip(const struct tls_config *cfg, uint64_t which, const
         fail_msg("%s: emit failed: %s", what, err.message);
     if (profile_parse(yaml, strlen(yaml), "round-trip.yaml", &p, &err) < 0)
         fail_msg("%s: %d:%d: %s in\n%s", what, err.line, err.col, err.message, yaml);
-    for (size_t i = 0; i < pkey_count(); i++)
-        if (!pkey_equal(pkey_at(i), &p.cfg, cfg))
-            fail_msg("%s: key %s differs after the round trip:\n%s", what, pkey_at(i)->name, yaml);
+    for (size_t i = 0; i < settings_count(); i++)
+        if (!setting_equal(setting_at(i), &p.cfg, cfg))
+            fail_msg("%s: key %s differs after the round trip:\n%s", what, setting_at(i)->name,
+                     yaml);
     assert_true(config_equal(&p.cfg, cfg));
     if (p.set != which)
         fail_msg("%s: set %#llx, wrote %#llx:\n%s", what, (unsigned long long)p.set,
@@ -288,9 +289,9 @@ static void test_round_trip_generated(void **state)
         struct tls_config cfg;
         char what[32];
         config_init(&cfg);
-        for (size_t k = 0; k < pkey_count(); k++)
+        for (size_t k = 0; k < settings_count(); k++)
             if (pick(&r, 3) != 0)
-                fill_key(&r, pkey_at(k), &cfg);
+                fill_key(&r, setting_at(k), &cfg);
         if (cfg.min_proto && cfg.max_proto && cfg.min_proto > cfg.max_proto) {
             enum proto_version lo = cfg.max_proto; /* a profile the loader accepts */
             cfg.max_proto = cfg.min_proto;
@@ -351,7 +352,7 @@ static const struct {
 static char *emit_one(const struct tls_config *c, const char *key)
 {
     struct profile_error err;
-    char *yaml = profile_emit(c, UINT64_C(1) << pkey_index(pkey_find(key)), NULL, NULL, &err);
+    char *yaml = profile_emit(c, UINT64_C(1) << setting_index(setting_find(key)), NULL, NULL, &err);
     if (!yaml)
         fail_msg("emit %s: %s", key, err.message);
     return yaml;
@@ -412,7 +413,8 @@ static void test_values(void **state)
     assert_string_equal(yaml, "# tlscope profile\ntimeout: 0.33333333333333331\n");
     free(yaml);
     /* Absent values write nothing; an empty selection is an empty mapping that loads. */
-    yaml = profile_emit(&c, UINT64_C(1) << pkey_index(pkey_find("ciphers")), NULL, NULL, NULL);
+    yaml =
+        profile_emit(&c, UINT64_C(1) << setting_index(setting_find("ciphers")), NULL, NULL, NULL);
     assert_string_equal(yaml, "# tlscope profile\n{}\n");
     struct profile p;
     struct profile_error err;
@@ -478,9 +480,9 @@ static void test_nondefault_keys(void **state)
     c.verify = false;
     c.no_sni = true;
     strlist_push(&c.pins, "sha256//x");
-    uint64_t want = (UINT64_C(1) << pkey_index(pkey_find("verify"))) |
-                    (UINT64_C(1) << pkey_index(pkey_find("sni"))) |
-                    (UINT64_C(1) << pkey_index(pkey_find("pins")));
+    uint64_t want = (UINT64_C(1) << setting_index(setting_find("verify"))) |
+                    (UINT64_C(1) << setting_index(setting_find("sni"))) |
+                    (UINT64_C(1) << setting_index(setting_find("pins")));
     assert_int_equal(profile_nondefault_keys(&c), want);
     config_free(&c);
 }

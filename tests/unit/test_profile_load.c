@@ -345,12 +345,12 @@ static void test_every_type(void **state)
     assert_string_equal(c->keylog, "/tmp/keys.log");
     assert_true(c->timeout_s == 2.5);
     /* Every key in the file is in the set mask; description and extends are not. */
-    for (size_t i = 0; i < pkey_count(); i++) {
-        const struct pkey *k = pkey_at(i);
+    for (size_t i = 0; i < settings_count(); i++) {
+        const struct setting *k = setting_at(i);
         char *line = xasprintf("\n%s:", k->name);
         bool in_file = strstr(every_key, line) != NULL;
         free(line);
-        bool expect = k->type != PK_META && in_file;
+        bool expect = k->type != SET_META && in_file;
         if (((p.set >> i) & 1) != expect)
             fail_msg("key %s: set bit %d", k->name, (int)((p.set >> i) & 1));
     }

@@ -13,6 +13,7 @@
 #include "util/mem.h"
 #include "wire/build.h"
 #include "wire/record.h"
+#include "wire/serve.h"
 #include "wire/wire.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -484,14 +485,174 @@ static void test_reader_sslv2_and_flood(void **state)
     free(r);
 }
 
+/* SSLv2 CLIENT-HELLO: exact bytes, and the parser reads it back (TLS suites as 0x00XXYY). */
+static void test_sslv2_client_hello(void **state)
+{
+    (void)state;
+    static const uint32_t specs[] = {WIRE_SSL2_RC4_128_WITH_MD5,
+                                     WIRE_SSL2_DES_192_EDE3_CBC_WITH_MD5};
+    static const uint16_t tls[] = {0x000A};
+    uint8_t random[32], out[WIRE_CH_MAX];
+    for (int i = 0; i < 32; i++)
+        random[i] = (uint8_t)(0xa0 + i);
+    struct wire_ch_spec s = {.sslv2 = true,
+                             .random = random,
+                             .ssl2_ciphers = specs,
+                             .n_ssl2_ciphers = 2,
+                             .ciphers = tls,
+                             .n_ciphers = 1};
+    size_t n = build(&s, out);
+    static const uint8_t head[] = {0x80, 9 + 9 + 16, 1,    0x00, 0x02, 0,    9,    0,    0,   0, 16,
+                                   0x01, 0x00,       0x80, 0x07, 0x00, 0xC0, 0x00, 0x00, 0x0A};
+    assert_int_equal(n, 2 + 9 + 9 + 16);
+    assert_memory_equal(out, head, sizeof head);
+    assert_memory_equal(out + sizeof head, random, 16);
+    struct wire_ssl2_hello *h = malloc(sizeof *h);
+    assert_int_equal(wire_parse_ssl2_client_hello(out + 2, n - 2, h, NULL), 0);
+    assert_int_equal(h->version, 2);
+    assert_int_equal(h->n_specs, 3);
+    assert_int_equal(h->specs[2], 0x00000A);
+    assert_int_equal(h->challenge.len, 16);
+    /* the record reader hands it out as an SSLv2 item */
+    struct wire_reader *rd = malloc(sizeof *rd);
+    wire_reader_init(rd, 1 << 16);
+    wire_reader_feed(rd, out, n);
+    struct wire_item it;
+    assert_int_equal(wire_reader_next(rd, &it), 1);
+    assert_int_equal(it.kind, WIRE_ITEM_SSL2);
+    assert_int_equal(it.len, n - 2);
+    wire_reader_free(rd);
+    free(rd);
+    /* refusals: no specs, a bad session id; truncated or inconsistent input */
+    s.n_ssl2_ciphers = 0;
+    s.n_ciphers = 0;
+    const char *why = NULL;
+    assert_int_equal(wire_build_client_hello(&s, out, sizeof out, &why), 0);
+    assert_non_null(why);
+    assert_int_equal(wire_parse_ssl2_client_hello(head + 2, 10, h, &why), -1);
+    uint8_t bad[sizeof head];
+    memcpy(bad, head, sizeof head);
+    bad[6] = 10; /* specs length not a multiple of 3 (and lengths no longer add up) */
+    assert_int_equal(wire_parse_ssl2_client_hello(bad + 2, n - 2, h, &why), -1);
+    free(h);
+}
+
+/* SSLv3: record and version 0x0300, no extensions block at all. */
+static void test_sslv3_hello(void **state)
+{
+    (void)state;
+    static const uint16_t s3[] = {0x000A, 0x0005};
+    uint8_t out[WIRE_CH_MAX];
+    struct wire_ch_spec s = {.record_version = 0x0300,
+                             .legacy_version = 0x0300,
+                             .ciphers = s3,
+                             .n_ciphers = 2,
+                             .sigalgs = sigalgs,
+                             .n_sigalgs = N_OF(sigalgs),
+                             .no_extensions = true};
+    size_t n = build(&s, out);
+    assert_int_equal(out[1], 3);
+    assert_int_equal(out[2], 0);
+    assert_int_equal(n, 5 + 4 + 2 + 32 + 1 + 2 + 4 + 2);
+    struct wire_hello h;
+    assert_int_equal(wire_parse_client_hello(out + 5, n - 5, &h, NULL), 0);
+    assert_int_equal(h.legacy_version, 0x0300);
+    assert_false(h.has_extensions);
+    wire_hello_free(&h);
+}
+
+/* Server-side serializers: a ServerHello, an HRR and an SSLv2 SERVER-HELLO parse back; a
+ * Certificate spanning records reassembles; an alert is 7 bytes. */
+static void test_server_side(void **state)
+{
+    (void)state;
+    static const uint8_t sid[5] = {1, 2, 3, 4, 5}, sv[2] = {3, 4}, ks[2] = {0x11, 0xEC};
+    struct wire_ext exts[] = {{WIRE_EXT_SUPPORTED_VERSIONS, {sv, 2}},
+                              {WIRE_EXT_KEY_SHARE, {ks, 2}}};
+    struct wire_sh_spec s = {.hrr = true,
+                             .session_id = sid,
+                             .session_id_len = 5,
+                             .cipher = 0x1301,
+                             .exts = exts,
+                             .n_exts = 2};
+    uint8_t *out = malloc(70000);
+    size_t n = wire_build_server_hello(&s, out, 70000, NULL);
+    assert_true(n > 5);
+    struct wire_hello h;
+    assert_int_equal(wire_parse_server_hello(out + 5, n - 5, &h, NULL), 0);
+    assert_true(h.is_hello_retry_request);
+    assert_int_equal(h.selected_version, 0x0304);
+    assert_int_equal(h.key_shares[0], 0x11EC);
+    assert_int_equal(h.ciphers[0], 0x1301);
+    assert_int_equal(h.session_id_len, 5);
+    wire_hello_free(&h);
+    struct wire_sh_spec s3 = {.record_version = 0x0300,
+                              .legacy_version = 0x0300,
+                              .cipher = 0x000A,
+                              .no_extensions = true};
+    n = wire_build_server_hello(&s3, out, 70000, NULL);
+    assert_int_equal(n, 5 + 4 + 2 + 32 + 1 + 2 + 1);
+    assert_int_equal(wire_parse_server_hello(out + 5, n - 5, &h, NULL), 0);
+    assert_int_equal(h.selected_version, 0x0300);
+    assert_false(h.has_extensions);
+    wire_hello_free(&h);
+    const char *why = NULL;
+    assert_int_equal(wire_build_server_hello(&s3, out, 20, &why), 0);
+    assert_non_null(why);
+    /* a 20000-byte certificate: two records, one message */
+    uint8_t *der = calloc(1, 20000), *body = malloc(20010);
+    const uint8_t *ders[1] = {der};
+    size_t der_len[1] = {20000};
+    size_t bl = wire_build_certificate_body(ders, der_len, 1, body, 20010, NULL);
+    assert_int_equal(bl, 20006);
+    n = wire_build_handshake_records(0x0303, WIRE_HS_CERTIFICATE, body, bl, out, 70000, NULL);
+    assert_int_equal(n, 2 * 5 + 4 + bl);
+    struct wire_reader *rd = malloc(sizeof *rd);
+    wire_reader_init(rd, 1 << 16);
+    wire_reader_feed(rd, out, n);
+    struct wire_item it;
+    assert_int_equal(wire_reader_next(rd, &it), 1);
+    assert_int_equal(it.len, 4 + bl);
+    assert_int_equal(it.records, 2);
+    wire_reader_free(rd);
+    free(rd);
+    free(der);
+    free(body);
+    assert_int_equal(wire_build_alert(0x0301, 2, 86, out, 7), 7);
+    static const uint8_t alert[] = {21, 3, 1, 0, 2, 2, 86};
+    assert_memory_equal(out, alert, 7);
+    assert_int_equal(wire_build_alert(0x0301, 2, 86, out, 6), 0);
+    static const uint32_t specs[] = {WIRE_SSL2_RC4_128_WITH_MD5};
+    static const uint8_t cid[16] = "connection id..";
+    n = wire_build_ssl2_server_hello(specs, 1, sid, sizeof sid, cid, out, 70000, NULL);
+    assert_int_equal(n, 2 + 11 + 5 + 3 + 16);
+    struct wire_ssl2_hello *sh = malloc(sizeof *sh);
+    assert_int_equal(wire_parse_ssl2_server_hello(out + 2, n - 2, sh, NULL), 0);
+    assert_int_equal(sh->n_specs, 1);
+    assert_int_equal(sh->specs[0], WIRE_SSL2_RC4_128_WITH_MD5);
+    assert_int_equal(sh->cert.len, 5);
+    assert_memory_equal(sh->conn_id.data, cid, 16);
+    assert_int_equal(wire_parse_ssl2_server_hello(out + 2, n - 3, sh, &why), -1);
+    free(sh);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_full), cmocka_unit_test(test_minimal_bytes),
-        cmocka_unit_test(test_padding),         cmocka_unit_test(test_key_shares),
-        cmocka_unit_test(test_refusals),        cmocka_unit_test(test_rebuild_exact),
-        cmocka_unit_test(test_reader_pieces),   cmocka_unit_test(test_reader_reassembly),
-        cmocka_unit_test(test_reader_hostile),  cmocka_unit_test(test_reader_sslv2_and_flood),
+        cmocka_unit_test(test_round_trip_full),
+        cmocka_unit_test(test_minimal_bytes),
+        cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_key_shares),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_rebuild_exact),
+        cmocka_unit_test(test_reader_pieces),
+        cmocka_unit_test(test_reader_reassembly),
+        cmocka_unit_test(test_reader_hostile),
+        cmocka_unit_test(test_reader_sslv2_and_flood),
+        cmocka_unit_test(test_sslv2_client_hello),
+        cmocka_unit_test(test_sslv3_hello),
+        cmocka_unit_test(test_server_side),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

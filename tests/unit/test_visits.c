@@ -1,4 +1,4 @@
-/* The UI session's pure parts: the bounded list of connections, labels, what counts as an
+/* The visits (this run of the UI): the bounded list of connections, labels, what counts as an
  * edited config, encrypted-key detection, the JSON file name; and the in-memory passphrase
  * field of tls_config (copied, wiped on free). */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 
 #include "model/config.h"
 #include "model/report.h"
-#include "ui/session.h"
+#include "ui/visits.h"
 #include "util/mem.h"
 
 static struct report *report_for(const char *host)
@@ -25,24 +25,24 @@ static struct report *report_for(const char *host)
 static void test_add_is_bounded(void **state)
 {
     (void)state;
-    struct session s = {0};
+    struct visits s = {0};
     struct report *first = report_for("a.example");
-    session_add(&s, first, "modern", false, 0);
-    assert_ptr_equal(session_find_report(&s, first), &s.conns[0]);
-    for (int i = 0; i < SESSION_MAX + 4; i++)
-        session_add(&s, report_for("b.example"), NULL, i % 2, 0);
-    assert_int_equal(s.n, SESSION_MAX);
+    visits_add(&s, first, "modern", false, 0);
+    assert_ptr_equal(visits_find_report(&s, first), &s.conns[0]);
+    for (int i = 0; i < VISITS_MAX + 4; i++)
+        visits_add(&s, report_for("b.example"), NULL, i % 2, 0);
+    assert_int_equal(s.n, VISITS_MAX);
     /* the oldest five went (the first and four more); numbers are never reused */
-    assert_null(session_find(&s, 1));
-    assert_null(session_find(&s, 5));
-    assert_non_null(session_find(&s, 6));
-    assert_int_equal(s.conns[SESSION_MAX - 1].seq, SESSION_MAX + 5);
-    assert_string_equal(s.conns[SESSION_MAX - 1].profile, "");
-    const struct session_conn *prev = session_previous(&s, SESSION_MAX + 5);
+    assert_null(visits_find(&s, 1));
+    assert_null(visits_find(&s, 5));
+    assert_non_null(visits_find(&s, 6));
+    assert_int_equal(s.conns[VISITS_MAX - 1].seq, VISITS_MAX + 5);
+    assert_string_equal(s.conns[VISITS_MAX - 1].profile, "");
+    const struct visit *prev = visits_previous(&s, VISITS_MAX + 5);
     assert_non_null(prev);
-    assert_int_equal(prev->seq, SESSION_MAX + 4);
-    assert_null(session_previous(&s, 6));
-    session_free(&s);
+    assert_int_equal(prev->seq, VISITS_MAX + 4);
+    assert_null(visits_previous(&s, 6));
+    visits_free(&s);
     assert_int_equal(s.n, 0);
 }
 
@@ -50,13 +50,13 @@ static void test_label(void **state)
 {
     (void)state;
     setenv("TZ", "UTC", 1);
-    struct session s = {0};
-    session_add(&s, report_for("localhost"), "intermediate", false, 12 * 3600 + 67);
-    session_add(&s, report_for("::1"), "intermediate", true, 12 * 3600 + 160);
-    session_add(&s, report_for("evil\x1b[31m"), NULL, false, 0);
-    char *a = session_label(&s.conns[0], false);
-    char *b = session_label(&s.conns[1], true);
-    char *c = session_label(&s.conns[2], true);
+    struct visits s = {0};
+    visits_add(&s, report_for("localhost"), "intermediate", false, 12 * 3600 + 67);
+    visits_add(&s, report_for("::1"), "intermediate", true, 12 * 3600 + 160);
+    visits_add(&s, report_for("evil\x1b[31m"), NULL, false, 0);
+    char *a = visits_label(&s.conns[0], false);
+    char *b = visits_label(&s.conns[1], true);
+    char *c = visits_label(&s.conns[2], true);
     assert_string_equal(a, "#1 intermediate 12:01:07");
     assert_string_equal(b, "#2 [::1]:4433 intermediate (edited) 12:02:40");
     assert_null(strchr(c, '\x1b')); /* sanitised */
@@ -64,7 +64,7 @@ static void test_label(void **state)
     free(a);
     free(b);
     free(c);
-    session_free(&s);
+    visits_free(&s);
 }
 
 static void test_config_differs(void **state)
@@ -73,20 +73,20 @@ static void test_config_differs(void **state)
     struct tls_config a, b;
     config_init(&a);
     config_copy(&b, &a);
-    assert_false(session_config_differs(&a, &b));
+    assert_false(visits_config_differs(&a, &b));
     /* what does not count: the key log, a typed passphrase, the theme */
     b.keylog = xstrdup("/tmp/keys");
     b.key_pass_value = xstrdup("secret");
     b.theme = xstrdup("dark");
-    assert_false(session_config_differs(&a, &b));
+    assert_false(visits_config_differs(&a, &b));
     b.max_proto = PROTO_TLS1_2;
-    assert_true(session_config_differs(&a, &b));
+    assert_true(visits_config_differs(&a, &b));
     b.max_proto = a.max_proto;
     strlist_push(&b.alpn, "h2");
-    assert_true(session_config_differs(&a, &b));
+    assert_true(visits_config_differs(&a, &b));
     strlist_clear(&b.alpn);
     b.cert_file = xstrdup("client.crt");
-    assert_true(session_config_differs(&a, &b));
+    assert_true(visits_config_differs(&a, &b));
     config_free(&a);
     config_free(&b);
 }
@@ -128,7 +128,7 @@ static void test_pem_encrypted(void **state)
         {NULL, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (session_pem_encrypted(cases[i].pem) != cases[i].encrypted)
+        if (visits_pem_encrypted(cases[i].pem) != cases[i].encrypted)
             fail_msg("case %zu: expected %s", i, cases[i].encrypted ? "encrypted" : "plain");
 }
 
@@ -147,38 +147,38 @@ static void test_json_name_and_home(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct report *r = report_new();
         r->host = xstrdup(cases[i].host);
-        char *name = session_json_name(r);
+        char *name = visits_json_name(r);
         assert_string_equal(name, cases[i].name);
         free(name);
         report_free(r);
     }
     setenv("HOME", "/home/someone", 1);
     char out[128];
-    session_expand_home("~/keys.log", out, sizeof out);
+    visits_expand_home("~/keys.log", out, sizeof out);
     assert_string_equal(out, "/home/someone/keys.log");
-    session_expand_home("/abs/~/x", out, sizeof out);
+    visits_expand_home("/abs/~/x", out, sizeof out);
     assert_string_equal(out, "/abs/~/x");
 }
 
 static void test_apply_keylog(void **state)
 {
     (void)state;
-    struct session s = {0};
+    struct visits s = {0};
     struct tls_config c;
     config_init(&c);
     c.keylog = xstrdup("/from/profile");
-    session_apply(&s, &c); /* K not used: the settings' own */
+    visits_apply(&s, &c); /* K not used: the settings' own */
     assert_string_equal(c.keylog, "/from/profile");
     s.keylog = xstrdup("/from/k");
-    session_apply(&s, &c);
+    visits_apply(&s, &c);
     assert_string_equal(c.keylog, "/from/k");
     free(s.keylog);
     s.keylog = NULL;
     s.keylog_off = true;
-    session_apply(&s, &c);
+    visits_apply(&s, &c);
     assert_null(c.keylog);
     config_free(&c);
-    session_free(&s);
+    visits_free(&s);
 }
 
 int main(void)
