@@ -62,6 +62,8 @@ static const struct ui_binding ui_default_bindings[] = {
     {'c', ACT_CLIENT_CERT, "c"},
     {'e', ACT_EDIT_PROFILE, "e"},
     {'s', ACT_SAVE, "s"},
+    {'y', ACT_COPY_PEM, "y"},
+    {'f', ACT_CHECK_FILE, "f"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
     {'q', ACT_QUIT, "q"},

@@ -468,6 +468,7 @@ static void certs_build(void *state, const struct pane_ctx *ctx, struct doc *out
     else
         certs_stacked(ctx, out);
     certs_problems(ctx, out);
+    certs_doctor_sections(ctx, out);
 }
 
 /* ---- the detail -------------------------------------------------------------------------- */
@@ -672,7 +673,21 @@ static enum pane_request certs_key(void *state, const struct pane_ctx *ctx, int 
     (void)selected_id;
     return action == ACT_EXPORT_PEM     ? PANE_EXPORT
            : action == ACT_EXPORT_SERVE ? PANE_EXPORT_SERVE
+           : action == ACT_COPY_PEM     ? PANE_COPY
+           : action == ACT_CHECK_FILE   ? PANE_CHECK_SERVE
                                         : PANE_IGNORED;
+}
+
+/* issue 13: y copies the selected certificate's PEM. */
+static const char *certs_copy(void *state, const struct pane_ctx *ctx, int id)
+{
+    (void)state;
+    const struct report *r = ctx->r;
+    if (id >= CERTS_VERIFIED_ID && (size_t)(id - CERTS_VERIFIED_ID) < r->n_verified)
+        return r->verified[id - CERTS_VERIFIED_ID].pem;
+    if (id >= 0 && (size_t)id < r->n_sent)
+        return r->sent[id].pem;
+    return NULL;
 }
 
 const struct pane_ops pane_certificates = {
@@ -681,6 +696,7 @@ const struct pane_ops pane_certificates = {
     .build = certs_build,
     .detail = certs_detail,
     .key = certs_key,
+    .copy = certs_copy,
     .done = NULL,
     .badge = certs_badge,
 };
