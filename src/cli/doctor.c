@@ -16,6 +16,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/outgate.h"
+#include "util/sanitize.h"
 #include "util/strbuf.h"
 #include "yaml/ysecret.h"
 
@@ -93,10 +94,12 @@ static int prompt_pass(const char *what, char *out, size_t outlen)
     }
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
-    char *msg = xasprintf("Password for %s: ", what);
+    /* Echo off before the question: whatever is typed after it never shows. */
+    tcsetattr(fd, TCSANOW, &quiet);
+    char *safe = sanitize_terminal(what), *msg = xasprintf("Password for %s: ", safe);
     (void)!write(fd, msg, strlen(msg));
     free(msg);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
+    free(safe);
     size_t k = 0;
     char c;
     while (k + 1 < outlen && read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
