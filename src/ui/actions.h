@@ -38,6 +38,7 @@
     X(SAVE, "save the edited profile")                                                             \
     X(COPY_PEM, "copy the selected certificate's PEM to the clipboard (OSC 52)")                   \
     X(CHECK_FILE, "check a chain file / the file this server should have")                         \
+    X(FETCH_AIA, "reconnect fetching a missing intermediate (caIssuers, --aia)")                   \
     X(HELP, "this help")                                                                           \
     X(QUIT, "quit")
 

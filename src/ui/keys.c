@@ -64,6 +64,7 @@ static const struct ui_binding ui_default_bindings[] = {
     {'s', ACT_SAVE, "s"},
     {'y', ACT_COPY_PEM, "y"},
     {'f', ACT_CHECK_FILE, "f"},
+    {'a', ACT_FETCH_AIA, "a"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
     {'q', ACT_QUIT, "q"},

@@ -45,6 +45,7 @@ enum pane_request {
     PANE_EXPORT_SERVE, /* the same for the chain the server should send */
     PANE_COPY,         /* copy what copy() gives to the clipboard (OSC 52) */
     PANE_CHECK_SERVE,  /* check the chain file this server should have (certificate doctor) */
+    PANE_FETCH_AIA,    /* reconnect with --aia: fetch the missing intermediate */
 };
 
 struct pane_ops {

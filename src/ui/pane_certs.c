@@ -380,7 +380,8 @@ static const struct {
     {CHAIN_MISSING_INTERMEDIATE,
      "Missing intermediate: the server does not send the CA certificate that issued its own.",
      "Serve the full chain: the leaf first, then every intermediate (nginx: ssl_certificate "
-     "fullchain.pem; Apache: SSLCertificateFile with the chain appended)."},
+     "fullchain.pem; Apache: SSLCertificateFile with the chain appended). a fetches the "
+     "missing one from its caIssuers URL."},
     {CHAIN_WRONG_ORDER,
      "Wrong order: the certificates are not sent leaf first, each followed by its issuer.",
      "Order the chain file leaf first, then its issuer, and so on upward."},
@@ -675,6 +676,7 @@ static enum pane_request certs_key(void *state, const struct pane_ctx *ctx, int 
            : action == ACT_EXPORT_SERVE ? PANE_EXPORT_SERVE
            : action == ACT_COPY_PEM     ? PANE_COPY
            : action == ACT_CHECK_FILE   ? PANE_CHECK_SERVE
+           : action == ACT_FETCH_AIA    ? PANE_FETCH_AIA
                                         : PANE_IGNORED;
 }
 

@@ -426,6 +426,22 @@ static void result_reconnect(struct result *res, struct ui *ui)
     ui_dial(ui, &cfg, &t, profile, result_dialed, res);
 }
 
+/* issue 13: a — reconnect with --aia, so a missing intermediate is fetched from caIssuers
+ * (the connection waits for the fetch, bounded by the timeout). */
+static void result_fetch_aia(struct result *res, struct ui *ui)
+{
+    if (res->report->check) {
+        ui_status(ui, TR_DIM, "a: run tlscope --check-chain FILE --aia to fetch for a file");
+        return;
+    }
+    if (!(res->report->chain_issues & CHAIN_MISSING_INTERMEDIATE) && !res->cfg.aia) {
+        ui_status(ui, TR_DIM, "a: no intermediate is missing from this chain");
+        return;
+    }
+    res->cfg.aia = true;
+    result_reconnect(res, ui);
+}
+
 /* issue 13: y — the selected certificate's PEM to the terminal's clipboard (OSC 52). */
 static void result_copy(struct result *res, struct ui *ui, const struct pane_ctx *ctx, int id)
 {
@@ -459,6 +475,7 @@ static bool result_pane_key(struct result *res, struct ui *ui, int key, enum ui_
     case PANE_EXPORT_SERVE: result_export_start(res, ui, EXPORT_TO_SERVE); return true;
     case PANE_COPY: result_copy(res, ui, &ctx, id); return true;
     case PANE_CHECK_SERVE: ui_check_serve(ui, res->report); return true;
+    case PANE_FETCH_AIA: result_fetch_aia(res, ui); return true;
     }
     return false;
 }

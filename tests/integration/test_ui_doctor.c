@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lab/pki.h"
 #include "lib/harness.h"
@@ -187,6 +188,97 @@ static void test_sct_section(void **state)
     free(path);
 }
 
+/* An HTTP peer serving one file (http_file, read at request time) for any path. */
+static char http_file[512];
+
+static void http_serve(int fd, const void *arg)
+{
+    (void)arg;
+    char buf[4096], *data = NULL, err[256];
+    size_t n = 0;
+    (void)!read(fd, buf, sizeof buf);
+    if (file_read_bounded(http_file, 1 << 20, &data, &n, err, sizeof err) == 0) {
+        dprintf(fd, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", n);
+        (void)!write(fd, data, n);
+    }
+    free(data);
+    close(fd);
+}
+
+/* a on a chain with a missing intermediate reconnects with --aia: the Certificates pane then
+ * lists what was fetched and that the chain verifies with it. */
+static void test_fetch_aia(void **state)
+{
+    (void)state;
+    struct peer web, tls;
+    snprintf(http_file, sizeof http_file, "%s/ui_inter.pem", harness_dir());
+    assert_int_equal(peer_fork(&web, false, http_serve, NULL), 0);
+    char *url = xasprintf("http://127.0.0.1:%u/inter.pem", (unsigned)web.port);
+    const struct pki_spec specs[] = {
+        {.name = "root",
+         .subject = "CN=UI AIA Root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 300,
+         .is_ca = true,
+         .path_len = -1},
+        {.name = "inter",
+         .subject = "CN=UI AIA Intermediate",
+         .issuer = "root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 300,
+         .is_ca = true,
+         .path_len = 0},
+        {.name = "leaf",
+         .subject = "CN=localhost",
+         .issuer = "inter",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 90,
+         .path_len = -1,
+         .san = "DNS:localhost,IP:127.0.0.1",
+         .ca_issuers_url = url},
+    };
+    struct pki *pk = NULL;
+    char err[512];
+    if (pki_generate(specs, 3, &pk, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    const char *files[][2] = {{"ui_inter.pem", pki_cert_pem(pk, "inter")},
+                              {"ui_aia_root.crt", pki_cert_pem(pk, "root")},
+                              {"ui_aia_leaf.crt", pki_cert_pem(pk, "leaf")},
+                              {"ui_aia_leaf.key", pki_key_pem(pk, "leaf")}};
+    for (size_t i = 0; i < 4; i++) {
+        char *path = harness_path(files[i][0]);
+        assert_int_equal(
+            file_write_atomic(path, files[i][1], strlen(files[i][1]), 0600, true, err, sizeof err),
+            0);
+        free(path);
+    }
+    assert_int_equal(
+        peer_s_server(&tls, false, ARGS("-cert", "@ui_aia_leaf.crt", "-key", "@ui_aia_leaf.key")),
+        0);
+    char *ca = harness_path("ui_aia_root.crt");
+    char *cmd =
+        xasprintf("%s --cafile '%s' 127.0.0.1:%u; echo EXIT=$?", bin, ca, (unsigned)tls.port);
+    struct tmux t;
+    if (tmux_start(&t, 120, 40, NULL, false, cmd) != 0)
+        fail_msg("tmux did not start");
+    free(cmd);
+    tmux_expect(&t, "NOT VERIFIED", 8);
+    tmux_keys(&t, "4", false);
+    tmux_expect(&t, "Missing intermediate", 3);
+    tmux_keys(&t, "a", true);
+    tmux_expect(&t, "Fetched through caIssuers", 8);
+    tmux_expect(&t, "CN=UI AIA Intermediate", 2);
+    tmux_expect_line(&t, "with them", "the chain verifies", 2);
+    tmux_stop(&t);
+    peer_stop(&tls);
+    peer_stop(&web);
+    pki_free(pk);
+    free(url), free(ca);
+}
+
 int main(void)
 {
     harness_dir();
@@ -201,6 +293,7 @@ int main(void)
         cmocka_unit_test_teardown(test_copy_pem, tmux_teardown),
         cmocka_unit_test_teardown(test_check_serve_and_revocation, tmux_teardown),
         cmocka_unit_test_teardown(test_sct_section, tmux_teardown),
+        cmocka_unit_test_teardown(test_fetch_aia, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin), free(root_ca), free(chain);
