@@ -440,8 +440,26 @@ unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int stat
     return pki_ocsp_response_ex(p, name, status, 0, len);
 }
 
+static unsigned char *pki_ocsp_build(const struct pki *p, const char *name, int status,
+                                     unsigned flags, EVP_PKEY *sct_log, size_t *len);
+
 unsigned char *pki_ocsp_response_ex(const struct pki *p, const char *name, int status,
                                     unsigned flags, size_t *len)
+{
+    return pki_ocsp_build(p, name, status, flags, NULL, len);
+}
+
+unsigned char *pki_ocsp_response_sct(const struct pki *p, const char *name, const char *log,
+                                     size_t *len)
+{
+    const struct pki_entry *l = pki_find(p, log);
+    return l ? pki_ocsp_build(p, name, V_OCSP_CERTSTATUS_GOOD, 0, l->key, len) : NULL;
+}
+
+/* A response for `name`; with sct_log, its single response carries an SCT list (RFC 6962
+ * 3.3) from that log over the certificate. */
+static unsigned char *pki_ocsp_build(const struct pki *p, const char *name, int status,
+                                     unsigned flags, EVP_PKEY *sct_log, size_t *len)
 {
     const struct pki_entry *e = pki_find(p, name);
     OCSP_CERTID *id = NULL;
@@ -463,7 +481,9 @@ unsigned char *pki_ocsp_response_ex(const struct pki *p, const char *name, int s
     if (!id || !bs || !this_upd || !next_upd || (status == V_OCSP_CERTSTATUS_REVOKED && !rev))
         goto out;
     int reason = status == V_OCSP_CERTSTATUS_REVOKED ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : -1;
-    if (!OCSP_basic_add1_status(bs, id, status, reason, rev, this_upd, next_upd) ||
+    OCSP_SINGLERESP *single =
+        OCSP_basic_add1_status(bs, id, status, reason, rev, this_upd, next_upd);
+    if (!single || (sct_log && !pki_sct_ocsp_ext(single, e->cert, sct_log)) ||
         !OCSP_basic_sign(bs, signer->cert, signer->key, EVP_sha256(), NULL, 0))
         goto out;
     if (flags & PKI_OCSP_BAD_SIGNATURE) { /* one bit of the signature flipped */

@@ -79,6 +79,11 @@ unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int stat
 unsigned char *pki_ocsp_response_ex(const struct pki *p, const char *name, int status,
                                     unsigned flags, size_t *len);
 
+/* issue 13: a good OCSP response for `name` (as pki_ocsp_response) whose single response
+ * carries an SCT from the key of `log` (the CT extension of a stapled response). */
+unsigned char *pki_ocsp_response_sct(const struct pki *p, const char *name, const char *log,
+                                     size_t *len);
+
 /* issue 13: a DER CRL (v2) signed by `issuer` listing the certificates named in revoked
  * (reason keyCompromise, since thisUpdate); thisUpdate now, nextUpdate in 7 days, or, when
  * stale, 10 and 3 days ago. Returns malloc'ed bytes and *len, or NULL. */

@@ -120,3 +120,20 @@ out:
     ERR_clear_error();
     return ret;
 }
+
+int pki_sct_ocsp_ext(OCSP_SINGLERESP *single, X509 *x, EVP_PKEY *log_key)
+{
+    unsigned char *der = NULL;
+    int n = i2d_X509(x, &der), ok = 0;
+    STACK_OF(SCT) *list = sk_SCT_new_null();
+    SCT *sct = n > 0 ? make_sct(log_key, 0, NULL, der, (size_t)n, false) : NULL;
+    if (list && sct && sk_SCT_push(list, sct)) {
+        sct = NULL;
+        ok = OCSP_SINGLERESP_add1_ext_i2d(single, NID_ct_cert_scts, list, 0, 0) == 1;
+    }
+    SCT_free(sct);
+    SCT_LIST_free(list);
+    OPENSSL_free(der);
+    ERR_clear_error();
+    return ok;
+}

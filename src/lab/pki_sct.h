@@ -5,6 +5,7 @@
 #define TLSCOPE_LAB_PKI_SCT_H
 
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,5 +19,9 @@ int pki_sct_embed(X509 *x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *log_key
 /* The TLS-encoded SignedCertificateTimestampList with one SCT from log_key over x's X.509
  * entry. Returns malloc'ed bytes and *len, or NULL. */
 unsigned char *pki_sct_tls(X509 *x, EVP_PKEY *log_key, size_t *len);
+
+/* Adds to an OCSP single response the SCT list extension (NID_ct_cert_scts) with one SCT from
+ * log_key over x's X.509 entry. Returns 1 or 0. */
+int pki_sct_ocsp_ext(OCSP_SINGLERESP *single, X509 *x, EVP_PKEY *log_key);
 
 #endif

@@ -230,12 +230,45 @@ static void test_tls_extension(void **state)
     free(bin), free(pemf), free(keyf), free(crt);
 }
 
+/* An SCT in the stapled OCSP response (the third source), with --ocsp. */
+static void test_ocsp_staple(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *der = pki_ocsp_response_sct(pki, "plain", "ctlog", &n);
+    assert_non_null(der);
+    char *staple = put_file("ct_staple.der", (const char *)der, n);
+    free(der);
+    const char *key = pki_key_pem(pki, "plain");
+    char *keyf = put_file("ct_plain.key", key, strlen(key)), *crt = put_cert("plain");
+    struct peer p;
+    if (peer_s_server(&p, false,
+                      ARGV("-cert", "@ct_plain.pem", "-key", "@ct_plain.key", "-status_file",
+                           "@ct_staple.der")) != 0)
+        fail_msg("s_server");
+    char target[32];
+    snprintf(target, sizeof target, "127.0.0.1:%u", (unsigned)p.port);
+    int st;
+    json_t *j = check(
+        ARGV("--json", "--ocsp", "--cafile", ca, "--sni", "localhost", "--ct-logs", logs, target),
+        &st);
+    assert_int_equal(st, 0);
+    assert_int_equal(json_array_size(json_object_get(j, "scts")), 1);
+    assert_string_equal(sval(sct(j, 0), "source"), "ocsp");
+    assert_string_equal(sval(sct(j, 0), "log_name"), "Test Log A");
+    assert_true(json_is_true(json_object_get(sct(j, 0), "verified")));
+    json_decref(j);
+    peer_stop(&p);
+    free(staple), free(keyf), free(crt);
+}
+
 int main(void)
 {
     harness_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_embedded),
         cmocka_unit_test(test_tls_extension),
+        cmocka_unit_test(test_ocsp_staple),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
