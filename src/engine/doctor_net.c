@@ -112,7 +112,7 @@ void doctor_aia(struct report *r, const struct doctor_net *net, X509 *leaf,
         fetches++;
         struct http_response resp;
         char err[256];
-        if (http_fetch(url, "GET", NULL, NULL, 0, AIA_BODY_MAX, net->timeout_s, &resp, err,
+        if (http_fetch(url, "GET", NULL, NULL, 0, AIA_BODY_MAX, net->timeout_s, net->st, &resp, err,
                        sizeof err) < 0) {
             f->outcome = xstrdup(err);
         } else if (resp.status != 200) {
@@ -255,12 +255,12 @@ static void ocsp_check(struct report *r, const struct doctor_net *net, STACK_OF(
     int rc;
     if (n <= OCSP_GET_MAX * 3 / 4 - 2) {
         char *get = ocsp_get_url(url, der, n);
-        rc = http_fetch(get, "GET", NULL, NULL, 0, OCSP_BODY_MAX, net->timeout_s, &hr, err,
+        rc = http_fetch(get, "GET", NULL, NULL, 0, OCSP_BODY_MAX, net->timeout_s, net->st, &hr, err,
                         sizeof err);
         free(get);
     } else {
         rc = http_fetch(url, "POST", "application/ocsp-request", der, (size_t)n, OCSP_BODY_MAX,
-                        net->timeout_s, &hr, err, sizeof err);
+                        net->timeout_s, net->st, &hr, err, sizeof err);
     }
     if (rc < 0) {
         rev_problem(v, "%s", err);
@@ -339,8 +339,8 @@ static void crl_check(struct report *r, const struct doctor_net *net, STACK_OF(X
     struct http_response hr = {0};
     X509_CRL *crl = NULL;
     char err[256];
-    if (http_fetch(url, "GET", NULL, NULL, 0, CRL_BODY_MAX, net->timeout_s, &hr, err, sizeof err) <
-        0) {
+    if (http_fetch(url, "GET", NULL, NULL, 0, CRL_BODY_MAX, net->timeout_s, net->st, &hr, err,
+                   sizeof err) < 0) {
         rev_problem(v, "%s", err);
         goto out;
     }

@@ -14,7 +14,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include "engine/resolve.h"
+#include "model/config.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
@@ -23,21 +27,25 @@ struct url {
     char host[256];
     uint16_t port;
     char path[2048];
+    bool tls; /* https:// */
+};
+
+/* One exchange's connection: a socket, with TLS over it for https://. */
+struct io {
+    int fd;
+    SSL *ssl;
 };
 
 static int url_parse(const char *url, struct url *u, char *err, size_t errlen)
 {
-    if (!strncasecmp(url, "https://", 8)) {
-        snprintf(err, errlen, "https:// is not supported for fetches (plain http:// only)");
+    u->tls = !strncasecmp(url, "https://", 8);
+    if (!u->tls && strncasecmp(url, "http://", 7) != 0) {
+        snprintf(err, errlen, "not an http:// or https:// URL");
         return -1;
     }
-    if (strncasecmp(url, "http://", 7) != 0) {
-        snprintf(err, errlen, "not an http:// URL");
-        return -1;
-    }
+    url += u->tls ? 1 : 0; /* from here on "http://" and "https://" have the same offsets */
     const char *h = url + 7, *end = h + strcspn(h, "/?#");
-    const char *hp_end = end;
-    u->port = 80;
+    u->port = u->tls ? 443 : 80;
     const char *colon = NULL;
     if (*h == '[') {
         const char *rb = memchr(h, ']', (size_t)(end - h));
@@ -47,13 +55,12 @@ static int url_parse(const char *url, struct url *u, char *err, size_t errlen)
         }
         if (rb + 1 < end && rb[1] == ':')
             colon = rb + 1;
-        hp_end = rb + 1;
         h++;
         end = rb;
     } else {
         colon = memchr(h, ':', (size_t)(end - h));
         if (colon)
-            hp_end = end, end = colon;
+            end = colon;
     }
     if (colon) {
         char *e = NULL;
@@ -72,7 +79,6 @@ static int url_parse(const char *url, struct url *u, char *err, size_t errlen)
     memcpy(u->host, h, hl);
     u->host[hl] = '\0';
     const char *path = url + 7 + strcspn(url + 7, "/?#");
-    (void)hp_end;
     if (!*path || *path == '#')
         path = "/";
     snprintf(u->path, sizeof u->path, "%s%s", *path == '?' ? "/" : "", path);
@@ -136,10 +142,76 @@ static int connect_to(const struct url *u, int64_t deadline, char *err, size_t e
     return fd;
 }
 
-static int send_all(int fd, const unsigned char *p, size_t n, int64_t deadline, char *err,
-                    size_t errlen)
+/* Waits for what a TLS call that returned rc asked for; -1 on a real error. */
+static int tls_wait(const struct io *io, int rc, int64_t deadline)
 {
+    int e = SSL_get_error(io->ssl, rc);
+    short ev = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+    if (!ev)
+        return -1;
+    struct pollfd pf = {io->fd, ev, 0};
+    return poll(&pf, 1, remaining_ms(deadline)) > 0 ? 0 : -2;
+}
+
+/* https://: the handshake, verified against store (the check's trust store) and the name. */
+static int tls_start(struct io *io, const struct url *u, X509_STORE *store, int64_t deadline,
+                     char *err, size_t errlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx)
+        return -1;
+    if (store && X509_STORE_up_ref(store))
+        SSL_CTX_set_cert_store(ctx, store);
+    else
+        SSL_CTX_set_default_verify_paths(ctx);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    io->ssl = SSL_new(ctx);
+    SSL_CTX_free(ctx);
+    if (!io->ssl || SSL_set_fd(io->ssl, io->fd) != 1)
+        return -1;
+    X509_VERIFY_PARAM *param = SSL_get0_param(io->ssl);
+    if (host_is_ip_literal(u->host)) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, u->host);
+    } else {
+        SSL_set_tlsext_host_name(io->ssl, u->host);
+        X509_VERIFY_PARAM_set1_host(param, u->host, 0);
+    }
+    for (int k = 0; k < 10000; k++) {
+        int rc = SSL_connect(io->ssl);
+        if (rc == 1)
+            return 0;
+        int w = tls_wait(io, rc, deadline);
+        if (w == -2) {
+            snprintf(err, errlen, "timeout in the TLS handshake");
+            return -1;
+        }
+        if (w < 0) {
+            long v = SSL_get_verify_result(io->ssl);
+            snprintf(err, errlen, "TLS handshake failed%s%s", v != X509_V_OK ? ": " : "",
+                     v != X509_V_OK ? X509_verify_cert_error_string(v) : "");
+            return -1;
+        }
+    }
+    return -1;
+}
+
+static int send_all(const struct io *io, const unsigned char *p, size_t n, int64_t deadline,
+                    char *err, size_t errlen)
+{
+    int fd = io->fd;
     while (n) {
+        if (io->ssl) {
+            size_t w = 0;
+            int rc = SSL_write_ex(io->ssl, p, n, &w);
+            if (rc == 1) {
+                p += w;
+                n -= w;
+            } else if (tls_wait(io, rc, deadline) < 0) {
+                snprintf(err, errlen, "cannot send the request over TLS");
+                return -1;
+            }
+            continue;
+        }
         ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
         if (w > 0) {
             p += w;
@@ -160,11 +232,35 @@ static int send_all(int fd, const unsigned char *p, size_t n, int64_t deadline, 
 }
 
 /* Reads until the peer closes, or the bound is passed. */
-static int recv_all(int fd, struct strbuf *sb, size_t max, int64_t deadline, char *err,
+static int recv_all(const struct io *io, struct strbuf *sb, size_t max, int64_t deadline, char *err,
                     size_t errlen)
 {
+    int fd = io->fd;
     char buf[8192];
     for (;;) {
+        if (io->ssl) {
+            size_t got = 0;
+            int rc = SSL_read_ex(io->ssl, buf, sizeof buf, &got);
+            if (rc == 1) {
+                if (sb->len + got > max + HTTP_HEADER_MAX) {
+                    snprintf(err, errlen, "HTTP answer larger than %zu bytes", max);
+                    return -1;
+                }
+                sb_add(sb, buf, got);
+                continue;
+            }
+            int e = SSL_get_error(io->ssl, rc);
+            if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL)
+                return sb->len ? 0 : -1; /* closed (a server that drops TCP ends the body too) */
+            int w = tls_wait(io, rc, deadline);
+            if (w < 0) {
+                snprintf(err, errlen, "%s",
+                         w == -2 ? "timeout waiting for the answer"
+                                 : "TLS error reading the answer");
+                return -1;
+            }
+            continue;
+        }
         ssize_t r = recv(fd, buf, sizeof buf, 0);
         if (r == 0)
             return 0;
@@ -238,32 +334,43 @@ static long dechunk(unsigned char *b, size_t n)
 
 static int one_request(const char *url, const char *method, const char *ctype,
                        const unsigned char *body, size_t body_n, size_t max, int64_t deadline,
-                       struct http_response *out, char **location, char *err, size_t errlen)
+                       X509_STORE *store, struct http_response *out, char **location, char *err,
+                       size_t errlen)
 {
     struct url u;
     if (url_parse(url, &u, err, errlen) < 0)
         return -1;
-    int fd = connect_to(&u, deadline, err, errlen);
-    if (fd < 0)
+    struct io io = {connect_to(&u, deadline, err, errlen), NULL};
+    if (io.fd < 0)
         return -1;
+    if (u.tls && tls_start(&io, &u, store, deadline, err, errlen) < 0) {
+        if (!err[0])
+            snprintf(err, errlen, "TLS handshake failed");
+        SSL_free(io.ssl);
+        close(io.fd);
+        ERR_clear_error();
+        return -1;
+    }
     struct strbuf req = {0};
     bool v6 = strchr(u.host, ':') != NULL;
     sb_printf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s", method, u.path, v6 ? "[" : "", u.host,
               v6 ? "]" : "");
-    if (u.port != 80)
+    if (u.port != (u.tls ? 443 : 80))
         sb_printf(&req, ":%u", (unsigned)u.port);
     sb_printf(&req, "\r\nUser-Agent: tlscope\r\nAccept: */*\r\nConnection: close\r\n");
     if (body)
         sb_printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n", ctype, body_n);
     sb_puts(&req, "\r\n");
-    int rc = send_all(fd, (const unsigned char *)req.buf, req.len, deadline, err, errlen);
+    int rc = send_all(&io, (const unsigned char *)req.buf, req.len, deadline, err, errlen);
     if (rc == 0 && body)
-        rc = send_all(fd, body, body_n, deadline, err, errlen);
+        rc = send_all(&io, body, body_n, deadline, err, errlen);
     sb_free(&req);
     struct strbuf ans = {0};
     if (rc == 0)
-        rc = recv_all(fd, &ans, max, deadline, err, errlen);
-    close(fd);
+        rc = recv_all(&io, &ans, max, deadline, err, errlen);
+    SSL_free(io.ssl);
+    close(io.fd);
+    ERR_clear_error();
     const char *hend = rc == 0 && ans.buf ? strstr(ans.buf, "\r\n\r\n") : NULL;
     if (rc == 0 && (!hend || strncmp(ans.buf, "HTTP/1.", 7) != 0 || ans.len < 12)) {
         snprintf(err, errlen, "not an HTTP answer");
@@ -308,7 +415,7 @@ static int one_request(const char *url, const char *method, const char *ctype,
 
 int http_fetch(const char *url, const char *method, const char *content_type,
                const unsigned char *body, size_t body_n, size_t max, double timeout_s,
-               struct http_response *out, char *err, size_t errlen)
+               X509_STORE *store, struct http_response *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     int64_t deadline = mono_us() + (int64_t)(timeout_s * 1e6);
@@ -316,8 +423,9 @@ int http_fetch(const char *url, const char *method, const char *content_type,
     for (int hop = 0;; hop++) {
         char *loc = NULL;
         http_response_free(out);
-        if (one_request(cur, method, content_type, body, body_n, max, deadline, out, &loc, err,
-                        errlen) < 0) {
+        err[0] = '\0';
+        if (one_request(cur, method, content_type, body, body_n, max, deadline, store, out, &loc,
+                        err, errlen) < 0) {
             free(loc);
             free(cur);
             return -1;
@@ -340,7 +448,8 @@ int http_fetch(const char *url, const char *method, const char *content_type,
             struct url u;
             char *abs = NULL;
             if (url_parse(cur, &u, err, errlen) == 0)
-                abs = xasprintf("http://%s%s%s:%u%s", strchr(u.host, ':') ? "[" : "", u.host,
+                abs = xasprintf("%s://%s%s%s:%u%s", u.tls ? "https" : "http",
+                                strchr(u.host, ':') ? "[" : "", u.host,
                                 strchr(u.host, ':') ? "]" : "", (unsigned)u.port, loc);
             free(loc);
             loc = abs ? abs : xstrdup("");

@@ -322,8 +322,9 @@ static const struct setting keys[] = {
      CHECK_NONE,
      "true false",
      "false",
-     "Fetch a missing intermediate from its caIssuers URL (plain HTTP; nothing else is fetched).",
-     {{"aia", 0, "true", false, NULL, "fetch a missing intermediate (caIssuers, plain HTTP)"}}},
+     "Fetch a missing intermediate from its caIssuers URL (HTTP or HTTPS; nothing else is "
+     "fetched).",
+     {{"aia", 0, "true", false, NULL, "fetch a missing intermediate (caIssuers URL)"}}},
     {"revocation",
      SET_BOOL,
      OFF(revocation),
