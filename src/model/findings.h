@@ -19,7 +19,13 @@
  * (info), ocsp_revoked (critical), ocsp_staple_problem (low), verify_error (high, one per
  * verification error no other finding explains), ignored_errors (info), verification_off
  * (medium), weakened_settings (info), insecure_renegotiation (medium),
- * no_extended_master_secret (low). */
+ * no_extended_master_secret (low).
+ * Issue 13 (findings_doctor.c): name_cn_only (high), ct_precertificate (critical),
+ * unknown_critical_extension (high), key_mismatch (critical), leaf_not_first (high),
+ * aia_fetched (high when the fetched certificates complete the chain, else medium),
+ * cert_revoked (critical), revocation_error (low), ocsp_staple_differs (high), sct_invalid
+ * (high). cert_expiring uses 30 days or a third of the certificate's lifetime, whichever is
+ * shorter. */
 #ifndef TLSCOPE_MODEL_FINDINGS_H
 #define TLSCOPE_MODEL_FINDINGS_H
 
