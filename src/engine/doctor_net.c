@@ -252,16 +252,23 @@ static void ocsp_check(struct report *r, const struct doctor_net *net, STACK_OF(
         rev_problem(v, "cannot encode the OCSP request");
         goto out;
     }
-    int rc;
-    if (n <= OCSP_GET_MAX * 3 / 4 - 2) {
-        char *get = ocsp_get_url(url, der, n);
+    /* GET when the encoded request is small (RFC 5019), POST otherwise, and POST again when
+     * a responder does not answer the GET. */
+    int rc = -1;
+    char *get = ocsp_get_url(url, der, n);
+    bool by_get = strlen(get) - strlen(url) <= OCSP_GET_MAX;
+    if (by_get) {
         rc = http_fetch(get, "GET", NULL, NULL, 0, OCSP_BODY_MAX, net->timeout_s, net->st, &hr, err,
                         sizeof err);
-        free(get);
-    } else {
+        if (rc == 0 && hr.status != 200) {
+            http_response_free(&hr);
+            by_get = false;
+        }
+    }
+    free(get);
+    if (!by_get)
         rc = http_fetch(url, "POST", "application/ocsp-request", der, (size_t)n, OCSP_BODY_MAX,
                         net->timeout_s, net->st, &hr, err, sizeof err);
-    }
     if (rc < 0) {
         rev_problem(v, "%s", err);
         goto out;

@@ -13,7 +13,7 @@
 #define AIA_BODY_MAX    (256 << 10) /* bytes of one fetched certificate or bundle */
 #define OCSP_BODY_MAX   (64 << 10)
 #define CRL_BODY_MAX    (8u << 20)
-#define OCSP_GET_MAX    255 /* a request this small (base64, URL-encoded) goes by GET */
+#define OCSP_GET_MAX    255 /* a request this small (base64, URL-encoded) goes by GET first */
 #define REVOCATION_SKEW 300 /* seconds of clock skew allowed on thisUpdate/nextUpdate */
 
 struct doctor_net {

@@ -529,7 +529,9 @@ static void http_serve(int fd, const void *arg)
     char file[800], *data = NULL, err[256];
     size_t len = 0;
     snprintf(file, sizeof file, "%s/%s", http_dir, name);
-    if (file_read_bounded(file, 1 << 22, &data, &len, err, sizeof err) < 0)
+    if (!strcmp(name, "ocsp_postonly") && strcmp(method, "POST") != 0)
+        dprintf(fd, "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n");
+    else if (file_read_bounded(file, 1 << 22, &data, &len, err, sizeof err) < 0)
         dprintf(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
     else {
         dprintf(fd, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", len);
@@ -589,7 +591,7 @@ static int net_setup(void **state)
     char *u_crl = xasprintf("%s/crl", base), *u_crl_stale = xasprintf("%s/crlstale", base);
     char *o_good = xasprintf("%s/ocsp/good", base), *o_rev = xasprintf("%s/ocsp/revoked", base),
          *o_unk = xasprintf("%s/ocsp/unknown", base), *o_bad = xasprintf("%s/ocsp/badsig", base),
-         *o_stale = xasprintf("%s/ocsp/stale", base);
+         *o_stale = xasprintf("%s/ocsp/stale", base), *o_post = xasprintf("%s/ocsp/postonly", base);
 #define NLEAF(n_, ocsp_, crl_, aia_)                                                               \
     {                                                                                              \
         .name = n_, .subject = "CN=localhost", .issuer = "inter", .key = PKI_EC_P256,              \
@@ -613,10 +615,11 @@ static int net_setup(void **state)
         NLEAF("unknown", o_unk, NULL, NULL),
         NLEAF("badsig", o_bad, NULL, NULL),
         NLEAF("stale", o_stale, u_crl_stale, NULL),
+        NLEAF("postonly", o_post, NULL, NULL),
     };
     net_pki = make_pki(specs, sizeof specs / sizeof specs[0]);
     free(u_der), free(u_p7), free(u_crl), free(u_crl_stale), free(o_good), free(o_rev), free(o_unk),
-        free(o_bad), free(o_stale);
+        free(o_bad), free(o_stale), free(o_post);
     /* the intermediate as DER and as a PKCS#7 bundle */
     char *inter = xasprintf("%s/inter.pem", http_dir), *der = xasprintf("%s/inter.der", http_dir),
          *p7 = xasprintf("%s/inter.p7", http_dir);
@@ -637,6 +640,8 @@ static int net_setup(void **state)
     free(b);
     b = pki_ocsp_response_ex(net_pki, "badsig", 0, PKI_OCSP_BAD_SIGNATURE, &n),
     put_bytes("ocsp_badsig", b, n), free(b);
+    b = pki_ocsp_response_ex(net_pki, "postonly", 0, 0, &n), put_bytes("ocsp_postonly", b, n),
+    free(b);
     b = pki_ocsp_response_ex(net_pki, "stale", 0, PKI_OCSP_STALE, &n),
     put_bytes("ocsp_stale", b, n), free(b);
     return 0;
@@ -741,6 +746,11 @@ static void test_revocation(void **state)
     assert_string_equal(jstrv(rev(r.j, "ocsp"), "status"), "error");
     assert_non_null(strstr(jstrv(rev(r.j, "ocsp"), "problem"), "signature"));
     assert_true(has_finding(r.j, "revocation_error"));
+    run_free(&r);
+    r = rev_check("postonly"); /* the GET is refused: the request goes again by POST */
+    assert_string_equal(jstrv(rev(r.j, "ocsp"), "status"), "good");
+    assert_true(log_has("GET /ocsp/postonly/"));
+    assert_true(log_has("POST /ocsp/postonly\n"));
     run_free(&r);
     r = rev_check("stale");
     assert_non_null(strstr(jstrv(rev(r.j, "ocsp"), "problem"), "stale"));
