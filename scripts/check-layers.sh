@@ -21,7 +21,8 @@ yaml:           util
 model:          util
 wire:           util model
 settings:       util model # the one table of settings (flags, profile keys, the editor)
-engine:         util model wire settings
+starttls:       util model # plaintext dialogues before TLS, the HTTP parser
+engine:         util model wire settings starttls
 lab:            util model wire
 render:         util model
 compare:        util model render

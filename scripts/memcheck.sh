@@ -209,7 +209,8 @@ keys Tab
 keys Tab
 keys Home
 keys Enter
-wait_for "VERIFIED" 90
+# the connection waits for the lab, whose child makes an RSA key under valgrind
+wait_for "VERIFIED" 200
 keys 4
 keys h
 wait_for "Demo lab" 20

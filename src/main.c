@@ -95,7 +95,7 @@ static void usage_line(FILE *f, const char *name, int short_opt, const char *met
     if (name && short_opt)
         snprintf(left, sizeof(left), "-%c, --%s", short_opt, name);
     else if (name)
-        snprintf(left, sizeof(left), "    --%s%s%s", name, metavar ? " " : "",
+        snprintf(left, sizeof(left), "    --%s%s%s", name, metavar && *metavar != '[' ? " " : "",
                  metavar ? metavar : "");
     else
         snprintf(left, sizeof(left), "-%c", short_opt);
@@ -226,7 +226,8 @@ static void build_getopt(struct option *longopts, char *shortopts)
     for (size_t i = 0; i < settings_flag_count(); i++) {
         const struct setting_flag *f = settings_flag_at(i);
         add_getopt(longopts, &nl, shortopts, &ns, f->name,
-                   f->fixed ? no_argument : required_argument, OPT_SETTING + (int)i, f->short_opt);
+                   f->fixed ? (f->metavar ? optional_argument : no_argument) : required_argument,
+                   OPT_SETTING + (int)i, f->short_opt);
     }
     longopts[nl] = (struct option){0};
     shortopts[ns] = '\0';

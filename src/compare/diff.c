@@ -273,6 +273,42 @@ static char *fact_error(json_t *doc)
     return xstrdup(stage ? stage : msg);
 }
 
+/* issue 12: the STARTTLS dialogue ("smtp", "smtp, failed: refused", "none") and the HTTP
+ * probe ("200, HSTS max-age 31536000", "not sent", "" without --http). */
+static char *fact_starttls(json_t *doc)
+{
+    const char *proto = jstr_at(doc, "starttls.protocol");
+    if (!proto)
+        return xstrdup("none");
+    const char *failure = jstr_at(doc, "starttls.failure");
+    json_t *vuln = jget(doc, "starttls.injection.vulnerable");
+    return xasprintf("%s%s%s%s", proto, failure ? ", failed: " : "", failure ? failure : "",
+                     json_is_true(vuln) ? ", injection: vulnerable" : "");
+}
+
+static char *fact_http(json_t *doc)
+{
+    json_t *h = jget(doc, "http");
+    if (!json_is_object(h))
+        return xstrdup("");
+    if (!json_is_true(json_object_get(h, "sent")))
+        return xstrdup("not sent");
+    json_t *status = json_object_get(h, "status"), *hsts = json_object_get(h, "hsts");
+    struct strbuf sb = {0};
+    if (json_is_integer(status))
+        sb_printf(&sb, "%lld", (long long)json_integer_value(status));
+    else
+        sb_puts(&sb, "no answer");
+    json_t *age = json_object_get(hsts, "max_age");
+    if (!json_is_object(hsts))
+        sb_puts(&sb, ", no HSTS");
+    else if (json_is_integer(age))
+        sb_printf(&sb, ", HSTS max-age %lld", (long long)json_integer_value(age));
+    else
+        sb_puts(&sb, ", HSTS malformed");
+    return sb_take(&sb);
+}
+
 /* ---- set facts ----------------------------------------------------------------------------- */
 
 /* Each object of the array at path, at most DIFF_SET_MAX of them. */
@@ -373,6 +409,7 @@ static void set_findings(json_t *doc, struct members *out)
 static const struct fact_def diff_facts[] = {
     {"target", "target", fact_target, NULL, NULL, false},
     {"sni", "sni", fact_sni, NULL, NULL, false},
+    {"starttls", "starttls", fact_starttls, NULL, NULL, false},
     {"protocol", "protocol", fact_protocol, NULL, NULL, false},
     {"cipher", "cipher", fact_cipher, NULL, NULL, false},
     {"group", "group", fact_group, NULL, NULL, false},
@@ -388,6 +425,7 @@ static const struct fact_def diff_facts[] = {
     {"chain_verified", "chain verified", NULL, set_chain_verified, "certificate", false},
     {"chain_issues", "chain issues", NULL, set_chain_issues, "issue", false},
     {"findings", "findings", NULL, set_findings, "finding", false},
+    {"http", "http", fact_http, NULL, NULL, false},
     {"offered_versions", "offered versions", fact_offered_versions, NULL, NULL, false},
     {"offered_cipher_count", "offered ciphers", fact_offered_ciphers, NULL, NULL, false},
     {"offered_groups", "offered groups", fact_offered_groups, NULL, NULL, false},

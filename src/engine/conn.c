@@ -1,9 +1,9 @@
 /* One connection as a pipeline of stages — transport (resolve → connect, Happy Eyeballs) →
- * preamble (none yet) → handshake driver (OpenSSL's, or the raw hello) → application probe
- * (none yet) → close — driven by the caller's poll loop. A reconnect runs the pipeline again
- * with the saved session. Every step does a bounded amount of work, so the deadline and a
- * cancel always get their turn. Stage names, error kinds and timeout words come from the one
- * table in model/stage.h. */
+ * preamble (the STARTTLS dialogue, preamble.c) → handshake driver (OpenSSL's, or the raw
+ * hello) → application probe (the injection check or the HTTP probe, probe.c) → close — driven by
+ * the caller's poll loop. A reconnect runs the pipeline again with the saved session. Every step
+ * does a bounded amount of work, so the deadline and a cancel always get their turn. Stage names,
+ * error kinds and timeout words come from the one table in model/stage.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/conn_internal.h"
+#include "model/findings.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
@@ -127,6 +128,7 @@ static void enter(struct conn *c, enum conn_phase ph, enum stage st)
 
 static void close_socket(struct conn *c, bool graceful)
 {
+    preamble_free(c);
     if (c->drv)
         c->drv->stop(c, graceful);
     if (c->fd >= 0) {
@@ -180,7 +182,8 @@ static void start_handshake(struct conn *c)
     }
 }
 
-/* The socket is connected: the preamble (none yet) and then the handshake. */
+/* The socket is connected: the preamble (a STARTTLS dialogue, when one was chosen) and then
+ * the handshake. */
 static void connected(struct conn *c)
 {
     c->fd = transport_take_fd(&c->tr, &c->addr, &c->addr_len);
@@ -194,7 +197,10 @@ static void connected(struct conn *c)
         c->r->address = xstrdup(a);
         transport_record(&c->tr, c->r);
     }
-    enter(c, PH_PREAMBLE, STAGE_NONE);
+    if (preamble_start(c)) {
+        enter(c, PH_PREAMBLE, c->run == 1 ? STAGE_STARTTLS : STAGE_RECONNECT);
+        return;
+    }
     start_handshake(c);
 }
 
@@ -245,15 +251,27 @@ static void start_reconnect(struct conn *c)
     start_transport(c);
 }
 
-/* The handshake driver is done: the probe (none yet), then close or run again. */
-static void handshake_done(struct conn *c)
+/* The probe is over (or none ran): its findings, then close or run again. */
+static void probe_done(struct conn *c)
 {
+    if (c->run == 1)
+        findings_probe(c->r);
     if (c->run == 1 && c->cfg.reconnect && c->drv == &hs_openssl_driver) {
         start_reconnect(c);
         return;
     }
     close_socket(c, true);
     finish(c);
+}
+
+/* The handshake driver is done: the probe, when one was asked for. */
+static void handshake_done(struct conn *c)
+{
+    if (probe_start(c)) {
+        enter(c, PH_PROBE, STAGE_NONE);
+        return;
+    }
+    probe_done(c);
 }
 
 /* ---- the loop's side ---------------------------------------------------------------------- */
@@ -327,7 +345,19 @@ bool conn_step(struct conn *c, const struct conn_poll *p)
             transport_failed(c);
         break;
     }
-    case PH_PREAMBLE: start_handshake(c); break;
+    case PH_PREAMBLE: {
+        if (now - c->t_stage_us >= conn_stage_timeout_us(c)) {
+            preamble_timed_out(c);
+            finish(c);
+            break;
+        }
+        enum hs_status st = preamble_step(c, revents_of(p, c->fd));
+        if (st == HS_DONE)
+            start_handshake(c);
+        else if (st == HS_FAILED)
+            finish(c);
+        break;
+    }
     case PH_HANDSHAKE: {
         if (!c->lingering && now - c->t_stage_us >= conn_stage_timeout_us(c)) {
             timed_out(c);
@@ -341,6 +371,9 @@ bool conn_step(struct conn *c, const struct conn_poll *p)
         break;
     }
     case PH_PROBE:
+        if (probe_step(c, revents_of(p, c->fd)))
+            probe_done(c);
+        break;
     case PH_DONE: break;
     }
     return c->phase != PH_DONE;
@@ -368,8 +401,21 @@ void conn_want(const struct conn *c, struct conn_poll *p)
         p->deadline_us = c->lingering ? dl : (dl < stage_dl ? dl : stage_dl);
         break;
     }
-    case PH_PREAMBLE:
-    case PH_PROBE:
+    case PH_PREAMBLE: {
+        short events = 0;
+        preamble_want(c, &events);
+        p->fds[0] = (struct pollfd){.fd = c->fd, .events = events};
+        p->n = 1;
+        p->deadline_us = c->t_stage_us + conn_stage_timeout_us(c);
+        break;
+    }
+    case PH_PROBE: {
+        short events = 0;
+        probe_want(c, &events, &p->deadline_us);
+        p->fds[0] = (struct pollfd){.fd = c->fd, .events = events};
+        p->n = 1;
+        break;
+    }
     case PH_DONE: p->deadline_us = 0; break;
     }
     for (size_t i = 0; i < p->n; i++)
@@ -440,6 +486,8 @@ int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, 
         snprintf(err, errlen, "no target host given");
         goto fail;
     }
+    if (preamble_choose(c, err, errlen) < 0)
+        goto fail;
     if (tlsctx_ignore_codes(cfg, &c->ignore_codes, &c->n_ignore, err, errlen) < 0)
         goto fail;
     if (cfg->keylog) { /* the safe writer: a regular file, no symlink, 0600 (see fsutil.h) */
@@ -479,6 +527,7 @@ void conn_free(struct conn *c)
         return;
     close_socket(c, false);
     transport_close(&c->tr);
+    preamble_free(c);
     if (c->drv)
         c->drv->release(c);
     if (c->keylog)

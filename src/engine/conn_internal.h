@@ -48,7 +48,10 @@ struct verify_record {
     int code;
 };
 
-struct hs_raw; /* hs_raw.c */
+struct hs_raw;      /* hs_raw.c */
+struct st_dialogue; /* starttls/starttls.h */
+
+#define APP_IN_MAX 16384 /* application data kept after the handshake (the probe reads it) */
 
 struct conn {
     struct tls_config cfg;
@@ -94,6 +97,20 @@ struct conn {
     /* the raw-hello driver */
     struct hs_raw *raw;
     bool one_segment; /* the first flight fits in one TCP segment: no TCP_NODELAY needed */
+
+    /* the preamble (preamble.c): the STARTTLS dialogue chosen for this connection */
+    int st_proto; /* enum st_proto; 0: none, TLS at once */
+    struct st_dialogue *st;
+    struct starttls_report st_scratch; /* the reconnect's dialogue: checked, not reported */
+    /* the probe (probe.c): the injection check and the HTTP request, after the handshake */
+    int probe;       /* enum probe_kind */
+    bool probe_sent; /* the HTTP request is out */
+    int64_t probe_until_us;
+    int64_t probe_sent_us;
+    unsigned char app_in[APP_IN_MAX]; /* application data received so far (bounded) */
+    size_t n_app_in;
+    size_t probe_out_len;
+    char probe_out[600];
 };
 
 /* conn.c — a connection for cfg (copied) with driver drv, not started; conn_begin starts its
@@ -111,6 +128,35 @@ void conn_record_message(struct conn *c, enum event_dir dir, int content_type, i
 int64_t conn_stage_timeout_us(const struct conn *c);
 /* conn.c — the reconnect failed: the first connection stands; the error says why. */
 void conn_reconnect_failed(struct conn *c, const char *why);
+
+/* preamble.c — the STARTTLS choice for c's configuration, written into the report (protocol,
+ * chosen_by, reason). Returns 0, or -1 with a message when --starttls names no protocol. */
+int preamble_choose(struct conn *c, char *err, size_t errlen);
+/* preamble.c — starts the dialogue on c->fd; false when none runs (TLS at once). */
+bool preamble_start(struct conn *c);
+/* preamble.c — one bounded step: HS_DONE when the server is ready for TLS, HS_FAILED with
+ * the report's error (stage starttls) set, else HS_RUNNING. */
+enum hs_status preamble_step(struct conn *c, short revents);
+void preamble_want(const struct conn *c, short *events);
+/* preamble.c — the stage's time ran out: the error (stage starttls) says what was heard. */
+void preamble_timed_out(struct conn *c);
+/* preamble.c — frees the dialogue. */
+void preamble_free(struct conn *c);
+
+/* Validators of the settings table (engine_register_validators): --starttls's value (auto,
+ * none or a protocol) and --http's (on, off or a path). */
+int preamble_check_starttls(const char *v, char *reason, size_t n);
+int probe_check_http(const char *v, char *reason, size_t n);
+
+/* probe.c — after a completed handshake of the first connection: starts the injection check
+ * or the HTTP probe when asked for; false when neither runs. */
+bool probe_start(struct conn *c);
+/* probe.c — one bounded step; true once the probe is over (the report has its result). */
+bool probe_step(struct conn *c, short revents);
+void probe_want(const struct conn *c, short *events, int64_t *deadline_us);
+/* probe.c — application data that arrived while the handshake driver read (TLS 1.3's
+ * ticket linger); kept for the probe, bounded by APP_IN_MAX. */
+void conn_app_data(struct conn *c, const unsigned char *p, size_t n);
 
 /* tlsctx.c — builds the SSL_CTX for cfg (callbacks included); fills eff. Returns NULL and a
  * message naming the option on a bad value. */

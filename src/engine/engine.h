@@ -78,7 +78,8 @@ int conn_new(struct engine *e, const struct tls_config *cfg, struct conn **out, 
              size_t errlen);
 /* Creates a connection that sends the ClientHello spec describes (raw-hello driver) and stops
  * at the server's answer: a ServerHello, a HelloRetryRequest, an alert, a close. Only host,
- * port, family and timeout_s of cfg are used. The outcome is in the report's hello. */
+ * port, family, timeout_s and the STARTTLS settings (starttls, ehlo_name, xmpp_host: each
+ * connection repeats the dialogue first) of cfg are used. The outcome is in the report's hello. */
 int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct wire_ch_spec *spec,
                    struct conn **out, char *err, size_t errlen);
 /* Advances the pipeline; p is what conn_want filled, with revents (NULL on the first call).

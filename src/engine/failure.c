@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/conn_internal.h"
+#include "starttls/starttls.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 
@@ -89,6 +90,16 @@ static bool explain_not_tls(struct conn *c)
         hint = "use port 993 for IMAP over TLS, or STARTTLS";
     } else if (n >= 4 && !memcmp(b, "SSH-", 4)) {
         looks = " (this is an SSH server)";
+    }
+    /* A STARTTLS service's greeting: name the --starttls that speaks it. */
+    char suggest[300];
+    enum st_proto guess = st_guess_from_banner(b, n);
+    if (guess != ST_NONE && c->st_proto == ST_NONE) {
+        snprintf(suggest, sizeof suggest,
+                 "the server greets in plaintext like %s: try --starttls %s (%s)",
+                 st_proto_name(guess), st_proto_name(guess),
+                 c->r->starttls.reason ? c->r->starttls.reason : "no STARTTLS was chosen");
+        hint = suggest;
     }
     report_set_error(c->r, STAGE_TLS, hint, "server sent no TLS%s: \"%s\"", looks, preview);
     free(preview);

@@ -131,8 +131,10 @@ static enum hs_status step_linger(struct conn *c, short revents)
         for (int i = 0; i < 64; i++) { /* bounded: a chatty server cannot keep us here */
             ERR_clear_error();
             int n = SSL_read(c->ssl, buf, sizeof(buf));
-            if (n > 0)
+            if (n > 0) {
+                conn_app_data(c, buf, (size_t)n); /* for the probe (an injection answer) */
                 continue;
+            }
             int e = SSL_get_error(c->ssl, n);
             if (e != SSL_ERROR_WANT_READ) {
                 c->linger_until_us = 0; /* closed or failed: stop waiting */

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "engine/conn_internal.h"
+#include "starttls/starttls.h"
 #include "util/mem.h"
 #include "util/sanitize.h"
 #include "util/timeutil.h"
@@ -117,8 +118,13 @@ static enum hs_status take_items(struct conn *c)
     }
     if (rc < 0 && x->rd.records == 0) { /* the very first record is not TLS */
         char *preview = sanitize_preview(x->first, x->n_first, 40);
-        report_set_error(c->r, STAGE_TLS, "is this port TLS?", "server sent no TLS (%s): \"%s\"",
-                         x->rd.why, preview);
+        enum st_proto guess = st_guess_from_banner(x->first, x->n_first);
+        char hint[120] = "is this port TLS?";
+        if (guess != ST_NONE && c->st_proto == ST_NONE) /* a STARTTLS service's greeting */
+            snprintf(hint, sizeof hint, "the server greets in plaintext like %s: try --starttls %s",
+                     st_proto_name(guess), st_proto_name(guess));
+        report_set_error(c->r, STAGE_TLS, hint, "server sent no TLS (%s): \"%s\"", x->rd.why,
+                         preview);
         free(preview);
         return HS_FAILED;
     }
@@ -274,6 +280,10 @@ int conn_new_hello(struct engine *e, const struct tls_config *cfg, const struct 
     wire_reader_init(&x->rd, RAW_MSG_MAX);
     struct conn *c = conn_create(e, cfg, &hs_raw_driver);
     c->raw = x;
+    if (preamble_choose(c, err, errlen) < 0) { /* the hello runs after any STARTTLS dialogue */
+        conn_free(c);
+        return -1;
+    }
     /* 1220 bytes fit one segment even at IPv6's minimum MTU (1280 less the headers) */
     c->one_segment = x->hello_len <= 1220;
     fill_offered(c, spec);

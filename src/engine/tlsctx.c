@@ -298,6 +298,8 @@ int engine_register_validators(void)
     rc |= settings_set_validator("sigalgs", check_sigalgs);
     rc |= settings_set_validator("ignore_errors", ignore_error_check);
     rc |= settings_set_validator("pins", pin_check);
+    rc |= settings_set_validator("starttls", preamble_check_starttls); /* issue 12 */
+    rc |= settings_set_validator("http", probe_check_http);
     return rc == 0 && settings_validators_ready() ? 0 : -1;
 }
 

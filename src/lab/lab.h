@@ -28,6 +28,7 @@ struct lab_target {
     const char *description; /* one line: what it shows and what to look for */
     const char *expect;      /* "verified", "not verified", "handshake fails" */
     uint16_t port; /* on 127.0.0.1 (and ::1 when available), host name localhost; 0 until ready */
+    const char *starttls; /* the --starttls value the target needs ("smtp", "imap"), or NULL */
 };
 
 enum lab_state {

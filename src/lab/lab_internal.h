@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include "lab/lab.h"
@@ -31,9 +32,10 @@ struct lab_def {
                                      with chain too; NULL for none */
     bool wide;                    /* security level 0, every suite OpenSSL has (ALL), and DHE
                                      with a 1024-bit group: what a scanner should flag */
+    const char *starttls;         /* "smtp" or "imap": a plaintext dialogue first (issue 12) */
 };
 
-#define LAB_N 8 /* the entries of lab_defs (checked where it is defined, in lab.c) */
+#define LAB_N 10 /* the entries of lab_defs (checked where it is defined, in lab.c) */
 
 extern const struct lab_def lab_defs[];   /* the targets, in lab_target_at order */
 extern const struct pki_spec lab_specs[]; /* the PKI the server process generates */
@@ -55,6 +57,19 @@ struct lab {
 /* lab.c: removes l's directory and the files in it (the server process does too when it
  * ends: the parent may be gone). */
 void lab_remove_files(const struct lab *l);
+
+/* lab_starttls.c: the server side of a STARTTLS dialogue (issue 12), before SSL_accept. */
+struct lab_plain {
+    bool active, imap, go_tls, closing;
+    char in[512], out[512];
+    size_t n_in, n_out, sent;
+    int lines;
+};
+/* Queues the greeting of proto ("smtp" or "imap"). */
+void lab_plain_start(struct lab_plain *p, const char *proto);
+/* One non-blocking step on fd: 1 when TLS may start (the go-ahead is sent), 0 to wait for
+ * *events, -1 when the connection is over. */
+int lab_plain_step(struct lab_plain *p, int fd, short *events);
 
 /* lab_server.c: the server process, run in the child of fork; never returns. */
 __attribute__((noreturn)) void lab_child(const struct lab *l, int wfd, pid_t parent);

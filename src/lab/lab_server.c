@@ -61,10 +61,11 @@ static const char *lab_ossl_errors(char *buf, size_t n)
 struct lab_conn {
     int fd;
     SSL *ssl;
-    bool established; /* handshake done: now reading until close or idle */
-    bool failed;      /* a fatal error: no close_notify */
-    short events;     /* what OpenSSL waits for: POLLIN or POLLOUT */
-    int64_t deadline; /* handshake deadline, then idle deadline (mono_ms) */
+    bool established;       /* handshake done: now reading until close or idle */
+    bool failed;            /* a fatal error: no close_notify */
+    short events;           /* what OpenSSL waits for: POLLIN or POLLOUT */
+    int64_t deadline;       /* handshake deadline, then idle deadline (mono_ms) */
+    struct lab_plain plain; /* the STARTTLS dialogue before the handshake (active: running) */
 };
 
 /* Everything the child owns. It ends with _exit, which releases it all. */
@@ -362,6 +363,11 @@ static bool lab_conn_want(struct lab_conn *c, int rc)
 /* Advances the handshake, then reads and discards. Returns false when the connection is over. */
 static bool lab_conn_step(struct lab_conn *c, int64_t now)
 {
+    if (c->plain.active) {
+        int rc = lab_plain_step(&c->plain, c->fd, &c->events);
+        if (rc <= 0)
+            return rc == 0;
+    }
     if (!c->established) {
         ERR_clear_error();
         int rc = SSL_accept(c->ssl);
@@ -411,6 +417,11 @@ static void lab_accept(struct lab_server *srv, size_t target, int lfd, int64_t n
         }
         srv->conns[srv->n_conns++] = (struct lab_conn){
             .fd = fd, .ssl = ssl, .events = POLLIN, .deadline = now + LAB_HANDSHAKE_MS};
+        if (lab_defs[target].starttls) { /* the server speaks first: its greeting */
+            struct lab_conn *c = &srv->conns[srv->n_conns - 1];
+            lab_plain_start(&c->plain, lab_defs[target].starttls);
+            c->events = POLLOUT;
+        }
     }
 }
 

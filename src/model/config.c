@@ -77,9 +77,10 @@ void config_free(struct tls_config *c)
         free(c->key_pass_value);
         c->key_pass_value = NULL;
     }
-    char **strs[] = {&c->host,     &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
-                     &c->sigalgs,  &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
-                     &c->key_pass, &c->keylog,  &c->theme,   &c->ct_logs};
+    char **strs[] = {&c->host,      &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
+                     &c->sigalgs,   &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
+                     &c->key_pass,  &c->keylog,  &c->theme,   &c->starttls,     &c->xmpp_host,
+                     &c->ehlo_name, &c->http,    &c->ct_logs};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -106,6 +107,10 @@ void config_copy(struct tls_config *dst, const struct tls_config *src)
     dst->key_pass_value = xstrdup(src->key_pass_value);
     dst->keylog = xstrdup(src->keylog);
     dst->theme = xstrdup(src->theme);
+    dst->starttls = xstrdup(src->starttls);
+    dst->xmpp_host = xstrdup(src->xmpp_host);
+    dst->ehlo_name = xstrdup(src->ehlo_name);
+    dst->http = xstrdup(src->http);
     dst->ct_logs = xstrdup(src->ct_logs);
     memset(&dst->alpn, 0, sizeof(dst->alpn));
     memset(&dst->ignore_errors, 0, sizeof(dst->ignore_errors));

@@ -74,6 +74,12 @@ struct tls_config {
     bool revocation; /* ask OCSP responders and CRLs about the verified path */
     bool ct;         /* ask for SCTs in the handshake (signed_certificate_timestamp) */
     char *ct_logs;   /* the CT log list file; NULL: the shipped data/ct_logs.cnf */
+    /* plaintext around TLS (issue 12) */
+    char *starttls;       /* "auto" (NULL too), "none", or a protocol: smtp, imap, ... */
+    char *xmpp_host;      /* the `to` domain of the XMPP stream (default: the host) */
+    char *ehlo_name;      /* the name in EHLO/LHLO (default: the SNI name, else "tlscope") */
+    char *http;           /* the HTTP probe: NULL or "off" none, "on" for "/", or a path */
+    bool check_injection; /* the STARTTLS command-injection check (CVE-2011-0411) */
 
     /* UI preference a profile may carry; the engine ignores it */
     char *theme;

@@ -252,7 +252,7 @@ static void check_verify_errors(struct fctx *x)
 /* ---- driver ------------------------------------------------------------------------------ */
 
 /* Stable insertion sort, highest severity first (lists are short). */
-static void sort_findings(struct report *r)
+void f_sort(struct report *r)
 {
     for (size_t i = 1; i < r->n_findings; i++) {
         struct finding f = r->findings[i];
@@ -286,5 +286,5 @@ void findings_compute(struct report *r, time_t now)
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
         checks[i](&x);
     strlist_free(&x.covered);
-    sort_findings(r);
+    f_sort(r);
 }

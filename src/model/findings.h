@@ -20,6 +20,8 @@
  * verification error no other finding explains), ignored_errors (info), verification_off
  * (medium), weakened_settings (info), insecure_renegotiation (medium),
  * no_extended_master_secret (low).
+ * After the probe (findings_probe, issue 12): starttls_injection (high), hsts_missing
+ * (medium), hsts_malformed (medium), hsts_short (low, max-age under 180 days).
  * Issue 13 (findings_doctor.c): name_cn_only (high), ct_precertificate (critical),
  * unknown_critical_extension (high), key_mismatch (critical), leaf_not_first (high),
  * aia_fetched (high when the fetched certificates complete the chain, else medium),
@@ -39,5 +41,9 @@
  * its error is shown instead. Not idempotent: call once after the engine filled the report.
  * Peer strings (names, SANs) are copied as they are; renderers sanitise. */
 void findings_compute(struct report *r, time_t now);
+/* findings_app.c — the findings of the probe stage (the STARTTLS injection check, the HTTP
+ * probe's HSTS), appended after findings_compute, then all sorted again. Once, after the
+ * probe; nothing when neither ran. */
+void findings_probe(struct report *r);
 
 #endif

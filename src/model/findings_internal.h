@@ -53,6 +53,7 @@ struct hits {
 };
 
 /* ---- shared helpers (findings.c) -------------------------------------------------------- */
+void f_sort(struct report *r); /* by severity, highest first, stable */
 void f_add(struct fctx *x, const char *id, enum severity sev, char *title, char *detail, char *fix);
 void f_cover(struct fctx *x, const char *error_name);
 const struct verify_error *f_find_error(const struct report *r, const char *name);

@@ -223,6 +223,9 @@ struct report *report_new(void)
     r->pin_depth = -1;
     r->dns_ms = r->connect_ms = r->handshake_ms = r->reconnect_ms = r->total_ms = -1;
     r->effective.sec_level = -1;
+    r->starttls.ms = -1;
+    r->http.hsts_max_age = -1;
+    r->http.ms = -1;
     return r;
 }
 
@@ -399,6 +402,7 @@ void report_free(struct report *r)
     }
     free(r->findings);
     doctor_free(r);
+    report_app_free(r);
     free(r);
 }
 

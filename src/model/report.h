@@ -215,6 +215,53 @@ struct hello_result {
     double ms;       /* from the ClientHello sent to the answer */
 };
 
+/* The plaintext dialogue before TLS (STARTTLS, issue 12): what was chosen and why, and every
+ * line (or decoded binary message) both ways, timed on the connection's clock (from the start
+ * of the TCP connect, as the handshake's events). Texts are valid UTF-8 (utf8_repair), cut at
+ * STARTTLS_TEXT_MAX bytes; at most STARTTLS_LINES_MAX lines are kept. */
+#define STARTTLS_LINES_MAX 64
+#define STARTTLS_TEXT_MAX  300
+struct starttls_line {
+    double t_ms;
+    enum event_dir dir;
+    char *text;
+};
+struct starttls_report {
+    char *protocol;  /* "smtp", ...; NULL: none ran (TLS at once) */
+    char *chosen_by; /* "option" (--starttls), "port" (auto), "default" (no rule for the port) */
+    char *reason;    /* one sentence: why this protocol, or why none */
+    struct strlist capabilities; /* as the server listed them (EHLO keywords, CAPABILITY ...) */
+    struct starttls_line *lines;
+    size_t n_lines;
+    bool truncated; /* lines were dropped (STARTTLS_LINES_MAX) */
+    bool ok;        /* the dialogue ended with the server ready for TLS */
+    /* why it failed, one word: "not_offered", "refused", "throttled" (421: the scanner backs
+     * off), "garbage", "closed", "flood", "silence"; NULL when it did not fail */
+    const char *failure;
+    double ms; /* the dialogue's duration; -1 when none ran */
+    /* the injection check (CVE-2011-0411): a command pipelined after STARTTLS */
+    bool injection_checked;
+    bool injection_vulnerable; /* the server answered it inside TLS */
+    char *injected;            /* the command sent in the same packet as STARTTLS */
+    char *injection_answer;    /* what came back inside TLS (bounded), or NULL */
+};
+
+/* The HTTP probe (--http, issue 12): one HEAD request over the TLS session. */
+struct http_report {
+    bool requested; /* --http was given */
+    bool sent;      /* a request went out */
+    char *skipped;  /* why none was sent (ALPN chose h2 ...), or NULL */
+    char *request;  /* "HEAD / HTTP/1.1" */
+    char *error;    /* no usable answer: why, or NULL */
+    int status;     /* 0 when no status line */
+    char *status_line, *server, *alt_svc, *location;
+    char *hsts;        /* the Strict-Transport-Security value as sent, or NULL */
+    long hsts_max_age; /* -1 when absent or unreadable */
+    bool hsts_include_subdomains, hsts_preload;
+    char *hsts_problem; /* why the header is malformed, or NULL */
+    double ms;          /* from the request sent to the end of the headers; -1 */
+};
+
 struct report {
     /* target */
     char *host;
@@ -299,6 +346,10 @@ struct report {
     double dns_ms, connect_ms, handshake_ms, reconnect_ms, total_ms;
     uint64_t bytes_sent, bytes_received;
 
+    /* the plaintext dialogue before TLS and the HTTP probe after it (issue 12) */
+    struct starttls_report starttls;
+    struct http_report http;
+
     struct finding *findings;
     size_t n_findings, cap_findings;
 
@@ -366,6 +417,12 @@ void report_add_address(struct report *r, const char *address, int family, enum 
                         const char *error, double start_ms, double ms);
 void report_clear_addresses(struct report *r);
 void report_free(struct report *r);
+/* report_app.c — frees the STARTTLS and HTTP parts (report_free calls it); add_line appends
+ * one transcript line (cut, repaired; dropped past STARTTLS_LINES_MAX). */
+void report_app_free(struct report *r);
+void starttls_report_free(struct starttls_report *s); /* and zeroes it */
+void starttls_add_line(struct starttls_report *s, double t_ms, enum event_dir dir, const char *text,
+                       size_t len);
 void cert_info_free(struct cert_info *c);
 /* Whole days since the certificate expired (0 when it has not, or less than a day ago): the
  * same count the explanations and findings print. */

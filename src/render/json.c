@@ -560,6 +560,67 @@ static json_t *json_findings(const struct report *r)
     return a;
 }
 
+/* The plaintext dialogue before TLS (issue 12). */
+static json_t *json_starttls(const struct starttls_report *st)
+{
+    json_t *o = jobj();
+    jset(o, "protocol", jstr(st->protocol));
+    jset(o, "chosen_by", jstr(st->chosen_by));
+    jset(o, "reason", jstr(st->reason));
+    jset(o, "ok", json_boolean(st->ok));
+    jset(o, "failure", jstr(st->failure));
+    jset(o, "ms", jms(st->protocol ? st->ms : -1));
+    jset(o, "capabilities", jlist(&st->capabilities));
+    json_t *t = jcheck(json_array());
+    for (size_t i = 0; i < st->n_lines; i++) {
+        json_t *l = jobj();
+        jset(l, "t_ms", jms(st->lines[i].t_ms));
+        jset(l, "dir", jstr(st->lines[i].dir == DIR_SENT ? "sent" : "received"));
+        jset(l, "text", jstr(st->lines[i].text));
+        jpush(t, l);
+    }
+    jset(o, "transcript", t);
+    jset(o, "transcript_truncated", json_boolean(st->truncated));
+    json_t *inj = json_null();
+    if (st->injection_checked) {
+        inj = jobj();
+        jset(inj, "command", jstr(st->injected));
+        jset(inj, "vulnerable", json_boolean(st->injection_vulnerable));
+        jset(inj, "answer", jstr(st->injection_answer));
+    }
+    jset(o, "injection", inj);
+    return o;
+}
+
+/* The HTTP probe (issue 12); null when --http was not given. */
+static json_t *json_http(const struct http_report *h)
+{
+    if (!h->requested)
+        return json_null();
+    json_t *o = jobj();
+    jset(o, "sent", json_boolean(h->sent));
+    jset(o, "skipped", jstr(h->skipped));
+    jset(o, "request", jstr(h->request));
+    jset(o, "error", jstr(h->error));
+    jset(o, "status", h->status ? jint(h->status) : json_null());
+    jset(o, "status_line", jstr(h->status_line));
+    jset(o, "server", jstr(h->server));
+    json_t *hsts = json_null();
+    if (h->hsts) {
+        hsts = jobj();
+        jset(hsts, "value", jstr(h->hsts));
+        jset(hsts, "max_age", jint_or_null(h->hsts_max_age));
+        jset(hsts, "include_subdomains", json_boolean(h->hsts_include_subdomains));
+        jset(hsts, "preload", json_boolean(h->hsts_preload));
+        jset(hsts, "problem", jstr(h->hsts_problem));
+    }
+    jset(o, "hsts", hsts);
+    jset(o, "alt_svc", jstr(h->alt_svc));
+    jset(o, "location", jstr(h->location));
+    jset(o, "ms", jms(h->ms));
+    return o;
+}
+
 /* The whole document; the order of the jset calls is the documented key order. */
 static json_t *json_report(const struct report *r)
 {
@@ -594,10 +655,12 @@ static json_t *json_report(const struct report *r)
     jset(o, "offered", json_offered(&r->offered));
     jset(o, "settings", json_settings(&r->effective));
     jset(o, "hello", json_hello(r));
+    jset(o, "starttls", json_starttls(&r->starttls));
     jset(o, "handshake", json_handshake(r));
     jset(o, "handshake_truncated", json_boolean(r->events_truncated));
     jset(o, "timing", json_timing(r));
     jset(o, "bytes", json_bytes(r));
+    jset(o, "http", json_http(&r->http));
     jset(o, "findings", json_findings(r));
     return o;
 }

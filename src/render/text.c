@@ -560,6 +560,75 @@ static void text_handshake(struct tx *t, const struct report *r)
         sb_printf(&t->sb, "  ... later messages not recorded (limit %d)\n", EVENT_MAX);
 }
 
+/* The plaintext dialogue before TLS (issue 12): the choice always when one was made by
+ * option or port, the transcript when a dialogue ran. */
+static void text_starttls(struct tx *t, const struct report *r)
+{
+    const struct starttls_report *st = &r->starttls;
+    if (!st->protocol && (!st->chosen_by || !strcmp(st->chosen_by, "default")))
+        return;
+    tx_section(t, "STARTTLS");
+    tx_field(t, "protocol", st->protocol ? st->protocol : "none (TLS at once)");
+    tx_fieldf(t, "chosen by", "%s: %s", str_or(st->chosen_by, "?"), str_or(st->reason, ""));
+    if (!st->protocol)
+        return;
+    if (st->ok)
+        tx_field(t, "result", "the server agreed to start TLS");
+    else if (st->failure)
+        tx_fieldf(t, "result", "failed (%s): see the error above", st->failure);
+    else if (!st->n_lines)
+        tx_field(t, "result", "not reached");
+    tx_list(t, "capabilities", &st->capabilities, NULL);
+    for (size_t i = 0; i < st->n_lines; i++) {
+        const struct starttls_line *l = &st->lines[i];
+        char *line =
+            xasprintf("%10.3f ms  %s  %s", l->t_ms, l->dir == DIR_SENT ? "→" : "←", l->text);
+        char *safe = sanitize_terminal(line);
+        sb_puts(&t->sb, "  ");
+        tx_wrap(t, 2, safe);
+        free(safe);
+        free(line);
+    }
+    if (st->truncated)
+        sb_printf(&t->sb, "  ... later lines not recorded (limit %d)\n", STARTTLS_LINES_MAX);
+    if (st->injection_checked)
+        tx_fieldf(t, "injection", "%s (sent \"%s\" with STARTTLS)",
+                  st->injection_vulnerable ? "VULNERABLE: the server answered it inside TLS"
+                                           : "not vulnerable: no answer inside TLS",
+                  str_or(st->injected, "?"));
+}
+
+/* The HTTP probe (issue 12). */
+static void text_http(struct tx *t, const struct report *r)
+{
+    const struct http_report *h = &r->http;
+    if (!h->requested)
+        return;
+    tx_section(t, "HTTP");
+    if (!h->sent) {
+        tx_field(t, "not sent", str_or(h->skipped, "the connection failed"));
+        return;
+    }
+    tx_field(t, "request", h->request);
+    tx_field(t, "error", h->error);
+    tx_field(t, "status", h->status_line);
+    tx_field(t, "server", h->server);
+    if (h->hsts) {
+        tx_field(t, "HSTS", h->hsts);
+        if (h->hsts_problem)
+            tx_fieldf(t, "", "malformed: %s", h->hsts_problem);
+        else
+            tx_fieldf(t, "", "max-age %ld s (%ld days)%s%s", h->hsts_max_age,
+                      h->hsts_max_age / 86400,
+                      h->hsts_include_subdomains ? ", includeSubDomains" : "",
+                      h->hsts_preload ? ", preload" : "");
+    } else if (h->status) {
+        tx_field(t, "HSTS", "none");
+    }
+    tx_field(t, "Alt-Svc", h->alt_svc);
+    tx_field(t, "Location", h->location);
+}
+
 static void text_offered(struct tx *t, const struct offered *o)
 {
     if (!o->client_hello_len && !o->versions.len && !o->ciphers.len)
@@ -657,9 +726,11 @@ char *text_render_report(const struct report *r, int width)
     text_connection(&t, r);
     text_verification(&t, r);
     text_certificates(&t, r);
+    text_starttls(&t, r);
     text_doctor_net(&t, r);
     text_scts(&t, r);
     text_handshake(&t, r);
+    text_http(&t, r);
     text_offered(&t, &r->offered);
     text_settings(&t, &r->effective);
     text_findings(&t, r);

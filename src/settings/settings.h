@@ -45,7 +45,8 @@ struct setting_flag {
     const char *name;    /* long name without "--", or NULL (an unused slot: name and short_opt
                           * both unset) */
     int short_opt;       /* 0 when none */
-    const char *fixed;   /* the value the flag sets, or NULL: the flag takes an argument */
+    const char *fixed;   /* the value the flag sets, or NULL: the flag takes an argument;
+                          * with a metavar too, the argument is optional (--http[=PATH]) */
     bool append;         /* a list key: each use adds one item */
     const char *metavar; /* for --help, with an argument */
     const char *help;

@@ -21,6 +21,7 @@
     X(PANE_4, "Certificates")                                                                      \
     X(PANE_5, "Findings")                                                                          \
     X(PANE_6, "Raw report")                                                                        \
+    X(PANE_7, "STARTTLS dialogue (when one ran)")                                                  \
     X(SEARCH, "search in the pane")                                                                \
     X(SEARCH_NEXT, "next match")                                                                   \
     X(SEARCH_PREV, "previous match")                                                               \

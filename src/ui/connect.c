@@ -47,8 +47,12 @@ static int ui_apply_target(struct ui *ui, const struct ui_target *tg, struct tls
         ui_set_str(&cfg->cert_file, tg->client_cert ? lab_client_cert_file(ui->lab) : NULL);
         ui_set_str(&cfg->key_file, tg->client_cert ? lab_client_key_file(ui->lab) : NULL);
         ui_set_str(&cfg->key_pass, NULL);
+        if (lt->starttls) /* the lab's STARTTLS servers need their dialogue (issue 12) */
+            ui_set_str(&cfg->starttls, lt->starttls);
         return 0;
     }
+    if (!cfg->http) /* the UI asks HTTPS servers for their headers (issue 12) */
+        ui_set_str(&cfg->http, "auto");
     if (tg->from_cli) {
         ui_set_str(&cfg->host, ui->opt->cfg ? ui->opt->cfg->host : NULL);
         if (ui->opt->cfg)

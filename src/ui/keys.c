@@ -47,6 +47,7 @@ static const struct ui_binding ui_default_bindings[] = {
     {'4', ACT_PANE_4, "4"},
     {'5', ACT_PANE_5, "5"},
     {'6', ACT_PANE_6, "6"},
+    {'7', ACT_PANE_7, "7"},
     {'/', ACT_SEARCH, "/"},
     {'n', ACT_SEARCH_NEXT, "n"},
     {'N', ACT_SEARCH_PREV, "N"},

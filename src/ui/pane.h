@@ -65,16 +65,18 @@ struct pane_ops {
     const char *(*copy)(void *state, const struct pane_ctx *ctx, int id);
     /* The title count shown in the tab bar ("Findings (3)"), or -1 for none. */
     int (*badge)(const struct pane_ctx *ctx);
+    /* Whether the pane has anything for r (its tab shows); NULL: always. */
+    bool (*shown)(const struct report *r);
 };
 
 extern const struct pane_ops pane_summary, pane_handshake, pane_negotiation, pane_certificates,
-    pane_findings, pane_raw;
+    pane_findings, pane_raw, pane_starttls;
 
 /* issue 13 (pane_certs_doctor.c): the Certificates pane's chain-file, fetched, revocation and
  * Certificate Transparency sections, appended to its list document. */
 void certs_doctor_sections(const struct pane_ctx *ctx, struct doc *out);
 
-/* In tab order. */
-#define PANE_COUNT 6
+/* In tab order (key 1 to 7). */
+#define PANE_COUNT 7
 
 #endif

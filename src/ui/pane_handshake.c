@@ -174,6 +174,16 @@ static void handshake_build(void *state, const struct pane_ctx *ctx, struct doc 
         free(s);
         return;
     }
+    if (r->starttls.protocol && r->starttls.n_lines) { /* the dialogue came first (issue 12) */
+        const struct starttls_report *s = &r->starttls;
+        char *note =
+            xasprintf("%s STARTTLS %s before the ladder: %zu line%s, %.3f to %.3f ms "
+                      "(the STARTTLS pane, key 7)",
+                      glyph(GL_INFO, ctx->utf8), s->protocol, s->n_lines,
+                      s->n_lines == 1 ? "" : "s", s->lines[0].t_ms, s->lines[s->n_lines - 1].t_ms);
+        hs_para(out, ctx->width, TR_DIM, note);
+        free(note);
+    }
     int bytes_w = hs_bytes_width(r), ladder = hs_ladder_width(ctx, bytes_w);
     hs_header(out, ladder, bytes_w);
     int conn = r->events[0].connection;

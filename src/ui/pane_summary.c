@@ -468,6 +468,59 @@ static void sum_leaf(struct doc *d, const struct pane_ctx *ctx)
     sum_name_check(d, ctx);
 }
 
+/* ---- the plaintext around TLS (issue 12) ------------------------------------------------- */
+
+/* One line for the STARTTLS dialogue (the STARTTLS pane, key 7, has the transcript). */
+static void sum_starttls(struct doc *d, const struct pane_ctx *ctx)
+{
+    const struct starttls_report *s = &ctx->r->starttls;
+    if (!s->protocol)
+        return;
+    char *v =
+        xasprintf("%s, chosen by %s%s (transcript: key 7)", s->protocol, str_or(s->chosen_by, "?"),
+                  s->ok        ? ""
+                  : s->failure ? ", failed"
+                               : ", not reached");
+    sum_field(d, ctx, "STARTTLS", s->ok ? TR_TEXT : TR_BAD, v);
+    free(v);
+}
+
+/* The HTTP probe's answer: status, Server, HSTS, Alt-Svc, Location. */
+static void sum_http(struct doc *d, const struct pane_ctx *ctx)
+{
+    const struct http_report *h = &ctx->r->http;
+    if (!h->requested)
+        return;
+    sum_section(d, "HTTP");
+    if (!h->sent) {
+        sum_field(d, ctx, "not sent", TR_DIM, str_or(h->skipped, "the connection failed"));
+        return;
+    }
+    sum_field(d, ctx, "request", TR_DIM, h->request);
+    sum_field(d, ctx, "error", TR_BAD, h->error);
+    sum_field(d, ctx, "status", h->status >= 400 ? TR_WARN : TR_TEXT, h->status_line);
+    sum_field(d, ctx, "server", TR_TEXT, h->server);
+    if (h->hsts && !h->hsts_problem) {
+        bool shortage = h->hsts_max_age < 180L * 86400;
+        char *v = xasprintf("%s max-age %ld days%s%s", glyph(shortage ? GL_WARN : GL_OK, ctx->utf8),
+                            h->hsts_max_age / 86400,
+                            h->hsts_include_subdomains ? ", includeSubDomains" : "",
+                            h->hsts_preload ? ", preload" : "");
+        sum_field(d, ctx, "HSTS", shortage ? TR_WARN : TR_OK, v);
+        free(v);
+    } else if (h->hsts) {
+        char *v = xasprintf("%s malformed: %s", glyph(GL_BAD, ctx->utf8), h->hsts_problem);
+        sum_field(d, ctx, "HSTS", TR_BAD, v);
+        free(v);
+    } else if (h->status) {
+        char *v = xasprintf("%s none", glyph(GL_WARN, ctx->utf8));
+        sum_field(d, ctx, "HSTS", TR_WARN, v);
+        free(v);
+    }
+    sum_field(d, ctx, "Alt-Svc", TR_TEXT, h->alt_svc);
+    sum_field(d, ctx, "Location", TR_TEXT, h->location);
+}
+
 /* ---- settings and timing ----------------------------------------------------------------- */
 
 static void sum_settings(struct doc *d, const struct pane_ctx *ctx)
@@ -573,7 +626,9 @@ static void summary_build(void *state, const struct pane_ctx *ctx, struct doc *o
         return;
     }
     sum_connection(out, ctx);
+    sum_starttls(out, ctx);
     sum_leaf(out, ctx);
+    sum_http(out, ctx);
     sum_settings(out, ctx);
     sum_timing(out, ctx);
 }

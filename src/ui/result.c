@@ -22,8 +22,8 @@
 #include "util/strbuf.h"
 
 static const struct pane_ops *const result_panes[PANE_COUNT] = {
-    &pane_summary,      &pane_handshake, &pane_negotiation,
-    &pane_certificates, &pane_findings,  &pane_raw,
+    &pane_summary,  &pane_handshake, &pane_negotiation, &pane_certificates,
+    &pane_findings, &pane_raw,       &pane_starttls,
 };
 
 static struct pane_ctx result_ctx(const struct result *res, const struct ui *ui)
@@ -64,6 +64,13 @@ static void result_clear(struct result *res)
     res->detail_id = -1;
 }
 
+/* Whether pane i has anything for the report shown (a hidden pane has no tab). */
+static bool result_pane_shown(const struct result *res, int i)
+{
+    const struct pane_ops *ops = result_panes[i];
+    return !ops->shown || (res->report && ops->shown(res->report));
+}
+
 /* Shows a finished connection (takes dr->cfg's contents); keep_pane: on the pane shown. */
 static void result_show(struct result *res, struct dial_result *dr, bool keep_pane)
 {
@@ -75,7 +82,7 @@ static void result_show(struct result *res, struct dial_result *dr, bool keep_pa
     memset(&dr->cfg, 0, sizeof dr->cfg);
     res->target = dr->target;
     snprintf(res->profile, sizeof res->profile, "%s", dr->label);
-    res->pane = pane;
+    res->pane = result_pane_shown(res, pane) ? pane : 0;
     for (int i = 0; i < PANE_COUNT; i++) {
         size_t sz = result_panes[i]->state_size;
         res->state[i] = xcalloc(1, sz ? sz : 1);
@@ -157,9 +164,16 @@ static bool result_split(const struct result *res)
     return result_has_detail(res) && result_panes[res->pane] != &pane_summary;
 }
 
-static void result_switch(struct result *res, int pane)
+/* To pane; step 0: that pane or none (a hidden one), ±1: the next shown one that way. */
+static void result_switch(struct result *res, int pane, int step)
 {
-    res->pane = (pane % PANE_COUNT + PANE_COUNT) % PANE_COUNT;
+    pane = (pane % PANE_COUNT + PANE_COUNT) % PANE_COUNT;
+    for (int n = 0; !result_pane_shown(res, pane); n++) {
+        if (step == 0 || n == PANE_COUNT)
+            return;
+        pane = ((pane + step) % PANE_COUNT + PANE_COUNT) % PANE_COUNT;
+    }
+    res->pane = pane;
     res->detail_full = false;
     res->detail_id = -1;
 }
@@ -280,23 +294,33 @@ static void result_draw_tabs(struct result *res, struct ui *ui, int y)
     struct pane_ctx ctx = result_ctx(res, ui);
     char *labels[PANE_COUNT];
     int total = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    /* pass 0: every badge; 1: the current pane's and the findings'; 2: the other panes' names
+     * cut to 4 columns too (seven tabs at 80 columns, with the STARTTLS one) */
+    for (int pass = 0; pass < 3; pass++) {
         total = 0;
         for (int i = 0; i < PANE_COUNT; i++) {
             const struct pane_ops *ops = result_panes[i];
+            if (!result_pane_shown(res, i)) {
+                labels[i] = NULL;
+                continue;
+            }
             int badge = ops->badge ? ops->badge(&ctx) : -1;
             bool show = badge >= 0 && (pass == 0 || i == res->pane || ops == &pane_findings);
-            labels[i] = show ? xasprintf("%d %s (%d)", i + 1, ops->name, badge)
-                             : xasprintf("%d %s", i + 1, ops->name);
+            int cut = pass == 2 && i != res->pane ? 4 : 64;
+            labels[i] = show ? xasprintf("%d %.*s (%d)", i + 1, cut, ops->name, badge)
+                             : xasprintf("%d %.*s", i + 1, cut, ops->name);
             total += doc_width(labels[i]) + 2;
         }
-        if (total <= t->cols - 1 || pass == 1)
+        if (total <= t->cols - 1 || pass == 2)
             break;
         for (int i = 0; i < PANE_COUNT; i++)
             free(labels[i]);
     }
     int x = 1;
     for (int i = 0; i < PANE_COUNT; i++) {
+        res->tab_x[i] = res->tab_w[i] = 0;
+        if (!labels[i])
+            continue; /* a hidden pane: no tab, no click */
         bool on = i == res->pane;
         char *text = xasprintf(on ? "[%s]" : " %s ", labels[i]);
         res->tab_x[i] = x;
@@ -487,12 +511,12 @@ static bool result_move(struct result *res, enum ui_action a)
 
 static bool result_nav(struct result *res, struct ui *ui, int key, enum ui_action a)
 {
-    if (a >= ACT_PANE_1 && a <= ACT_PANE_6)
-        result_switch(res, (int)(a - ACT_PANE_1));
+    if (a >= ACT_PANE_1 && a <= ACT_PANE_7)
+        result_switch(res, (int)(a - ACT_PANE_1), 0);
     else if (a == ACT_NEXT_PANE || key == KEY_RIGHT)
-        result_switch(res, res->pane + 1);
+        result_switch(res, res->pane + 1, 1);
     else if (a == ACT_PREV_PANE || key == KEY_LEFT)
-        result_switch(res, res->pane - 1);
+        result_switch(res, res->pane - 1, -1);
     else if (a == ACT_ENTER && !res->detail_full && result_has_detail(res))
         res->detail_full = true;
     else if (a == ACT_BACK && res->detail_full)
@@ -578,7 +602,7 @@ static void result_click(struct screen *s, struct ui *ui, int y, int x, int butt
     if (y == res->tab_y) {
         for (int i = 0; i < PANE_COUNT; i++)
             if (x >= res->tab_x[i] && x < res->tab_x[i] + res->tab_w[i])
-                result_switch(res, i);
+                result_switch(res, i, 0);
         return;
     }
     if (result_inside(res->list_r, y))

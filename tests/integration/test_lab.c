@@ -75,6 +75,7 @@ static struct report *connect_target(const struct lab *l, const char *name, cons
     c.port = target(l, name)->port;
     c.timeout_s = 5;
     c.ca_file = xstrdup(lab_ca_file(l));
+    c.starttls = xstrdup(target(l, name)->starttls); /* what the target needs (issue 12) */
     if (tweak)
         tweak(&c, l);
     struct report *r = engine_connect(&c);
@@ -136,8 +137,8 @@ static void test_targets_listed(void **state)
 {
     struct fixture *fx = *state;
     static const char *const names[] = {
-        "good",   "expired",     "self-signed", "wrong-host", "missing-intermediate",
-        "legacy", "client-cert", "wide-legacy"};
+        "good",   "expired",     "self-signed", "wrong-host",    "missing-intermediate",
+        "legacy", "client-cert", "wide-legacy", "smtp-starttls", "imap-starttls"};
     size_t n = sizeof names / sizeof names[0];
     assert_int_equal(lab_count(fx->lab), n);
     assert_null(lab_target_at(fx->lab, n));
@@ -169,7 +170,7 @@ static void test_start_does_not_wait(void **state)
     assert_false(lab_ready(l));
     assert_true(lab_fd(l) >= 0);
     assert_true(lab_timeout_ms(l) > 0);
-    assert_int_equal(lab_count(l), 8);
+    assert_int_equal(lab_count(l), 10);
     assert_string_equal(lab_target_at(l, 0)->name, "good");
     assert_int_equal(lab_target_at(l, 0)->port, 0);
     assert_null(lab_ca_file(l));
@@ -244,6 +245,8 @@ static void test_outcomes(void **state)
         {"legacy", false, false, NULL, "server wants TLS 1.0"},
         {"client-cert", false, false, NULL, "client certificate"},
         {"wide-legacy", true, true, NULL, NULL},
+        {"smtp-starttls", true, true, NULL, NULL}, /* with the target's --starttls */
+        {"imap-starttls", true, true, NULL, NULL},
     };
     assert_int_equal(sizeof rows / sizeof rows[0], lab_count(fx->lab));
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

@@ -45,6 +45,9 @@ static const char *sample(const struct setting_flag *f)
         {"keylog", "/tmp/tlscope-keys.log"},
         {"timeout", "2.5"},
         {"theme", "light"},
+        {"starttls", "smtp"},
+        {"xmpp_host", "chat.example.org"},
+        {"ehlo_name", "mx.example.org"},
         {"ct_logs", "/tmp/ct_logs.cnf"}, /* issue 13 */
     };
     if (f->fixed)

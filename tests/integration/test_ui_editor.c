@@ -13,6 +13,7 @@
 
 #include "lib/harness.h"
 #include "lib/tmux.h"
+#include "settings/settings.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
@@ -24,8 +25,11 @@ static char *bin, *root_ca;
 /* In the open editor: the timeout row (last before Connect) set to `value`. */
 static void set_timeout(struct tmux *t, const char *value)
 {
+    /* End is the Connect row below the last setting; timeout is as many rows up as the
+     * table has rows from it to its end (rows added after it move it) */
+    size_t up = settings_count() - setting_index(setting_find("timeout"));
     tmux_keys(t, "End", false);
-    tmux_keys_n(t, "Up", 5); /* above the issue-13 rows aia, revocation, ct, ct_logs */
+    tmux_keys_n(t, "Up", (int)up);
     tmux_keys(t, "Enter", false);
     tmux_keys(t, "C-u", false);
     tmux_keys(t, value, true);

@@ -175,6 +175,20 @@ static void m_error(struct report *r)
     r->error.message = xstrdup("reconnect refused");
 }
 
+static void m_starttls(struct report *r)
+{
+    r->starttls.protocol = xstrdup("smtp");
+    r->starttls.failure = "refused";
+}
+
+static void m_http(struct report *r)
+{
+    r->http.requested = r->http.sent = true;
+    r->http.status = 200;
+    r->http.hsts = xstrdup("max-age=600");
+    r->http.hsts_max_age = 600;
+}
+
 struct one_change {
     const char *name;
     void (*mutate)(struct report *r);
@@ -225,6 +239,8 @@ static const struct one_change one_changes[] = {
     {"weakened", m_weakened, "settings", NULL, NULL, "security level 0", NULL},
     {"timing", m_timing, "timing", "10.0 ms", "13.0 ms", NULL, NULL},
     {"error", m_error, "error", "", "reconnect: reconnect refused", NULL, NULL},
+    {"starttls", m_starttls, "starttls", "none", "smtp, failed: refused", NULL, NULL},
+    {"http", m_http, "http", "", "200, HSTS max-age 600", NULL, NULL},
 };
 
 static void check_members(const char *name, const char *what, const struct strlist *l,

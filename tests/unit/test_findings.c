@@ -822,10 +822,73 @@ static void test_long_chain_grouped(void **state)
     report_free(r);
 }
 
+static bool has_id(const struct report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (!strcmp(r->findings[i].id, id))
+            return true;
+    return false;
+}
+
+/* findings_probe (issue 12): the injection check and HSTS, sorted in with the rest. */
+static void test_probe_findings(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *hsts;
+        long max_age;
+        const char *problem, *id;
+    } probe_cases[] = {
+        {NULL, -1, NULL, "hsts_missing"},
+        {"max-age=600", 600, NULL, "hsts_short"},
+        {"max-age=x", -1, "max-age is not a number of seconds", "hsts_malformed"},
+        {"max-age=31536000", 31536000, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof probe_cases / sizeof probe_cases[0]; i++) {
+        struct report *r = good_report();
+        findings_compute(r, NOW);
+        r->http.requested = r->http.sent = true;
+        r->http.status = 200;
+        r->http.status_line = xstrdup("HTTP/1.1 200 OK");
+        r->http.hsts = xstrdup(probe_cases[i].hsts);
+        r->http.hsts_max_age = probe_cases[i].max_age;
+        r->http.hsts_problem = xstrdup(probe_cases[i].problem);
+        findings_probe(r);
+        size_t hsts =
+            has_id(r, "hsts_missing") + has_id(r, "hsts_short") + has_id(r, "hsts_malformed");
+        assert_int_equal(hsts, probe_cases[i].id ? 1 : 0);
+        if (probe_cases[i].id)
+            assert_true(has_id(r, probe_cases[i].id));
+        report_free(r);
+    }
+    /* no answer, or not asked: nothing */
+    struct report *r = good_report();
+    r->http.requested = true;
+    findings_probe(r);
+    assert_int_equal(r->n_findings, 0);
+    report_free(r);
+    /* the injection: high, first */
+    r = good_report();
+    r->starttls.protocol = xstrdup("smtp");
+    r->starttls.injection_checked = true;
+    r->starttls.injected = xstrdup("NOOP");
+    findings_probe(r);
+    assert_false(has_id(r, "starttls_injection")); /* checked, not vulnerable */
+    r->starttls.injection_vulnerable = true;
+    r->starttls.injection_answer = xstrdup("250 2.0.0 Ok");
+    report_add_finding(r, "x_low", SEV_LOW, xstrdup("x"), xstrdup("x"), xstrdup("x"));
+    findings_probe(r);
+    assert_string_equal(r->findings[0].id, "starttls_injection");
+    assert_int_equal(r->findings[0].severity, SEV_HIGH);
+    assert_non_null(strstr(r->findings[0].detail, "250 2.0.0 Ok"));
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_probe_findings),
         cmocka_unit_test(test_good_and_failed_are_empty),
         cmocka_unit_test(test_titles),
         cmocka_unit_test(test_order),

@@ -270,10 +270,12 @@ static void test_top_level_order(void **state)
                                        "offered",
                                        "settings",
                                        "hello",
+                                       "starttls",
                                        "handshake",
                                        "handshake_truncated",
                                        "timing",
                                        "bytes",
+                                       "http",
                                        "findings"};
     struct report *r = full_report();
     json_t *j = render_parse(r, true);

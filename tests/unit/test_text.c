@@ -316,6 +316,44 @@ static void test_roles_and_cut_chain(void **state)
     report_free(r);
 }
 
+/* The STARTTLS section (issue 12): choice, capabilities, a transcript whose peer lines are
+ * sanitised, the injection verdict; and the HTTP section with its HSTS. */
+static void test_starttls_and_http(void **state)
+{
+    (void)state;
+    struct report *r = full_report();
+    struct starttls_report *s = &r->starttls;
+    s->protocol = xstrdup("smtp");
+    s->chosen_by = xstrdup("port");
+    s->reason = xstrdup("port 25 is SMTP (mail relay)'s: STARTTLS smtp");
+    s->ok = true;
+    strlist_push(&s->capabilities, "STARTTLS");
+    const char *evil = "220 mx \x1b[31mred\x07";
+    starttls_add_line(s, 1.5, DIR_RECEIVED, evil, strlen(evil));
+    starttls_add_line(s, 2.0, DIR_SENT, "EHLO tlscope", 12);
+    s->injection_checked = s->injection_vulnerable = true;
+    s->injected = xstrdup("NOOP");
+    r->http.requested = r->http.sent = true;
+    r->http.request = xstrdup("HEAD / HTTP/1.1");
+    r->http.status = 200;
+    r->http.status_line = xstrdup("HTTP/1.1 200 OK");
+    r->http.hsts = xstrdup("max-age=31536000; preload");
+    r->http.hsts_max_age = 31536000;
+    r->http.hsts_preload = true;
+    char *text = text_render_report(r, 100);
+    assert_contains(text, "STARTTLS\n  protocol      smtp");
+    assert_contains(text, "port: port 25 is SMTP");
+    assert_contains(text, "←  220 mx \\x1B[31mred\\x07");
+    assert_contains(text, "→  EHLO tlscope");
+    assert_contains(text, "VULNERABLE");
+    assert_contains(text, "HTTP\n  request       HEAD / HTTP/1.1");
+    assert_contains(text, "max-age 31536000 s (365 days), preload");
+    assert_no_controls(text);
+    assert_true(strstr(text, "STARTTLS\n") < strstr(text, "Handshake\n")); /* the ladder after */
+    free(text);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_reconnect_and_truncation),
         cmocka_unit_test(test_roles_and_cut_chain),
         cmocka_unit_test(test_addresses_tried),
+        cmocka_unit_test(test_starttls_and_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
