@@ -156,11 +156,13 @@ format-check:
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/tlscope/profiles $(DESTDIR)$(PREFIX)/share/tlscope/themes
+	    $(DESTDIR)$(PREFIX)/share/tlscope/profiles $(DESTDIR)$(PREFIX)/share/tlscope/themes \
+	    $(DESTDIR)$(PREFIX)/share/tlscope/data
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tlscope
 	install -m 644 docs/tlscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/tlscope.1
 	for f in profiles/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/tlscope/profiles/ || true; done
 	for f in themes/*.yaml; do [ -e "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/tlscope/themes/ || true; done
+	install -m 644 data/ct_logs.cnf $(DESTDIR)$(PREFIX)/share/tlscope/data/ct_logs.cnf
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/tlscope $(DESTDIR)$(PREFIX)/share/man/man1/tlscope.1

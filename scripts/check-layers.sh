@@ -27,10 +27,11 @@ scan:           util model wire settings engine # the scanner: many raw-hello pr
 lab:            util model wire
 render:         util model wire scan
 compare:        util model render
+cli:            util model settings engine yaml render # command-line modes (--check-chain)
 profile:        util model settings yaml
 theme:          util yaml
 ui:             util model wire settings engine scan lab render compare profile theme
-main.c:         util model settings engine scan render compare profile theme ui
+main.c:         util model settings engine scan render compare profile theme ui cli
 '
 
 # Libraries: the header (a prefix of the name in <...>) and the only folders that include it.

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/diffsrc.h"
+#include "cli/doctor.h"
 #include "compare/diff.h"
 #include "compare/scan_diff.h"
 #include "engine/engine.h"
@@ -30,8 +32,7 @@
 #define TLSCOPE_VERSION "dev"
 #endif
 
-#define EXIT_USAGE    64
-#define DIFF_FILE_MAX (16u << 20) /* --diff reads reports of at most 16 MiB */
+#define EXIT_USAGE 64
 
 /* Options of tlscope itself; the connection settings' flags come from the settings table
  * (settings_flag_at), with ids OPT_SETTING + their index. */
@@ -47,6 +48,9 @@ enum opt_id {
     OPT_DEMO,
     OPT_DIFF,
     OPT_SCAN,
+    OPT_CHECK_CHAIN,
+    OPT_NAME,
+    OPT_FIX_CHAIN,
     OPT_VERSION,
     OPT_HELP,
     OPT_SETTING = 2000,
@@ -74,8 +78,14 @@ static const struct cli_option {
      "print a profile merged with what it extends, as YAML"},
     {"demo", no_argument, OPT_DEMO, 0, NULL,
      "start a lab of local TLS servers and explore them in the UI"},
-    {"diff", no_argument, OPT_DIFF, 0, "A.json B.json",
-     "compare two saved --json reports (exit 1 when they differ)"},
+    {"diff", no_argument, OPT_DIFF, 0, "A B",
+     "compare two saved --json reports, chain files or live targets (exit 1 when they differ)"},
+    {"check-chain", required_argument, OPT_CHECK_CHAIN, 0, "FILE",
+     "lint a chain file (PEM, DER, PKCS#7, PKCS#12, Kubernetes secret, - for stdin) before "
+     "deploying it; exit 0 when ready"},
+    {"name", required_argument, OPT_NAME, 0, "HOST", "--check-chain: the name it must cover"},
+    {"fix-chain", required_argument, OPT_FIX_CHAIN, 0, "OUT",
+     "--check-chain: write the chain to serve (leaf, path intermediates) to OUT"},
     {"scan", no_argument, OPT_SCAN, 0, NULL,
      "scan the server: every version, suite, group, signature algorithm, certificate"},
     {"version", no_argument, OPT_VERSION, 'V', NULL, "print the version and exit"},
@@ -103,7 +113,9 @@ static void usage(FILE *f)
 {
     fprintf(f, "Usage: tlscope [--json] [options] HOST[:PORT]\n"
                "       tlscope --scan [--json] [--parallel N] [--delay MS] [options] HOST[:PORT]\n"
-               "       tlscope [--json] --diff A.json B.json\n"
+               "       tlscope [--json] --diff A B   (saved reports, chain files or targets)\n"
+               "       tlscope [--json] --check-chain FILE [--key KEY] [--name HOST] "
+               "[--fix-chain OUT]\n"
                "Connects once, shows the handshake, negotiation, certificate chain and what is "
                "wrong.\nHOST is a name, an IPv4 address or [IPv6]; PORT defaults to 443.\n\n"
                "Options:\n");
@@ -158,6 +170,7 @@ struct cli {
     bool json, compact;
     const char *profile, *save_profile, *show_profile;
     bool force, list_profiles, demo, format_set, diff, scan;
+    const char *check_chain, *name, *fix_chain;
 };
 
 static int apply_option(struct cli *cli, int id, const char *arg)
@@ -191,6 +204,9 @@ static int apply_option(struct cli *cli, int id, const char *arg)
     case OPT_DEMO: cli->demo = true; break;
     case OPT_DIFF: cli->diff = true; break;
     case OPT_SCAN: cli->scan = true; break;
+    case OPT_CHECK_CHAIN: cli->check_chain = arg; break;
+    case OPT_NAME: cli->name = arg; break;
+    case OPT_FIX_CHAIN: cli->fix_chain = arg; break;
     default: return EXIT_USAGE;
     }
     return 0;
@@ -474,59 +490,75 @@ static int run_scan(struct cli *cli, const char *target)
     return any ? 0 : 2;
 }
 
-/* Reads one --diff file; returns a new buffer, or NULL after printing why. */
-static char *diff_read(const char *path)
+/* tlscope --check-chain FILE [--key K] [--name HOST] [--fix-chain OUT [--force]]. */
+static int run_check_chain(const struct cli *cli, const char *target)
 {
-    char err[512], *data;
-    size_t n;
-    if (file_read_bounded(path, DIFF_FILE_MAX, &data, &n, err, sizeof(err)) < 0) {
-        usage_error("--diff: %s", err);
-        return NULL;
-    }
-    return data;
+    if (!cli->check_chain)
+        return usage_error("%s needs --check-chain FILE",
+                           cli->fix_chain ? "--fix-chain" : "--name");
+    if (target)
+        return usage_error("--check-chain checks a file; unexpected target '%s'", target);
+    struct doctor_cli o = {
+        .file = cli->check_chain,
+        .name = cli->name,
+        .fix_out = cli->fix_chain,
+        .force = cli->force,
+        .json = cli->json,
+        .compact = cli->compact,
+        .cfg = &cli->cfg,
+    };
+    return doctor_cli_run(&o);
 }
 
-/* tlscope [--json] --diff A B: 0 when no fact changed, 1 when one did, 64 when a file cannot
- * be read or is not a tlscope report. */
+/* tlscope [--json] --diff A B: each side a saved report, a chain file or a live target (issue
+ * 13); 0 when no fact changed, 1 when one did, 64 when a side cannot be read or reached as
+ * asked. */
 static int run_diff(const struct cli *cli, int n_files, char **files, size_t n_conn_opts)
 {
     if (n_files != 2)
-        return usage_error("--diff needs two report files: tlscope --json --diff A.json B.json");
-    if (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo)
-        return usage_error("--diff compares two saved reports; connection options do not apply");
-    char *a = diff_read(files[0]), *b = a ? diff_read(files[1]) : NULL;
+        return usage_error("--diff needs two report files, chain files or targets: tlscope "
+                           "--json --diff A.json B.json");
+    char err[1200], *doc[2] = {NULL, NULL};
+    enum diffsrc_kind kind[2];
     struct diff d;
-    char err[512];
     int status = EXIT_USAGE;
-    if (!a || !b)
+    for (int i = 0; i < 2; i++)
+        if (!(doc[i] = diffsrc_json(files[i], &cli->cfg, &kind[i], err, sizeof err))) {
+            usage_error("--diff: %s", err);
+            goto out;
+        }
+    if (kind[0] == DIFFSRC_REPORT && kind[1] == DIFFSRC_REPORT &&
+        (n_conn_opts || cli->profile || cli->save_profile || cli->show_profile || cli->demo)) {
+        usage_error("--diff compares two saved reports; connection options do not apply");
         goto out;
-    if (scan_diff_is_scan(a) || scan_diff_is_scan(b)) { /* two scan reports */
+    }
+    if (scan_diff_is_scan(doc[0]) || scan_diff_is_scan(doc[1])) { /* two scan reports */
         struct scan_diff sd;
-        if (scan_diff_json(a, b, &sd, err, sizeof(err)) < 0) {
+        if (scan_diff_json(doc[0], doc[1], &sd, err, sizeof(err)) < 0) {
             usage_error("--diff: %s: %s", err[0] == 'B' ? files[1] : files[0], err + 3);
             goto out;
         }
-        char *doc = scan_diff_render(&sd, cli->json, !cli->compact);
-        cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
-        free(doc);
+        char *text = scan_diff_render(&sd, cli->json, !cli->compact);
+        cli->json ? fputs(text, stdout) : out_fputs_text(text, stdout);
+        free(text);
         status = scan_diff_count(&sd) ? 1 : 0;
         scan_diff_free(&sd);
         goto out;
     }
-    if (diff_json(a, b, &d, err, sizeof(err)) < 0) {
+    if (diff_json(doc[0], doc[1], &d, err, sizeof(err)) < 0) {
         /* err starts with "A: " or "B: "; name the file instead. */
         const char *which = err[0] == 'B' ? files[1] : files[0];
         usage_error("--diff: %s: %s", which, err[0] && err[1] == ':' ? err + 3 : err);
         goto out;
     }
-    char *doc = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
-    cli->json ? fputs(doc, stdout) : out_fputs_text(doc, stdout);
-    free(doc);
+    char *text = cli->json ? diff_render_json(&d, !cli->compact) : diff_render_text(&d, false, 80);
+    cli->json ? fputs(text, stdout) : out_fputs_text(text, stdout);
+    free(text);
     status = d.n_changed ? 1 : 0;
     diff_free(&d);
 out:
-    free(a);
-    free(b);
+    free(doc[0]);
+    free(doc[1]);
     return status;
 }
 
@@ -540,6 +572,7 @@ int main(int argc, char **argv)
         fputs("tlscope: internal error: a setting has no validator\n", stderr);
         return EXIT_USAGE;
     }
+    doctor_cli_init();
     struct cli cli = {0};
     config_init(&cli.cfg);
     struct parsed_opt *opts = xcalloc((size_t)argc + 1, sizeof(*opts));
@@ -554,11 +587,7 @@ int main(int argc, char **argv)
         list_profiles();
         goto out;
     }
-    if (cli.diff) {
-        status = run_diff(&cli, argc - optind, argv + optind, n_opts);
-        goto out;
-    }
-    if (optind + 1 < argc) {
+    if (!cli.diff && optind + 1 < argc) {
         status = usage_error("one target only; unexpected '%s'", argv[optind + 1]);
         goto out;
     }
@@ -575,6 +604,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_opts; i++)
         if ((status = apply_option(&cli, opts[i].id, opts[i].arg)) != 0)
             goto out;
+    if (cli.diff) { /* after the flags: a live or chain-file side uses them */
+        status = run_diff(&cli, argc - optind, argv + optind, n_opts);
+        goto out;
+    }
     if (cli.show_profile) {
         struct profile_error perr;
         char *yaml = profile_emit(&cli.cfg, keys_to_write(&cli.cfg, set), NULL, NULL, &perr);
@@ -588,6 +621,10 @@ int main(int argc, char **argv)
         goto out;
     }
     const char *target = optind < argc ? argv[optind] : NULL;
+    if (cli.check_chain || cli.fix_chain || cli.name) {
+        status = run_check_chain(&cli, target);
+        goto out;
+    }
     /* The UI on a terminal; text or JSON when asked, or when output goes to a pipe or file. */
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     if (cli.demo && (!tty || cli.format_set || cli.save_profile)) {

@@ -483,6 +483,11 @@ static void extensions_fill(const X509 *x, struct cert_info *out)
         nv->name = obj_text(X509_EXTENSION_get_object(ext), true);
         nv->critical = X509_EXTENSION_get_critical(ext) > 0;
         nv->value = extension_value(ext);
+        int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+        if (nid == NID_ct_precert_poison)
+            out->ct_poison = true;
+        else if (nv->critical && !X509_supported_extension(ext) && out->unknown_critical.len < 16)
+            strlist_take(&out->unknown_critical, obj_text(X509_EXTENSION_get_object(ext), true));
     }
 }
 

@@ -12,6 +12,8 @@
 #include "engine/certinfo.h"
 #include "engine/chain.h"
 #include "engine/conn_internal.h"
+#include "engine/ct.h"
+#include "engine/doctor_net.h"
 #include "engine/verify_errors.h"
 #include "wire/wire.h"
 #include "model/findings.h"
@@ -431,6 +433,49 @@ static void require_ocsp(struct conn *c)
     r->verify_ok = false;
 }
 
+/* issue 13: --aia and --revocation on a live chain (blocking, each fetch bounded by the
+ * connection's timeout). */
+static void collect_doctor(struct conn *c, STACK_OF(X509) * sent, STACK_OF(X509) * verified,
+                           time_t now)
+{
+    if ((!c->cfg.aia && !c->cfg.revocation) || !sent || sk_X509_num(sent) < 1)
+        return;
+    struct doctor_net net = {SSL_CTX_get_cert_store(c->ctx), now,
+                             c->cfg.timeout_s > 0 ? c->cfg.timeout_s : 10};
+    const char *name =
+        c->cfg.hostname_check ? (config_sni(&c->cfg) ? config_sni(&c->cfg) : c->cfg.host) : NULL;
+    if (c->cfg.aia) {
+        STACK_OF(X509) *untrusted = sk_X509_new_null();
+        for (int i = 1; untrusted && i < sk_X509_num(sent); i++)
+            sk_X509_push(untrusted, sk_X509_value(sent, i));
+        doctor_aia(c->r, &net, sk_X509_value(sent, 0), untrusted, name);
+        sk_X509_free(untrusted);
+    }
+    if (c->cfg.revocation)
+        doctor_revocation(c->r, &net, verified);
+}
+
+/* issue 13: SCTs from the leaf, the TLS extension (with --ct) and the OCSP staple. */
+static void collect_scts(struct conn *c, STACK_OF(X509) * sent, STACK_OF(X509) * verified,
+                         time_t now)
+{
+    X509 *leaf = sent && sk_X509_num(sent) ? sk_X509_value(sent, 0) : NULL;
+    X509 *issuer = verified && sk_X509_num(verified) > 1 ? sk_X509_value(verified, 1)
+                   : sent && sk_X509_num(sent) > 1       ? sk_X509_value(sent, 1)
+                                                         : NULL;
+    const unsigned char *ocsp = NULL;
+    long n = SSL_get_tlsext_status_ocsp_resp(c->ssl, &ocsp);
+    const STACK_OF(SCT) *all = c->cfg.ct ? SSL_get0_peer_scts(c->ssl) : NULL;
+    STACK_OF(SCT) *tls = sk_SCT_new_null();
+    for (int i = 0; all && tls && i < sk_SCT_num(all); i++)
+        if (SCT_get_source(sk_SCT_value(all, i)) == SCT_SOURCE_TLS_EXTENSION)
+            sk_SCT_push(tls, sk_SCT_value(all, i));
+    ct_collect(c->r, c->cfg.ct_logs, leaf, issuer, tls, n > 0 ? ocsp : NULL, n > 0 ? (size_t)n : 0,
+               now);
+    sk_SCT_free(tls);
+    ERR_clear_error();
+}
+
 void facts_collect(struct conn *c)
 {
     struct report *r = c->r;
@@ -446,6 +491,8 @@ void facts_collect(struct conn *c)
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);
     require_ocsp(c);
+    collect_doctor(c, sent, verified, now);
+    collect_scts(c, sent, verified, now);
     if (c->cert_requested && SSL_get_certificate(c->ssl))
         r->client_cert_sent = certinfo_name(X509_get_subject_name(SSL_get_certificate(c->ssl)));
     facts_offered(c);

@@ -778,6 +778,12 @@ int tlsctx_new_ssl(struct conn *c, char *err, size_t errlen)
     }
     if (c->cfg.ocsp || c->cfg.ocsp_required)
         SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+    /* issue 13: --ct asks for SCTs in the handshake; our own list judges them, never fails it */
+    if (c->cfg.ct && SSL_enable_ct(ssl, SSL_CT_VALIDATION_PERMISSIVE) != 1) {
+        snprintf(err, errlen, "--ct: OpenSSL cannot ask for SCTs");
+        SSL_free(ssl);
+        return -1;
+    }
     if (c->run == 2 && c->session)
         SSL_set_session(ssl, c->session);
     c->ssl = ssl;

@@ -1,6 +1,7 @@
 /* In-memory PKI generator: keys, X509v3 certificates and OCSP responses made with libcrypto,
  * handed out as PEM/DER so that tests and the demo lab need neither files nor the openssl CLI. */
 #include "lab/pki.h"
+#include "lab/pki_sct.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -251,6 +252,13 @@ static int pki_add_extensions(X509 *x, X509 *iss, const struct pki_spec *s)
         if (!pki_add_ext(x, &ctx, NID_info_access, aia))
             goto out;
     }
+    if (s->crl_url) { /* issue 13 */
+        char *cdp = xasprintf("URI:%s", s->crl_url);
+        int added = pki_add_ext(x, &ctx, NID_crl_distribution_points, cdp);
+        free(cdp);
+        if (!added)
+            goto out;
+    }
     ok = 1;
 out:
     free(bc);
@@ -365,6 +373,14 @@ static int pki_make_one(struct pki *p, const struct pki_spec *s, char *err, size
         pki_fail(err, errlen, "%s: signing with %s", s->name, digest);
         goto out;
     }
+    if (s->sct_log) { /* issue 13: an SCT from a test log, embedded */
+        long k = pki_index(p, s->sct_log);
+        if (k < 0 || !iss ||
+            !pki_sct_embed(e.cert, iss->cert, iss->key, p->items[k].key, md, s->sct_bad)) {
+            pki_fail(err, errlen, "%s: embedding an SCT from \"%s\"", s->name, s->sct_log);
+            goto out;
+        }
+    }
     if (!pki_make_pem(&e)) {
         pki_fail(err, errlen, "%s: encoding PEM", s->name);
         goto out;
@@ -421,6 +437,30 @@ out:
 
 unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int status, size_t *len)
 {
+    return pki_ocsp_response_ex(p, name, status, 0, len);
+}
+
+static unsigned char *pki_ocsp_build(const struct pki *p, const char *name, int status,
+                                     unsigned flags, EVP_PKEY *sct_log, size_t *len);
+
+unsigned char *pki_ocsp_response_ex(const struct pki *p, const char *name, int status,
+                                    unsigned flags, size_t *len)
+{
+    return pki_ocsp_build(p, name, status, flags, NULL, len);
+}
+
+unsigned char *pki_ocsp_response_sct(const struct pki *p, const char *name, const char *log,
+                                     size_t *len)
+{
+    const struct pki_entry *l = pki_find(p, log);
+    return l ? pki_ocsp_build(p, name, V_OCSP_CERTSTATUS_GOOD, 0, l->key, len) : NULL;
+}
+
+/* A response for `name`; with sct_log, its single response carries an SCT list (RFC 6962
+ * 3.3) from that log over the certificate. */
+static unsigned char *pki_ocsp_build(const struct pki *p, const char *name, int status,
+                                     unsigned flags, EVP_PKEY *sct_log, size_t *len)
+{
     const struct pki_entry *e = pki_find(p, name);
     OCSP_CERTID *id = NULL;
     OCSP_BASICRESP *bs = NULL;
@@ -433,16 +473,24 @@ unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int stat
     const struct pki_entry *signer = e->issuer >= 0 ? &p->items[e->issuer] : e;
     id = OCSP_cert_to_id(EVP_sha1(), e->cert, signer->cert);
     bs = OCSP_BASICRESP_new();
-    this_upd = X509_gmtime_adj(NULL, 0);
-    next_upd = X509_time_adj_ex(NULL, PKI_OCSP_VALID_DAYS, 0, NULL);
+    bool stale = flags & PKI_OCSP_STALE;
+    this_upd = X509_time_adj_ex(NULL, stale ? -10 : 0, 0, NULL);
+    next_upd = X509_time_adj_ex(NULL, stale ? -3 : PKI_OCSP_VALID_DAYS, 0, NULL);
     if (status == V_OCSP_CERTSTATUS_REVOKED)
         rev = X509_time_adj_ex(NULL, -1, 0, NULL);
     if (!id || !bs || !this_upd || !next_upd || (status == V_OCSP_CERTSTATUS_REVOKED && !rev))
         goto out;
     int reason = status == V_OCSP_CERTSTATUS_REVOKED ? OCSP_REVOKED_STATUS_KEYCOMPROMISE : -1;
-    if (!OCSP_basic_add1_status(bs, id, status, reason, rev, this_upd, next_upd) ||
+    OCSP_SINGLERESP *single =
+        OCSP_basic_add1_status(bs, id, status, reason, rev, this_upd, next_upd);
+    if (!single || (sct_log && !pki_sct_ocsp_ext(single, e->cert, sct_log)) ||
         !OCSP_basic_sign(bs, signer->cert, signer->key, EVP_sha256(), NULL, 0))
         goto out;
+    if (flags & PKI_OCSP_BAD_SIGNATURE) { /* one bit of the signature flipped */
+        const ASN1_OCTET_STRING *sig = OCSP_resp_get0_signature(bs);
+        if (sig && ASN1_STRING_length(sig) > 8)
+            ((unsigned char *)ASN1_STRING_get0_data(sig))[4] ^= 0x01;
+    }
     resp = OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs);
     int n = resp ? i2d_OCSP_RESPONSE(resp, &der) : -1;
     if (n <= 0)
@@ -460,6 +508,71 @@ out:
     ASN1_TIME_free(rev);
     ERR_clear_error();
     return ret;
+}
+
+/* issue 13 */
+unsigned char *pki_crl(const struct pki *p, const char *issuer, const char *const *revoked,
+                       size_t n_revoked, bool stale, size_t *len)
+{
+    const struct pki_entry *ca = pki_find(p, issuer);
+    X509_CRL *crl = X509_CRL_new();
+    ASN1_TIME *last = X509_time_adj_ex(NULL, stale ? -10 : 0, 0, NULL);
+    ASN1_TIME *next = X509_time_adj_ex(NULL, stale ? -3 : PKI_OCSP_VALID_DAYS, 0, NULL);
+    unsigned char *der = NULL, *ret = NULL;
+    if (!ca || !crl || !last || !next || !X509_CRL_set_version(crl, 1) ||
+        !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert)) ||
+        !X509_CRL_set1_lastUpdate(crl, last) || !X509_CRL_set1_nextUpdate(crl, next))
+        goto out;
+    for (size_t i = 0; i < n_revoked; i++) {
+        const struct pki_entry *e = pki_find(p, revoked[i]);
+        X509_REVOKED *rv = e ? X509_REVOKED_new() : NULL;
+        ASN1_ENUMERATED *reason = ASN1_ENUMERATED_new();
+        if (!rv || !reason || !X509_REVOKED_set_serialNumber(rv, X509_get_serialNumber(e->cert)) ||
+            !X509_REVOKED_set_revocationDate(rv, last) ||
+            !ASN1_ENUMERATED_set(reason, OCSP_REVOKED_STATUS_KEYCOMPROMISE) ||
+            !X509_REVOKED_add1_ext_i2d(rv, NID_crl_reason, reason, 0, 0) ||
+            !X509_CRL_add0_revoked(crl, rv)) {
+            X509_REVOKED_free(rv);
+            ASN1_ENUMERATED_free(reason);
+            goto out;
+        }
+        ASN1_ENUMERATED_free(reason);
+    }
+    if (!X509_CRL_sort(crl) || !X509_CRL_sign(crl, ca->key, EVP_sha256()))
+        goto out;
+    int n = i2d_X509_CRL(crl, &der);
+    if (n <= 0)
+        goto out;
+    ret = xmalloc((size_t)n);
+    memcpy(ret, der, (size_t)n);
+    *len = (size_t)n;
+out:
+    OPENSSL_free(der);
+    X509_CRL_free(crl);
+    ASN1_TIME_free(last);
+    ASN1_TIME_free(next);
+    ERR_clear_error();
+    return ret;
+}
+
+unsigned char *pki_sct_list(const struct pki *p, const char *name, const char *log, size_t *len)
+{
+    const struct pki_entry *e = pki_find(p, name), *l = pki_find(p, log);
+    return e && l ? pki_sct_tls(e->cert, l->key, len) : NULL;
+}
+
+char *pki_pubkey_b64(const struct pki *p, const char *name)
+{
+    const struct pki_entry *e = pki_find(p, name);
+    unsigned char *der = NULL;
+    int n = e ? i2d_PUBKEY(e->key, &der) : -1;
+    char *b64 = NULL;
+    if (n > 0) {
+        b64 = xmalloc(4 * (((size_t)n + 2) / 3) + 1);
+        EVP_EncodeBlock((unsigned char *)b64, der, n);
+    }
+    OPENSSL_free(der);
+    return b64;
 }
 
 /* ---- files ------------------------------------------------------------------------------- */

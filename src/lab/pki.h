@@ -35,6 +35,12 @@ struct pki_spec {
     /* Name of an earlier spec whose key pair this certificate reuses (key is then ignored),
      * or NULL for a new key: with the same subject and another issuer, a cross-signed CA. */
     const char *key_from;
+    const char *crl_url; /* issue 13: CRL distribution point URI, or NULL */
+    /* issue 13: name of an earlier spec whose EC key acts as a CT log: the certificate gets an
+     * embedded SCT from it (over its precertificate entry; the signature broken when sct_bad).
+     * Needs an issuer. */
+    const char *sct_log;
+    bool sct_bad;
 };
 
 /* Everything generated: keys, certificates and their PEM. Opaque; owns all of it. */
@@ -65,6 +71,32 @@ char *pki_key_pem_encrypted(const struct pki *p, const char *name, const char *p
  * keyCompromise), 2 unknown; thisUpdate now, nextUpdate now + 7 days; the signer's certificate
  * is included. Returns malloc'ed bytes (caller frees) and sets *len, or NULL. */
 unsigned char *pki_ocsp_response(const struct pki *p, const char *name, int status, size_t *len);
+
+/* issue 13: pki_ocsp_response with flags: PKI_OCSP_STALE (thisUpdate 10 days ago, nextUpdate
+ * 3 days ago), PKI_OCSP_BAD_SIGNATURE (one bit of the signature flipped). */
+#define PKI_OCSP_STALE         0x1u
+#define PKI_OCSP_BAD_SIGNATURE 0x2u
+unsigned char *pki_ocsp_response_ex(const struct pki *p, const char *name, int status,
+                                    unsigned flags, size_t *len);
+
+/* issue 13: a good OCSP response for `name` (as pki_ocsp_response) whose single response
+ * carries an SCT from the key of `log` (the CT extension of a stapled response). */
+unsigned char *pki_ocsp_response_sct(const struct pki *p, const char *name, const char *log,
+                                     size_t *len);
+
+/* issue 13: a DER CRL (v2) signed by `issuer` listing the certificates named in revoked
+ * (reason keyCompromise, since thisUpdate); thisUpdate now, nextUpdate in 7 days, or, when
+ * stale, 10 and 3 days ago. Returns malloc'ed bytes and *len, or NULL. */
+unsigned char *pki_crl(const struct pki *p, const char *issuer, const char *const *revoked,
+                       size_t n_revoked, bool stale, size_t *len);
+
+/* issue 13: the TLS-encoded SignedCertificateTimestampList (RFC 6962 3.3) with one SCT from
+ * the key of `log` over certificate `name` (an X.509 entry), as a server sends it in the
+ * signed_certificate_timestamp extension. Returns malloc'ed bytes and *len, or NULL. */
+unsigned char *pki_sct_list(const struct pki *p, const char *name, const char *log, size_t *len);
+/* issue 13: the public key of `name`, base64 of its DER SubjectPublicKeyInfo (a CT log list's
+ * `key`). Returns a new string, or NULL. */
+char *pki_pubkey_b64(const struct pki *p, const char *name);
 
 /* Writes NAME.crt (mode 0644) and NAME.key (mode 0600, unencrypted) for every certificate into
  * the existing directory dir, replacing files of the same name. Returns 0, or -1 with the file

@@ -81,7 +81,7 @@ void config_free(struct tls_config *c)
     char **strs[] = {&c->host,      &c->sni,     &c->ciphers, &c->ciphersuites, &c->groups,
                      &c->sigalgs,   &c->ca_file, &c->ca_path, &c->cert_file,    &c->key_file,
                      &c->key_pass,  &c->keylog,  &c->theme,   &c->starttls,     &c->xmpp_host,
-                     &c->ehlo_name, &c->http};
+                     &c->ehlo_name, &c->http,    &c->ct_logs};
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
         free(*strs[i]);
         *strs[i] = NULL;
@@ -112,6 +112,7 @@ void config_copy(struct tls_config *dst, const struct tls_config *src)
     dst->xmpp_host = xstrdup(src->xmpp_host);
     dst->ehlo_name = xstrdup(src->ehlo_name);
     dst->http = xstrdup(src->http);
+    dst->ct_logs = xstrdup(src->ct_logs);
     memset(&dst->alpn, 0, sizeof(dst->alpn));
     memset(&dst->ignore_errors, 0, sizeof(dst->ignore_errors));
     memset(&dst->pins, 0, sizeof(dst->pins));

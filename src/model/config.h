@@ -69,6 +69,11 @@ struct tls_config {
     char *keylog;       /* NSS key log file */
     double timeout_s;   /* per stage */
 
+    /* issue 13: the certificate doctor's network checks, only when asked */
+    bool aia;        /* fetch a missing intermediate from its caIssuers URL */
+    bool revocation; /* ask OCSP responders and CRLs about the verified path */
+    bool ct;         /* ask for SCTs in the handshake (signed_certificate_timestamp) */
+    char *ct_logs;   /* the CT log list file; NULL: the shipped data/ct_logs.cnf */
     /* plaintext around TLS (issue 12) */
     char *starttls;       /* "auto" (NULL too), "none", or a protocol: smtp, imap, ... */
     char *xmpp_host;      /* the `to` domain of the XMPP stream (default: the host) */

@@ -277,6 +277,7 @@ void findings_compute(struct report *r, time_t now)
         f_check_protocol,         f_check_cipher,
         f_check_forward_secrecy,  f_check_renegotiation,
         f_check_chain_shape,      f_check_chain_length,
+        f_check_doctor_certs,     f_check_doctor_file,
         check_settings,           check_verify_errors,
     };
     if (!r || !r->ok)

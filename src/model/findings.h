@@ -21,7 +21,13 @@
  * (medium), weakened_settings (info), insecure_renegotiation (medium),
  * no_extended_master_secret (low).
  * After the probe (findings_probe, issue 12): starttls_injection (high), hsts_missing
- * (medium), hsts_malformed (medium), hsts_short (low, max-age under 180 days). */
+ * (medium), hsts_malformed (medium), hsts_short (low, max-age under 180 days).
+ * Issue 13 (findings_doctor.c): name_cn_only (high), ct_precertificate (critical),
+ * unknown_critical_extension (high), key_mismatch (critical), leaf_not_first (high),
+ * aia_fetched (high when the fetched certificates complete the chain, else medium),
+ * cert_revoked (critical), revocation_error (low), ocsp_staple_differs (high), sct_invalid
+ * (high). cert_expiring uses 30 days or a third of the certificate's lifetime, whichever is
+ * shorter. */
 #ifndef TLSCOPE_MODEL_FINDINGS_H
 #define TLSCOPE_MODEL_FINDINGS_H
 

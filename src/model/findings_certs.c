@@ -108,6 +108,15 @@ static void add_dates_group(struct fctx *x, const char *id, enum severity sev, c
     f_add(x, id, sev, xasprintf("%zu certificates %s", h->n, what), sb_take(&sb), xstrdup(fix));
 }
 
+bool f_expiring_soon(const struct cert_info *c, time_t now)
+{
+    long limit = EXPIRING_DAYS * SECS_PER_DAY;
+    if (c->not_before_t && c->not_after_t > c->not_before_t &&
+        (c->not_after_t - c->not_before_t) / 3 < limit)
+        limit = (long)((c->not_after_t - c->not_before_t) / 3);
+    return c->not_after_t - now < limit;
+}
+
 void f_check_cert_dates(struct fctx *x)
 {
     const struct report *r = x->r;
@@ -127,7 +136,7 @@ void f_check_cert_dates(struct fctx *x)
                 add_not_yet_valid(x, i);
             else
                 f_hit(&notyet, i);
-        } else if (!f_is_anchor(r, i) && c->not_after_t - x->now < EXPIRING_DAYS * SECS_PER_DAY) {
+        } else if (!f_is_anchor(r, i) && f_expiring_soon(c, x->now)) {
             if (leaf)
                 add_expiring(x, i);
             else

@@ -91,5 +91,12 @@ void f_check_forward_secrecy(struct fctx *x);
 void f_check_cipher(struct fctx *x);
 void f_check_ocsp(struct fctx *x);
 void f_check_renegotiation(struct fctx *x);
+/* findings_doctor.c (issue 13): names in the CN only, CT precertificates, unknown critical
+ * extensions; the chain file's key and order, --aia and --revocation */
+void f_check_doctor_certs(struct fctx *x);
+void f_check_doctor_file(struct fctx *x);
+/* Whether c counts as expiring soon at now: within EXPIRING_DAYS, or within a third of its
+ * lifetime when that is shorter (a 6-day certificate warns at 2 days). */
+bool f_expiring_soon(const struct cert_info *c, time_t now);
 
 #endif

@@ -252,7 +252,53 @@ void cert_info_free(struct cert_info *c)
     }
     free(c->extensions);
     free(c->pem);
+    strlist_free(&c->unknown_critical);
     memset(c, 0, sizeof(*c));
+}
+
+void sct_info_free(struct sct_info *s)
+{
+    free(s->log_id);
+    free(s->log_name);
+    free(s->log_operator);
+    free(s->sig_alg);
+    memset(s, 0, sizeof(*s));
+}
+
+void chain_check_free(struct chain_check *c)
+{
+    if (!c)
+        return;
+    free(c->file);
+    free(c->key_source);
+    free(c->key_matches);
+    free(c->name);
+    free(c);
+}
+
+static void doctor_free(struct report *r)
+{
+    chain_check_free(r->check);
+    for (size_t i = 0; i < r->n_fetched; i++) {
+        free(r->fetched[i].url);
+        free(r->fetched[i].subject);
+        free(r->fetched[i].outcome);
+    }
+    free(r->fetched);
+    for (size_t i = 0; i < r->n_revocation; i++) {
+        free(r->revocation[i].subject);
+        free(r->revocation[i].url);
+        free(r->revocation[i].reason);
+        free(r->revocation[i].problem);
+    }
+    free(r->revocation);
+    for (size_t i = 0; i < r->n_scts; i++)
+        sct_info_free(&r->scts[i]);
+    free(r->scts);
+    free(r->ct_log_list);
+    for (size_t i = 0; i < r->n_aia_path; i++)
+        cert_info_free(&r->aia_path[i]);
+    free(r->aia_path);
 }
 
 long cert_days_expired(const struct cert_info *c, time_t now)
@@ -355,6 +401,7 @@ void report_free(struct report *r)
         free(r->findings[i].fix);
     }
     free(r->findings);
+    doctor_free(r);
     report_app_free(r);
     free(r);
 }
@@ -429,6 +476,8 @@ const char *verdict_label(enum verdict v)
 
 int report_exit_status(const struct report *r)
 {
+    if (r->check) /* a chain file: ready to deploy for the name, or not */
+        return r->check->ready ? 0 : 1;
     if (!r->ok)
         return 2;
     return r->verify_ok || !r->effective.verify ? 0 : 1;

@@ -48,6 +48,19 @@ enum chain_role {
 const char *chain_role_name(enum chain_role role);  /* "leaf", "intermediate", "root", ... */
 const char *chain_role_label(enum chain_role role); /* for people: "path intermediate", ... */
 
+/* issue 13: a Signed Certificate Timestamp (RFC 6962), from one of three sources. */
+struct sct_info {
+    const char *source;     /* static: "certificate", "tls_extension", "ocsp" */
+    char *log_id;           /* base64 of the 32-byte log id */
+    char *log_name;         /* from the CT log list, or NULL: "unknown log" */
+    char *log_operator;     /* or NULL */
+    char timestamp[24];     /* ISO 8601 UTC */
+    char *sig_alg;          /* "ecdsa-with-SHA256", ... */
+    enum tristate verified; /* TRI_NA when the log's key is unknown or the check impossible */
+    int cert_depth;         /* the certificate it is for (0 = leaf) */
+};
+void sct_info_free(struct sct_info *s);
+
 struct cert_info {
     char *subject, *issuer;             /* RFC 2253 order, UTF-8 */
     char *subject_cn;                   /* first CN, or NULL */
@@ -70,6 +83,9 @@ struct cert_info {
     struct name_value *extensions;
     size_t n_extensions;
     char *pem;
+    /* issue 13: facts the certificate doctor checks (live chains too) */
+    bool ct_poison;                  /* a CT precertificate (poison extension): never served */
+    struct strlist unknown_critical; /* critical extensions OpenSSL does not know (OIDs) */
     /* Sent certificates only (verified ones: by position, leaf / intermediate / root). */
     enum chain_role role;
     int path_depth; /* depth on the path (0 = leaf) for leaf, intermediate, root; else -1 */
@@ -338,7 +354,60 @@ struct report {
     size_t n_findings, cap_findings;
 
     char started_at[24]; /* wall clock, ISO 8601 UTC */
+
+    /* issue 13: the certificate doctor */
+    struct chain_check *check;    /* --check-chain: the file's facts; NULL for a connection */
+    struct fetched_cert *fetched; /* --aia: what was fetched, in order */
+    size_t n_fetched;
+    struct revocation *revocation; /* --revocation: one per verified certificate checked */
+    size_t n_revocation;
+    bool revocation_checked;
+    struct sct_info *scts; /* from the certificate, the TLS extension and the stapled OCSP */
+    size_t n_scts;
+    char *ct_log_list; /* the CT log list read: "FILE (DATE, N logs)", or why none */
+    /* The verification again with the fetched certificates (--aia): meaningful when
+     * n_fetched > 0. aia_path holds the leaf, then intermediates, as found with them. */
+    bool aia_verify_ok;
+    struct cert_info *aia_path;
+    size_t n_aia_path;
 };
+
+/* issue 13: one caIssuers URL followed (--aia). */
+struct fetched_cert {
+    char *url;
+    char *subject; /* of the certificate found there, or NULL */
+    char *outcome; /* "ok", or why not: "HTTP 404", "timeout", "not a certificate" ... */
+    int for_depth; /* the certificate whose caIssuers URL it was */
+};
+
+/* issue 13: the revocation status of one certificate of the verified path (--revocation). */
+struct revocation {
+    int depth;
+    char *subject;
+    const char *method; /* static: "ocsp" or "crl" */
+    char *url;
+    const char *status; /* static: "good", "revoked", "unknown", "error" */
+    char revoked_at[24];
+    char *reason;  /* revocation reason, or NULL */
+    char *problem; /* why the answer is an error, or NULL */
+    char this_update[24], next_update[24];
+};
+
+/* issue 13: a chain read from a file (--check-chain) instead of a connection. The report's
+ * sent list is the file's certificates with the leaf first; what else the file showed is here. */
+struct chain_check {
+    char *file;         /* as given ("-" for stdin) */
+    const char *format; /* static: "PEM", "DER", "PKCS#7", "PKCS#12", "Kubernetes secret" */
+    size_t leaf_index;  /* where the leaf was in the file (0 when first) */
+    bool key_in_file;   /* the file held a private key (PKCS#12, secret, combined PEM) */
+    bool key_checked, key_match;
+    char *key_source;  /* the --key file, or "the file's own key" */
+    char *key_matches; /* the certificate the key belongs to when not the leaf, or NULL */
+    char *name;        /* --name, or NULL */
+    size_t n_ca_crt;   /* certificates in a Kubernetes secret's ca.crt */
+    bool ready;        /* ready to deploy for the name (exit 0) */
+};
+void chain_check_free(struct chain_check *c);
 
 /* Frees what e owns and zeroes its pointers; copy replaces dst with a deep copy of src. */
 void effective_free(struct effective *e);
@@ -392,7 +461,7 @@ enum verdict report_verdict(const struct report *r);
 const char *verdict_label(enum verdict v); /* "VERIFIED", "VERIFIED WITH WARNINGS", ... */
 
 /* Exit status for the command line: 0 verified (or verification off), 1 handshake done but
- * not verified, 2 no TLS session. */
+ * not verified, 2 no TLS session. A chain file (r->check): 0 ready to deploy, 1 not. */
 int report_exit_status(const struct report *r);
 
 #endif

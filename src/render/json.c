@@ -332,6 +332,88 @@ static json_t *json_cert(const struct cert_info *c, enum chain_role role, int pa
     jset(o, "pem", jstr(c->pem));
     jset(o, "role", jstr(chain_role_name(role)));
     jset(o, "path_depth", jint_or_null(path_depth));
+    jset(o, "precertificate", json_boolean(c->ct_poison));
+    jset(o, "unknown_critical_extensions", jlist(&c->unknown_critical));
+    return o;
+}
+
+/* issue 13: what --aia fetched. */
+static json_t *json_fetched(const struct report *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_fetched; i++) {
+        json_t *o = jobj();
+        jset(o, "url", jstr(r->fetched[i].url));
+        jset(o, "for_depth", jint(r->fetched[i].for_depth));
+        jset(o, "subject", jstr_or_null(r->fetched[i].subject));
+        jset(o, "outcome", jstr(r->fetched[i].outcome));
+        jpush(a, o);
+    }
+    return a;
+}
+
+/* issue 13: --revocation, one entry per certificate and method; null when not asked. */
+static json_t *json_revocation(const struct report *r)
+{
+    if (!r->revocation_checked)
+        return json_null();
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_revocation; i++) {
+        const struct revocation *v = &r->revocation[i];
+        json_t *o = jobj();
+        jset(o, "depth", jint(v->depth));
+        jset(o, "subject", jstr(v->subject));
+        jset(o, "method", jstr(v->method));
+        jset(o, "url", jstr(v->url));
+        jset(o, "status", jstr(v->status));
+        jset(o, "revoked_at", jstr_or_null(v->revoked_at[0] ? v->revoked_at : NULL));
+        jset(o, "reason", jstr_or_null(v->reason));
+        jset(o, "this_update", jstr_or_null(v->this_update[0] ? v->this_update : NULL));
+        jset(o, "next_update", jstr_or_null(v->next_update[0] ? v->next_update : NULL));
+        jset(o, "problem", jstr_or_null(v->problem));
+        jpush(a, o);
+    }
+    return a;
+}
+
+/* issue 13: SCTs from every source. */
+static json_t *json_scts(const struct report *r)
+{
+    json_t *a = jcheck(json_array());
+    for (size_t i = 0; i < r->n_scts; i++) {
+        const struct sct_info *s = &r->scts[i];
+        json_t *o = jobj();
+        jset(o, "source", jstr(s->source));
+        jset(o, "log_id", jstr(s->log_id));
+        jset(o, "log_name", jstr_or_null(s->log_name));
+        jset(o, "log_operator", jstr_or_null(s->log_operator));
+        jset(o, "timestamp", jstr(s->timestamp));
+        jset(o, "signature_algorithm", jstr(s->sig_alg));
+        jset(o, "verified", jtri(s->verified));
+        jpush(a, o);
+    }
+    return a;
+}
+
+/* issue 13: the chain file of a --check-chain report; null for a connection. */
+static json_t *json_source(const struct report *r)
+{
+    const struct chain_check *ck = r->check;
+    if (!ck)
+        return json_null();
+    json_t *o = jobj(), *key = jobj();
+    jset(o, "file", jstr(ck->file));
+    jset(o, "format", jstr(ck->format));
+    jset(o, "leaf_index", jint((long long)ck->leaf_index));
+    jset(key, "checked", json_boolean(ck->key_checked));
+    jset(key, "match", ck->key_checked ? json_boolean(ck->key_match) : json_null());
+    jset(key, "source", jstr_or_null(ck->key_source));
+    jset(key, "belongs_to", jstr_or_null(ck->key_matches));
+    jset(key, "in_file", json_boolean(ck->key_in_file));
+    jset(o, "key", key);
+    jset(o, "name", jstr_or_null(ck->name));
+    jset(o, "ca_crt_certificates", jint((long long)ck->n_ca_crt));
+    jset(o, "ready", json_boolean(ck->ready));
     return o;
 }
 
@@ -354,6 +436,8 @@ json_t *json_chain(const struct report *r)
     jset(o, "sent_total", jint((long)sent_total));
     jset(o, "verified_total", jint((long)verified_total));
     jset(o, "truncated", json_boolean(sent_total > r->n_sent || verified_total > r->n_verified));
+    jset(o, "fetched", json_fetched(r));
+    jset(o, "fetched_verify_ok", r->n_fetched ? json_boolean(r->aia_verify_ok) : json_null());
     return o;
 }
 
@@ -546,6 +630,7 @@ static json_t *json_report(const struct report *r)
     jset(o, "tool", json_tool());
     jset(o, "started_at", jstr_or_null(r->started_at));
     jset(o, "target", json_target(r));
+    jset(o, "source", json_source(r));
     jset(o, "ok", json_boolean(r->ok));
     jset(o, "error", json_error(&r->error));
     jset(o, "reached", jstr(stage_name(r->reached)));
@@ -565,6 +650,9 @@ static json_t *json_report(const struct report *r)
     jset(o, "client_auth", json_client_auth(r));
     jset(o, "verify", json_verify(r));
     jset(o, "chain", json_chain(r));
+    jset(o, "revocation", json_revocation(r));
+    jset(o, "scts", json_scts(r));
+    jset(o, "ct_log_list", jstr_or_null(r->ct_log_list));
     jset(o, "offered", json_offered(&r->offered));
     jset(o, "settings", json_settings(&r->effective));
     jset(o, "hello", json_hello(r));

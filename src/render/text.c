@@ -436,6 +436,87 @@ static void text_certificates(struct tx *t, const struct report *r)
     text_chain_issues(t, r);
 }
 
+/* issue 13: the chain file a --check-chain report is about. */
+static void text_chain_file(struct tx *t, const struct report *r)
+{
+    const struct chain_check *ck = r->check;
+    tx_section(t, "Chain file");
+    tx_field(t, "file", !strcmp(str_or(ck->file, ""), "-") ? "standard input" : ck->file);
+    tx_field(t, "format", ck->format);
+    if (ck->leaf_index)
+        tx_fieldf(t, "leaf", "certificate #%zu of the file (not the first)", ck->leaf_index + 1);
+    if (ck->key_checked)
+        tx_fieldf(t, "private key", "%s %s%s%s", str_or(ck->key_source, "?"),
+                  ck->key_match ? "belongs to the leaf" : "does NOT belong to the leaf",
+                  ck->key_matches ? "; it belongs to " : "", str_or(ck->key_matches, ""));
+    else if (ck->key_in_file)
+        tx_field(t, "private key", "in the file, but it could not be opened (encrypted?)");
+    if (ck->n_ca_crt)
+        tx_fieldf(t, "ca.crt", "%zu certificate%s (the secret's CA, not served)", ck->n_ca_crt,
+                  ck->n_ca_crt == 1 ? "" : "s");
+    if (r->n_sent) {
+        char *names = strlist_join(&r->sent[0].san, ", ");
+        tx_field(t, "names", *names ? names : "(no SAN: none a client accepts)");
+        free(names);
+    }
+    tx_field(t, "name", ck->name ? ck->name : "(not given: --name HOST checks one)");
+    tx_field(t, "deploy", ck->ready ? "READY for deployment" : "NOT READY (see the findings)");
+}
+
+/* issue 13: --aia and --revocation. */
+static void text_doctor_net(struct tx *t, const struct report *r)
+{
+    if (r->n_fetched) {
+        tx_section(t, "Fetched (caIssuers)");
+        for (size_t i = 0; i < r->n_fetched; i++) {
+            const struct fetched_cert *f = &r->fetched[i];
+            tx_fieldf(t, "url", "%s (for depth %d)", str_or(f->url, "?"), f->for_depth);
+            tx_field(t, "outcome", f->outcome);
+            tx_field(t, "subject", f->subject);
+        }
+        tx_field(t, "with them",
+                 r->aia_verify_ok ? "the chain verifies" : "the chain still does not verify");
+    }
+    if (r->revocation_checked) {
+        tx_section(t, "Revocation");
+        if (!r->n_revocation)
+            tx_field(t, "status", "no certificate names an OCSP responder or a CRL");
+        for (size_t i = 0; i < r->n_revocation; i++) {
+            const struct revocation *v = &r->revocation[i];
+            char label[32];
+            snprintf(label, sizeof label, "#%d %s", v->depth, v->method);
+            if (!strcmp(v->status, "revoked"))
+                tx_fieldf(t, label, "REVOKED at %s%s%s — %s", v->revoked_at, v->reason ? ", " : "",
+                          str_or(v->reason, ""), str_or(v->subject, "?"));
+            else
+                tx_fieldf(t, label, "%s — %s", v->status, str_or(v->subject, "?"));
+            tx_field(t, "url", v->url);
+            tx_field(t, "problem", v->problem);
+            if (v->next_update[0])
+                tx_fieldf(t, "updates", "this %s, next %s", v->this_update, v->next_update);
+        }
+    }
+}
+
+/* issue 13: SCTs. */
+static void text_scts(struct tx *t, const struct report *r)
+{
+    if (!r->n_scts)
+        return;
+    tx_section(t, "Certificate Transparency");
+    for (size_t i = 0; i < r->n_scts; i++) {
+        const struct sct_info *s = &r->scts[i];
+        tx_fieldf(t, "sct", "%s, %s, %s", s->log_name ? s->log_name : "unknown log", s->timestamp,
+                  s->verified == TRI_YES  ? "signature verifies"
+                  : s->verified == TRI_NO ? "signature does NOT verify"
+                                          : "not checked");
+        tx_fieldf(t, "", "from the %s; log id %s; %s%s%s", s->source, str_or(s->log_id, "?"),
+                  str_or(s->sig_alg, "?"), s->log_operator ? "; operator " : "",
+                  str_or(s->log_operator, ""));
+    }
+    tx_field(t, "log list", r->ct_log_list);
+}
+
 static void text_event(struct tx *t, const struct hs_event *ev)
 {
     const char *name = ev->name ? ev->name : content_type_name(ev->content_type);
@@ -630,12 +711,24 @@ char *text_render_report(const struct report *r, int width)
     struct tx t = {0};
     if (width > 0)
         t.width = width < TX_MIN_WIDTH ? TX_MIN_WIDTH : (size_t)width;
+    if (r->check) { /* a chain file (issue 13): no connection to show */
+        text_chain_file(&t, r);
+        text_result(&t, r);
+        text_verification(&t, r);
+        text_certificates(&t, r);
+        text_doctor_net(&t, r);
+        text_scts(&t, r);
+        text_findings(&t, r);
+        return sb_take(&t.sb);
+    }
     text_target(&t, r);
     text_result(&t, r);
     text_connection(&t, r);
     text_verification(&t, r);
     text_certificates(&t, r);
     text_starttls(&t, r);
+    text_doctor_net(&t, r);
+    text_scts(&t, r);
     text_handshake(&t, r);
     text_http(&t, r);
     text_offered(&t, &r->offered);

@@ -158,6 +158,21 @@ static const struct setting keys[] = {
      "Scanner (--scan): least time between two connection starts.",
      {{"delay", 0, NULL, false, "MS",
        "--scan: milliseconds between connection starts (default 0)"}}},
+    /* the certificate doctor */
+    {"aia", SET_BOOL, OFF(aia), 0, 0, CHECK_NONE, "true false", "false",
+     "Fetch a missing intermediate from its caIssuers URL (HTTP or HTTPS; nothing else is "
+     "fetched).",
+     {{"aia", 0, "true", false, NULL, "fetch a missing intermediate (caIssuers URL)"}}},
+    {"revocation", SET_BOOL, OFF(revocation), 0, 0, CHECK_NONE, "true false", "false",
+     "Ask the OCSP responder and fetch the CRL of every certificate on the path.",
+     {{"revocation", 0, "true", false, NULL,
+       "check OCSP and CRLs for every certificate on the path"}}},
+    {"ct", SET_BOOL, OFF(ct), 0, 0, CHECK_NONE, "true false", "false",
+     "Ask for Signed Certificate Timestamps in the handshake (embedded ones are always shown).",
+     {{"ct", 0, "true", false, NULL, "ask for SCTs in the handshake (TLS extension)"}}},
+    {"ct_logs", SET_PATH, OFF(ct_logs), 0, 0, CHECK_NONE, "a CT log list file", "data/ct_logs.cnf",
+     "Known Certificate Transparency logs (name, operator, key, state).",
+     {{"ct-logs", 0, NULL, false, "FILE", "CT log list (default: data/ct_logs.cnf)"}}},
 };
 /* clang-format on */
 

@@ -37,6 +37,9 @@
     X(CLIENT_CERT, "reconnect with a client certificate")                                          \
     X(EDIT_PROFILE, "edit the profile")                                                            \
     X(SAVE, "save the edited profile")                                                             \
+    X(COPY_PEM, "copy the selected certificate's PEM to the clipboard (OSC 52)")                   \
+    X(CHECK_FILE, "check a chain file / the file this server should have")                         \
+    X(FETCH_AIA, "reconnect fetching a missing intermediate (caIssuers, --aia)")                   \
     X(HELP, "this help")                                                                           \
     X(QUIT, "quit")
 

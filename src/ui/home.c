@@ -1,6 +1,7 @@
 /* The home screen: the host line with its history, the profile list with the selected
  * profile's effective settings beside it, and the demo lab's targets when --demo is on. */
 #include "ui/home.h"
+#include "ui/chaincheck.h"
 
 #include <curses.h>
 #include <stdint.h>
@@ -405,6 +406,10 @@ static void home_connect_host(struct home *h, struct ui *ui)
     size_t n = strlen(t.spec);
     while (n > 0 && t.spec[n - 1] == ' ')
         t.spec[--n] = '\0';
+    if (ui_check_is_file(t.spec)) { /* issue 13: a chain file to check, not a host */
+        ui_check_file(ui, t.spec, NULL);
+        return;
+    }
     ui_dial_profile(ui, &t, home_profile(h), home_dialed, h);
 }
 
@@ -611,6 +616,8 @@ static bool home_key_list(struct home *h, struct ui *ui, int key, enum ui_action
             ui_status(ui, TR_DIM, "c connects the client-cert target with the lab's certificate");
     } else if (a == ACT_EDIT_PROFILE && h->focus == HF_PROFILES) {
         home_edit(h, ui);
+    } else if (a == ACT_CHECK_FILE) { /* issue 13 */
+        ui_check_file_prompt(ui);
     } else if (a == ACT_BACK) {
         if (h->last && key == 27)
             home_back_to_result(h, ui);
@@ -750,11 +757,11 @@ static const char *home_hints(const struct home *h, const struct ui *ui)
 {
     switch (h->focus) {
     case HF_HOST:
-        return ui->term.utf8 ? "Enter connect  Tab profiles  ↑↓ history  Esc clear"
-                             : "Enter connect  Tab profiles  Up/Dn history  Esc clear";
+        return ui->term.utf8 ? "Enter connect (or check a file path)  Tab profiles  ↑↓ history"
+                             : "Enter connect (or check a file path)  Tab profiles  Up/Dn history";
     case HF_PROFILES:
-        return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  Tab next  t theme"
-                             : "Up/Dn select  Enter connect  e edit  Tab next  t theme";
+        return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  f check a file  Tab next"
+                             : "Up/Dn select  Enter connect  e edit  f check a file  Tab next";
     case HF_RECENT:
         return ui->term.utf8 ? "↑↓ select  Enter connect  S scan  Tab next  Esc host line"
                              : "Up/Dn select  Enter connect  S scan  Tab next  Esc host line";

@@ -43,6 +43,9 @@ enum pane_request {
     PANE_REBUILD,      /* handled, rebuild the list document */
     PANE_EXPORT,       /* ask for a file name and export the sent chain as PEM */
     PANE_EXPORT_SERVE, /* the same for the chain the server should send */
+    PANE_COPY,         /* copy what copy() gives to the clipboard (OSC 52) */
+    PANE_CHECK_SERVE,  /* check the chain file this server should have (certificate doctor) */
+    PANE_FETCH_AIA,    /* reconnect with --aia: fetch the missing intermediate */
 };
 
 struct pane_ops {
@@ -57,6 +60,9 @@ struct pane_ops {
                              enum ui_action action, int selected_id);
     /* Frees what the state owns (not the state itself); may be NULL. */
     void (*done)(void *state);
+    /* The text `y` copies for selectable line `id` (borrowed from the report), or NULL; may be
+     * NULL. */
+    const char *(*copy)(void *state, const struct pane_ctx *ctx, int id);
     /* The title count shown in the tab bar ("Findings (3)"), or -1 for none. */
     int (*badge)(const struct pane_ctx *ctx);
     /* Whether the pane has anything for r (its tab shows); NULL: always. */
@@ -65,6 +71,10 @@ struct pane_ops {
 
 extern const struct pane_ops pane_summary, pane_handshake, pane_negotiation, pane_certificates,
     pane_findings, pane_raw, pane_starttls;
+
+/* issue 13 (pane_certs_doctor.c): the Certificates pane's chain-file, fetched, revocation and
+ * Certificate Transparency sections, appended to its list document. */
+void certs_doctor_sections(const struct pane_ctx *ctx, struct doc *out);
 
 /* In tab order (key 1 to 7). */
 #define PANE_COUNT 7

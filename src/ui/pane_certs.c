@@ -380,7 +380,8 @@ static const struct {
     {CHAIN_MISSING_INTERMEDIATE,
      "Missing intermediate: the server does not send the CA certificate that issued its own.",
      "Serve the full chain: the leaf first, then every intermediate (nginx: ssl_certificate "
-     "fullchain.pem; Apache: SSLCertificateFile with the chain appended)."},
+     "fullchain.pem; Apache: SSLCertificateFile with the chain appended). a fetches the "
+     "missing one from its caIssuers URL."},
     {CHAIN_WRONG_ORDER,
      "Wrong order: the certificates are not sent leaf first, each followed by its issuer.",
      "Order the chain file leaf first, then its issuer, and so on upward."},
@@ -468,6 +469,7 @@ static void certs_build(void *state, const struct pane_ctx *ctx, struct doc *out
     else
         certs_stacked(ctx, out);
     certs_problems(ctx, out);
+    certs_doctor_sections(ctx, out);
 }
 
 /* ---- the detail -------------------------------------------------------------------------- */
@@ -672,7 +674,22 @@ static enum pane_request certs_key(void *state, const struct pane_ctx *ctx, int 
     (void)selected_id;
     return action == ACT_EXPORT_PEM     ? PANE_EXPORT
            : action == ACT_EXPORT_SERVE ? PANE_EXPORT_SERVE
+           : action == ACT_COPY_PEM     ? PANE_COPY
+           : action == ACT_CHECK_FILE   ? PANE_CHECK_SERVE
+           : action == ACT_FETCH_AIA    ? PANE_FETCH_AIA
                                         : PANE_IGNORED;
+}
+
+/* issue 13: y copies the selected certificate's PEM. */
+static const char *certs_copy(void *state, const struct pane_ctx *ctx, int id)
+{
+    (void)state;
+    const struct report *r = ctx->r;
+    if (id >= CERTS_VERIFIED_ID && (size_t)(id - CERTS_VERIFIED_ID) < r->n_verified)
+        return r->verified[id - CERTS_VERIFIED_ID].pem;
+    if (id >= 0 && (size_t)id < r->n_sent)
+        return r->sent[id].pem;
+    return NULL;
 }
 
 const struct pane_ops pane_certificates = {
@@ -681,6 +698,7 @@ const struct pane_ops pane_certificates = {
     .build = certs_build,
     .detail = certs_detail,
     .key = certs_key,
+    .copy = certs_copy,
     .done = NULL,
     .badge = certs_badge,
 };

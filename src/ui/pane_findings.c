@@ -71,6 +71,19 @@ static const struct {
      "(CVE-2009-3555)."},
     {"no_extended_master_secret",
      "Without RFC 7627, resumed sessions are open to the triple handshake attack."},
+    /* issue 13: the certificate doctor */
+    {"name_cn_only", "Clients ignore the CN: no name matches, so every client refuses it."},
+    {"ct_precertificate", "A precertificate is never valid for TLS: every client refuses it."},
+    {"unknown_critical_extension",
+     "A client must refuse a certificate with a critical extension it does not know."},
+    {"key_mismatch", "The server cannot use this key with this certificate: it fails to start."},
+    {"leaf_not_first",
+     "The server would present the wrong certificate as its own; every handshake fails."},
+    {"aia_fetched", "Browsers may paper over this, curl / Java / Python / most APIs fail."},
+    {"cert_revoked", "The CA has withdrawn this certificate; clients that check refuse it."},
+    {"revocation_error", "Clients that insist on a revocation answer fail the same way."},
+    {"ocsp_staple_differs", "Clients trust the staple: they may accept a revoked certificate."},
+    {"sct_invalid", "Browsers that enforce Certificate Transparency refuse the certificate."},
 };
 
 static const char *find_meaning(const char *id)

@@ -620,6 +620,11 @@ static void summary_build(void *state, const struct pane_ctx *ctx, struct doc *o
 {
     (void)state;
     sum_result(out, ctx);
+    if (ctx->r->check) { /* issue 13: a chain file: no connection, no timing */
+        certs_doctor_sections(ctx, out);
+        sum_leaf(out, ctx);
+        return;
+    }
     sum_connection(out, ctx);
     sum_starttls(out, ctx);
     sum_leaf(out, ctx);

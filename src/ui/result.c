@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ui/chaincheck.h"
 #include "ui/diff_screen.h"
 #include "ui/scan_screen.h"
 #include "ui/editor.h"
@@ -184,6 +185,18 @@ static void result_draw_title(struct result *res, struct ui *ui)
 {
     const struct report *r = res->report;
     struct strbuf sb = {0};
+    if (r->check) { /* issue 13: a chain file */
+        sb_printf(&sb, "tlscope — check %s", r->check->file ? r->check->file : "?");
+        if (r->check->name)
+            sb_printf(&sb, " for %s", r->check->name);
+        if (r->check->key_source)
+            sb_printf(&sb, " · key %s", r->check->key_source);
+        char *safe = sanitize_terminal(sb.buf);
+        ui_draw_title(ui, 0, safe, "? help  q quit");
+        free(safe);
+        sb_free(&sb);
+        return;
+    }
     bool v6 = r->host && strchr(r->host, ':');
     sb_printf(&sb, "tlscope — %s%s%s:%u", v6 ? "[" : "", r->host ? r->host : "?", v6 ? "]" : "",
               (unsigned)r->port);
@@ -227,6 +240,23 @@ static void result_draw_verdict(struct result *res, struct ui *ui, int y)
 {
     const struct report *r = res->report;
     struct term *t = &ui->term;
+    if (r->check) { /* issue 13: ready to deploy, or not */
+        size_t problems = 0;
+        for (size_t i = 0; i < r->n_findings; i++)
+            problems += r->findings[i].severity >= SEV_MEDIUM;
+        bool ok = r->check->ready;
+        char *badge =
+            xasprintf(" %s %s ", glyph(ok ? GL_OK : GL_BAD, t->utf8), ok ? "READY" : "NOT READY");
+        int x =
+            1 + term_put_ex(t, y, 1, t->cols - 2, ok ? TR_OK : TR_BAD, TF_REVERSE | TF_BOLD, badge);
+        char *facts =
+            xasprintf("%s · %zu certificate%s · %zu problem%s", r->check->format, r->n_sent,
+                      r->n_sent == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+        term_put(t, y, x + 2, t->cols - x - 3, TR_TEXT, facts);
+        free(facts);
+        free(badge);
+        return;
+    }
     enum verdict v = report_verdict(r);
     enum theme_role role = v == VERDICT_VERIFIED ? TR_OK : v == VERDICT_WARNINGS ? TR_WARN : TR_BAD;
     enum glyph g = v == VERDICT_VERIFIED ? GL_OK : v == VERDICT_WARNINGS ? GL_WARN : GL_BAD;
@@ -361,8 +391,9 @@ static const char *result_hints(const struct result *res, const struct ui *ui)
         return u ? "↑↓ scroll  Esc back  / search  n next"
                  : "Up/Dn scroll  Esc back  / search  n next";
     if (res->pane == 3)
-        return u ? "↑↓ select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home"
-                 : "Up/Dn select  Enter open  x export  X fullchain  Tab pane  r reconnect  h home";
+        return u ? "↑↓ select  Enter open  y copy  f check fullchain  x export  X fullchain  h home"
+                 : "Up/Dn select  Enter open  y copy  f check fullchain  x export  X fullchain  "
+                   "h home";
     if (result_has_detail(res))
         return u ? "↑↓ select  Enter open  Tab pane  r reconnect  p profile  h home  / search"
                  : "Up/Dn select  Enter open  Tab pane  r reconnect  p profile  h home  / search";
@@ -405,12 +436,53 @@ static int result_page(const struct result *res)
 
 static void result_reconnect(struct result *res, struct ui *ui)
 {
+    if (res->report->check) { /* issue 13: a chain file is checked again */
+        if (res->target.spec[0] == '/')
+            ui_check_file(ui, res->target.spec, NULL);
+        else
+            ui_status(ui, TR_DIM, "r: this check has no file to read again");
+        return;
+    }
     struct tls_config cfg;
     config_copy(&cfg, &res->cfg);
     struct ui_target t = res->target;
     char profile[UI_NAME_MAX];
     snprintf(profile, sizeof profile, "%s", res->profile);
     ui_dial(ui, &cfg, &t, profile, result_dialed, res);
+}
+
+/* issue 13: a — reconnect with --aia, so a missing intermediate is fetched from caIssuers
+ * (the connection waits for the fetch, bounded by the timeout). */
+static void result_fetch_aia(struct result *res, struct ui *ui)
+{
+    if (res->report->check) {
+        ui_status(ui, TR_DIM, "a: run tlscope --check-chain FILE --aia to fetch for a file");
+        return;
+    }
+    if (!(res->report->chain_issues & CHAIN_MISSING_INTERMEDIATE) && !res->cfg.aia) {
+        ui_status(ui, TR_DIM, "a: no intermediate is missing from this chain");
+        return;
+    }
+    res->cfg.aia = true;
+    result_reconnect(res, ui);
+}
+
+/* issue 13: y — the selected certificate's PEM to the terminal's clipboard (OSC 52). */
+static void result_copy(struct result *res, struct ui *ui, const struct pane_ctx *ctx, int id)
+{
+    const struct pane_ops *ops = result_panes[res->pane];
+    const char *text = ops->copy ? ops->copy(res->state[res->pane], ctx, id) : NULL;
+    if (!text) {
+        ui_status(ui, TR_DIM, "y: select a certificate first");
+        return;
+    }
+    if (!term_osc52(&ui->term, text, strlen(text)))
+        ui_status(ui, TR_BAD, "y: the PEM could not be sent to the terminal");
+    else
+        ui_status(ui, TR_OK,
+                  "PEM copied through the terminal (OSC 52, %zu bytes); if nothing arrives, "
+                  "the terminal refuses it (tmux: set -g set-clipboard on)",
+                  strlen(text));
 }
 
 static bool result_pane_key(struct result *res, struct ui *ui, int key, enum ui_action a)
@@ -426,6 +498,9 @@ static bool result_pane_key(struct result *res, struct ui *ui, int key, enum ui_
     case PANE_REBUILD: res->built[res->pane] = false; return true;
     case PANE_EXPORT: result_export_start(res, ui, EXPORT_SENT); return true;
     case PANE_EXPORT_SERVE: result_export_start(res, ui, EXPORT_TO_SERVE); return true;
+    case PANE_COPY: result_copy(res, ui, &ctx, id); return true;
+    case PANE_CHECK_SERVE: ui_check_serve(ui, res->report); return true;
+    case PANE_FETCH_AIA: result_fetch_aia(res, ui); return true;
     }
     return false;
 }

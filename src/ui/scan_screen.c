@@ -149,7 +149,10 @@ static void build_versions(struct doc *d, const struct scan_report *r, int width
         doc_text(l,
                  p->supported == TRI_YES ? (old ? (v <= SCAN_SSL3 ? TR_BAD : TR_WARN) : TR_OK)
                                          : TR_DIM,
-                 "%-4s", p->supported == TRI_YES ? "yes" : p->supported == TRI_NO ? "no" : "...");
+                 "%-4s",
+                 p->supported == TRI_YES  ? "yes"
+                 : p->supported == TRI_NO ? "no"
+                                          : "...");
         if (p->n_suites)
             doc_text(l, TR_DIM, " %3zu %s, %s", p->n_suites,
                      v == SCAN_SSL2 ? "cipher specs" : "suites",
@@ -236,14 +239,13 @@ static void build_features(struct doc *d, const struct scan_features *f)
 {
     doc_blank(d);
     doc_heading(d, "Features");
-    feature(d, f->probe_renegotiation, "secure renegotiation", f->secure_renegotiation, true,
-            "yes", "no (insecure)");
-    feature(d, f->probe_compression, "TLS compression", f->compression, false,
-            "enabled (CRIME)", "off");
+    feature(d, f->probe_renegotiation, "secure renegotiation", f->secure_renegotiation, true, "yes",
+            "no (insecure)");
+    feature(d, f->probe_compression, "TLS compression", f->compression, false, "enabled (CRIME)",
+            "off");
     feature(d, f->probe_fallback, "fallback SCSV", f->fallback_scsv, true, "honoured", "ignored");
     feature(d, f->probe_tickets, "session tickets", f->session_tickets, true, "issued", "none");
-    feature(d, f->probe_resumption, "session resumption", f->session_resumption, true, "yes",
-            "no");
+    feature(d, f->probe_resumption, "session resumption", f->session_resumption, true, "yes", "no");
     feature(d, f->probe_ocsp, "OCSP stapling", f->ocsp_stapling, true, "stapled", "no staple");
     feature(d, f->probe_ems, "extended master secret", f->extended_master_secret, true, "yes",
             "no");

@@ -12,6 +12,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,39 @@ void term_refresh(struct term *t)
 {
     (void)t;
     refresh();
+}
+
+/* issue 13: OSC 52 — "ESC ] 52 ; c ; BASE64 BEL" puts text on the terminal's clipboard (and
+ * travels over SSH). Written straight to the terminal between frames; curses never sees it. */
+bool term_osc52(struct term *t, const char *text, size_t n)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (t->gone || n > TERM_OSC52_MAX)
+        return false;
+    char *out = xmalloc(4 * ((n + 2) / 3) + 16), *o = out;
+    o += sprintf(o, "\033]52;c;");
+    const unsigned char *p = (const unsigned char *)text;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        *o++ = b64[v >> 18 & 63];
+        *o++ = b64[v >> 12 & 63];
+        *o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
+        *o++ = i + 2 < n ? b64[v & 63] : '=';
+    }
+    *o++ = '\a';
+    refresh();
+    fflush(stdout);
+    size_t len = (size_t)(o - out), done = 0;
+    for (int tries = 0; done < len && tries < 1000; tries++) {
+        ssize_t w = write(STDOUT_FILENO, out + done, len - done);
+        if (w > 0)
+            done += (size_t)w;
+        else if (w < 0 && errno != EINTR && errno != EAGAIN)
+            break;
+    }
+    free(out);
+    return done == len;
 }
 
 static attr_t tm_role_attr(const struct term *t, enum theme_role role, unsigned flags)

@@ -63,6 +63,12 @@ void term_fill(struct term *t, int y, int x, int w, enum theme_role role);
 void term_box(struct term *t, struct rect r, const char *title, bool focused);
 /* A horizontal rule with an optional title. */
 void term_hline(struct term *t, int y, int x, int w, const char *title);
+/* issue 13: puts n bytes of text on the terminal's clipboard with OSC 52 (works over SSH;
+ * tmux needs `set -g set-clipboard on`; some terminals refuse it silently — nothing tells us).
+ * Returns false when the terminal is gone, text is longer than TERM_OSC52_MAX or the write
+ * failed. */
+#define TERM_OSC52_MAX (64 * 1024)
+bool term_osc52(struct term *t, const char *text, size_t n);
 /* Places the visible cursor (for text entry) or hides it (y < 0). */
 void term_cursor(struct term *t, int y, int x);
 

@@ -209,7 +209,7 @@ static void make_long_chain(void)
                                      .subject = subjects[n],
                                      .issuer = i == 1 ? "root" : names[n - 1],
                                      .key = PKI_EC_P256,
-                                     .not_before_days = -1,
+                                     .not_before_days = -80, /* 90 days: the 30-day rule */
                                      .not_after_days = 10,
                                      .is_ca = true,
                                      .path_len = -1};

@@ -50,6 +50,7 @@ static const char *sample(const struct setting_flag *f)
         {"ehlo_name", "mx.example.org"},
         {"scan_parallel", "3"},
         {"scan_delay", "15"},
+        {"ct_logs", "/tmp/ct_logs.cnf"},
     };
     if (f->fixed)
         return NULL;

@@ -670,7 +670,7 @@ static const struct pki_spec lab_specs[] = {
     LEAF("leaf_ec", "CN=localhost,O=TLS Lab", "inter", PKI_EC_P256, -1, 365, LOCALHOST_SAN),
     LEAF("expired", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, -400, -30, LOCALHOST_SAN),
     LEAF("notyet", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, 30, 400, LOCALHOST_SAN),
-    LEAF("expiring", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, -1, 10, LOCALHOST_SAN),
+    LEAF("expiring", "CN=localhost,O=TLS Lab", "inter", PKI_RSA2048, -80, 10, LOCALHOST_SAN),
     LEAF("wronghost", "CN=wrong.example,O=TLS Lab", "inter", PKI_RSA2048, -1, 365,
          "DNS:wrong.example"),
     LEAF("selfsigned", "CN=localhost,O=TLS Lab", NULL, PKI_RSA2048, -1, 365, LOCALHOST_SAN),

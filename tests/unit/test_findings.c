@@ -131,7 +131,24 @@ static void s_not_yet_valid(struct report *r)
 
 static void s_expiring(struct report *r)
 {
+    r->sent[0].not_before_t = NOW - 80 * DAY; /* a 92-day certificate: the 30-day rule */
     r->sent[0].not_after_t = NOW + 12 * DAY + 3600;
+    iso8601_utc(r->sent[0].not_after_t, r->sent[0].not_after, sizeof(r->sent[0].not_after));
+}
+
+/* issue 13: a third of the lifetime when that is shorter than 30 days: a 6-day certificate
+ * 3 days from expiry is fine, 1 day from expiry warns; a 22-day one warns under 7.3 days. */
+static void s_short_lived_fine(struct report *r)
+{
+    r->sent[0].not_before_t = NOW - 3 * DAY;
+    r->sent[0].not_after_t = NOW + 3 * DAY;
+    iso8601_utc(r->sent[0].not_after_t, r->sent[0].not_after, sizeof(r->sent[0].not_after));
+}
+
+static void s_short_lived_warns(struct report *r)
+{
+    r->sent[0].not_before_t = NOW - 5 * DAY;
+    r->sent[0].not_after_t = NOW + 1 * DAY + 3600;
     iso8601_utc(r->sent[0].not_after_t, r->sent[0].not_after, sizeof(r->sent[0].not_after));
 }
 
@@ -362,6 +379,9 @@ static const struct fcase {
     {"expiring in 12 days", s_expiring,
      {{"cert_expiring", SEV_MEDIUM, {"2026-12-09", "12 days left"}}}, {"cert_expired"}, true},
     {"expiring in 45 days", s_expiring_later, {{0}}, {"cert_expiring"}, true},
+    {"6-day certificate, 3 days left", s_short_lived_fine, {{0}}, {"cert_expiring"}, true},
+    {"6-day certificate, 1 day left", s_short_lived_warns,
+     {{"cert_expiring", SEV_MEDIUM, {"1 day left"}}}, {"cert_expired"}, true},
     {"hostname mismatch", s_hostname,
      {{"hostname_mismatch", SEV_HIGH, {"www.example.org", "DNS:localhost", "IP:127.0.0.1"}}},
      {"verify_error"}, true},
@@ -774,6 +794,7 @@ static void test_long_chain_grouped(void **state)
         snprintf(fp, sizeof fp, "F%d", i);
         struct cert_info *c = push_to(&r->sent, &r->n_sent, cn, issuer, fp, fp);
         c->not_after_t = NOW + (i ? 5 + i % 3 : 200) * DAY;
+        c->not_before_t = NOW - 365 * DAY; /* long-lived: the 30-day rule applies */
         iso8601_utc(c->not_after_t, c->not_after, sizeof(c->not_after));
     }
     r->n_sent_total = 101;

@@ -244,6 +244,7 @@ static void test_top_level_order(void **state)
                                        "tool",
                                        "started_at",
                                        "target",
+                                       "source",
                                        "ok",
                                        "error",
                                        "reached",
@@ -263,6 +264,9 @@ static void test_top_level_order(void **state)
                                        "client_auth",
                                        "verify",
                                        "chain",
+                                       "revocation",
+                                       "scts",
+                                       "ct_log_list",
                                        "offered",
                                        "settings",
                                        "hello",
@@ -299,7 +303,9 @@ static void test_top_level_order(void **state)
                                             "extensions",
                                             "pem",
                                             "role",
-                                            "path_depth"};
+                                            "path_depth",
+                                            "precertificate",
+                                            "unknown_critical_extensions"};
     assert_keys(jpath(j, "chain.sent.0"), cert_keys, sizeof(cert_keys) / sizeof(cert_keys[0]));
     static const char *const ev_keys[] = {"t_us", "connection",     "dir",     "record", "content",
                                           "type", "handshake_type", "version", "length", "alert"};
