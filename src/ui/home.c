@@ -1,6 +1,7 @@
 /* The home screen: the host line with its history, the profile list with the selected
  * profile's effective settings beside it, and the demo lab's targets when --demo is on. */
 #include "ui/home.h"
+#include "ui/home_int.h"
 #include "ui/chaincheck.h"
 
 #include <curses.h>
@@ -26,35 +27,10 @@
 #define TLSCOPE_VERSION "0.1"
 #endif
 
-#define HOME_LABEL_W 11 /* "protocols  ", as the settings beside */
-enum home_focus { HF_HOST, HF_PROFILES, HF_DEMO, HF_RECENT };
-
-struct home {
-    struct screen base;
-    char host[256];
-    size_t host_len, host_cur;
-    enum home_focus focus;
-    struct profile_entry *profiles; /* owned (profile_entries_free) */
-    size_t n_profiles;
-    unsigned profiles_gen; /* ui->profiles_gen they were listed at */
-    bool *weak;            /* owned: per profile, it weakens verification */
-    struct docview plist, settings, demo, recent;
-    struct strlist history; /* newest first */
-    char *history_path;     /* owned, NULL when there is nowhere to keep it */
-    long hist_pos;          /* -1: the person's own text; else an index into history */
-    char hist_saved[256];   /* the person's own text while browsing */
-    struct rect host_r, plist_r, demo_r, recent_r; /* last drawn, for the mouse */
-    int lab_pending;       /* demo target to connect to once the lab is ready; -1 none */
-    bool lab_pending_cert; /* ... with the lab's client certificate */
-    bool lab_pending_scan; /* ... or to scan it (S) */
-    struct screen *last;   /* the last result screen, kept for Esc (owned), or NULL */
-    struct screen *editor; /* the editor last left (owned), or NULL: its edits stay */
-};
-
 static void home_dialed(struct ui *ui, void *ctx, struct dial_result *res);
 
 /* Width of the left column (profiles, demo lab, recent) for a terminal this wide. */
-static int home_left_width(int cols)
+int home_left_width(int cols)
 {
     return cols >= 100 ? 40 : 34;
 }
@@ -98,7 +74,7 @@ static void home_settings_of(struct ui *ui, struct doc *d, const char *profile, 
     config_free(&c);
 }
 
-static const struct profile_entry *home_entry(const struct home *h)
+const struct profile_entry *home_entry(const struct home *h)
 {
     int id = docview_selected_id(&h->plist);
     if (id < 0 || (size_t)id >= h->n_profiles)
@@ -112,7 +88,7 @@ static const char *home_profile(const struct home *h)
     return e ? e->name : "";
 }
 
-static const struct lab_target *home_lab_target(const struct home *h, const struct ui *ui)
+const struct lab_target *home_lab_target(const struct home *h, const struct ui *ui)
 {
     int id = docview_selected_id(&h->demo);
     if (!ui->lab || id < 0 || (size_t)id >= lab_count(ui->lab))
@@ -120,7 +96,7 @@ static const struct lab_target *home_lab_target(const struct home *h, const stru
     return lab_target_at(ui->lab, (size_t)id);
 }
 
-static bool home_is_client_cert(const struct lab_target *t)
+bool home_is_client_cert(const struct lab_target *t)
 {
     return t && strcmp(t->name, "client-cert") == 0;
 }
@@ -213,7 +189,7 @@ static void home_build_demo(struct home *h, struct ui *ui)
 /* The ASCII form a typed target connects to, when it differs from what was typed: an
  * international name's A-labels ("bücher.example" → "xn--bcher-kva.example"). False for
  * ASCII text and for text that is no valid target (connecting says why). */
-static bool home_ascii_form(const char *spec, char *out, size_t n)
+bool home_ascii_form(const char *spec, char *out, size_t n)
 {
     bool ascii = true;
     for (const unsigned char *p = (const unsigned char *)spec; *p; p++)
@@ -321,7 +297,7 @@ static void home_init(struct home *h, struct ui *ui)
     home_rebuild(h, ui);
 }
 
-static void home_reload_profiles(struct home *h, struct ui *ui)
+void home_reload_profiles(struct home *h, struct ui *ui)
 {
     h->profiles_gen = ui->profiles_gen;
     char keep[UI_NAME_MAX];
@@ -484,7 +460,7 @@ static bool home_has_recent(const struct home *h, const struct ui *ui)
     return !ui->lab && h->history.len > 0 && h->recent_r.h > 0;
 }
 
-static void home_focus(struct home *h, struct ui *ui, enum home_focus f)
+void home_focus(struct home *h, struct ui *ui, enum home_focus f)
 {
     if ((f == HF_DEMO && !ui->lab) || (f == HF_RECENT && !home_has_recent(h, ui)))
         f = HF_HOST;
@@ -671,154 +647,6 @@ static void home_click(struct screen *s, struct ui *ui, int y, int x, int button
         docview_click(v, r, y);
         home_focus(h, ui, under);
     }
-}
-
-/* ---- drawing ---- */
-
-static void home_draw_host(struct home *h, struct ui *ui, struct rect box)
-{
-    struct term *t = &ui->term;
-    term_box(t, box, "Connect", h->focus == HF_HOST);
-    int y = box.y + 1, x = box.x + 2;
-    char *label = xasprintf("host %s ", t->utf8 ? "›" : ">");
-    x += term_put(t, y, x, 8, h->focus == HF_HOST ? TR_KEY : TR_DIM, label);
-    free(label);
-    char right[96] = "", ascii[300];
-    if (h->hist_pos >= 0)
-        snprintf(right, sizeof right, "history %ld/%zu", h->hist_pos + 1, h->history.len);
-    else if (h->host_len == 0 && h->history.len)
-        snprintf(right, sizeof right, "host[:port] · %s %zu past", t->utf8 ? "↑" : "Up",
-                 h->history.len);
-    else if (h->host_len == 0)
-        snprintf(right, sizeof right, "host[:port]");
-    else if (home_ascii_form(h->host, ascii, sizeof ascii)) /* what an IDN connects to */
-        snprintf(right, sizeof right, "%s %.80s", t->utf8 ? "→" : "->", ascii);
-    int rw = doc_width(right);
-    int avail = box.x + box.w - 2 - x - rw - 2;
-    if (avail < 1) {
-        right[0] = '\0';
-        rw = 0;
-        avail = box.x + box.w - 2 - x - 2;
-    }
-    /* Show the end of a long line so the cursor stays visible: drop whole characters from
-     * the left until the text before the cursor fits in the columns there are. */
-    char before[sizeof h->host];
-    size_t off = 0;
-    for (;;) {
-        snprintf(before, sizeof before, "%.*s", (int)(h->host_cur - off), h->host + off);
-        if (off >= h->host_cur || doc_width(before) <= avail - 1)
-            break;
-        off++;
-        while (off < h->host_cur && ((unsigned char)h->host[off] & 0xC0) == 0x80)
-            off++;
-    }
-    term_put(t, y, x, avail, TR_TEXT, h->host + off);
-    if (rw)
-        term_put(t, y, box.x + box.w - 2 - rw, rw, TR_DIM, right);
-    h->host_r = box;
-    if (h->focus == HF_HOST) {
-        ui->cur_y = y;
-        ui->cur_x = x + doc_width(before);
-    }
-}
-
-static void home_draw_list(struct ui *ui, struct docview *v, struct rect box, const char *title,
-                           bool focused, struct rect *inner_out)
-{
-    term_box(&ui->term, box, title, focused);
-    struct rect in = {box.y + 1, box.x + 1, box.h - 2, box.w - 2};
-    v->focus = focused;
-    docview_draw(v, &ui->term, in);
-    *inner_out = in;
-}
-
-static void home_draw_settings(struct home *h, struct ui *ui, struct rect box)
-{
-    const struct lab_target *t = home_lab_target(h, ui);
-    const struct profile_entry *e = home_entry(h);
-    char *title;
-    if (h->focus == HF_DEMO && t)
-        title = xasprintf("%s · demo lab", t->title);
-    else if (e)
-        title = xasprintf("%s · %s", e->name,
-                          e->origin == PROFILE_USER ? "mine" : profile_origin_name(e->origin));
-    else
-        title = xstrdup("command-line settings");
-    char *safe = sanitize_terminal(title);
-    term_box(&ui->term, box, safe, false);
-    struct rect in = {box.y + 1, box.x + 2, box.h - 2, box.w - 4};
-    h->settings.focus = false;
-    docview_draw(&h->settings, &ui->term, in);
-    free(safe);
-    free(title);
-}
-
-static const char *home_hints(const struct home *h, const struct ui *ui)
-{
-    switch (h->focus) {
-    case HF_HOST:
-        return ui->term.utf8 ? "Enter connect (or check a file path)  Tab profiles  ↑↓ history"
-                             : "Enter connect (or check a file path)  Tab profiles  Up/Dn history";
-    case HF_PROFILES:
-        return ui->term.utf8 ? "↑↓ select  Enter connect  e edit  f check a file  Tab next"
-                             : "Up/Dn select  Enter connect  e edit  f check a file  Tab next";
-    case HF_RECENT:
-        return ui->term.utf8 ? "↑↓ select  Enter connect  S scan  Tab next  Esc host line"
-                             : "Up/Dn select  Enter connect  S scan  Tab next  Esc host line";
-    case HF_DEMO:
-        return home_is_client_cert(home_lab_target(h, ui))
-                   ? "Enter connect  c with client cert  S scan  Tab next  t theme"
-                   : "Enter connect  S scan  Tab next  t theme";
-    }
-    return "";
-}
-
-static void home_draw(struct screen *s, struct ui *ui)
-{
-    struct home *h = (struct home *)s;
-    if (h->profiles_gen != ui->profiles_gen)
-        home_reload_profiles(h, ui);
-    struct term *t = &ui->term;
-    ui_draw_title(ui, 0, "tlscope " TLSCOPE_VERSION " — TLS connection explorer",
-                  h->last ? "Esc last result" : NULL);
-    home_draw_host(h, ui, (struct rect){1, 0, 3, t->cols});
-    const char *keylog = ui_keylog_file(ui); /* on the box's lower edge while K is on */
-    if (keylog) {
-        char *text = xasprintf(" %s session keys written to %s ", glyph(GL_WARN, t->utf8), keylog);
-        char *safe = sanitize_terminal(text);
-        term_put(t, 3, 2, t->cols - 4, TR_WARN, safe);
-        free(safe);
-        free(text);
-    }
-    int top = 4, body = t->rows - 2 - top;
-    int lw = home_left_width(t->cols);
-    int nprof = (int)h->plist.doc.n + 2;
-    if (ui->lab) {
-        int ph = nprof < body - 5 ? nprof : body - 5;
-        home_draw_list(ui, &h->plist, (struct rect){top, 0, ph, lw}, "Profiles",
-                       h->focus == HF_PROFILES, &h->plist_r);
-        char *title = lab_ready(ui->lab)
-                          ? xstrdup("Demo lab")
-                          : xasprintf("Demo lab %s starting%s", ui->term.utf8 ? "·" : "-",
-                                      glyph(GL_ELLIPSIS, ui->term.utf8));
-        home_draw_list(ui, &h->demo, (struct rect){top + ph, 0, body - ph, lw}, title,
-                       h->focus == HF_DEMO, &h->demo_r);
-        free(title);
-    } else {
-        int ph = nprof < body - 3 ? nprof : body - 3;
-        if (body - ph < 3 || h->history.len == 0)
-            ph = body;
-        home_draw_list(ui, &h->plist, (struct rect){top, 0, ph, lw}, "Profiles",
-                       h->focus == HF_PROFILES, &h->plist_r);
-        h->recent_r = (struct rect){0, 0, 0, 0};
-        if (ph < body)
-            home_draw_list(ui, &h->recent, (struct rect){top + ph, 0, body - ph, lw}, "Recent",
-                           h->focus == HF_RECENT, &h->recent_r);
-        else if (h->focus == HF_RECENT)
-            home_focus(h, ui, HF_HOST); /* resized away */
-    }
-    home_draw_settings(h, ui, (struct rect){top, lw, body, t->cols - lw});
-    ui_draw_bottom(ui, home_hints(h, ui));
 }
 
 /* ---- the screen ---- */
