@@ -473,7 +473,9 @@ struct screen *scan_screen_new(struct ui *ui, const struct tls_config *cfg)
         scan_screen_free(&ss->base);
         return NULL;
     }
-    snprintf(ss->target, sizeof ss->target, "%s:%u", cfg->host, cfg->port);
+    bool dialogue = cfg->starttls && strcmp(cfg->starttls, "none") && strcmp(cfg->starttls, "auto");
+    snprintf(ss->target, sizeof ss->target, "%s:%u%s%s", cfg->host, cfg->port,
+             dialogue ? " · STARTTLS " : "", dialogue ? cfg->starttls : "");
     ui->bg = (struct ui_bg){scan_bg_want, scan_bg_step, ss};
     scan_step(ss->scan, NULL);
     return &ss->base;

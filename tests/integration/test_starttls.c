@@ -668,6 +668,38 @@ static void test_cli_shows_transcript(void **state)
     free(ca);
 }
 
+/* The scanner over STARTTLS: every probe repeats the dialogue (SMTP here), and the scan finds
+ * what the peer's TLS accepts: TLS 1.2 and 1.3, nothing older. */
+static void test_scan_over_starttls(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, "smtp", STP_OK, NULL);
+    char target[64], *out = NULL, *err = NULL;
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    const char *const argv[] = {"--scan", "--json", "--starttls", "smtp", target, NULL};
+    int st = run_tlscope(argv, 60, &out, &err);
+    peer_stop(&p);
+    if (st != 0)
+        fail_msg("exit %d\n%s", st, err);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    if (!doc)
+        fail_msg("not JSON: %s", je.text);
+    json_t *protos = json_object_get(json_object_get(doc, "scan"), "protocols");
+    const char *want[][2] = {
+        {"TLSv1.3", "yes"}, {"TLSv1.2", "yes"}, {"TLSv1.1", "no"}, {"TLSv1.0", "no"}};
+    for (size_t i = 0; i < 4; i++) {
+        json_t *s = json_object_get(json_object_get(protos, want[i][0]), "supported");
+        if (!json_is_boolean(s) || json_is_true(s) != (want[i][1][0] == 'y'))
+            fail_msg("%s: supported should be %s", want[i][0], want[i][1]);
+    }
+    json_decref(doc);
+    assert_non_null(strstr(out, "TLS_AES_256_GCM_SHA384"));
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -686,6 +718,7 @@ int main(void)
         cmocka_unit_test(test_http_auto),
         cmocka_unit_test(test_http_not_sent_over_h2),
         cmocka_unit_test(test_cli_shows_transcript),
+        cmocka_unit_test(test_scan_over_starttls),
         cmocka_unit_test(test_json_keys_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
