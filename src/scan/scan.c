@@ -237,6 +237,7 @@ static void launch(struct scan *s, struct job *j, struct probe_req *req, int idx
     struct scan_probe *pr = &s->rep->probes[idx];
     pr->full = req->full;
     pr->attempts++;
+    pr->start_ms = (double)(mono_us() - s->start_us) / 1000.0;
     struct tls_config c;
     config_copy(&c, req->full ? &req->cfg : &s->cfg);
     if (s->address) { /* the address the first probe found: no name lookup per probe */
@@ -275,6 +276,7 @@ static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, i
                          struct report *r, const char *why)
 {
     struct scan_probe *pr = &s->rep->probes[idx];
+    pr->end_ms = (double)(mono_us() - s->start_us) / 1000.0;
     if (r) {
         keep_evidence(pr, r);
         pr->outcome = r->hello.outcome;
@@ -412,9 +414,10 @@ static bool fill(struct scan *s)
 }
 
 /* TLSCOPE_SCAN_DUMP=FILE (for bench/scan.sh's floor): one line per probe — index, raw or full,
- * its ClientHello-to-answer ms, what it was, and the records it sent in hex (the first one is
- * its ClientHello) — so a replay tool can send the scan's own probes one at a time. Written
- * with the safe writer; a failure to write is reported on stderr and changes nothing else. */
+ * its ClientHello-to-answer ms, when it was launched and answered (ms since the scan started), and
+ * the records it sent in hex (the first one is its ClientHello) — so a replay tool can send the
+ * scan's own probes one at a time. Written with the safe writer; a failure to write is reported on
+ * stderr and changes nothing else. */
 static void dump_probes(const struct scan *s)
 {
     const char *path = getenv("TLSCOPE_SCAN_DUMP");
@@ -429,7 +432,8 @@ static void dump_probes(const struct scan *s)
     struct strbuf sb = {0};
     for (size_t i = 0; i < s->rep->n_probes; i++) {
         const struct scan_probe *pr = &s->rep->probes[i];
-        sb_printf(&sb, "%zu %s %.3f ", i, pr->full ? "full" : "raw", pr->ms);
+        sb_printf(&sb, "%zu %s %.3f %.3f %.3f ", i, pr->full ? "full" : "raw", pr->ms, pr->start_ms,
+                  pr->end_ms);
         for (size_t k = 0; k < pr->n_sent; k++)
             sb_printf(&sb, "%02x", pr->sent[k]);
         sb_printf(&sb, "%s # %s\n", pr->n_sent ? "" : "-", pr->what);
