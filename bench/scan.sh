@@ -20,7 +20,7 @@
 # Targets: >= 10x faster than sslscan, >= 500x faster than testssl -E, within 2x of the floor.
 # Nothing leaves loopback: testssl runs with --nodns none and NXCONNECT=127.0.0.1:0.
 #
-# Usage: bench/scan.sh [BUILD/tlscope] [RUNS] [TESTSSL_RUNS]      (defaults: 9 and 1)
+# Usage: bench/scan.sh [BUILD/tlscope] [RUNS] [TESTSSL_RUNS]      (defaults: 9 and 1; 0: no testssl)
 set -eu
 export LC_ALL=C
 BIN=${1:-build/tlscope}
@@ -106,7 +106,7 @@ bench_server() { # name port
     c_ss=$(stop_relay)
     # testssl -E, timed through the relay (its runs take seconds; the relay costs microseconds)
     local m_ts="-" c_ts="-"
-    if [ -n "$TESTSSL" ]; then
+    if [ -n "$TESTSSL" ] && [ "$TRUNS" -gt 0 ]; then
         : >"$dir/t_ts"
         for i in $(seq 1 "$TRUNS"); do
             start_relay "$port"

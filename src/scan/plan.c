@@ -329,31 +329,37 @@ static void sort_by_order(struct scan_proto *p)
         }
 }
 
+/* The forward offer (found in segments: what does the whole list get?) and the reversed one
+ * go out together; the answer is judged once both are in (order_judge). */
+enum { ORD_FWD = 1, ORD_REV = 2 };
+
 static int order_next(struct scan *s, struct job *j, struct probe_req *q)
 {
     struct scan_proto *p = &s->rep->protos[j->ver];
-    if (j->inflight)
+    if (j->inflight && j->step != 6)
         return 0;
-    if (j->step == 0 && j->multi_seg) { /* found in segments: what does the whole list get? */
+    if (j->step == 0 && j->multi_seg) {
         plan_req_version(q, j->ver);
         for (size_t i = 0; i < p->n_suites; i++)
             q->ciphers[i] = p->suites[i].code;
         q->n_ciphers = p->n_suites;
+        q->tag = ORD_FWD;
         name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites");
-        j->step = 4;
+        j->step = 6;
         return 1;
     }
-    if (j->step == 0 || j->step == 5) {
+    if (j->step == 0 || j->step == 6) {
         plan_req_version(q, j->ver);
         for (size_t i = 0; i < p->n_suites; i++)
             q->ciphers[i] = p->suites[p->n_suites - 1 - i].code;
         q->n_ciphers = p->n_suites;
+        q->tag = ORD_REV;
         name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites reversed");
-        j->step = 1;
+        j->step = 7;
         return 1;
     }
-    if (j->step == 4)
-        return 0;                        /* the forward answer comes first */
+    if (j->step == 7)
+        return 0;                        /* both answers come first */
     if (j->step == 2 && j->n_list > 1) { /* the server's order, found in segments: rebuild */
         plan_req_version(q, j->ver);
         memcpy(q->ciphers, j->list, j->n_list * sizeof *j->list);
@@ -370,49 +376,64 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
     return -1;
 }
 
-static void order_done(struct scan *s, struct job *j, int idx)
+/* Both the forward (when sent) and the reversed offer are answered: client or server order. */
+static void order_judge(struct scan *s, struct job *j, int idx)
 {
     struct scan_proto *p = &s->rep->protos[j->ver];
     const struct scan_probe *pr = &s->rep->probes[idx];
-    if (j->step == 4) { /* the forward offer: keep its choice for the reversed one */
-        bool chose =
-            !pr->error && (pr->outcome == HELLO_SERVER_HELLO || pr->outcome == HELLO_RETRY);
-        j->step = chose ? 5 : 3;
-        j->segs[0][0] = pr->cipher;
+    uint16_t fwd = j->multi_seg ? j->segs[0][0] : p->suites[0].code;
+    p->order_probe = idx;
+    if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY)) {
+        j->step = 3; /* unknown: left TRI_NA */
         return;
     }
-    if (j->step == 1) {
-        uint16_t fwd = j->multi_seg ? j->segs[0][0] : p->suites[0].code;
-        p->order_probe = idx;
-        if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY)) {
-            j->step = 3; /* unknown: left TRI_NA */
-            return;
-        }
-        if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
-            pr->cipher != fwd) {
-            p->server_order = TRI_NO;                /* each time the client's first */
-            for (size_t i = 1; i < p->n_suites; i++) /* listed by code point then */
-                for (size_t k = i; k > 0 && p->suites[k].code < p->suites[k - 1].code; k--) {
-                    struct scan_suite t = p->suites[k];
-                    p->suites[k] = p->suites[k - 1];
-                    p->suites[k - 1] = t;
-                }
-            j->step = 3;
-            return;
-        }
-        p->server_order = TRI_YES;
-        if (!j->multi_seg && pr->cipher == p->suites[0].code) {
-            for (size_t i = 0; i < p->n_suites; i++)
-                p->suites[i].order = (int)i + 1; /* found in the server's order */
-            j->step = 3;
-            return;
-        }
-        j->list = xcalloc(p->n_suites, sizeof *j->list);
+    if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
+        pr->cipher != fwd) {
+        p->server_order = TRI_NO;                /* each time the client's first */
+        for (size_t i = 1; i < p->n_suites; i++) /* listed by code point then */
+            for (size_t k = i; k > 0 && p->suites[k].code < p->suites[k - 1].code; k--) {
+                struct scan_suite t = p->suites[k];
+                p->suites[k] = p->suites[k - 1];
+                p->suites[k - 1] = t;
+            }
+        j->step = 3;
+        return;
+    }
+    p->server_order = TRI_YES;
+    if (!j->multi_seg && pr->cipher == p->suites[0].code) {
         for (size_t i = 0; i < p->n_suites; i++)
-            j->list[i] = p->suites[i].code;
-        j->n_list = p->n_suites;
-        j->n_aux = 0;
-        j->step = 2;
+            p->suites[i].order = (int)i + 1; /* found in the server's order */
+        j->step = 3;
+        return;
+    }
+    j->list = xcalloc(p->n_suites, sizeof *j->list);
+    for (size_t i = 0; i < p->n_suites; i++)
+        j->list[i] = p->suites[i].code;
+    j->n_list = p->n_suites;
+    j->n_aux = 0;
+    j->step = 2;
+}
+
+static void order_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
+{
+    struct scan_proto *p = &s->rep->protos[j->ver];
+    const struct scan_probe *pr = &s->rep->probes[idx];
+    if (q->tag == ORD_FWD || q->tag == ORD_REV) {
+        if (q->tag == ORD_FWD) { /* keep its choice for the reversed one */
+            bool chose =
+                !pr->error && (pr->outcome == HELLO_SERVER_HELLO || pr->outcome == HELLO_RETRY);
+            j->segs[0][0] = chose ? pr->cipher : 0;
+            j->n_segs = 1; /* the forward answer is in */
+        } else {
+            j->seg = idx + 1; /* the reversed answer is in */
+        }
+        if (!j->seg || (j->multi_seg && !j->n_segs))
+            return;
+        if (j->multi_seg && !j->segs[0][0]) {
+            j->step = 3; /* the whole list refused: unknown */
+            return;
+        }
+        order_judge(s, j, j->seg - 1);
         return;
     }
     if (pr->error || !plan_has(j->list, j->n_list, pr->cipher)) {
@@ -842,7 +863,7 @@ void plan_done(struct scan *s, struct job *j, const struct probe_req *q, int idx
 {
     switch (j->kind) {
     case JOB_SUITES: suites_done(s, j, idx); break;
-    case JOB_ORDER: order_done(s, j, idx); break;
+    case JOB_ORDER: order_done(s, j, q, idx); break;
     case JOB_GROUPS13: groups13_done(s, j, idx); break;
     case JOB_GROUPS12: groups12_done(s, j, q, idx); break;
     case JOB_SIGALGS: sigalgs_done(s, j, q, idx); break;

@@ -348,6 +348,14 @@ static void slot_done(struct scan *s, size_t i)
         report_free(r);
 }
 
+/* Chains of dependent probes (each waits for the last answer) and the full handshakes (the
+ * longest probes) go first: the independent probes fill the slots they leave. */
+static bool urgent(const struct job *j)
+{
+    return j->kind == JOB_SUITES || j->kind == JOB_ORDER || j->kind == JOB_GROUPS13 ||
+           j->kind == JOB_FULL;
+}
+
 /* Starts what may start now; true when something is still to come. */
 static bool fill(struct scan *s)
 {
@@ -376,8 +384,10 @@ static bool fill(struct scan *s)
         struct probe_req *req = NULL;
         struct job *jj = NULL;
         pending = false;
-        for (size_t i = 0; i < s->n_jobs && !jj; i++) {
-            struct job *j = s->jobs[i];
+        for (size_t i = 0; i < 2 * s->n_jobs && !jj; i++) {
+            struct job *j = s->jobs[i % s->n_jobs];
+            if (urgent(j) != (i < s->n_jobs))
+                continue; /* first the jobs on the critical path, then the rest */
             if (j->finished) {
                 pending |= j->inflight > 0;
                 continue;

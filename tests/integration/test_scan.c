@@ -421,6 +421,48 @@ static void test_scan_sigalgs_narrowed(void **state)
     peer_stop(&p);
 }
 
+/* Server order over a list long enough to be found in parallel chains: the forward and the
+ * reversed offers go out together, and the order is rebuilt — a permutation whose first is
+ * what a handshake offering everything gets, and which the client's order does not change. */
+static void test_scan_server_order_long(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, ARGS("-cert", "@leaf.crt", "-key", "@leaf.key", "-serverpref", "-cipher",
+                   "ALL:@SECLEVEL=0", "-max_protocol", "TLSv1.2"));
+    struct scan_report *r = scan_port(p.port, false, 6);
+    const struct scan_proto *v = &r->protos[SCAN_TLS12];
+    assert_true(v->n_suites >= 24);
+    assert_int_equal(v->server_order, TRI_YES);
+    bool seen[512] = {false};
+    for (size_t i = 0; i < v->n_suites; i++) {
+        int o = v->suites[i].order;
+        assert_true(o >= 1 && (size_t)o <= v->n_suites && !seen[o]);
+        seen[o] = true;
+        assert_int_equal(o, (int)i + 1); /* listed in the server's order */
+    }
+    struct tls_config c;
+    config_init(&c);
+    c.host = xstrdup("127.0.0.1");
+    c.port = p.port;
+    c.timeout_s = 5;
+    c.verify = false;
+    c.sec_level = 0;
+    c.max_proto = PROTO_TLS1_2;
+    c.ciphers = xstrdup("ALL:@SECLEVEL=0");
+    struct conn *conn;
+    char err[256];
+    assert_int_equal(conn_new(eng, &c, &conn, err, sizeof err), 0);
+    struct report *rep = conn_run(conn);
+    assert_true(rep->ok);
+    assert_int_equal(rep->cipher_id, v->suites[0].code);
+    report_free(rep);
+    conn_free(conn);
+    config_free(&c);
+    scan_report_free(r);
+    peer_stop(&p);
+}
+
 /* A server that resets every third connection: the scan slows down, finishes, says so, and
  * finds what it finds without the relay. */
 static void test_scan_throttled(void **state)
@@ -756,6 +798,7 @@ int main(void)
         cmocka_unit_test(test_scan_modern),
         cmocka_unit_test(test_scan_wide_legacy_equals_sslscan),
         cmocka_unit_test(test_scan_server_order),
+        cmocka_unit_test(test_scan_server_order_long),
         cmocka_unit_test(test_scan_tls13_only),
         cmocka_unit_test(test_scan_restricted_groups),
         cmocka_unit_test(test_scan_rsa_and_ecdsa),
