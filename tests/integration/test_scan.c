@@ -382,13 +382,20 @@ static void test_scan_sigalgs_narrowed(void **state)
         uint16_t code;
         const char *name;
     } algs[] = {
-        {0x0403, "ecdsa_secp256r1_sha256"}, {0x0503, "ecdsa_secp384r1_sha384"},
-        {0x0603, "ecdsa_secp521r1_sha512"}, {0x0303, "ECDSA+SHA224"},
-        {0x0203, "ECDSA+SHA1"},             {0x0804, "rsa_pss_rsae_sha256"},
-        {0x0805, "rsa_pss_rsae_sha384"},    {0x0806, "rsa_pss_rsae_sha512"},
-        {0x0401, "rsa_pkcs1_sha256"},       {0x0501, "rsa_pkcs1_sha384"},
-        {0x0601, "rsa_pkcs1_sha512"},       {0x0301, "RSA+SHA224"},
-        {0x0201, "RSA+SHA1"},               {0x0807, "ed25519"},
+        {0x0403, "ecdsa_secp256r1_sha256"},
+        {0x0503, "ecdsa_secp384r1_sha384"},
+        {0x0603, "ecdsa_secp521r1_sha512"},
+        {0x0303, "ECDSA+SHA224"},
+        {0x0203, "ECDSA+SHA1"},
+        {0x0804, "rsa_pss_rsae_sha256"},
+        {0x0805, "rsa_pss_rsae_sha384"},
+        {0x0806, "rsa_pss_rsae_sha512"},
+        {0x0401, "rsa_pkcs1_sha256"},
+        {0x0501, "rsa_pkcs1_sha384"},
+        {0x0601, "rsa_pkcs1_sha512"},
+        {0x0301, "RSA+SHA224"},
+        {0x0201, "RSA+SHA1"},
+        {0x0807, "ed25519"},
         {0x0809, "rsa_pss_pss_sha256"},
     };
     struct peer p;
@@ -406,8 +413,7 @@ static void test_scan_sigalgs_narrowed(void **state)
              want13 = accepts_sigalg(p.port, PROTO_TLS1_3, algs[i].name);
         if ((sa && sa->tls12) != want12 || (sa && sa->tls13) != want13)
             fail_msg("0x%04X (%s): scan says TLS 1.2 %d, TLS 1.3 %d; a handshake says %d, %d",
-                     algs[i].code, algs[i].name, sa && sa->tls12, sa && sa->tls13, want12,
-                     want13);
+                     algs[i].code, algs[i].name, sa && sa->tls12, sa && sa->tls13, want12, want13);
         found += want12 + want13;
         if (sa) /* its evidence offers that algorithm alone */
             assert_non_null(strstr(r->probes[sa->probe].what, "signature algorithm "));
