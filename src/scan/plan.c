@@ -644,11 +644,15 @@ static const struct {
     {0x081A, FAM_BP, true},     {0x081B, FAM_BP, true},    {0x081C, FAM_BP, true},
     {0x0402, FAM_DSA, false},   {0x0202, FAM_DSA, false},
 };
-enum {
-    SIG_POOL = 0,
-    SIG_FAMILY = 1
-}; /* set levels: a pool splits into families, a family
-      into single algorithms */
+enum { SIG_POOL, SIG_FAMILY }; /* set levels: a pool splits into families, a family into each */
+
+size_t plan_sigalg_rank(uint16_t code)
+{
+    size_t i = 0;
+    while (i < NELEM(sigalgs_all) && sigalgs_all[i] != code)
+        i++;
+    return i;
+}
 
 static int sigalg_family(uint16_t code)
 {

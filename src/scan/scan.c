@@ -458,6 +458,14 @@ static void finish_scan(struct scan *s)
 {
     s->done = true;
     s->rep->elapsed_ms = (double)(mono_us() - s->start_us) / 1000.0;
+    struct scan_report *r = s->rep; /* one order, whatever order the answers came in */
+    for (size_t i = 1; i < r->n_sigalgs; i++)
+        for (size_t k = i; k > 0 && plan_sigalg_rank(r->sigalgs[k].code) <
+                                        plan_sigalg_rank(r->sigalgs[k - 1].code);
+             k--) {
+            struct scan_sigalg t = r->sigalgs[k];
+            r->sigalgs[k] = r->sigalgs[k - 1], r->sigalgs[k - 1] = t;
+        }
     scan_report_findings(s->rep);
     dump_probes(s);
 }

@@ -130,6 +130,8 @@ void plan_done(struct scan *s, struct job *j, const struct probe_req *req, int i
  * ones once the best version <= TLS 1.2 is; features and the later full handshakes once
  * TLS 1.0-1.3 are). Called whenever the scheduler looks for work; cheap. */
 void plan_phase2(struct scan *s);
+/* Where a signature algorithm sits in the fixed order the report lists them in. */
+size_t plan_sigalg_rank(uint16_t code);
 /* Probes still expected from unfinished jobs (a guess, for the progress bar). */
 unsigned plan_estimate(const struct scan *s);
 struct job *plan_add(struct scan *s, enum job_kind kind, enum scan_version ver);
