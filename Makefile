@@ -56,7 +56,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(B)/tests/integration/%)
 TOOLS_SRC := $(wildcard tests/tools/*.c)
 TOOLS_BIN := $(TOOLS_SRC:tests/tools/%.c=$(B)/tests/tools/%)
-BENCH_BIN := $(B)/bench/conns $(B)/bench/stamps.so
+BENCH_BIN := $(B)/bench/conns $(B)/bench/stamps.so $(B)/bench/replay
 
 .PHONY: all run test test-build asan install uninstall clean check-layers format format-check \
         deps deps-test bench help
@@ -103,6 +103,12 @@ $(B)/bench/conns: $(B)/obj/bench/conns.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# replays a scan's probes one at a time (bench/scan.sh's floor); plain sockets, no tlscope code
+$(B)/bench/replay: bench/replay.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # an LD_PRELOAD shim that timestamps a client's phases (bench/phases.sh); not part of tlscope
 $(B)/bench/stamps.so: bench/stamps.c

@@ -21,7 +21,9 @@ struct engine {
     struct engine_ctx ctx[ENGINE_CTX_MAX];
     size_t n_ctx;
     uint64_t clock;
-    unsigned long built; /* contexts built over the run's life */
+    unsigned long built;       /* contexts built over the run's life */
+    X509_STORE *default_store; /* the system's trust store, loaded once (tens of ms) and shared
+                                  by every context that has no --cafile / --capath */
     engine_resolve_fn resolve_fn;
     void *resolve_arg;
 };

@@ -410,7 +410,17 @@ static int cert_cb(SSL *ssl, void *arg);
 static int new_session_cb(SSL *ssl, SSL_SESSION *sess);
 static void keylog_cb(const SSL *ssl, const char *line);
 
+static SSL_CTX *build(const struct tls_config *cfg, struct effective *eff, X509_STORE *shared,
+                      char *err, size_t errlen);
+
 SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err, size_t errlen)
+{
+    return build(cfg, eff, NULL, err, errlen);
+}
+
+/* shared: the system's trust store already loaded (the engine's), or NULL to load it here. */
+static SSL_CTX *build(const struct tls_config *cfg, struct effective *eff, X509_STORE *shared,
+                      char *err, size_t errlen)
 {
     char e[512];
     SSL_CTX *ctx = NULL;
@@ -464,6 +474,8 @@ SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char 
                      cfg->ca_file ? cfg->ca_file : cfg->ca_path, ossl_errors(e, sizeof(e)));
             goto fail;
         }
+    } else if (shared) {
+        SSL_CTX_set1_cert_store(ctx, shared); /* read only: verification looks certificates up */
     } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
         ERR_clear_error(); /* an empty system store still lets us report every error */
     }
@@ -557,7 +569,13 @@ SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effec
             slot = &e->ctx[i];
     if (!slot) {
         struct effective built = {0};
-        SSL_CTX *ctx = tlsctx_build(cfg, &built, err, errlen);
+        if (!cfg->ca_file && !cfg->ca_path && !e->default_store) {
+            e->default_store = X509_STORE_new();
+            if (e->default_store && X509_STORE_set_default_paths(e->default_store) != 1)
+                ERR_clear_error(); /* an empty system store still lets us report every error */
+        }
+        SSL_CTX *ctx =
+            build(cfg, &built, cfg->ca_file || cfg->ca_path ? NULL : e->default_store, err, errlen);
         if (!ctx) {
             effective_free(&built);
             free(key);
@@ -596,6 +614,8 @@ void tlsctx_cache_free(struct engine *e)
         effective_free(&e->ctx[i].eff);
     }
     e->n_ctx = 0;
+    X509_STORE_free(e->default_store);
+    e->default_store = NULL;
 }
 
 /* ---- callbacks --------------------------------------------------------------------------- */

@@ -31,8 +31,7 @@ static const uint16_t groups13[] = {0x11EC, 0x11EB, 0x11ED, 0x6399, 0x639A, 512,
                                     24,     25,     30,     256,    257,    258, 259, 260, 31, 32,
                                     33,     41,     34,     35,     36,     37,  38,  39,  40};
 static const uint16_t pq_groups[] = {0x11EC, 0x11EB, 0x11ED, 0x6399, 0x639A, 512, 513, 514};
-/* Groups probed one by one for TLS 1.2 ECDHE; the rest go in one probe, split on success. */
-static const uint16_t groups12_each[] = {29, 23, 24, 25, 30, 26, 27, 28, 22};
+/* What every probe offers as signature algorithms (JOB_SIGALGS offers its own). */
 static const uint16_t sigalgs_all[] = {
     0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080A, 0x080B, 0x081A,
     0x081B, 0x081C, 0x0401, 0x0501, 0x0601, 0x0301, 0x0303, 0x0201, 0x0203, 0x0402, 0x0202};
@@ -330,31 +329,37 @@ static void sort_by_order(struct scan_proto *p)
         }
 }
 
+/* The forward offer (found in segments: what does the whole list get?) and the reversed one
+ * go out together; the answer is judged once both are in (order_judge). */
+enum { ORD_FWD = 1, ORD_REV = 2 };
+
 static int order_next(struct scan *s, struct job *j, struct probe_req *q)
 {
     struct scan_proto *p = &s->rep->protos[j->ver];
-    if (j->inflight)
+    if (j->inflight && j->step != 6)
         return 0;
-    if (j->step == 0 && j->multi_seg) { /* found in segments: what does the whole list get? */
+    if (j->step == 0 && j->multi_seg) {
         plan_req_version(q, j->ver);
         for (size_t i = 0; i < p->n_suites; i++)
             q->ciphers[i] = p->suites[i].code;
         q->n_ciphers = p->n_suites;
+        q->tag = ORD_FWD;
         name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites");
-        j->step = 4;
+        j->step = 6;
         return 1;
     }
-    if (j->step == 0 || j->step == 5) {
+    if (j->step == 0 || j->step == 6) {
         plan_req_version(q, j->ver);
         for (size_t i = 0; i < p->n_suites; i++)
             q->ciphers[i] = p->suites[p->n_suites - 1 - i].code;
         q->n_ciphers = p->n_suites;
+        q->tag = ORD_REV;
         name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites reversed");
-        j->step = 1;
+        j->step = 7;
         return 1;
     }
-    if (j->step == 4)
-        return 0;                        /* the forward answer comes first */
+    if (j->step == 7)
+        return 0;                        /* both answers come first */
     if (j->step == 2 && j->n_list > 1) { /* the server's order, found in segments: rebuild */
         plan_req_version(q, j->ver);
         memcpy(q->ciphers, j->list, j->n_list * sizeof *j->list);
@@ -371,49 +376,64 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
     return -1;
 }
 
-static void order_done(struct scan *s, struct job *j, int idx)
+/* Both the forward (when sent) and the reversed offer are answered: client or server order. */
+static void order_judge(struct scan *s, struct job *j, int idx)
 {
     struct scan_proto *p = &s->rep->protos[j->ver];
     const struct scan_probe *pr = &s->rep->probes[idx];
-    if (j->step == 4) { /* the forward offer: keep its choice for the reversed one */
-        bool chose =
-            !pr->error && (pr->outcome == HELLO_SERVER_HELLO || pr->outcome == HELLO_RETRY);
-        j->step = chose ? 5 : 3;
-        j->segs[0][0] = pr->cipher;
+    uint16_t fwd = j->multi_seg ? j->segs[0][0] : p->suites[0].code;
+    p->order_probe = idx;
+    if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY)) {
+        j->step = 3; /* unknown: left TRI_NA */
         return;
     }
-    if (j->step == 1) {
-        uint16_t fwd = j->multi_seg ? j->segs[0][0] : p->suites[0].code;
-        p->order_probe = idx;
-        if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY)) {
-            j->step = 3; /* unknown: left TRI_NA */
-            return;
-        }
-        if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
-            pr->cipher != fwd) {
-            p->server_order = TRI_NO;                /* each time the client's first */
-            for (size_t i = 1; i < p->n_suites; i++) /* listed by code point then */
-                for (size_t k = i; k > 0 && p->suites[k].code < p->suites[k - 1].code; k--) {
-                    struct scan_suite t = p->suites[k];
-                    p->suites[k] = p->suites[k - 1];
-                    p->suites[k - 1] = t;
-                }
-            j->step = 3;
-            return;
-        }
-        p->server_order = TRI_YES;
-        if (!j->multi_seg && pr->cipher == p->suites[0].code) {
-            for (size_t i = 0; i < p->n_suites; i++)
-                p->suites[i].order = (int)i + 1; /* found in the server's order */
-            j->step = 3;
-            return;
-        }
-        j->list = xcalloc(p->n_suites, sizeof *j->list);
+    if (pr->cipher == p->suites[p->n_suites - 1].code && fwd == p->suites[0].code &&
+        pr->cipher != fwd) {
+        p->server_order = TRI_NO;                /* each time the client's first */
+        for (size_t i = 1; i < p->n_suites; i++) /* listed by code point then */
+            for (size_t k = i; k > 0 && p->suites[k].code < p->suites[k - 1].code; k--) {
+                struct scan_suite t = p->suites[k];
+                p->suites[k] = p->suites[k - 1];
+                p->suites[k - 1] = t;
+            }
+        j->step = 3;
+        return;
+    }
+    p->server_order = TRI_YES;
+    if (!j->multi_seg && pr->cipher == p->suites[0].code) {
         for (size_t i = 0; i < p->n_suites; i++)
-            j->list[i] = p->suites[i].code;
-        j->n_list = p->n_suites;
-        j->n_aux = 0;
-        j->step = 2;
+            p->suites[i].order = (int)i + 1; /* found in the server's order */
+        j->step = 3;
+        return;
+    }
+    j->list = xcalloc(p->n_suites, sizeof *j->list);
+    for (size_t i = 0; i < p->n_suites; i++)
+        j->list[i] = p->suites[i].code;
+    j->n_list = p->n_suites;
+    j->n_aux = 0;
+    j->step = 2;
+}
+
+static void order_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
+{
+    struct scan_proto *p = &s->rep->protos[j->ver];
+    const struct scan_probe *pr = &s->rep->probes[idx];
+    if (q->tag == ORD_FWD || q->tag == ORD_REV) {
+        if (q->tag == ORD_FWD) { /* keep its choice for the reversed one */
+            bool chose =
+                !pr->error && (pr->outcome == HELLO_SERVER_HELLO || pr->outcome == HELLO_RETRY);
+            j->segs[0][0] = chose ? pr->cipher : 0;
+            j->n_segs = 1; /* the forward answer is in */
+        } else {
+            j->seg = idx + 1; /* the reversed answer is in */
+        }
+        if (!j->seg || (j->multi_seg && !j->n_segs))
+            return;
+        if (j->multi_seg && !j->segs[0][0]) {
+            j->step = 3; /* the whole list refused: unknown */
+            return;
+        }
+        order_judge(s, j, j->seg - 1);
         return;
     }
     if (pr->error || !plan_has(j->list, j->n_list, pr->cipher)) {
@@ -511,25 +531,53 @@ static void groups13_done(struct scan *s, struct job *j, int idx)
     }
 }
 
-/* TLS 1.2: the ServerHello does not name the curve; a probe offering only ECDHE suites and one
- * group is answered only when the server takes that group. */
+/* ---- set testing (TLS 1.2 groups, signature algorithms) ----
+ * A job's candidates sit in j->list; its sets are triples (start, length, level) in j->aux,
+ * handed out in turn (j->seg: the next one). A refused set rules out all of its members in
+ * one probe; a taken one is split (set_split) until each member was offered alone. */
+
+static void set_push(struct job *j, size_t at, size_t len, int level)
+{
+    if (len == 0)
+        return;
+    j->aux = xrealloc(j->aux, (j->n_aux + 3) * sizeof *j->aux);
+    j->aux[j->n_aux++] = (uint16_t)at;
+    j->aux[j->n_aux++] = (uint16_t)len;
+    j->aux[j->n_aux++] = (uint16_t)level;
+}
+
+/* The next set not yet offered: its index (for q->tag), or -1. */
+static int set_next(struct job *j, size_t *at, size_t *len)
+{
+    if ((size_t)j->seg * 3 >= j->n_aux)
+        return -1;
+    *at = j->aux[j->seg * 3], *len = j->aux[j->seg * 3 + 1];
+    return j->seg++;
+}
+
+/* TLS 1.2: the ServerHello does not name the curve; a probe offering only ECDHE suites and a
+ * set of groups is answered only when the server takes one of them. The common curves are
+ * offered one by one (most servers take them), the rest as one set, halved when taken. */
+static const uint16_t groups12_each[] = {29, 23, 24, 25, 30};
+
 static int groups12_next(struct scan *s, struct job *j, struct probe_req *q)
 {
-    enum scan_version v = plan_best12(s);
-    const struct scan_proto *p = &s->rep->protos[v];
+    const struct scan_proto *p = &s->rep->protos[j->ver];
     if (j->step == 0) {
-        uint16_t rest[NELEM(groups12)];
+        j->step = 1;
+        uint16_t all[NELEM(groups12)];
         size_t n = 0;
+        for (size_t i = 0; i < NELEM(groups12_each); i++)
+            all[n++] = groups12_each[i];
         for (size_t i = 0; i < NELEM(groups12); i++)
             if (!plan_has(groups12_each, NELEM(groups12_each), groups12[i]) && groups12[i] < 256)
-                rest[n++] = groups12[i];
-        list_set(&j->list, &j->n_list, rest, n);
-        j->segs[0][0] = 0, j->segs[0][1] = (uint16_t)n;
-        j->n_segs = 1;
-        j->seg = 0;
-        j->step = 1;
+                all[n++] = groups12[i];
+        list_set(&j->list, &j->n_list, all, n);
+        for (size_t i = 0; i < NELEM(groups12_each); i++)
+            set_push(j, i, 1, 0);
+        set_push(j, NELEM(groups12_each), n - NELEM(groups12_each), 0);
     }
-    plan_req_version(q, v);
+    plan_req_version(q, j->ver);
     q->n_ciphers = 0;
     for (size_t i = 0; i < p->n_suites; i++) {
         struct wire_suite_info in;
@@ -538,25 +586,21 @@ static int groups12_next(struct scan *s, struct job *j, struct probe_req *q)
             q->ciphers[q->n_ciphers++] = p->suites[i].code;
     }
     if (!q->n_ciphers)
-        return -1; /* no ECDHE suite: no TLS 1.2 group to find */
-    size_t each = (size_t)j->step - 1;
-    if (each < NELEM(groups12_each)) {
-        q->groups[0] = groups12_each[each];
-        q->n_groups = 1;
-        char buf[WIRE_NAME_BUF];
-        snprintf(q->what, sizeof q->what, "%s ECDHE group %s", scan_version_name(v),
+        return j->inflight ? 0 : -1; /* no ECDHE suite: no TLS 1.2 group to find */
+    size_t at, len;
+    int k = set_next(j, &at, &len);
+    if (k < 0)
+        return j->inflight ? 0 : -1;
+    q->tag = k;
+    memcpy(q->groups, j->list + at, len * sizeof *q->groups);
+    q->n_groups = len;
+    char buf[WIRE_NAME_BUF];
+    if (len == 1)
+        snprintf(q->what, sizeof q->what, "%s ECDHE group %s", scan_version_name(j->ver),
                  wire_group_name(q->groups[0], buf, sizeof buf));
-        j->step++;
-        return 1;
-    }
-    if (j->seg < j->n_segs) { /* the rarer curves together; split when one is taken */
-        memcpy(q->groups, j->list + j->segs[j->seg][0], j->segs[j->seg][1] * sizeof *q->groups);
-        q->n_groups = j->segs[j->seg][1];
-        name_req(q, scan_version_name(v), "ECDHE groups", q->n_groups, "rarer curves");
-        j->seg++;
-        return 1;
-    }
-    return j->inflight ? 0 : -1;
+    else
+        name_req(q, scan_version_name(j->ver), "ECDHE groups", len, "rarer curves");
+    return 1;
 }
 
 static void groups12_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
@@ -572,48 +616,154 @@ static void groups12_done(struct scan *s, struct job *j, const struct probe_req 
             g->probe = idx;
         return;
     }
-    size_t at; /* where the set is in the list */
-    for (at = 0; at + q->n_groups <= j->n_list; at++)
-        if (!memcmp(j->list + at, q->groups, q->n_groups * sizeof *q->groups))
-            break;
-    if (j->n_segs + 2 > (int)NELEM(j->segs)) { /* out of room: the rest one probe each */
-        return;
-    }
-    uint16_t half = (uint16_t)(q->n_groups / 2);
-    j->segs[j->n_segs][0] = (uint16_t)at, j->segs[j->n_segs++][1] = half;
-    j->segs[j->n_segs][0] = (uint16_t)(at + half);
-    j->segs[j->n_segs++][1] = (uint16_t)(q->n_groups - half);
+    size_t at = j->aux[q->tag * 3], half = q->n_groups / 2;
+    set_push(j, at, half, 0);
+    set_push(j, at + half, q->n_groups - half, 0);
 }
 
-/* ---- signature algorithms: one per probe, per version ---- */
+/* ---- signature algorithms, per version ----
+ * Families by the key that signs. The families whose key the server is known to have (the
+ * accepted TLS <= 1.2 suites' authentication) are offered one algorithm per probe; any other
+ * family as one set (taken: then one by one); the families no suite points at together, as
+ * one pool (taken: split into its families). Every algorithm is either offered alone or ruled
+ * out by a refused set containing it: no false negatives, and only a few probes for the key
+ * types the server does not have. A probe offers every accepted (forward-secret,
+ * authenticated) suite, so the suite matching the algorithm's key is among them. */
+enum { FAM_RSA, FAM_ECDSA, FAM_PSS, FAM_ED, FAM_BP, FAM_DSA, FAM_COUNT };
+static const struct {
+    uint16_t code;
+    uint8_t fam;
+    bool tls13; /* may sign a TLS 1.3 handshake (RFC 8446 4.2.3) */
+} sigalg_fam[] = {
+    {0x0804, FAM_RSA, true},    {0x0805, FAM_RSA, true},   {0x0806, FAM_RSA, true},
+    {0x0401, FAM_RSA, false},   {0x0501, FAM_RSA, false},  {0x0601, FAM_RSA, false},
+    {0x0301, FAM_RSA, false},   {0x0201, FAM_RSA, false},  {0x0403, FAM_ECDSA, true},
+    {0x0503, FAM_ECDSA, true},  {0x0603, FAM_ECDSA, true}, {0x0303, FAM_ECDSA, false},
+    {0x0203, FAM_ECDSA, false}, {0x0809, FAM_PSS, true},   {0x080A, FAM_PSS, true},
+    {0x080B, FAM_PSS, true},    {0x0807, FAM_ED, true},    {0x0808, FAM_ED, true},
+    {0x081A, FAM_BP, true},     {0x081B, FAM_BP, true},    {0x081C, FAM_BP, true},
+    {0x0402, FAM_DSA, false},   {0x0202, FAM_DSA, false},
+};
+enum { SIG_POOL, SIG_FAMILY }; /* set levels: a pool splits into families, a family into each */
+
+size_t plan_sigalg_rank(uint16_t code)
+{
+    size_t i = 0;
+    while (i < NELEM(sigalgs_all) && sigalgs_all[i] != code)
+        i++;
+    return i;
+}
+
+static int sigalg_family(uint16_t code)
+{
+    for (size_t i = 0; i < NELEM(sigalg_fam); i++)
+        if (sigalg_fam[i].code == code)
+            return sigalg_fam[i].fam;
+    return FAM_COUNT;
+}
+
+/* Appends the algorithms of family f (TLS 1.3: only those that can sign a TLS 1.3 handshake
+ * when core, the rest when !core) to j->list; returns how many. */
+static size_t sig_family_add(struct job *j, int f, int core13)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < NELEM(sigalg_fam); i++)
+        if (sigalg_fam[i].fam == f && (core13 < 0 || sigalg_fam[i].tls13 == (core13 > 0))) {
+            j->list[j->n_list++] = sigalg_fam[i].code;
+            n++;
+        }
+    return n;
+}
+
+static void sigalgs_init(const struct scan *s, struct job *j)
+{
+    j->list = xcalloc(NELEM(sigalg_fam), sizeof *j->list);
+    j->n_list = 0;
+    bool have[FAM_COUNT] = {false};
+    if (j->ver == SCAN_TLS13) { /* the suites do not say: the usual keys as families */
+        have[FAM_RSA] = have[FAM_ECDSA] = true;
+        for (int f = FAM_RSA; f <= FAM_ECDSA; f++) {
+            size_t at = j->n_list;
+            set_push(j, at, sig_family_add(j, f, 1), SIG_FAMILY);
+        }
+        size_t at = j->n_list; /* the rest: RSA/ECDSA legacy ones, then the other families */
+        for (int f = FAM_RSA; f <= FAM_ECDSA; f++)
+            sig_family_add(j, f, 0);
+        for (int f = FAM_PSS; f < FAM_COUNT; f++)
+            sig_family_add(j, f, -1);
+        set_push(j, at, j->n_list - at, SIG_POOL);
+        return;
+    }
+    const struct scan_proto *p = &s->rep->protos[j->ver];
+    for (size_t i = 0; i < p->n_suites; i++) {
+        struct wire_suite_info in;
+        wire_suite_info(p->suites[i].code, &in);
+        have[FAM_RSA] |= !strcmp(in.auth, "RSA");
+        have[FAM_ECDSA] |= !strcmp(in.auth, "ECDSA");
+        have[FAM_DSA] |= !strcmp(in.auth, "DSS");
+    }
+    for (int f = 0; f < FAM_COUNT; f++) {
+        if (!have[f])
+            continue;
+        size_t at = j->n_list, n = sig_family_add(j, f, -1);
+        for (size_t i = 0; i < n; i++)
+            set_push(j, at + i, 1, SIG_FAMILY);
+    }
+    size_t at = j->n_list;
+    for (int f = 0; f < FAM_COUNT; f++)
+        if (!have[f])
+            sig_family_add(j, f, -1);
+    set_push(j, at, j->n_list - at, SIG_POOL);
+}
 
 static int sigalgs_next(struct scan *s, struct job *j, struct probe_req *q)
 {
-    size_t n = NELEM(sigalgs_all);
-    while (j->step < (int)(2 * n)) {
-        int k = j->step++;
-        enum scan_version v = k < (int)n ? SCAN_TLS13 : plan_best12(s);
-        if (!plan_supported(s, v) || v < SCAN_TLS12)
-            continue;
-        plan_req_version(q, v);
-        plan_req_suites(q, &s->rep->protos[v], v != SCAN_TLS13);
-        if (!q->n_ciphers)
-            continue;
-        q->sigalgs[0] = sigalgs_all[k % n];
-        q->n_sigalgs = 1;
-        char buf[WIRE_NAME_BUF];
+    enum scan_version v = j->ver;
+    if (j->step == 0) {
+        j->step = 1;
+        sigalgs_init(s, j);
+    }
+    plan_req_version(q, v);
+    plan_req_suites(q, &s->rep->protos[v], v != SCAN_TLS13);
+    if (!q->n_ciphers || !plan_supported(s, v) || v < SCAN_TLS12)
+        return j->inflight ? 0 : -1;
+    size_t at, len;
+    int k = set_next(j, &at, &len);
+    if (k < 0)
+        return j->inflight ? 0 : -1;
+    q->tag = k;
+    memcpy(q->sigalgs, j->list + at, len * sizeof *q->sigalgs);
+    q->n_sigalgs = len;
+    char buf[WIRE_NAME_BUF];
+    if (len == 1)
         snprintf(q->what, sizeof q->what, "%s signature algorithm %s", scan_version_name(v),
                  wire_sigalg_name(q->sigalgs[0], buf, sizeof buf));
-        return 1;
-    }
-    return j->inflight ? 0 : -1;
+    else
+        name_req(q, scan_version_name(v), "signature algorithms", len, "offered together");
+    return 1;
 }
 
-static void sigalgs_done(struct scan *s, const struct probe_req *q, int idx)
+static void sigalgs_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
 {
     const struct scan_probe *pr = &s->rep->probes[idx];
     if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY))
+        return; /* refused: none of the set is accepted */
+    size_t at = j->aux[q->tag * 3], n = q->n_sigalgs;
+    if (n > 1 && j->aux[q->tag * 3 + 2] == SIG_POOL) { /* split into its families */
+        for (size_t i = 0; i < n;) {
+            size_t k = i + 1;
+            while (k < n && sigalg_family(j->list[at + k]) == sigalg_family(j->list[at + i]))
+                k++;
+            set_push(j, at + i, k - i, SIG_FAMILY);
+            i = k;
+        }
         return;
+    }
+    if (n > 1) { /* a family: each of its algorithms alone */
+        for (size_t i = 0; i < n; i++)
+            set_push(j, at + i, 1, SIG_FAMILY);
+        return;
+    }
     struct scan_sigalg *sa = scan_report_sigalg(s->rep, q->sigalgs[0]);
     if (q->n_versions)
         sa->tls13 = true;
@@ -637,17 +787,66 @@ void plan_init(struct scan *s)
         full_plan(s, plan_add(s, JOB_FULL, SCAN_TLS13), true);
 }
 
+/* Every probe of version v's suites is answered: its accepted list is final. */
+static bool ver_known(const struct scan *s, enum scan_version v)
+{
+    bool any = false;
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        const struct job *j = s->jobs[i];
+        if (j->kind != JOB_SUITES || j->ver != v)
+            continue;
+        any = true;
+        bool exhausted = j->step > 0 && (v == SCAN_SSL2 || j->seg >= j->n_segs);
+        if (j->inflight || !(j->finished || exhausted))
+            return false;
+    }
+    return any;
+}
+
+/* The best version <= TLS 1.2 once it is known (SCAN_SSL2: none), or -1 while it is not. */
+static int best12_known(const struct scan *s)
+{
+    for (int v = SCAN_TLS12; v >= SCAN_SSL3; v--) {
+        if (!ver_known(s, (enum scan_version)v))
+            return -1;
+        if (plan_supported(s, (enum scan_version)v))
+            return v;
+    }
+    return SCAN_SSL2;
+}
+
+enum { PH_13 = 1, PH_12 = 2, PH_REST = 4, PH_ALL = 7 };
+
 void plan_phase2(struct scan *s)
 {
-    /* the rest of the full handshakes first: they take longest */
-    if (!s->opts.no_full && plan_best(s) != SCAN_SSL2)
-        full_plan(s, plan_add(s, JOB_FULL, plan_best(s)), false);
-    if (plan_supported(s, SCAN_TLS13))
-        plan_add(s, JOB_GROUPS13, SCAN_TLS13);
-    if (plan_best12(s) != SCAN_SSL2 && plan_best12(s) != SCAN_SSL3)
-        plan_add(s, JOB_GROUPS12, plan_best12(s));
-    plan_add(s, JOB_SIGALGS, plan_best(s));
-    plan_add(s, JOB_FEATURES, plan_best(s));
+    if (s->phase2_all)
+        return;
+    if (!(s->phase2 & PH_13) && ver_known(s, SCAN_TLS13)) {
+        s->phase2 |= PH_13;
+        if (plan_supported(s, SCAN_TLS13)) {
+            plan_add(s, JOB_GROUPS13, SCAN_TLS13);
+            plan_add(s, JOB_SIGALGS, SCAN_TLS13);
+        }
+    }
+    int b12 = best12_known(s);
+    if (!(s->phase2 & PH_12) && b12 >= 0) {
+        s->phase2 |= PH_12;
+        if (b12 >= SCAN_TLS10)
+            plan_add(s, JOB_GROUPS12, (enum scan_version)b12);
+        if (b12 >= SCAN_TLS12)
+            plan_add(s, JOB_SIGALGS, (enum scan_version)b12);
+    }
+    /* features and the rest of the full handshakes look at every TLS version */
+    bool rest = (s->phase2 & (PH_13 | PH_12)) == (PH_13 | PH_12);
+    for (int v = SCAN_TLS10; v <= SCAN_TLS13 && rest; v++)
+        rest = ver_known(s, (enum scan_version)v);
+    if (!(s->phase2 & PH_REST) && rest) {
+        s->phase2 |= PH_REST;
+        if (!s->opts.no_full && plan_best(s) != SCAN_SSL2)
+            full_plan(s, plan_add(s, JOB_FULL, plan_best(s)), false);
+        plan_add(s, JOB_FEATURES, plan_best(s));
+    }
+    s->phase2_all = s->phase2 == PH_ALL;
 }
 
 int plan_next(struct scan *s, struct job *j, struct probe_req *q)
@@ -668,10 +867,10 @@ void plan_done(struct scan *s, struct job *j, const struct probe_req *q, int idx
 {
     switch (j->kind) {
     case JOB_SUITES: suites_done(s, j, idx); break;
-    case JOB_ORDER: order_done(s, j, idx); break;
+    case JOB_ORDER: order_done(s, j, q, idx); break;
     case JOB_GROUPS13: groups13_done(s, j, idx); break;
     case JOB_GROUPS12: groups12_done(s, j, q, idx); break;
-    case JOB_SIGALGS: sigalgs_done(s, q, idx); break;
+    case JOB_SIGALGS: sigalgs_done(s, j, q, idx); break;
     case JOB_FEATURES: features_done(s, j, q, idx); break;
     case JOB_FULL: full_done(s, j, q, idx); break;
     }
@@ -679,7 +878,7 @@ void plan_done(struct scan *s, struct job *j, const struct probe_req *q, int idx
 
 unsigned plan_estimate(const struct scan *s)
 {
-    unsigned n = s->phase2 ? 0 : 40; /* groups, signature algorithms, features to come */
+    unsigned n = s->phase2_all ? 0 : 30; /* groups, signature algorithms, features to come */
     for (size_t i = 0; i < s->n_jobs; i++) {
         const struct job *j = s->jobs[i];
         if (j->finished)
@@ -688,8 +887,8 @@ unsigned plan_estimate(const struct scan *s)
         case JOB_SUITES: n += 2; break;
         case JOB_ORDER: n += 1; break;
         case JOB_GROUPS13: n += 3; break;
-        case JOB_GROUPS12: n += (unsigned)(NELEM(groups12_each) + 2 - (size_t)j->step); break;
-        case JOB_SIGALGS: n += (unsigned)(2 * NELEM(sigalgs_all) - (size_t)j->step) / 2; break;
+        case JOB_GROUPS12: n += (unsigned)(j->n_aux / 3 - (size_t)j->seg) + 1; break;
+        case JOB_SIGALGS: n += (unsigned)(j->n_aux / 3 - (size_t)j->seg) + 2; break;
         case JOB_FEATURES: n += 4; break;
         case JOB_FULL: n += 2; break;
         }

@@ -7,9 +7,12 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scan/scan_internal.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include "util/timeutil.h"
 #include "wire/record.h"
 #include "wire/suites.h"
@@ -234,6 +237,7 @@ static void launch(struct scan *s, struct job *j, struct probe_req *req, int idx
     struct scan_probe *pr = &s->rep->probes[idx];
     pr->full = req->full;
     pr->attempts++;
+    pr->start_ms = (double)(mono_us() - s->start_us) / 1000.0;
     struct tls_config c;
     config_copy(&c, req->full ? &req->cfg : &s->cfg);
     if (s->address) { /* the address the first probe found: no name lookup per probe */
@@ -272,6 +276,7 @@ static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, i
                          struct report *r, const char *why)
 {
     struct scan_probe *pr = &s->rep->probes[idx];
+    pr->end_ms = (double)(mono_us() - s->start_us) / 1000.0;
     if (r) {
         keep_evidence(pr, r);
         pr->outcome = r->hello.outcome;
@@ -343,12 +348,12 @@ static void slot_done(struct scan *s, size_t i)
         report_free(r);
 }
 
-static bool all_suites_done(const struct scan *s)
+/* Chains of dependent probes (each waits for the last answer) and the full handshakes (the
+ * longest probes) go first: the independent probes fill the slots they leave. */
+static bool urgent(const struct job *j)
 {
-    for (size_t i = 0; i < s->n_jobs; i++)
-        if (s->jobs[i]->kind == JOB_SUITES && (!s->jobs[i]->finished || s->jobs[i]->inflight))
-            return false;
-    return true;
+    return j->kind == JOB_SUITES || j->kind == JOB_ORDER || j->kind == JOB_GROUPS13 ||
+           j->kind == JOB_FULL;
 }
 
 /* Starts what may start now; true when something is still to come. */
@@ -374,11 +379,15 @@ static bool fill(struct scan *s)
         }
         if (!s->address && s->rep->n_probes > 0)
             return s->n_slots > 0; /* the first probe finds the address the others use */
+        size_t had = s->n_jobs;
+        plan_phase2(s); /* the jobs whose versions are known now */
         struct probe_req *req = NULL;
         struct job *jj = NULL;
         pending = false;
-        for (size_t i = 0; i < s->n_jobs && !jj; i++) {
-            struct job *j = s->jobs[i];
+        for (size_t i = 0; i < 2 * s->n_jobs && !jj; i++) {
+            struct job *j = s->jobs[i % s->n_jobs];
+            if (urgent(j) != (i < s->n_jobs))
+                continue; /* first the jobs on the critical path, then the rest */
             if (j->finished) {
                 pending |= j->inflight > 0;
                 continue;
@@ -388,7 +397,8 @@ static bool fill(struct scan *s)
                 continue;
             }
             if (!req)
-                req = xcalloc(1, sizeof *req);
+                req = xmalloc(sizeof *req);
+            memset(req, 0, sizeof *req); /* a job that said "not now" may have written to it */
             int rc = plan_next(s, j, req);
             if (rc > 0) {
                 jj = j;
@@ -401,11 +411,9 @@ static bool fill(struct scan *s)
         }
         if (!jj) {
             free(req);
-            if (!s->phase2 && all_suites_done(s)) {
-                s->phase2 = true;
-                plan_phase2(s);
-                continue;
-            }
+            plan_phase2(s); /* a job finished just now may have made a version known */
+            if (s->n_jobs > had)
+                continue; /* new jobs: look again */
             return pending || s->n_slots > 0;
         }
         jj->inflight++;
@@ -415,11 +423,51 @@ static bool fill(struct scan *s)
     return true;
 }
 
+/* TLSCOPE_SCAN_DUMP=FILE (for bench/scan.sh's floor): one line per probe — index, raw or full,
+ * its ClientHello-to-answer ms, when it was launched and answered (ms since the scan started), and
+ * the records it sent in hex (the first one is its ClientHello) — so a replay tool can send the
+ * scan's own probes one at a time. Written with the safe writer; a failure to write is reported on
+ * stderr and changes nothing else. */
+static void dump_probes(const struct scan *s)
+{
+    const char *path = getenv("TLSCOPE_SCAN_DUMP");
+    if (!path || !*path)
+        return;
+    char err[512];
+    int fd = file_open_safe(path, 0644, 0, err, sizeof err);
+    if (fd < 0) {
+        fprintf(stderr, "TLSCOPE_SCAN_DUMP: %s\n", err);
+        return;
+    }
+    struct strbuf sb = {0};
+    for (size_t i = 0; i < s->rep->n_probes; i++) {
+        const struct scan_probe *pr = &s->rep->probes[i];
+        sb_printf(&sb, "%zu %s %.3f %.3f %.3f ", i, pr->full ? "full" : "raw", pr->ms, pr->start_ms,
+                  pr->end_ms);
+        for (size_t k = 0; k < pr->n_sent; k++)
+            sb_printf(&sb, "%02x", pr->sent[k]);
+        sb_printf(&sb, "%s # %s\n", pr->n_sent ? "" : "-", pr->what);
+    }
+    if (file_write_fd(fd, path, sb.buf ? sb.buf : "", sb.len, err, sizeof err) < 0)
+        fprintf(stderr, "TLSCOPE_SCAN_DUMP: %s\n", err);
+    close(fd);
+    free(sb.buf);
+}
+
 static void finish_scan(struct scan *s)
 {
     s->done = true;
     s->rep->elapsed_ms = (double)(mono_us() - s->start_us) / 1000.0;
+    struct scan_report *r = s->rep; /* one order, whatever order the answers came in */
+    for (size_t i = 1; i < r->n_sigalgs; i++)
+        for (size_t k = i; k > 0 && plan_sigalg_rank(r->sigalgs[k].code) <
+                                        plan_sigalg_rank(r->sigalgs[k - 1].code);
+             k--) {
+            struct scan_sigalg t = r->sigalgs[k];
+            r->sigalgs[k] = r->sigalgs[k - 1], r->sigalgs[k - 1] = t;
+        }
     scan_report_findings(s->rep);
+    dump_probes(s);
 }
 
 bool scan_step(struct scan *s, const struct scan_poll *p)

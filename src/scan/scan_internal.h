@@ -66,7 +66,7 @@ enum job_kind {
     JOB_ORDER,    /* per version: does the choice follow the client? the server's order */
     JOB_GROUPS13, /* TLS 1.3 groups, by HelloRetryRequest, in the server's preference */
     JOB_GROUPS12, /* ECDHE groups in TLS 1.2, one (or a split set) per probe */
-    JOB_SIGALGS,  /* one signature algorithm per probe */
+    JOB_SIGALGS,  /* per version: signature algorithms, families as sets, split when taken */
     JOB_FEATURES, /* renegotiation, compression, fallback SCSV, ALPN, EMS, ... */
     JOB_FULL,     /* full handshakes: certificates, resumption, OCSP, DH size */
 };
@@ -99,9 +99,10 @@ struct scan {
     struct scan_report *rep;
     struct job **jobs; /* each allocated once: slots and retries point at them */
     size_t n_jobs;
-    struct report *last; /* plan_done: the finished connection's report; set it to NULL to
-                            take it over */
-    bool phase2;
+    struct report *last;      /* plan_done: the finished connection's report; set it to NULL to
+                                 take it over */
+    unsigned phase2;          /* PH_* bits: which of the later jobs were added (plan_phase2) */
+    bool phase2_all;          /* every one was */
     struct probe_req **retry; /* probes to send again, with their probe index */
     int *retry_idx;
     struct job **retry_job;
@@ -124,8 +125,13 @@ void plan_init(struct scan *s);
 int plan_next(struct scan *s, struct job *j, struct probe_req *req);
 /* Probe idx of job j was answered (or given up: the probe's error is set). */
 void plan_done(struct scan *s, struct job *j, const struct probe_req *req, int idx);
-/* Adds the jobs that need the versions' results, once every JOB_SUITES has finished. */
+/* Adds the jobs that need the versions' results, each as soon as the versions it needs are
+ * known (TLS 1.3 groups and signature algorithms once the TLS 1.3 suites are; the TLS 1.2
+ * ones once the best version <= TLS 1.2 is; features and the later full handshakes once
+ * TLS 1.0-1.3 are). Called whenever the scheduler looks for work; cheap. */
 void plan_phase2(struct scan *s);
+/* Where a signature algorithm sits in the fixed order the report lists them in. */
+size_t plan_sigalg_rank(uint16_t code);
 /* Probes still expected from unfinished jobs (a guess, for the progress bar). */
 unsigned plan_estimate(const struct scan *s);
 struct job *plan_add(struct scan *s, enum job_kind kind, enum scan_version ver);

@@ -35,7 +35,8 @@ struct scan_probe {
     char *error;  /* why there was no answer (unknown), or NULL */
     int attempts; /* connections it took (> 1: retried after a reset or refusal) */
     double ms;
-    uint8_t *sent; /* the ClientHello record(s) sent, at most SCAN_EVIDENCE_MAX bytes */
+    double start_ms, end_ms; /* since the scan started: its (last) launch, its answer */
+    uint8_t *sent;           /* the ClientHello record(s) sent, at most SCAN_EVIDENCE_MAX bytes */
     size_t n_sent;
     uint8_t *received; /* the handshake messages / alert received, as records, bounded */
     size_t n_received;

@@ -206,6 +206,16 @@ static void test_scan_wide_legacy_equals_sslscan(void **state)
     assert_true(has_finding(r, "cbc_tls10"));
     assert_true(has_finding(r, "weak_without_server_order"));
     assert_int_equal(r->features.dh_bits, 2048);
+    /* no phase barrier: TLS 1.3's groups are asked for while TLS 1.0's suites are still */
+    double groups13 = -1, last10 = 0;
+    for (size_t i = 0; i < r->n_probes; i++) {
+        const struct scan_probe *pr = &r->probes[i];
+        if (groups13 < 0 && strstr(pr->what, "TLSv1.3 groups"))
+            groups13 = pr->start_ms;
+        if (strstr(pr->what, "TLSv1.0 suites") && pr->end_ms > last10)
+            last10 = pr->end_ms;
+    }
+    assert_true(groups13 >= 0 && groups13 < last10);
     struct strbuf mine = {0};
     static const char *const vname[] = {"SSLv2",   "SSLv3",   "TLSv1.0",
                                         "TLSv1.1", "TLSv1.2", "TLSv1.3"};
@@ -343,6 +353,128 @@ static void test_scan_rsa_and_ecdsa(void **state)
     for (size_t i = 0; i < r->n_sigalgs; i++)
         ecdsa_sig |= r->sigalgs[i].code == 0x0403;
     assert_true(ecdsa_sig);
+    scan_report_free(r);
+    peer_stop(&p);
+}
+
+/* Signature algorithms are found by families (set testing), not one probe each: on a server
+ * with an RSA and an ECDSA certificate the scan still finds exactly what a full handshake
+ * offering each algorithm alone gets accepted, in TLS 1.2 and 1.3, with fewer probes than
+ * one per algorithm and version (46). */
+static bool accepts_sigalg(uint16_t port, enum proto_version v, const char *name)
+{
+    struct tls_config c;
+    config_init(&c);
+    c.host = xstrdup("127.0.0.1");
+    c.port = port;
+    c.timeout_s = 5;
+    c.verify = false;
+    c.sec_level = 0;
+    c.min_proto = c.max_proto = v;
+    c.sigalgs = xstrdup(name);
+    struct conn *conn;
+    char err[256];
+    bool ok = false;
+    if (conn_new(eng, &c, &conn, err, sizeof err) == 0) {
+        struct report *r = conn_run(conn);
+        ok = r->ok;
+        report_free(r);
+        conn_free(conn);
+    }
+    config_free(&c);
+    return ok;
+}
+
+static void test_scan_sigalgs_narrowed(void **state)
+{
+    (void)state;
+    static const struct {
+        uint16_t code;
+        const char *name;
+    } algs[] = {
+        {0x0403, "ecdsa_secp256r1_sha256"},
+        {0x0503, "ecdsa_secp384r1_sha384"},
+        {0x0603, "ecdsa_secp521r1_sha512"},
+        {0x0303, "ECDSA+SHA224"},
+        {0x0203, "ECDSA+SHA1"},
+        {0x0804, "rsa_pss_rsae_sha256"},
+        {0x0805, "rsa_pss_rsae_sha384"},
+        {0x0806, "rsa_pss_rsae_sha512"},
+        {0x0401, "rsa_pkcs1_sha256"},
+        {0x0501, "rsa_pkcs1_sha384"},
+        {0x0601, "rsa_pkcs1_sha512"},
+        {0x0301, "RSA+SHA224"},
+        {0x0201, "RSA+SHA1"},
+        {0x0807, "ed25519"},
+        {0x0809, "rsa_pss_pss_sha256"},
+    };
+    struct peer p;
+    start(&p, ARGS("-cert", "@leaf.crt", "-key", "@leaf.key", "-dcert", "@leaf_ec.crt", "-dkey",
+                   "@leaf_ec.key", "-cipher", "ECDHE+AESGCM:@SECLEVEL=0", "-ciphersuites",
+                   "TLS_AES_128_GCM_SHA256"));
+    struct scan_report *r = scan_port(p.port, false, 6);
+    int found = 0;
+    for (size_t i = 0; i < NELEM(algs); i++) {
+        const struct scan_sigalg *sa = NULL;
+        for (size_t k = 0; k < r->n_sigalgs; k++)
+            if (r->sigalgs[k].code == algs[i].code)
+                sa = &r->sigalgs[k];
+        bool want12 = accepts_sigalg(p.port, PROTO_TLS1_2, algs[i].name),
+             want13 = accepts_sigalg(p.port, PROTO_TLS1_3, algs[i].name);
+        if ((sa && sa->tls12) != want12 || (sa && sa->tls13) != want13)
+            fail_msg("0x%04X (%s): scan says TLS 1.2 %d, TLS 1.3 %d; a handshake says %d, %d",
+                     algs[i].code, algs[i].name, sa && sa->tls12, sa && sa->tls13, want12, want13);
+        found += want12 + want13;
+        if (sa) /* its evidence offers that algorithm alone */
+            assert_non_null(strstr(r->probes[sa->probe].what, "signature algorithm "));
+    }
+    assert_true(found >= 8); /* both keys' algorithms, in both versions */
+    size_t probes = 0;
+    for (size_t i = 0; i < r->n_probes; i++)
+        probes += strstr(r->probes[i].what, "signature algorithm") != NULL;
+    assert_true(probes < 34);
+    scan_report_free(r);
+    peer_stop(&p);
+}
+
+/* Server order over a list long enough to be found in parallel chains: the forward and the
+ * reversed offers go out together, and the order is rebuilt — a permutation whose first is
+ * what a handshake offering everything gets, and which the client's order does not change. */
+static void test_scan_server_order_long(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, ARGS("-cert", "@leaf.crt", "-key", "@leaf.key", "-serverpref", "-cipher",
+                   "ALL:@SECLEVEL=0", "-max_protocol", "TLSv1.2"));
+    struct scan_report *r = scan_port(p.port, false, 6);
+    const struct scan_proto *v = &r->protos[SCAN_TLS12];
+    assert_true(v->n_suites >= 24);
+    assert_int_equal(v->server_order, TRI_YES);
+    bool seen[512] = {false};
+    for (size_t i = 0; i < v->n_suites; i++) {
+        int o = v->suites[i].order;
+        assert_true(o >= 1 && (size_t)o <= v->n_suites && !seen[o]);
+        seen[o] = true;
+        assert_int_equal(o, (int)i + 1); /* listed in the server's order */
+    }
+    struct tls_config c;
+    config_init(&c);
+    c.host = xstrdup("127.0.0.1");
+    c.port = p.port;
+    c.timeout_s = 5;
+    c.verify = false;
+    c.sec_level = 0;
+    c.max_proto = PROTO_TLS1_2;
+    c.ciphers = xstrdup("ALL:@SECLEVEL=0");
+    struct conn *conn;
+    char err[256];
+    assert_int_equal(conn_new(eng, &c, &conn, err, sizeof err), 0);
+    struct report *rep = conn_run(conn);
+    assert_true(rep->ok);
+    assert_int_equal(rep->cipher_id, v->suites[0].code);
+    report_free(rep);
+    conn_free(conn);
+    config_free(&c);
     scan_report_free(r);
     peer_stop(&p);
 }
@@ -682,9 +814,11 @@ int main(void)
         cmocka_unit_test(test_scan_modern),
         cmocka_unit_test(test_scan_wide_legacy_equals_sslscan),
         cmocka_unit_test(test_scan_server_order),
+        cmocka_unit_test(test_scan_server_order_long),
         cmocka_unit_test(test_scan_tls13_only),
         cmocka_unit_test(test_scan_restricted_groups),
         cmocka_unit_test(test_scan_rsa_and_ecdsa),
+        cmocka_unit_test(test_scan_sigalgs_narrowed),
         cmocka_unit_test(test_scan_throttled),
         cmocka_unit_test(test_scan_cancel),
         cmocka_unit_test(test_scan_bad_options),
