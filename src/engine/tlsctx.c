@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "engine/certinfo.h"
@@ -385,9 +386,12 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
         eff->trust =
             xasprintf("%s%s%s", cfg->ca_file ? cfg->ca_file : "",
                       cfg->ca_file && cfg->ca_path ? " + " : "", cfg->ca_path ? cfg->ca_path : "");
-    else
-        eff->trust = xasprintf("system store (%s, %s)", X509_get_default_cert_file(),
-                               X509_get_default_cert_dir());
+    else { /* the paths OpenSSL actually reads: SSL_CERT_FILE / SSL_CERT_DIR override */
+        const char *file = getenv(X509_get_default_cert_file_env());
+        const char *dir = getenv(X509_get_default_cert_dir_env());
+        eff->trust = xasprintf("system store (%s, %s)", file ? file : X509_get_default_cert_file(),
+                               dir ? dir : X509_get_default_cert_dir());
+    }
     free(eff->openssl_version);
     eff->openssl_version = xstrdup(OpenSSL_version(OPENSSL_VERSION));
     free(eff->openssl_conf);
@@ -403,6 +407,42 @@ static void fill_effective(SSL_CTX *ctx, const struct tls_config *cfg, struct ef
     config_weakenings(cfg, &eff->weakened);
     if (eff->sec_level == 0 && cfg->sec_level != 0) /* openssl.cnf made it 0 */
         strlist_push(&eff->weakened, CONFIG_WEAK_SECLEVEL0);
+}
+
+/* True when dir holds at least one OpenSSL hash link ("1a2b3c4d.0"): certificates there can
+ * be looked up one by one while verifying. */
+static bool dir_has_hash_links(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *de;
+    for (int n = 0; !found && n < 100000 && (de = readdir(d)); n++) {
+        const char *s = de->d_name;
+        size_t len = strlen(s), i = 0;
+        while (i < 8 && ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            i++;
+        found = i == 8 && len >= 10 && s[8] == '.' && s[9] >= '0' && s[9] <= '9';
+    }
+    closedir(d);
+    return found;
+}
+
+/* The system's trust store, as OpenSSL's default paths give it, but paid for lazily where the
+ * system allows: a hashed directory (Debian's /etc/ssl/certs) is looked up certificate by
+ * certificate while verifying, so a run loads only the CAs its chains need, where the bundle
+ * file is ~140 CAs parsed at once (40-70 ms on the poll thread). The bundle is loaded when the
+ * directory has no hash links, or SSL_CERT_FILE names a file. Returns 1 as OpenSSL does. */
+static int load_system_store(X509_STORE *s)
+{
+    const char *file = getenv(X509_get_default_cert_file_env());
+    const char *dir = getenv(X509_get_default_cert_dir_env());
+    if (!dir)
+        dir = X509_get_default_cert_dir();
+    if (file || strchr(dir, ':') || !dir_has_hash_links(dir))
+        return X509_STORE_set_default_paths(s);
+    return X509_STORE_load_path(s, dir);
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store);
@@ -571,7 +611,7 @@ SSL_CTX *tlsctx_get(struct engine *e, const struct tls_config *cfg, struct effec
         struct effective built = {0};
         if (!cfg->ca_file && !cfg->ca_path && !e->default_store) {
             e->default_store = X509_STORE_new();
-            if (e->default_store && X509_STORE_set_default_paths(e->default_store) != 1)
+            if (e->default_store && load_system_store(e->default_store) != 1)
                 ERR_clear_error(); /* an empty system store still lets us report every error */
         }
         SSL_CTX *ctx =

@@ -615,6 +615,43 @@ static void test_dns_failure_offline(void **state)
     free(sb);
 }
 
+/* The system store without a --cafile: a hashed directory (SSL_CERT_DIR, no SSL_CERT_FILE) is
+ * looked up certificate by certificate while verifying — the lab's root there verifies the
+ * good chain; a directory without it does not. */
+static void test_system_store_hashed_dir(void **state)
+{
+    (void)state;
+    char *dir = harness_path("sysstore"), *empty = harness_path("sysstore-empty");
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' '%s' && mkdir -p '%s' '%s' && cp '%s' '%s/lab-root.pem' && "
+             "openssl rehash '%s' && touch '%s/not-a-hash'",
+             dir, empty, dir, empty, root_ca, dir, dir, empty);
+    assert_int_equal(system(cmd), 0);
+    char *bin = harness_tlscope_path(), *env_dir = xasprintf("SSL_CERT_DIR=%s", dir),
+         *env_empty = xasprintf("SSL_CERT_DIR=%s", empty);
+    const char *const good_argv[] = {"env", "-u",     "SSL_CERT_FILE", env_dir,
+                                     bin,   "--json", target,          NULL};
+    char *out = NULL, *err = NULL;
+    int st = harness_run(good_argv, NULL, 20, &out, &err);
+    if (st != 0)
+        fail_msg("hashed store with the lab root: exit %d\n%s", st, out ? out : "");
+    assert_non_null(strstr(out, dir)); /* "settings in effect" names the directory read */
+    free(out);
+    free(err);
+    const char *const bad_argv[] = {"env", "-u",     "SSL_CERT_FILE", env_empty,
+                                    bin,   "--json", target,          NULL};
+    st = harness_run(bad_argv, NULL, 20, &out, &err);
+    assert_int_equal(st, 1); /* handshake done, not verified: the lab root is not there */
+    free(out);
+    free(err);
+    free(env_dir);
+    free(env_empty);
+    free(bin);
+    free(dir);
+    free(empty);
+}
+
 int main(void)
 {
     harness_dir();
@@ -633,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_numeric_hosts_are_addresses),
         cmocka_unit_test(test_keylog),
         cmocka_unit_test(test_dns_failure_offline),
+        cmocka_unit_test(test_system_store_hashed_dir),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
