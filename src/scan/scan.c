@@ -152,7 +152,10 @@ static enum probe_verdict judge(const struct probe_req *req, const struct report
                                 char *why, size_t n)
 {
     enum stage st = r->error.stage;
-    bool transport = st == STAGE_TCP || st == STAGE_DNS || st == STAGE_TIMEOUT;
+    /* a STARTTLS server that says "come back later" (SMTP 421 ...) throttles like a reset */
+    bool throttled =
+        st == STAGE_STARTTLS && r->starttls.failure && !strcmp(r->starttls.failure, "throttled");
+    bool transport = st == STAGE_TCP || st == STAGE_DNS || st == STAGE_TIMEOUT || throttled;
     if (req->full) {
         if (r->ok || (!transport && st != STAGE_NONE))
             return V_ANSWER; /* a handshake failure is an answer too */

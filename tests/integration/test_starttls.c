@@ -700,6 +700,33 @@ static void test_scan_over_starttls(void **state)
     free(err);
 }
 
+/* The scanner backs off from a STARTTLS server that throttles (SMTP 421): the probe is sent
+ * again (parallelism halved, a delay added) rather than recorded as "not TLS", and the report
+ * counts the retries. */
+static void test_scan_backs_off_on_421(void **state)
+{
+    (void)state;
+    struct peer p;
+    start(&p, "smtp", STP_THROTTLE, NULL);
+    char target[64], *out = NULL, *err = NULL;
+    snprintf(target, sizeof target, "127.0.0.1:%u", p.port);
+    const char *const argv[] = {"--scan", "--json", "--starttls", "smtp", target, NULL};
+    int st = run_tlscope(argv, 60, &out, &err);
+    peer_stop(&p);
+    assert_int_equal(st, 2); /* nothing could be scanned */
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    if (!doc)
+        fail_msg("not JSON: %s", je.text);
+    json_t *th = json_object_get(json_object_get(doc, "scan"), "throttled");
+    json_int_t retries = json_integer_value(json_object_get(th, "retries"));
+    if (retries < 1)
+        fail_msg("no retry after a 421:\n%s", out);
+    json_decref(doc);
+    free(out);
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -719,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_http_not_sent_over_h2),
         cmocka_unit_test(test_cli_shows_transcript),
         cmocka_unit_test(test_scan_over_starttls),
+        cmocka_unit_test(test_scan_backs_off_on_421),
         cmocka_unit_test(test_json_keys_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
