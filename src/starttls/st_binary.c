@@ -11,6 +11,16 @@
 
 static const char *const try_again = "is this the right protocol and port?";
 
+/* The server's bytes are no answer of this protocol: a sanitised preview of them goes into
+ * the transcript, and the dialogue fails as garbage with why. */
+static void garbage(struct st_dialogue *d, const char *why)
+{
+    char *preview = sanitize_preview(d->in, d->n_in, 80);
+    st_heard(d, preview, strlen(preview));
+    free(preview);
+    st_fail(d, ST_FAIL_GARBAGE, try_again, "%s", why);
+}
+
 /* ---- XMPP (RFC 6120 §5) ---- */
 
 static void xmpp_header(struct st_dialogue *d, bool server)
@@ -278,10 +288,7 @@ static void ldap_bytes(struct st_dialogue *d)
     if (k == 0)
         return;
     if (k < 0) {
-        char *preview = sanitize_preview(d->in, d->n_in, 80);
-        st_heard(d, preview, strlen(preview));
-        free(preview);
-        st_fail(d, ST_FAIL_GARBAGE, try_again, "the server's answer is not an LDAP message");
+        garbage(d, "the server's answer is not an LDAP message");
         return;
     }
     st_consume(d, (size_t)k);
@@ -359,10 +366,7 @@ static void postgres_bytes(struct st_dialogue *d)
         st_refused(d, strstr(msg, "too many") ? 421 : 0, "the SSLRequest", msg);
         return;
     }
-    char *preview = sanitize_preview(d->in, d->n_in, 80);
-    st_heard(d, preview, strlen(preview));
-    free(preview);
-    st_fail(d, ST_FAIL_GARBAGE, try_again, "the server's answer is not PostgreSQL's");
+    garbage(d, "the server's answer is not PostgreSQL's");
 }
 
 const struct st_ops st_ops_postgres = {postgres_start, NULL, postgres_bytes, NULL};
@@ -426,10 +430,7 @@ static void mysql_bytes(struct st_dialogue *d)
     if (k == 0)
         return;
     if (k < 0) {
-        char *preview = sanitize_preview(d->in, d->n_in, 80);
-        st_heard(d, preview, strlen(preview));
-        free(preview);
-        st_fail(d, ST_FAIL_GARBAGE, try_again, "the server's greeting is not MySQL's");
+        garbage(d, "the server's greeting is not MySQL's");
         return;
     }
     st_consume(d, (size_t)k);
@@ -520,10 +521,7 @@ static void rdp_bytes(struct st_dialogue *d)
     if (k == 0)
         return;
     if (k < 0) {
-        char *preview = sanitize_preview(d->in, d->n_in, 80);
-        st_heard(d, preview, strlen(preview));
-        free(preview);
-        st_fail(d, ST_FAIL_GARBAGE, try_again, "the server's answer is not an X.224 confirm");
+        garbage(d, "the server's answer is not an X.224 confirm");
         return;
     }
     st_consume(d, (size_t)k);
