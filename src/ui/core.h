@@ -111,6 +111,7 @@ struct ui {
     struct lab *lab;       /* demo lab, or NULL */
     struct ui_bg bg;       /* a scan running in the loop (scan_screen.c), or zeroed */
     unsigned profiles_gen; /* bumped when a profile file was written */
+    char *last_scan;       /* JSON of the run's last finished scan, for d (owned), or NULL */
     int cur_y, cur_x;      /* where the visible cursor goes after a frame; cur_y < 0 hides it */
     bool quit;
 };

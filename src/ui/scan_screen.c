@@ -27,9 +27,6 @@ struct scan_screen {
     struct rect view_r;
 };
 
-/* The JSON of the previous finished scan of this run, for d. */
-static char *previous_scan;
-
 static const struct scan_report *report_of(const struct scan_screen *ss)
 {
     return ss->done ? ss->done : scan_peek(ss->scan);
@@ -57,8 +54,8 @@ static void scan_finish(struct ui *ui, struct scan_screen *ss)
     ss->scan = NULL;
     ui->bg = (struct ui_bg){0};
     if (!ss->done->cancelled) {
-        free(previous_scan);
-        previous_scan = scan_render_json(ss->done, false);
+        free(ui->last_scan);
+        ui->last_scan = scan_render_json(ss->done, false);
     }
     ui_status(ui, ss->done->cancelled ? TR_WARN : TR_OK, "scan %s: %zu probes, %u connections",
               ss->done->cancelled ? "cancelled" : "done", ss->done->n_probes,
@@ -464,7 +461,7 @@ struct screen *scan_screen_new(struct ui *ui, const struct tls_config *cfg)
     struct scan_screen *ss = xcalloc(1, sizeof *ss);
     ss->base.ops = &scan_screen_ops;
     ss->ui = ui;
-    ss->before = previous_scan ? xstrdup(previous_scan) : NULL;
+    ss->before = ui->last_scan ? xstrdup(ui->last_scan) : NULL;
     ss->poll = xcalloc(1, sizeof *ss->poll);
     struct scan_opts o = {.parallel = cfg->scan_parallel, .delay_ms = cfg->scan_delay_ms};
     char err[512];

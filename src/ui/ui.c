@@ -704,7 +704,8 @@ static void ui_free(struct ui *ui)
     }
     docview_free(&ui->help_view);
     visits_free(&ui->visits); /* after the screens, which borrow its reports */
-    engine_free(ui->engine);  /* after the last connection */
+    free(ui->last_scan);
+    engine_free(ui->engine); /* after the last connection */
     ui->engine = NULL;
 }
 
