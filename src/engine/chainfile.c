@@ -20,8 +20,7 @@ static void keep(struct chainfile *cf, X509 *x)
         X509_free(x);
 }
 
-/* OpenSSL asks for a passphrase: the one given, or none (never OpenSSL's own terminal prompt). */
-static int pass_cb(char *buf, int size, int rwflag, void *userdata)
+int chainfile_pass_cb(char *buf, int size, int rwflag, void *userdata)
 {
     (void)rwflag;
     const char *pass = userdata;
@@ -79,7 +78,7 @@ static void pkcs7_certs(struct chainfile *cf, PKCS7 *p7)
 static void pem_key(struct chainfile *cf, const unsigned char *data, size_t n, const char *pass)
 {
     BIO *b = BIO_new_mem_buf(data, (int)n);
-    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, pass_cb, (void *)pass) : NULL;
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, chainfile_pass_cb, (void *)pass) : NULL;
     BIO_free(b);
     ERR_clear_error();
     if (k) {

@@ -38,5 +38,8 @@ enum { CHAINFILE_OK = 0, CHAINFILE_ERROR = -1, CHAINFILE_NEED_PASS = -2 };
 int chainfile_read(const unsigned char *data, size_t n, const char *pass, struct chainfile *out,
                    char *err, size_t errlen);
 void chainfile_free(struct chainfile *cf);
+/* OpenSSL's pem_password_cb for a passphrase given as userdata (a C string, or NULL: none);
+ * never OpenSSL's own terminal prompt. */
+int chainfile_pass_cb(char *buf, int size, int rwflag, void *userdata);
 
 #endif

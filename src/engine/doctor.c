@@ -187,19 +187,6 @@ static int pick_leaf(STACK_OF(X509) * certs, EVP_PKEY *key)
     return 0;
 }
 
-static int pass_cb(char *buf, int size, int rwflag, void *userdata)
-{
-    (void)rwflag;
-    const char *pass = userdata;
-    if (!pass || size <= 0)
-        return -1;
-    size_t n = strlen(pass);
-    if (n > (size_t)size)
-        n = (size_t)size;
-    memcpy(buf, pass, n);
-    return (int)n;
-}
-
 static int load_key(const struct doctor_opts *o, EVP_PKEY **key, char *err, size_t errlen)
 {
     char *data = NULL, e[600];
@@ -209,7 +196,7 @@ static int load_key(const struct doctor_opts *o, EVP_PKEY **key, char *err, size
         return DOCTOR_ERROR;
     }
     BIO *b = BIO_new_mem_buf(data, (int)n);
-    *key = b ? PEM_read_bio_PrivateKey(b, NULL, pass_cb, (void *)o->key_pass) : NULL;
+    *key = b ? PEM_read_bio_PrivateKey(b, NULL, chainfile_pass_cb, (void *)o->key_pass) : NULL;
     if (!*key && b) { /* DER, unencrypted */
         const unsigned char *p = (const unsigned char *)data;
         *key = d2i_AutoPrivateKey(NULL, &p, (long)n);
