@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/conn_internal.h"
+#include "engine/doctor_net.h"
 #include "model/findings.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -111,6 +112,8 @@ void conn_record_message(struct conn *c, enum event_dir dir, int content_type, i
     report_add_event(c->r, &ev);
 }
 
+_Static_assert(DOCTOR_PARALLEL <= CONN_FDS_MAX, "the fetch stage polls through struct conn_poll");
+
 /* ---- phases ------------------------------------------------------------------------------- */
 
 int64_t conn_stage_timeout_us(const struct conn *c)
@@ -140,6 +143,8 @@ static void close_socket(struct conn *c, bool graceful)
 static void finish(struct conn *c)
 {
     close_socket(c, false);
+    doctor_job_free(c->doc);
+    c->doc = NULL;
     transport_close(&c->tr);
     if (c->run == 1)
         transport_record(&c->tr, c->r);
@@ -251,17 +256,43 @@ static void start_reconnect(struct conn *c)
     start_transport(c);
 }
 
-/* The probe is over (or none ran): its findings, then close or run again. */
-static void probe_done(struct conn *c)
+/* The first connection's facts are all in: its findings (once). */
+static void findings_now(struct conn *c)
 {
-    if (c->run == 1)
-        findings_probe(c->r);
+    if (!c->findings_due)
+        return;
+    c->findings_due = false;
+    findings_compute(c->r, c->facts_now);
+    findings_probe(c->r);
+}
+
+/* Every stage of the first connection ran: the findings, then run again or close. */
+static void stages_done(struct conn *c)
+{
+    findings_now(c);
     if (c->run == 1 && c->cfg.reconnect && c->drv == &hs_openssl_driver) {
         start_reconnect(c);
         return;
     }
     close_socket(c, true);
     finish(c);
+}
+
+/* The probe is over (or none ran): the fetch stage when --aia or --revocation asks (the
+ * connection closes first: other servers are asked, for as long as they take). */
+static void probe_done(struct conn *c)
+{
+    if (c->run == 1 && facts_fetch_start(c)) {
+        close_socket(c, true);
+        enter(c, PH_FETCH, STAGE_FETCH);
+        if (doctor_job_step(c->doc, NULL, 0)) { /* nothing to fetch after all */
+            doctor_job_free(c->doc);
+            c->doc = NULL;
+            stages_done(c);
+        }
+        return;
+    }
+    stages_done(c);
 }
 
 /* The handshake driver is done: the probe, when one was asked for. */
@@ -374,6 +405,13 @@ bool conn_step(struct conn *c, const struct conn_poll *p)
         if (probe_step(c, revents_of(p, c->fd)))
             probe_done(c);
         break;
+    case PH_FETCH:
+        if (doctor_job_step(c->doc, p ? p->fds : NULL, p ? p->n : 0)) {
+            doctor_job_free(c->doc);
+            c->doc = NULL;
+            stages_done(c);
+        }
+        break;
     case PH_DONE: break;
     }
     return c->phase != PH_DONE;
@@ -416,6 +454,7 @@ void conn_want(const struct conn *c, struct conn_poll *p)
         p->n = 1;
         break;
     }
+    case PH_FETCH: p->n = doctor_job_want(c->doc, p->fds, CONN_FDS_MAX, &p->deadline_us); break;
     case PH_DONE: p->deadline_us = 0; break;
     }
     for (size_t i = 0; i < p->n; i++)
@@ -440,12 +479,18 @@ void conn_cancel(struct conn *c)
 {
     if (c->phase == PH_DONE)
         return;
-    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s", stage_name(conn_stage(c)));
+    enum stage during = conn_stage(c);
+    if (c->doc) /* what was asked and not answered says so */
+        doctor_job_cancel(c->doc);
+    findings_now(c); /* a completed handshake keeps its findings */
+    report_set_error(c->r, STAGE_CANCELLED, NULL, "cancelled during %s", stage_name(during));
     finish(c);
 }
 
 struct report *conn_take_report(struct conn *c)
 {
+    doctor_job_free(c->doc); /* it writes into the report: not past here */
+    c->doc = NULL;
     struct report *r = c->r;
     c->r = NULL;
     return r;
@@ -526,6 +571,7 @@ void conn_free(struct conn *c)
     if (!c)
         return;
     close_socket(c, false);
+    doctor_job_free(c->doc);
     transport_close(&c->tr);
     preamble_free(c);
     if (c->drv)

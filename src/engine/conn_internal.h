@@ -7,18 +7,21 @@
 
 #include <openssl/ssl.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "engine/engine.h"
 #include "engine/engine_internal.h"
 #include "engine/transport.h"
 
-/* The pipeline: transport (resolve → connect) → preamble (none yet; STARTTLS next) → handshake
- * driver → application probe (none yet) → close. A reconnect runs it again. */
+/* The pipeline: transport (resolve → connect) → preamble (STARTTLS) → handshake driver →
+ * application probe → close → fetch (--aia, --revocation: other servers, after the
+ * connection is closed) → findings. A reconnect runs the first stages again. */
 enum conn_phase {
     PH_TRANSPORT,
     PH_PREAMBLE,
     PH_HANDSHAKE,
     PH_PROBE,
+    PH_FETCH,
     PH_DONE,
 };
 
@@ -49,6 +52,7 @@ struct verify_record {
 };
 
 struct hs_raw;      /* hs_raw.c */
+struct doctor_job;  /* doctor_net.h */
 struct st_dialogue; /* starttls/starttls.h */
 
 #define APP_IN_MAX 16384 /* application data kept after the handshake (the probe reads it) */
@@ -107,6 +111,10 @@ struct conn {
     bool probe_sent; /* the HTTP request is out */
     int64_t probe_until_us;
     int64_t probe_sent_us;
+    /* the fetch stage (facts.c starts it, doctor_net.c runs it) */
+    struct doctor_job *doc;
+    time_t facts_now;  /* the reference time of the facts (certificate dates) */
+    bool findings_due; /* the first connection's facts are in: findings once every stage ran */
     unsigned char app_in[APP_IN_MAX]; /* application data received so far (bounded) */
     size_t n_app_in;
     size_t probe_out_len;
@@ -177,6 +185,9 @@ unsigned long ossl_first_error(void);
 
 /* facts.c — after a completed handshake on c->ssl, copies every fact into c->r. */
 void facts_collect(struct conn *c);
+/* facts.c — after the probe, before the socket closes: the fetch stage's job (c->doc) when
+ * --aia or --revocation asks for one; false when none. */
+bool facts_fetch_start(struct conn *c);
 /* After the reconnect handshake: resumed or not. */
 void facts_collect_reconnect(struct conn *c);
 /* Fills c->r->offered from the ClientHello event and the SSL (OpenSSL cipher names). */

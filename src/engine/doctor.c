@@ -342,10 +342,12 @@ int doctor_check(const struct doctor_opts *o, struct report **out, char *err, si
         ck->key_source = xstrdup(key ? o->key_file : "the file's own key");
     struct doctor_net net = {
         .st = st, .now = now, .timeout_s = o->timeout_s > 0 ? o->timeout_s : 10};
-    if (o->aia)
-        doctor_aia(r, &net, lx, untrusted, o->name);
-    if (o->revocation)
-        doctor_revocation(r, &net, path);
+    if (o->aia || o->revocation) {
+        struct doctor_job *job =
+            doctor_job_new(r, &net, lx, untrusted, path, o->name, o->aia, o->revocation);
+        doctor_job_run(job);
+        doctor_job_free(job);
+    }
     X509 *issuer = path && sk_X509_num(path) > 1 ? sk_X509_value(path, 1) : NULL;
     ct_collect(r, o->ct_logs, lx, issuer, NULL, NULL, 0, now);
     r->ok = true;

@@ -5,6 +5,9 @@
 #define TLSCOPE_ENGINE_DOCTOR_NET_H
 
 #include <openssl/x509.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "model/report.h"
@@ -22,15 +25,37 @@ struct doctor_net {
     double timeout_s; /* per fetch */
 };
 
-/* Follows caIssuers URLs from the top of the chain (leaf + untrusted) while an issuer is
- * missing; fills r->fetched, r->aia_verify_ok and r->aia_path (verification with what was
- * fetched). Fetches nothing when the chain is complete. */
-void doctor_aia(struct report *r, const struct doctor_net *net, X509 *leaf,
-                STACK_OF(X509) * untrusted, const char *name);
+#define DOCTOR_PARALLEL 6 /* fetches under way at once (at most CONN_FDS_MAX) */
 
-/* OCSP and CRL for every certificate of path below its root; fills r->revocation. A revoked
- * certificate adds X509_V_ERR_CERT_REVOKED at its depth and clears r->verify_ok. */
-void doctor_revocation(struct report *r, const struct doctor_net *net, STACK_OF(X509) * path);
+/* The network side of one check as a job the caller's poll loop drives, like a connection's
+ * stages: every step does a bounded amount of work, every fetch has its own deadline
+ * (timeout_s), and the job may be cancelled at any moment.
+ *
+ * aia: follows caIssuers URLs from the leaf up while an issuer is missing (one fetch after
+ * another, at most AIA_FETCH_MAX); fills r->fetched, r->aia_verify_ok and r->aia_path (the
+ * verification with what was fetched). Fetches nothing when the chain is complete.
+ * revocation: OCSP and CRL for every certificate of path below its root, side by side (at
+ * most DOCTOR_PARALLEL fetches at once); r->revocation gets one entry per question, in path
+ * order, at once (status "error" until answered). When every answer is in, a revoked
+ * certificate adds X509_V_ERR_CERT_REVOKED at its depth and clears r->verify_ok.
+ *
+ * The job keeps references to the certificates and the store, so the caller may free its
+ * own (and close the connection) after doctor_job_new; r must outlive the job. */
+struct doctor_job;
+struct doctor_job *doctor_job_new(struct report *r, const struct doctor_net *net, X509 *leaf,
+                                  STACK_OF(X509) * untrusted, STACK_OF(X509) * path,
+                                  const char *name, bool aia, bool revocation);
+/* One bounded step with the revents of the last poll (fds from doctor_job_want; NULL, 0 for
+ * none). True once every fetch is answered or failed. */
+bool doctor_job_step(struct doctor_job *j, const struct pollfd *fds, size_t n);
+/* The descriptors to poll (at most max) and the nearest deadline (0: step again at once). */
+size_t doctor_job_want(const struct doctor_job *j, struct pollfd *fds, size_t max,
+                       int64_t *deadline_us);
+/* Stops every fetch under way; the report says "cancelled before an answer" for each. */
+void doctor_job_cancel(struct doctor_job *j);
+void doctor_job_free(struct doctor_job *j);
+/* Blocking: steps and polls until the job is done (the offline --check-chain). */
+void doctor_job_run(struct doctor_job *j);
 
 /* doctor.c: the shared verification helpers. */
 #define VERIFY_ERRORS_MAX 64

@@ -433,26 +433,25 @@ static void require_ocsp(struct conn *c)
     r->verify_ok = false;
 }
 
-/* issue 13: --aia and --revocation on a live chain (blocking, each fetch bounded by the
- * connection's timeout). */
-static void collect_doctor(struct conn *c, STACK_OF(X509) * sent, STACK_OF(X509) * verified,
-                           time_t now)
+/* issue 13: --aia and --revocation on a live chain: the fetch stage's job, made while the
+ * connection's certificates are at hand (the job keeps its own references). */
+bool facts_fetch_start(struct conn *c)
 {
-    if ((!c->cfg.aia && !c->cfg.revocation) || !sent || sk_X509_num(sent) < 1)
-        return;
-    struct doctor_net net = {SSL_CTX_get_cert_store(c->ctx), now,
+    STACK_OF(X509) *sent = c->ssl ? SSL_get_peer_cert_chain(c->ssl) : NULL;
+    if ((!c->cfg.aia && !c->cfg.revocation) || !c->r->ok || !sent || sk_X509_num(sent) < 1)
+        return false;
+    struct doctor_net net = {SSL_CTX_get_cert_store(c->ctx), c->facts_now,
                              c->cfg.timeout_s > 0 ? c->cfg.timeout_s : 10};
     const char *name =
         c->cfg.hostname_check ? (config_sni(&c->cfg) ? config_sni(&c->cfg) : c->cfg.host) : NULL;
-    if (c->cfg.aia) {
-        STACK_OF(X509) *untrusted = sk_X509_new_null();
-        for (int i = 1; untrusted && i < sk_X509_num(sent); i++)
-            sk_X509_push(untrusted, sk_X509_value(sent, i));
-        doctor_aia(c->r, &net, sk_X509_value(sent, 0), untrusted, name);
-        sk_X509_free(untrusted);
-    }
-    if (c->cfg.revocation)
-        doctor_revocation(c->r, &net, verified);
+    STACK_OF(X509) *untrusted = sk_X509_new_null();
+    for (int i = 1; untrusted && i < sk_X509_num(sent); i++)
+        sk_X509_push(untrusted, sk_X509_value(sent, i));
+    c->doc = doctor_job_new(c->r, &net, sk_X509_value(sent, 0), untrusted,
+                            SSL_get0_verified_chain(c->ssl), name, c->cfg.aia, c->cfg.revocation);
+    sk_X509_free(untrusted);
+    ERR_clear_error();
+    return true;
 }
 
 /* issue 13: SCTs from the leaf, the TLS extension (with --ct) and the OCSP staple. */
@@ -491,13 +490,13 @@ void facts_collect(struct conn *c)
     r->chain_issues = chain_analyse(r);
     collect_ocsp(c, sent);
     require_ocsp(c);
-    collect_doctor(c, sent, verified, now);
     collect_scts(c, sent, verified, now);
     if (c->cert_requested && SSL_get_certificate(c->ssl))
         r->client_cert_sent = certinfo_name(X509_get_subject_name(SSL_get_certificate(c->ssl)));
     facts_offered(c);
     collect_server_extensions(r);
-    findings_compute(r, now);
+    c->facts_now = now;
+    c->findings_due = r->ok; /* computed once every stage has added its facts (conn.c) */
     ERR_clear_error();
 }
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,197 +94,6 @@ static int url_parse(const char *url, struct url *u, char *err, size_t errlen)
     return 0;
 }
 
-static int remaining_ms(int64_t deadline)
-{
-    int64_t left = (deadline - mono_us()) / 1000;
-    return left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
-}
-
-/* Resolves and connects within the deadline; returns a connected non-blocking fd or -1. */
-static int connect_to(const struct url *u, int64_t deadline, char *err, size_t errlen)
-{
-    struct resolver *res = NULL;
-    if (resolver_start(u->host, u->port, 0, &res, err, errlen) < 0)
-        return -1;
-    while (!resolver_done(res)) {
-        struct pollfd p = {resolver_fd(res), POLLIN, 0};
-        int ms = remaining_ms(deadline);
-        if (ms == 0) {
-            resolver_release(res);
-            snprintf(err, errlen, "timeout resolving %s", u->host);
-            return -1;
-        }
-        if (p.fd >= 0)
-            poll(&p, 1, ms);
-    }
-    const struct addrinfo *ai = resolver_result(res, err, errlen);
-    int fd = -1;
-    for (; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-            continue;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            break;
-        if (errno == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int soerr = 0;
-            socklen_t sl = sizeof soerr;
-            if (poll(&p, 1, remaining_ms(deadline)) == 1 &&
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
-                break;
-            snprintf(err, errlen, "%s", soerr ? strerror(soerr) : "timeout connecting");
-        } else {
-            snprintf(err, errlen, "%s", strerror(errno));
-        }
-        close(fd);
-        fd = -1;
-    }
-    resolver_release(res);
-    return fd;
-}
-
-/* Waits for what a TLS call that returned rc asked for; -1 on a real error. */
-static int tls_wait(const struct io *io, int rc, int64_t deadline)
-{
-    int e = SSL_get_error(io->ssl, rc);
-    short ev = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
-    if (!ev)
-        return -1;
-    struct pollfd pf = {io->fd, ev, 0};
-    return poll(&pf, 1, remaining_ms(deadline)) > 0 ? 0 : -2;
-}
-
-/* https://: the handshake, verified against store (the check's trust store) and the name. */
-static int tls_start(struct io *io, const struct url *u, X509_STORE *store, int64_t deadline,
-                     char *err, size_t errlen)
-{
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx)
-        return -1;
-    if (store && X509_STORE_up_ref(store))
-        SSL_CTX_set_cert_store(ctx, store);
-    else
-        SSL_CTX_set_default_verify_paths(ctx);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    io->ssl = SSL_new(ctx);
-    SSL_CTX_free(ctx);
-    if (!io->ssl || SSL_set_fd(io->ssl, io->fd) != 1)
-        return -1;
-    X509_VERIFY_PARAM *param = SSL_get0_param(io->ssl);
-    if (host_is_ip_literal(u->host)) {
-        X509_VERIFY_PARAM_set1_ip_asc(param, u->host);
-    } else {
-        SSL_set_tlsext_host_name(io->ssl, u->host);
-        X509_VERIFY_PARAM_set1_host(param, u->host, 0);
-    }
-    for (int k = 0; k < 10000; k++) {
-        int rc = SSL_connect(io->ssl);
-        if (rc == 1)
-            return 0;
-        int w = tls_wait(io, rc, deadline);
-        if (w == -2) {
-            snprintf(err, errlen, "timeout in the TLS handshake");
-            return -1;
-        }
-        if (w < 0) {
-            long v = SSL_get_verify_result(io->ssl);
-            snprintf(err, errlen, "TLS handshake failed%s%s", v != X509_V_OK ? ": " : "",
-                     v != X509_V_OK ? X509_verify_cert_error_string(v) : "");
-            return -1;
-        }
-    }
-    return -1;
-}
-
-static int send_all(const struct io *io, const unsigned char *p, size_t n, int64_t deadline,
-                    char *err, size_t errlen)
-{
-    int fd = io->fd;
-    while (n) {
-        if (io->ssl) {
-            size_t w = 0;
-            int rc = SSL_write_ex(io->ssl, p, n, &w);
-            if (rc == 1) {
-                p += w;
-                n -= w;
-            } else if (tls_wait(io, rc, deadline) < 0) {
-                snprintf(err, errlen, "cannot send the request over TLS");
-                return -1;
-            }
-            continue;
-        }
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w > 0) {
-            p += w;
-            n -= (size_t)w;
-            continue;
-        }
-        if (w < 0 && errno != EAGAIN && errno != EINTR) {
-            snprintf(err, errlen, "send: %s", strerror(errno));
-            return -1;
-        }
-        struct pollfd pf = {fd, POLLOUT, 0};
-        if (poll(&pf, 1, remaining_ms(deadline)) <= 0) {
-            snprintf(err, errlen, "timeout sending the request");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Reads until the peer closes, or the bound is passed. */
-static int recv_all(const struct io *io, struct strbuf *sb, size_t max, int64_t deadline, char *err,
-                    size_t errlen)
-{
-    int fd = io->fd;
-    char buf[8192];
-    for (;;) {
-        if (io->ssl) {
-            size_t got = 0;
-            int rc = SSL_read_ex(io->ssl, buf, sizeof buf, &got);
-            if (rc == 1) {
-                if (sb->len + got > max + HTTP_HEADER_MAX) {
-                    snprintf(err, errlen, "HTTP answer larger than %zu bytes", max);
-                    return -1;
-                }
-                sb_add(sb, buf, got);
-                continue;
-            }
-            int e = SSL_get_error(io->ssl, rc);
-            if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL)
-                return sb->len ? 0 : -1; /* closed (a server that drops TCP ends the body too) */
-            int w = tls_wait(io, rc, deadline);
-            if (w < 0) {
-                snprintf(err, errlen, "%s",
-                         w == -2 ? "timeout waiting for the answer"
-                                 : "TLS error reading the answer");
-                return -1;
-            }
-            continue;
-        }
-        ssize_t r = recv(fd, buf, sizeof buf, 0);
-        if (r == 0)
-            return 0;
-        if (r > 0) {
-            if (sb->len + (size_t)r > max + HTTP_HEADER_MAX) {
-                snprintf(err, errlen, "HTTP answer larger than %zu bytes", max);
-                return -1;
-            }
-            sb_add(sb, buf, (size_t)r);
-            continue;
-        }
-        if (errno != EAGAIN && errno != EINTR) {
-            snprintf(err, errlen, "recv: %s", strerror(errno));
-            return -1;
-        }
-        struct pollfd pf = {fd, POLLIN, 0};
-        if (poll(&pf, 1, remaining_ms(deadline)) <= 0) {
-            snprintf(err, errlen, "timeout waiting for the answer");
-            return -1;
-        }
-    }
-}
-
 static const char *header(const char *head, size_t hlen, const char *name, size_t *vlen)
 {
     size_t nl = strlen(name);
@@ -332,131 +142,470 @@ static long dechunk(unsigned char *b, size_t n)
     return -1;
 }
 
-static int one_request(const char *url, const char *method, const char *ctype,
-                       const unsigned char *body, size_t body_n, size_t max, int64_t deadline,
-                       X509_STORE *store, struct http_response *out, char **location, char *err,
-                       size_t errlen)
-{
+/* ---- one exchange as a state machine ------------------------------------------------------ */
+
+enum hstate { H_RESOLVE, H_CONNECT, H_TLS, H_SEND, H_RECV, H_DONE, H_FAILED };
+
+struct http_req {
+    enum hstate st;
+    char *url; /* the URL being fetched (the last redirect's target) */
+    char *method, *ctype;
+    unsigned char *body;
+    size_t body_n, max;
+    int64_t deadline;
+    X509_STORE *store; /* a reference (https://), or NULL: the system's */
+    int hops;
     struct url u;
-    if (url_parse(url, &u, err, errlen) < 0)
-        return -1;
-    struct io io = {connect_to(&u, deadline, err, errlen), NULL};
-    if (io.fd < 0)
-        return -1;
-    if (u.tls && tls_start(&io, &u, store, deadline, err, errlen) < 0) {
-        if (!err[0])
-            snprintf(err, errlen, "TLS handshake failed");
-        SSL_free(io.ssl);
-        close(io.fd);
-        ERR_clear_error();
-        return -1;
-    }
-    struct strbuf req = {0};
-    bool v6 = strchr(u.host, ':') != NULL;
-    sb_printf(&req, "%s %s HTTP/1.1\r\nHost: %s%s%s", method, u.path, v6 ? "[" : "", u.host,
-              v6 ? "]" : "");
-    if (u.port != (u.tls ? 443 : 80))
-        sb_printf(&req, ":%u", (unsigned)u.port);
-    sb_printf(&req, "\r\nUser-Agent: tlscope\r\nAccept: */*\r\nConnection: close\r\n");
-    if (body)
-        sb_printf(&req, "Content-Type: %s\r\nContent-Length: %zu\r\n", ctype, body_n);
-    sb_puts(&req, "\r\n");
-    int rc = send_all(&io, (const unsigned char *)req.buf, req.len, deadline, err, errlen);
-    if (rc == 0 && body)
-        rc = send_all(&io, body, body_n, deadline, err, errlen);
-    sb_free(&req);
-    struct strbuf ans = {0};
-    if (rc == 0)
-        rc = recv_all(&io, &ans, max, deadline, err, errlen);
-    SSL_free(io.ssl);
-    close(io.fd);
+    struct resolver *res;
+    const struct addrinfo *ai; /* the address being tried (owned by res) */
+    int fd;
+    SSL *ssl;
+    short want;         /* POLLIN / POLLOUT for the current state */
+    struct strbuf req;  /* the request: head and body */
+    size_t sent;        /* bytes of req gone out */
+    struct strbuf ans;  /* the answer so far */
+    struct http_response resp;
+    char err[256];
+};
+
+static void close_io(struct http_req *q)
+{
+    SSL_free(q->ssl);
+    q->ssl = NULL;
+    if (q->fd >= 0)
+        close(q->fd);
+    q->fd = -1;
     ERR_clear_error();
-    const char *hend = rc == 0 && ans.buf ? strstr(ans.buf, "\r\n\r\n") : NULL;
-    if (rc == 0 && (!hend || strncmp(ans.buf, "HTTP/1.", 7) != 0 || ans.len < 12)) {
-        snprintf(err, errlen, "not an HTTP answer");
-        rc = -1;
+}
+
+static void release_resolver(struct http_req *q)
+{
+    if (q->res)
+        resolver_release(q->res);
+    q->res = NULL;
+    q->ai = NULL;
+}
+
+static void fail(struct http_req *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(struct http_req *q, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q->err, sizeof q->err, fmt, ap);
+    va_end(ap);
+    q->st = H_FAILED;
+    close_io(q);
+    release_resolver(q);
+}
+
+static void build_request(struct http_req *q)
+{
+    const struct url *u = &q->u;
+    bool v6 = strchr(u->host, ':') != NULL;
+    q->req.len = 0;
+    q->sent = 0;
+    sb_printf(&q->req, "%s %s HTTP/1.1\r\nHost: %s%s%s", q->method, u->path, v6 ? "[" : "",
+              u->host, v6 ? "]" : "");
+    if (u->port != (u->tls ? 443 : 80))
+        sb_printf(&q->req, ":%u", (unsigned)u->port);
+    sb_puts(&q->req, "\r\nUser-Agent: tlscope\r\nAccept: */*\r\nConnection: close\r\n");
+    if (q->body)
+        sb_printf(&q->req, "Content-Type: %s\r\nContent-Length: %zu\r\n", q->ctype, q->body_n);
+    sb_puts(&q->req, "\r\n");
+    if (q->body)
+        sb_add(&q->req, (const char *)q->body, q->body_n);
+    q->st = H_SEND;
+    q->want = POLLOUT;
+}
+
+/* https://: the client side, verified against the check's trust store and the URL's host. */
+static void start_tls(struct http_req *q)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        fail(q, "cannot create a TLS context");
+        return;
     }
-    if (rc < 0) {
-        sb_free(&ans);
-        return -1;
+    if (q->store && X509_STORE_up_ref(q->store))
+        SSL_CTX_set_cert_store(ctx, q->store);
+    else
+        SSL_CTX_set_default_verify_paths(ctx);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    q->ssl = SSL_new(ctx);
+    SSL_CTX_free(ctx);
+    if (!q->ssl || SSL_set_fd(q->ssl, q->fd) != 1) {
+        fail(q, "cannot create a TLS connection");
+        return;
     }
-    size_t hlen = (size_t)(hend - ans.buf) + 2;
-    out->status = atoi(ans.buf + 9);
-    size_t bstart = hlen + 2, vlen = 0;
-    size_t blen = ans.len - bstart;
-    const char *te = header(ans.buf, hlen, "Transfer-Encoding", &vlen);
+    X509_VERIFY_PARAM *param = SSL_get0_param(q->ssl);
+    if (host_is_ip_literal(q->u.host)) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, q->u.host);
+    } else {
+        SSL_set_tlsext_host_name(q->ssl, q->u.host);
+        X509_VERIFY_PARAM_set1_host(param, q->u.host, 0);
+    }
+    q->st = H_TLS;
+    q->want = POLLOUT;
+}
+
+static void connected(struct http_req *q)
+{
+    release_resolver(q);
+    if (q->u.tls)
+        start_tls(q);
+    else
+        build_request(q);
+}
+
+/* Tries q->ai and the addresses after it until one connects or is under way. */
+static void try_connect(struct http_req *q)
+{
+    char why[160] = "no address";
+    for (; q->ai; q->ai = q->ai->ai_next) {
+        q->fd = socket(q->ai->ai_family, q->ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (q->fd < 0) {
+            snprintf(why, sizeof why, "socket: %s", strerror(errno));
+            continue;
+        }
+        if (connect(q->fd, q->ai->ai_addr, q->ai->ai_addrlen) == 0) {
+            connected(q);
+            return;
+        }
+        if (errno == EINPROGRESS) {
+            q->st = H_CONNECT;
+            q->want = POLLOUT;
+            return;
+        }
+        snprintf(why, sizeof why, "%s", strerror(errno));
+        close(q->fd);
+        q->fd = -1;
+    }
+    fail(q, "%s", why);
+}
+
+static void resolved(struct http_req *q)
+{
+    char err[256] = "";
+    q->ai = resolver_result(q->res, err, sizeof err);
+    if (!q->ai) {
+        fail(q, "%s", err[0] ? err : "the name does not resolve");
+        return;
+    }
+    try_connect(q);
+}
+
+/* Starts (again, after a redirect) the exchange for q->url. */
+static void begin(struct http_req *q)
+{
+    char err[256] = "";
+    if (url_parse(q->url, &q->u, err, sizeof err) < 0) {
+        fail(q, "%s", err);
+        return;
+    }
+    if (resolver_start(q->u.host, q->u.port, 0, &q->res, err, sizeof err) < 0) {
+        fail(q, "%s", err);
+        return;
+    }
+    q->st = H_RESOLVE;
+    q->want = POLLIN;
+    if (resolver_done(q->res))
+        resolved(q);
+}
+
+/* The answer is in (the peer closed): status, body, a redirect to follow. */
+static void answered(struct http_req *q)
+{
+    close_io(q);
+    const char *buf = q->ans.buf;
+    const char *hend = buf ? strstr(buf, "\r\n\r\n") : NULL;
+    if (!hend || q->ans.len < 12 || strncmp(buf, "HTTP/1.", 7) != 0) {
+        fail(q, "not an HTTP answer");
+        return;
+    }
+    size_t hlen = (size_t)(hend - buf) + 2, bstart = hlen + 2, vlen = 0;
+    size_t blen = q->ans.len - bstart;
+    struct http_response *out = &q->resp;
+    http_response_free(out);
+    out->status = atoi(buf + 9);
     out->body = xmalloc(blen + 1);
-    memcpy(out->body, ans.buf + bstart, blen);
+    memcpy(out->body, buf + bstart, blen);
+    const char *te = header(buf, hlen, "Transfer-Encoding", &vlen);
     if (te && vlen >= 7 && !strncasecmp(te, "chunked", 7)) {
         long d = dechunk(out->body, blen);
         if (d < 0) {
-            snprintf(err, errlen, "bad chunked encoding");
-            sb_free(&ans);
-            return -1;
+            fail(q, "bad chunked encoding");
+            return;
         }
         blen = (size_t)d;
     }
-    const char *cl = header(ans.buf, hlen, "Content-Length", &vlen);
+    const char *cl = header(buf, hlen, "Content-Length", &vlen);
     if (cl && !te && strtoul(cl, NULL, 10) < blen)
         blen = strtoul(cl, NULL, 10);
-    if (blen > max) {
-        snprintf(err, errlen, "HTTP body larger than %zu bytes", max);
-        sb_free(&ans);
-        return -1;
+    if (blen > q->max) {
+        fail(q, "HTTP body larger than %zu bytes", q->max);
+        return;
     }
     out->body[blen] = '\0';
     out->n = blen;
-    const char *loc = header(ans.buf, hlen, "Location", &vlen);
-    if (loc && location)
-        *location = xstrndup(loc, vlen);
-    sb_free(&ans);
-    return 0;
+    const char *loc = header(buf, hlen, "Location", &vlen);
+    bool redirect = out->status >= 301 && out->status <= 308 && out->status != 304 && loc &&
+                    !strcmp(q->method, "GET");
+    if (!redirect) {
+        out->final_url = xstrdup(q->url);
+        q->st = H_DONE;
+        return;
+    }
+    if (q->hops++ >= HTTP_REDIRECTS_MAX) {
+        fail(q, "more than %d redirects", HTTP_REDIRECTS_MAX);
+        return;
+    }
+    char *next;
+    if (loc[0] == '/') /* relative to the server answering */
+        next = xasprintf("%s://%s%s%s:%u%.*s", q->u.tls ? "https" : "http",
+                         strchr(q->u.host, ':') ? "[" : "", q->u.host,
+                         strchr(q->u.host, ':') ? "]" : "", (unsigned)q->u.port, (int)vlen, loc);
+    else
+        next = xstrndup(loc, vlen);
+    http_response_free(out);
+    free(q->url);
+    q->url = next;
+    q->ans.len = 0;
+    begin(q);
 }
 
-int http_fetch(const char *url, const char *method, const char *content_type,
-               const unsigned char *body, size_t body_n, size_t max, double timeout_s,
-               X509_STORE *store, struct http_response *out, char *err, size_t errlen)
+static bool too_big(struct http_req *q, size_t more)
+{
+    if (q->ans.len + more <= q->max + HTTP_HEADER_MAX)
+        return false;
+    fail(q, "HTTP answer larger than %zu bytes", q->max);
+    return true;
+}
+
+/* TLS: what the last call wants; false (and failed) on a real error. */
+static bool tls_wants(struct http_req *q, int rc, const char *what)
+{
+    int e = SSL_get_error(q->ssl, rc);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        q->want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        return true;
+    }
+    long v = q->st == H_TLS ? SSL_get_verify_result(q->ssl) : X509_V_OK;
+    if (v != X509_V_OK)
+        fail(q, "%s: %s", what, X509_verify_cert_error_string(v));
+    else
+        fail(q, "%s", what);
+    return false;
+}
+
+#define IO_ROUNDS 16 /* reads or writes per step: the step's work stays bounded */
+
+static void step_send(struct http_req *q)
+{
+    for (int k = 0; k < IO_ROUNDS && q->sent < q->req.len; k++) {
+        const char *p = q->req.buf + q->sent;
+        size_t n = q->req.len - q->sent;
+        if (q->ssl) {
+            size_t w = 0;
+            ERR_clear_error();
+            int rc = SSL_write_ex(q->ssl, p, n, &w);
+            if (rc != 1) {
+                tls_wants(q, rc, "cannot send the request over TLS");
+                return;
+            }
+            q->sent += w;
+            continue;
+        }
+        ssize_t w = send(q->fd, p, n, MSG_NOSIGNAL);
+        if (w > 0) {
+            q->sent += (size_t)w;
+            continue;
+        }
+        if (w < 0 && errno != EAGAIN && errno != EINTR) {
+            fail(q, "send: %s", strerror(errno));
+            return;
+        }
+        q->want = POLLOUT;
+        return;
+    }
+    if (q->sent == q->req.len) {
+        q->st = H_RECV;
+        q->want = POLLIN;
+    }
+}
+
+static void step_recv(struct http_req *q)
+{
+    char buf[8192];
+    for (int k = 0; k < IO_ROUNDS; k++) {
+        if (q->ssl) {
+            size_t got = 0;
+            ERR_clear_error();
+            int rc = SSL_read_ex(q->ssl, buf, sizeof buf, &got);
+            if (rc == 1) {
+                if (too_big(q, got))
+                    return;
+                sb_add(&q->ans, buf, got);
+                continue;
+            }
+            int e = SSL_get_error(q->ssl, rc);
+            if (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL || e == SSL_ERROR_SSL) {
+                if (q->ans.len) /* closed (a server that drops TCP ends the body too) */
+                    answered(q);
+                else
+                    fail(q, "the server closed the connection without an answer");
+                return;
+            }
+            tls_wants(q, rc, "TLS error reading the answer");
+            return;
+        }
+        ssize_t r = recv(q->fd, buf, sizeof buf, 0);
+        if (r == 0) {
+            answered(q);
+            return;
+        }
+        if (r > 0) {
+            if (too_big(q, (size_t)r))
+                return;
+            sb_add(&q->ans, buf, (size_t)r);
+            continue;
+        }
+        if (errno != EAGAIN && errno != EINTR)
+            fail(q, "recv: %s", strerror(errno));
+        else
+            q->want = POLLIN;
+        return;
+    }
+}
+
+static const char *const timeout_words[] = {
+    [H_RESOLVE] = "timeout resolving the name",
+    [H_CONNECT] = "timeout connecting",
+    [H_TLS] = "timeout in the TLS handshake",
+    [H_SEND] = "timeout sending the request",
+    [H_RECV] = "timeout waiting for the answer",
+};
+
+struct http_req *http_start(const char *url, const char *method, const char *content_type,
+                            const unsigned char *body, size_t body_n, size_t max,
+                            double timeout_s, X509_STORE *store)
+{
+    struct http_req *q = xcalloc(1, sizeof(*q));
+    q->fd = -1;
+    q->url = xstrdup(url);
+    q->method = xstrdup(method);
+    q->ctype = xstrdup(content_type ? content_type : "application/octet-stream");
+    if (body) {
+        q->body = xmalloc(body_n ? body_n : 1);
+        memcpy(q->body, body, body_n);
+        q->body_n = body_n;
+    }
+    q->max = max;
+    q->deadline = mono_us() + (int64_t)(timeout_s * 1e6);
+    if (store && X509_STORE_up_ref(store))
+        q->store = store;
+    begin(q);
+    return q;
+}
+
+bool http_step(struct http_req *q, short revents)
+{
+    for (int k = 0; k < 4 && q->st != H_DONE && q->st != H_FAILED; k++) {
+        enum hstate was = q->st;
+        if (mono_us() >= q->deadline) {
+            fail(q, "%s", timeout_words[q->st]);
+            break;
+        }
+        switch (q->st) {
+        case H_RESOLVE:
+            if (resolver_done(q->res))
+                resolved(q);
+            break;
+        case H_CONNECT: {
+            if (!revents)
+                break;
+            int soerr = 0;
+            socklen_t sl = sizeof soerr;
+            if (getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+                soerr = errno;
+            struct sockaddr_storage peer;
+            socklen_t pl = sizeof peer;
+            if (soerr == 0 && getpeername(q->fd, (struct sockaddr *)&peer, &pl) < 0 &&
+                errno == ENOTCONN)
+                soerr = EINPROGRESS; /* a wake-up that was not this connect's */
+            if (soerr == EINPROGRESS)
+                break;
+            if (soerr == 0) {
+                connected(q);
+                break;
+            }
+            close(q->fd);
+            q->fd = -1;
+            q->ai = q->ai->ai_next;
+            if (q->ai)
+                try_connect(q);
+            else
+                fail(q, "%s", strerror(soerr));
+            break;
+        }
+        case H_TLS: {
+            ERR_clear_error();
+            int rc = SSL_connect(q->ssl);
+            if (rc == 1)
+                build_request(q);
+            else
+                tls_wants(q, rc, "TLS handshake failed");
+            break;
+        }
+        case H_SEND: step_send(q); break;
+        case H_RECV: step_recv(q); break;
+        case H_DONE:
+        case H_FAILED: break;
+        }
+        if (q->st == was)
+            break; /* waiting: the next readiness (or the deadline) moves it on */
+        revents = 0;
+    }
+    return q->st == H_DONE || q->st == H_FAILED;
+}
+
+void http_want(const struct http_req *q, struct pollfd *pfd, int64_t *deadline_us)
+{
+    pfd->fd = q->st == H_RESOLVE ? resolver_fd(q->res) : q->fd;
+    pfd->events = q->want;
+    pfd->revents = 0;
+    if (q->st == H_DONE || q->st == H_FAILED)
+        pfd->fd = -1;
+    *deadline_us = q->deadline;
+}
+
+int http_result(struct http_req *q, struct http_response *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
-    int64_t deadline = mono_us() + (int64_t)(timeout_s * 1e6);
-    char *cur = xstrdup(url);
-    for (int hop = 0;; hop++) {
-        char *loc = NULL;
-        http_response_free(out);
-        err[0] = '\0';
-        if (one_request(cur, method, content_type, body, body_n, max, deadline, store, out, &loc,
-                        err, errlen) < 0) {
-            free(loc);
-            free(cur);
-            return -1;
-        }
-        bool redirect = out->status >= 301 && out->status <= 308 && out->status != 304 && loc &&
-                        !strcmp(method, "GET");
-        if (!redirect) {
-            free(loc);
-            out->final_url = cur;
-            return 0;
-        }
-        if (hop >= HTTP_REDIRECTS_MAX) {
-            snprintf(err, errlen, "more than %d redirects", HTTP_REDIRECTS_MAX);
-            free(loc);
-            free(cur);
-            http_response_free(out);
-            return -1;
-        }
-        if (loc[0] == '/') { /* relative to the server answering */
-            struct url u;
-            char *abs = NULL;
-            if (url_parse(cur, &u, err, errlen) == 0)
-                abs = xasprintf("%s://%s%s%s:%u%s", u.tls ? "https" : "http",
-                                strchr(u.host, ':') ? "[" : "", u.host,
-                                strchr(u.host, ':') ? "]" : "", (unsigned)u.port, loc);
-            free(loc);
-            loc = abs ? abs : xstrdup("");
-        }
-        free(cur);
-        cur = loc;
+    if (q->st == H_DONE) {
+        *out = q->resp;
+        memset(&q->resp, 0, sizeof q->resp);
+        return 0;
     }
+    snprintf(err, errlen, "%s", q->st == H_FAILED ? q->err : "the fetch did not finish");
+    return -1;
+}
+
+void http_free(struct http_req *q)
+{
+    if (!q)
+        return;
+    close_io(q);
+    release_resolver(q);
+    http_response_free(&q->resp);
+    sb_free(&q->req);
+    sb_free(&q->ans);
+    X509_STORE_free(q->store);
+    free(q->url);
+    free(q->method);
+    free(q->ctype);
+    free(q->body);
+    free(q);
 }
 
 void http_response_free(struct http_response *r)

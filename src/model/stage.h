@@ -24,6 +24,8 @@
       "STARTTLS service or a proxy waits for the client to speak first)",                          \
       true)                                                                                        \
     X(VERIFY, "verify", "verifying", "verification", "verification", NULL, false)                  \
+    X(FETCH, "fetch", "fetching", "fetching (AIA, revocation)",                                    \
+      "the fetches of --aia and --revocation", NULL, false)                                        \
     X(RECONNECT, "reconnect", "reconnecting", "reconnect", "the second connection (--reconnect)",  \
       NULL, true)                                                                                  \
     X(DONE, "done", "finishing", "done", "finishing", NULL, false)                                 \
