@@ -1,9 +1,10 @@
 /* One connection as a pipeline of stages — transport (resolve → connect, Happy Eyeballs) →
  * preamble (the STARTTLS dialogue, preamble.c) → handshake driver (OpenSSL's, or the raw
- * hello) → application probe (the injection check or the HTTP probe, probe.c) → close — driven by
- * the caller's poll loop. A reconnect runs the pipeline again with the saved session. Every step
- * does a bounded amount of work, so the deadline and a cancel always get their turn. Stage names,
- * error kinds and timeout words come from the one table in model/stage.h. */
+ * hello) → application probe (the injection check or the HTTP probe, probe.c) → close → fetch
+ * (--aia and --revocation ask other servers, side by side: doctor_net.c) — driven by the
+ * caller's poll loop. A reconnect runs the pipeline again with the saved session. Every step
+ * does a bounded amount of work, so the deadline and a cancel always get their turn. Stage
+ * names, error kinds and timeout words come from the one table in model/stage.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>

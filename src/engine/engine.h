@@ -1,8 +1,9 @@
 /* The connection engine: turns a tls_config (what to offer) into a report (what happened).
  *
  * One connection is a pipeline of stages — transport (resolve → connect, Happy Eyeballs over
- * every address) → preamble → handshake driver → probe → close — driven by the caller's poll
- * loop. Every step does a bounded amount of work, whatever the peer sends:
+ * every address) → preamble → handshake driver → probe → close → fetch (--aia, --revocation) —
+ * driven by the caller's poll loop. Every step does a bounded amount of work, whatever the peer
+ * sends:
  *
  *     struct engine *e = engine_new();                       // TLS contexts shared by the run
  *     struct conn *c;

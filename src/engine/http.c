@@ -160,10 +160,10 @@ struct http_req {
     const struct addrinfo *ai; /* the address being tried (owned by res) */
     int fd;
     SSL *ssl;
-    short want;         /* POLLIN / POLLOUT for the current state */
-    struct strbuf req;  /* the request: head and body */
-    size_t sent;        /* bytes of req gone out */
-    struct strbuf ans;  /* the answer so far */
+    short want;        /* POLLIN / POLLOUT for the current state */
+    struct strbuf req; /* the request: head and body */
+    size_t sent;       /* bytes of req gone out */
+    struct strbuf ans; /* the answer so far */
     struct http_response resp;
     char err[256];
 };
@@ -205,8 +205,8 @@ static void build_request(struct http_req *q)
     bool v6 = strchr(u->host, ':') != NULL;
     q->req.len = 0;
     q->sent = 0;
-    sb_printf(&q->req, "%s %s HTTP/1.1\r\nHost: %s%s%s", q->method, u->path, v6 ? "[" : "",
-              u->host, v6 ? "]" : "");
+    sb_printf(&q->req, "%s %s HTTP/1.1\r\nHost: %s%s%s", q->method, u->path, v6 ? "[" : "", u->host,
+              v6 ? "]" : "");
     if (u->port != (u->tls ? 443 : 80))
         sb_printf(&q->req, ":%u", (unsigned)u->port);
     sb_puts(&q->req, "\r\nUser-Agent: tlscope\r\nAccept: */*\r\nConnection: close\r\n");
@@ -479,16 +479,14 @@ static void step_recv(struct http_req *q)
 }
 
 static const char *const timeout_words[] = {
-    [H_RESOLVE] = "timeout resolving the name",
-    [H_CONNECT] = "timeout connecting",
-    [H_TLS] = "timeout in the TLS handshake",
-    [H_SEND] = "timeout sending the request",
+    [H_RESOLVE] = "timeout resolving the name",  [H_CONNECT] = "timeout connecting",
+    [H_TLS] = "timeout in the TLS handshake",    [H_SEND] = "timeout sending the request",
     [H_RECV] = "timeout waiting for the answer",
 };
 
 struct http_req *http_start(const char *url, const char *method, const char *content_type,
-                            const unsigned char *body, size_t body_n, size_t max,
-                            double timeout_s, X509_STORE *store)
+                            const unsigned char *body, size_t body_n, size_t max, double timeout_s,
+                            X509_STORE *store)
 {
     struct http_req *q = xcalloc(1, sizeof(*q));
     q->fd = -1;

@@ -33,8 +33,8 @@ struct http_req;
  * all. store: the trust store for https:// (a reference is kept; NULL: the system's). Never
  * fails here: a bad URL is an error http_result reports. */
 struct http_req *http_start(const char *url, const char *method, const char *content_type,
-                            const unsigned char *body, size_t body_n, size_t max,
-                            double timeout_s, X509_STORE *store);
+                            const unsigned char *body, size_t body_n, size_t max, double timeout_s,
+                            X509_STORE *store);
 /* What to wait for: one descriptor (fd -1: none, only the deadline) and the deadline (µs). */
 void http_want(const struct http_req *q, struct pollfd *pfd, int64_t *deadline_us);
 /* One bounded step with the descriptor's revents (0: none, or only the deadline passed).

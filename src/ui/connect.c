@@ -301,6 +301,12 @@ char *dial_describe(const struct ui *ui, int64_t *ms)
 void dial_cancel(struct ui *ui)
 {
     enum stage st = conn_stage(ui->dial.conn);
+    if (st == STAGE_FETCH) { /* the connection is done: stop the fetches, show it */
+        conn_cancel(ui->dial.conn);
+        dial_finish(ui);
+        ui_status(ui, TR_WARN, "fetches cancelled: the connection's result without them");
+        return;
+    }
     dial_free(ui);
     ui_status(ui, TR_WARN, "cancelled while %s", stage_info(st)->doing);
 }

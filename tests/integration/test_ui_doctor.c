@@ -18,6 +18,7 @@
 #include "lib/tmux.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/timeutil.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -279,6 +280,78 @@ static void test_fetch_aia(void **state)
     free(url), free(ca);
 }
 
+/* --revocation against a responder and a CRL server that never answer (--timeout 20): the
+ * status line says "fetching", Esc stops the fetches within a second and shows the connection
+ * (it completed) with each unanswered question saying it was cancelled. */
+static void test_esc_stops_fetches(void **state)
+{
+    (void)state;
+    struct peer pit, tls;
+    assert_int_equal(peer_tarpit(&pit), 0);
+    char *u_ocsp = xasprintf("http://127.0.0.1:%u/ocsp", (unsigned)pit.port);
+    char *u_crl = xasprintf("http://127.0.0.1:%u/crl", (unsigned)pit.port);
+    const struct pki_spec specs[] = {
+        {.name = "root",
+         .subject = "CN=UI Fetch Root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 300,
+         .is_ca = true,
+         .path_len = -1},
+        {.name = "leaf",
+         .subject = "CN=localhost",
+         .issuer = "root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 90,
+         .path_len = -1,
+         .san = "DNS:localhost,IP:127.0.0.1",
+         .ocsp_url = u_ocsp,
+         .crl_url = u_crl},
+    };
+    struct pki *pk = NULL;
+    char err[512];
+    if (pki_generate(specs, 2, &pk, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    const char *files[][2] = {{"ui_fetch_root.crt", pki_cert_pem(pk, "root")},
+                              {"ui_fetch_leaf.crt", pki_cert_pem(pk, "leaf")},
+                              {"ui_fetch_leaf.key", pki_key_pem(pk, "leaf")}};
+    for (size_t i = 0; i < 3; i++) {
+        char *path = harness_path(files[i][0]);
+        assert_int_equal(
+            file_write_atomic(path, files[i][1], strlen(files[i][1]), 0600, true, err, sizeof err),
+            0);
+        free(path);
+    }
+    assert_int_equal(
+        peer_s_server(&tls, false,
+                      ARGS("-cert", "@ui_fetch_leaf.crt", "-key", "@ui_fetch_leaf.key")),
+        0);
+    char *ca = harness_path("ui_fetch_root.crt");
+    char *cmd = xasprintf("%s --cafile '%s' --revocation --timeout 20 127.0.0.1:%u; echo EXIT=$?",
+                          bin, ca, (unsigned)tls.port);
+    struct tmux t;
+    if (tmux_start(&t, 120, 40, NULL, false, cmd) != 0)
+        fail_msg("tmux did not start");
+    free(cmd);
+    tmux_expect(&t, "fetching 127.0.0.1", 8);
+    int64_t t0 = mono_ms();
+    tmux_keys(&t, "Escape", false);
+    if (!tmux_wait_for(&t, "fetches cancelled", 1.0))
+        fail_msg("Esc did not stop the fetches within a second");
+    assert_true(mono_ms() - t0 < 1000);
+    tmux_expect(&t, "✔ VERIFIED", 2);
+    tmux_keys(&t, "4", false);
+    tmux_expect(&t, "Revocation (--revocation)", 3);
+    tmux_expect_line(&t, "ocsp error", "/ocsp", 2);
+    tmux_expect(&t, "cancelled before an answer", 2);
+    tmux_stop(&t);
+    peer_stop(&tls);
+    peer_stop(&pit);
+    pki_free(pk);
+    free(u_ocsp), free(u_crl), free(ca);
+}
+
 int main(void)
 {
     harness_dir();
@@ -294,6 +367,7 @@ int main(void)
         cmocka_unit_test_teardown(test_check_serve_and_revocation, tmux_teardown),
         cmocka_unit_test_teardown(test_sct_section, tmux_teardown),
         cmocka_unit_test_teardown(test_fetch_aia, tmux_teardown),
+        cmocka_unit_test_teardown(test_esc_stops_fetches, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin), free(root_ca), free(chain);

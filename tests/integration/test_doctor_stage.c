@@ -1,0 +1,234 @@
+/* issue 13: --aia and --revocation as a stage of the connection pipeline. Against responders
+ * that accept TCP and never answer (tarpits): every conn_step stays short while the fetches
+ * wait, a cancel ends the run at once with what the handshake learned, the fetches run side by
+ * side (two tarpitted fetches cost one timeout, not two), and a fetch that times out is a
+ * result of the report (the URL and "timeout ..."), not a failed connection. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "lab/pki.h"
+#include "lib/harness.h"
+#include "model/findings.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+#include "util/timeutil.h"
+
+#define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static struct peer tarpit;
+static struct pki *pk;
+
+static void put(const char *file, const char *data)
+{
+    char err[512], *path = harness_path(file);
+    if (file_write_atomic(path, data, strlen(data), 0600, true, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    free(path);
+}
+
+/* root → inter → two leaves: "aia" (its issuer behind a tarpitted caIssuers URL, served
+ * alone) and "rev" (OCSP and CRL both tarpitted, served with its intermediate). */
+static int setup(void **state)
+{
+    (void)state;
+    if (peer_tarpit(&tarpit) != 0)
+        return -1;
+    char *u_aia = xasprintf("http://127.0.0.1:%u/inter.der", (unsigned)tarpit.port);
+    char *u_ocsp = xasprintf("http://127.0.0.1:%u/ocsp", (unsigned)tarpit.port);
+    char *u_crl = xasprintf("http://127.0.0.1:%u/crl", (unsigned)tarpit.port);
+    const struct pki_spec specs[] = {
+        {.name = "root",
+         .subject = "CN=Stage Root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 300,
+         .is_ca = true,
+         .path_len = -1},
+        {.name = "inter",
+         .subject = "CN=Stage Intermediate",
+         .issuer = "root",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 300,
+         .is_ca = true,
+         .path_len = 0},
+        {.name = "aia",
+         .subject = "CN=localhost",
+         .issuer = "inter",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 90,
+         .path_len = -1,
+         .san = "DNS:localhost",
+         .ca_issuers_url = u_aia},
+        {.name = "rev",
+         .subject = "CN=localhost",
+         .issuer = "inter",
+         .key = PKI_EC_P256,
+         .not_before_days = -1,
+         .not_after_days = 90,
+         .path_len = -1,
+         .san = "DNS:localhost",
+         .ocsp_url = u_ocsp,
+         .crl_url = u_crl},
+    };
+    char err[512];
+    int rc = pki_generate(specs, sizeof specs / sizeof specs[0], &pk, err, sizeof err);
+    free(u_aia), free(u_ocsp), free(u_crl);
+    if (rc < 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    put("stage_root.crt", pki_cert_pem(pk, "root"));
+    put("stage_inter.crt", pki_cert_pem(pk, "inter"));
+    put("stage_aia.crt", pki_cert_pem(pk, "aia"));
+    put("stage_aia.key", pki_key_pem(pk, "aia"));
+    put("stage_rev.crt", pki_cert_pem(pk, "rev"));
+    put("stage_rev.key", pki_key_pem(pk, "rev"));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    peer_stop(&tarpit);
+    pki_free(pk);
+    return 0;
+}
+
+static void config_for(struct tls_config *c, uint16_t port, double timeout_s)
+{
+    config_init(c);
+    c->host = xstrdup("127.0.0.1");
+    c->port = port;
+    c->sni = xstrdup("localhost");
+    c->timeout_s = timeout_s;
+    c->ca_file = harness_path("stage_root.crt");
+}
+
+static bool has_finding(const struct report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (!strcmp(r->findings[i].id, id))
+            return true;
+    return false;
+}
+
+/* The leaf alone, its issuer behind a tarpit, --timeout 10: the run reaches the fetch stage,
+ * no step takes long while the fetch waits, and a cancel 300 ms into the stage ends it at once.
+ * The report keeps the handshake's facts and findings; the fetch says it was cancelled. */
+static void test_cancel_wins_during_fetch(void **state)
+{
+    (void)state;
+    struct peer p;
+    if (peer_s_server(&p, false, ARGV("-cert", "@stage_aia.crt", "-key", "@stage_aia.key")) != 0)
+        fail_msg("s_server");
+    struct tls_config cfg;
+    config_for(&cfg, p.port, 10);
+    cfg.aia = true;
+    struct engine *e = engine_new();
+    struct conn *c = NULL;
+    char err[512];
+    if (conn_new(e, &cfg, &c, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    struct conn_poll cp;
+    int64_t t0 = mono_us(), fetch_since = 0, longest = 0, cancelled_at = 0;
+    bool first = true;
+    for (int k = 0; k < 100000 && mono_us() - t0 < 15000000; k++) {
+        int64_t s0 = mono_us();
+        bool more = conn_step(c, first ? NULL : &cp);
+        int64_t took = mono_us() - s0;
+        longest = took > longest ? took : longest;
+        first = false;
+        if (!more)
+            break;
+        if (conn_stage(c) == STAGE_FETCH && !fetch_since)
+            fetch_since = mono_us();
+        if (fetch_since && !cancelled_at && mono_us() - fetch_since >= 300000) {
+            cancelled_at = mono_us();
+            conn_cancel(c);
+            continue;
+        }
+        conn_want(c, &cp);
+        conn_poll_wait(&cp, 50000); /* a UI's loop: it wakes for keys at least this often */
+    }
+    int64_t end = mono_us();
+    struct report *r = conn_take_report(c);
+    conn_free(c);
+    engine_free(e);
+    config_free(&cfg);
+    peer_stop(&p);
+    assert_true(fetch_since > 0);  /* the stage was reached and shown */
+    assert_true(cancelled_at > 0); /* and it was still running 300 ms later */
+    assert_true(end - cancelled_at < 100000);
+    if (longest > 250000)
+        fail_msg("one conn_step took %lld ms while a fetch waited", (long long)longest / 1000);
+    assert_int_equal(r->error.stage, STAGE_CANCELLED);
+    assert_int_equal(r->error.during, STAGE_FETCH);
+    assert_non_null(strstr(r->error.message, "cancelled during fetch"));
+    assert_true(r->ok); /* the handshake's facts stand */
+    assert_int_equal(r->n_sent, 1);
+    assert_int_equal(r->n_fetched, 1);
+    assert_non_null(strstr(r->fetched[0].url, "/inter.der"));
+    assert_string_equal(r->fetched[0].outcome, "cancelled before an answer");
+    assert_true(has_finding(r, "incomplete_chain")); /* findings computed on cancel */
+    report_free(r);
+}
+
+/* A leaf whose OCSP responder and CRL server both tarpit, --timeout 1.5: both fetches run side
+ * by side (the run lasts about one timeout, not two), each ends as a revocation entry with
+ * "timeout ...", and the connection itself is a success (reached done, no error). */
+static void test_fetches_time_out_side_by_side(void **state)
+{
+    (void)state;
+    struct peer p;
+    if (peer_s_server(&p, false,
+                      ARGV("-cert", "@stage_rev.crt", "-key", "@stage_rev.key", "-cert_chain",
+                           "@stage_inter.crt")) != 0)
+        fail_msg("s_server");
+    struct tls_config cfg;
+    config_for(&cfg, p.port, 1.5);
+    cfg.revocation = true;
+    int64_t t0 = mono_us();
+    struct report *r = engine_connect(&cfg);
+    int64_t took = mono_us() - t0;
+    config_free(&cfg);
+    peer_stop(&p);
+    assert_true(r->ok);
+    assert_int_equal(r->error.stage, STAGE_NONE);
+    assert_int_equal(r->reached, STAGE_DONE);
+    assert_true(r->verify_ok); /* unanswered is not revoked */
+    assert_true(r->revocation_checked);
+    assert_int_equal(r->n_revocation, 2);
+    assert_string_equal(r->revocation[0].method, "ocsp");
+    assert_string_equal(r->revocation[1].method, "crl");
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(r->revocation[i].status, "error");
+        assert_non_null(r->revocation[i].problem);
+        if (strncmp(r->revocation[i].problem, "timeout", 7) != 0)
+            fail_msg("revocation %zu: '%s'", i, r->revocation[i].problem);
+    }
+    assert_true(has_finding(r, "revocation_error"));
+    if (took < 1400000 || took > 2700000)
+        fail_msg("the run took %lld ms: the two fetches did not run side by side within one "
+                 "1.5 s timeout",
+                 (long long)took / 1000);
+    report_free(r);
+}
+
+int main(void)
+{
+    harness_dir();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cancel_wins_during_fetch),
+        cmocka_unit_test(test_fetches_time_out_side_by_side),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
