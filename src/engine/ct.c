@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/fsutil.h"
 #include "util/mem.h"
+
+#define CT_LIST_OLD_DAYS 180 /* an older list says its age beside its states */
 #include "util/strlist.h"
 #include "util/timeutil.h"
 
@@ -35,7 +38,7 @@ static char *conf_str(CONF *conf, const char *section, const char *key)
 }
 
 /* Reads the list; fills desc ("FILE (list of DATE, N logs)" or why not). */
-static void list_load(struct ct_list *l, const char *path, char **desc)
+static void list_load(struct ct_list *l, const char *path, time_t now, char **desc)
 {
     CONF *conf = NCONF_new(NULL);
     long eline = 0;
@@ -78,7 +81,19 @@ static void list_load(struct ct_list *l, const char *path, char **desc)
         CTLOG_STORE_free(l->store);
         l->store = NULL;
     }
-    *desc = xasprintf("%s (list of %s, %zu logs)", path, date ? date : "unknown date", l->n);
+    /* States are the list's as of its date: an old list says how old, so a "usable" from two
+     * years ago is not read as today's. */
+    struct tm tm = {0};
+    char age[120] = "";
+    const char *end = date ? strptime(date, "%Y-%m-%d", &tm) : NULL;
+    if (end && !*end) {
+        long days = (long)((now - timegm(&tm)) / 86400);
+        if (days > CT_LIST_OLD_DAYS)
+            snprintf(age, sizeof age,
+                     "; %ld days old: the logs' states may have changed, update the file", days);
+    }
+    *desc = xasprintf("%s (list of %s, %zu logs%s)", path, date ? date : "unknown date", l->n,
+                      age);
     free(date);
     free(enabled);
     ERR_clear_error();
@@ -176,7 +191,7 @@ void ct_collect(struct report *r, const char *path, X509 *leaf, X509 *issuer,
         }
         struct ct_list *l = xcalloc(1, sizeof(*l));
         free(r->ct_log_list);
-        list_load(l, path ? path : def, &r->ct_log_list);
+        list_load(l, path ? path : def, now, &r->ct_log_list);
         CT_POLICY_EVAL_CTX *ctx = l->store ? CT_POLICY_EVAL_CTX_new() : NULL;
         if (ctx) {
             CT_POLICY_EVAL_CTX_set1_cert(ctx, leaf);

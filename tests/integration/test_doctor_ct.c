@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lab/pki.h"
 #include "lib/harness.h"
@@ -22,6 +23,7 @@
 
 static struct pki *pki;
 static char *ca, *logs, *other_logs;
+static char today[16];
 
 static char *put_file(const char *name, const char *data, size_t n)
 {
@@ -88,12 +90,14 @@ static int setup(void **state)
     if (pki_generate(specs, sizeof specs / sizeof specs[0], &pki, err, sizeof err) < 0)
         fail_msg("%s", err);
     char *key = pki_pubkey_b64(pki, "ctlog");
-    char *list = xasprintf("list_date = 2026-12-01\nenabled_logs = testlog\n\n[testlog]\n"
+    time_t now = time(NULL);
+    strftime(today, sizeof today, "%Y-%m-%d", gmtime(&now));
+    char *list = xasprintf("list_date = %s\nenabled_logs = testlog\n\n[testlog]\n"
                            "description = Test Log A\noperator = Test Operator\nstate = usable\n"
                            "key = %s\n",
-                           key);
+                           today, key);
     logs = put_file("ct_logs_test.cnf", list, strlen(list));
-    const char *other = "list_date = 2026-12-01\nenabled_logs = \n";
+    const char *other = "list_date = 2020-01-01\nenabled_logs = \n";
     other_logs = put_file("ct_logs_other.cnf", other, strlen(other));
     ca = put_cert("root");
     free(key);
@@ -149,7 +153,9 @@ static void test_embedded(void **state)
     assert_string_equal(sval(sct(j, 0), "log_operator"), "Test Operator");
     assert_string_equal(sval(sct(j, 0), "signature_algorithm"), "ecdsa-with-SHA256");
     assert_true(json_is_true(json_object_get(sct(j, 0), "verified")));
-    assert_non_null(strstr(sval(j, "ct_log_list"), "list of 2026-12-01, 1 logs"));
+    char want[64];
+    snprintf(want, sizeof want, "list of %s, 1 logs)", today); /* a fresh list: no age note */
+    assert_non_null(strstr(sval(j, "ct_log_list"), want));
     json_decref(j);
     j = check(ARGV("--json", "--check-chain", bad, "--cafile", ca, "--ct-logs", logs), &st);
     assert_int_equal(st, 1);
@@ -163,6 +169,9 @@ static void test_embedded(void **state)
     j = check(ARGV("--json", "--check-chain", good, "--cafile", ca, "--ct-logs", other_logs), &st);
     assert_true(json_is_null(json_object_get(sct(j, 0), "log_name")));
     assert_true(json_is_null(json_object_get(sct(j, 0), "verified")));
+    /* a list from 2020 says how old it is */
+    assert_non_null(strstr(sval(j, "ct_log_list"),
+                           "days old: the logs' states may have changed, update the file"));
     json_decref(j);
     /* the shipped list (data/ct_logs.cnf) is read when none is given */
     j = check(ARGV("--json", "--check-chain", good, "--cafile", ca), &st);
