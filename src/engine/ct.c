@@ -92,8 +92,7 @@ static void list_load(struct ct_list *l, const char *path, time_t now, char **de
             snprintf(age, sizeof age,
                      "; %ld days old: the logs' states may have changed, update the file", days);
     }
-    *desc = xasprintf("%s (list of %s, %zu logs%s)", path, date ? date : "unknown date", l->n,
-                      age);
+    *desc = xasprintf("%s (list of %s, %zu logs%s)", path, date ? date : "unknown date", l->n, age);
     free(date);
     free(enabled);
     ERR_clear_error();
