@@ -482,3 +482,22 @@ int report_exit_status(const struct report *r)
         return 2;
     return r->verify_ok || !r->effective.verify ? 0 : 1;
 }
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+bool report_error_same_cause(const struct report *r, size_t i)
+{
+    const struct verify_error *e = &r->verify_errors[i];
+    if (!e->explanation && !e->fix)
+        return false;
+    for (size_t j = 0; j < i; j++) {
+        const struct verify_error *o = &r->verify_errors[j];
+        if (o->depth == e->depth && same_text(o->explanation, e->explanation) &&
+            same_text(o->fix, e->fix))
+            return true;
+    }
+    return false;
+}

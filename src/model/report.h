@@ -443,6 +443,10 @@ size_t report_verified_total(const struct report *r);
 size_t report_chain_to_serve(const struct report *r, const struct cert_info **out, size_t max);
 
 /* Sets the error once: later calls do not replace the first (root-cause) error. */
+/* True when an earlier verification error at the same depth has the same explanation and
+ * fix as r->verify_errors[i]: one cause reported twice (OpenSSL's 20 and 21 for one missing
+ * issuer), which renderers explain once. */
+bool report_error_same_cause(const struct report *r, size_t i);
 void report_set_error(struct report *r, enum stage stage, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -315,12 +315,17 @@ static void text_connection(struct tx *t, const struct report *r)
     text_client_auth(t, r);
 }
 
-static void text_verify_error(struct tx *t, const struct verify_error *e)
+static void text_verify_error(struct tx *t, const struct report *r, size_t i)
 {
+    const struct verify_error *e = &r->verify_errors[i];
     char *where = e->depth >= 0 ? xasprintf("depth %d", e->depth) : xstrdup("chain");
     tx_fieldf(t, where, "%s (%d): %s%s", str_or(e->name, "?"), e->code, str_or(e->message, ""),
               e->ignored ? " [ignored]" : "");
     free(where);
+    if (report_error_same_cause(r, i)) {
+        tx_field(t, "meaning", "the same cause as the error above");
+        return;
+    }
     tx_field(t, "meaning", e->explanation);
     tx_field(t, "fix", e->fix);
 }
@@ -346,7 +351,7 @@ static void text_verification(struct tx *t, const struct report *r)
     if (!r->n_verify_errors)
         tx_field(t, "errors", "none");
     for (size_t i = 0; i < r->n_verify_errors; i++)
-        text_verify_error(t, &r->verify_errors[i]);
+        text_verify_error(t, r, i);
 }
 
 static void text_cert_validity(struct tx *t, const struct cert_info *c)

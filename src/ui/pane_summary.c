@@ -186,25 +186,6 @@ static void sum_verdict(struct doc *d, const struct pane_ctx *ctx)
         sum_para(d, ctx, -1, 3, TR_WARN, "Verification is off, so the connection was kept anyway.");
 }
 
-static bool sum_same(const char *a, const char *b)
-{
-    return a == b || (a && b && !strcmp(a, b));
-}
-
-/* An earlier error at the same depth with the same explanation and fix: one cause reported
- * twice (OpenSSL's 20 and 21 for one missing issuer), explained once. */
-static bool sum_same_cause(const struct report *r, size_t i)
-{
-    const struct verify_error *e = &r->verify_errors[i];
-    for (size_t j = 0; j < i; j++) {
-        const struct verify_error *o = &r->verify_errors[j];
-        if (o->depth == e->depth && sum_same(o->explanation, e->explanation) &&
-            sum_same(o->fix, e->fix))
-            return true;
-    }
-    return false;
-}
-
 /* One verification error as a selectable line; the first few also get explanation and fix,
  * unless an error above already gave the same ones. */
 static void sum_error(struct doc *d, const struct pane_ctx *ctx, size_t i)
@@ -221,7 +202,7 @@ static void sum_error(struct doc *d, const struct pane_ctx *ctx, size_t i)
     free(where);
     if (i >= SUM_EXPANDED)
         return;
-    if ((e->explanation || e->fix) && sum_same_cause(ctx->r, i)) {
+    if ((e->explanation || e->fix) && report_error_same_cause(ctx->r, i)) {
         sum_para(d, ctx, -1, 6, TR_DIM, "Same cause as the error above.");
         return;
     }

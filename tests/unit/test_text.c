@@ -354,6 +354,37 @@ static void test_starttls_and_http(void **state)
     report_free(r);
 }
 
+/* OpenSSL's 20 and 21 for one missing issuer: explained once, the second says so. */
+static void test_same_cause_explained_once(void **state)
+{
+    (void)state;
+    struct report *r = fixture_good_report();
+    r->verify_ok = false;
+    r->verify_errors = xcalloc(3, sizeof(*r->verify_errors));
+    r->n_verify_errors = 3;
+    static const int codes[] = {20, 21, 10};
+    for (size_t i = 0; i < 3; i++)
+        r->verify_errors[i] = (struct verify_error){
+            .depth = 0,
+            .code = codes[i],
+            .name = xasprintf("E%d", codes[i]),
+            .message = xstrdup("m"),
+            .explanation = xstrdup(i < 2 ? "The intermediate is missing." : "It expired."),
+            .fix = xstrdup(i < 2 ? "Serve the full chain." : "Renew it."),
+        };
+    char *t = text_render_report(r, 100);
+    const char *first = strstr(t, "The intermediate is missing.");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "The intermediate is missing.")); /* once */
+    assert_contains(t, "E21 (21): m\n  meaning       the same cause as the error above\n");
+    assert_contains(t, "It expired."); /* another cause at the same depth keeps its words */
+    assert_false(report_error_same_cause(r, 0));
+    assert_true(report_error_same_cause(r, 1));
+    assert_false(report_error_same_cause(r, 2));
+    free(t);
+    report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_roles_and_cut_chain),
         cmocka_unit_test(test_addresses_tried),
         cmocka_unit_test(test_starttls_and_http),
+        cmocka_unit_test(test_same_cause_explained_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
