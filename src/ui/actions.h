@@ -40,6 +40,7 @@
     X(COPY_PEM, "copy the selected certificate's PEM to the clipboard (OSC 52)")                   \
     X(CHECK_FILE, "check a chain file / the file this server should have")                         \
     X(FETCH_AIA, "reconnect fetching a missing intermediate (caIssuers, --aia)")                   \
+    X(MATCH_KEY, "check a chain file again with a private key: does it belong to the leaf?")       \
     X(HELP, "this help")                                                                           \
     X(QUIT, "quit")
 

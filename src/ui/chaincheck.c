@@ -16,8 +16,27 @@
 
 #define CHECK_FILE_MAX (4u << 20) /* the engine's chain-file bound */
 
-/* The file waiting for its password (one prompt at a time). */
-static char pending_path[VISITS_PATH_MAX];
+/* A check waiting for an answer on the status line (a password, a key file's path): the
+ * prompt's context, freed by whichever callback ends the prompt. */
+struct pending {
+    char path[VISITS_PATH_MAX];
+    char key[VISITS_PATH_MAX]; /* "" : none */
+};
+
+static struct pending *pending_new(const char *path, const char *key)
+{
+    struct pending *p = xcalloc(1, sizeof(*p));
+    snprintf(p->path, sizeof p->path, "%s", path);
+    snprintf(p->key, sizeof p->key, "%s", key ? key : "");
+    return p;
+}
+
+static void pending_drop(struct ui *ui, void *ctx, const char *text)
+{
+    (void)ui;
+    (void)text;
+    free(ctx);
+}
 
 bool ui_check_is_file(const char *spec)
 {
@@ -45,7 +64,7 @@ static void show(struct ui *ui, struct report *r, const char *spec)
 }
 
 static int run(struct ui *ui, const char *file, const char *data, size_t n, const char *pass,
-               const char *name, struct report **out, char *err, size_t errlen)
+               const char *key, const char *name, struct report **out, char *err, size_t errlen)
 {
     const struct tls_config *c = ui->opt->cfg;
     struct doctor_opts o = {
@@ -53,6 +72,7 @@ static int run(struct ui *ui, const char *file, const char *data, size_t n, cons
         .data = (const unsigned char *)data,
         .n = n,
         .pass = pass,
+        .key_file = key,
         .key_pass = pass,
         .name = name,
         .ca_file = c ? c->ca_file : NULL,
@@ -63,30 +83,36 @@ static int run(struct ui *ui, const char *file, const char *data, size_t n, cons
     return doctor_check(&o, out, err, errlen);
 }
 
+static void check(struct ui *ui, const char *path, const char *key, const char *pass);
+
 static void pass_done(struct ui *ui, void *ctx, const char *text)
 {
-    (void)ctx;
-    char path[VISITS_PATH_MAX];
-    snprintf(path, sizeof path, "%s", pending_path);
-    ui_check_file(ui, path, text);
+    struct pending *p = ctx;
+    check(ui, p->path, p->key[0] ? p->key : NULL, text);
+    free(p);
 }
 
-void ui_check_file(struct ui *ui, const char *path, const char *pass)
+/* Checks path (with key when given; pass for a PKCS#12 file or an encrypted key) and opens
+ * its report; a file or key that needs a password asks for it with echo off. */
+static void check(struct ui *ui, const char *path, const char *key, const char *pass)
 {
-    char full[VISITS_PATH_MAX], err[1200], *data = NULL;
+    char full[VISITS_PATH_MAX], keyfull[VISITS_PATH_MAX], err[1200], *data = NULL;
     size_t n = 0;
     visits_expand_home(path, full, sizeof full);
+    if (key)
+        visits_expand_home(key, keyfull, sizeof keyfull);
     if (file_read_bounded(full, CHECK_FILE_MAX, &data, &n, err, sizeof err) < 0) {
         ui_status(ui, TR_BAD, "check: %s", err);
         return;
     }
     struct report *r = NULL;
-    int rc = run(ui, full, data, n, pass, NULL, &r, err, sizeof err);
+    int rc = run(ui, full, data, n, pass, key ? keyfull : NULL, NULL, &r, err, sizeof err);
     free(data);
     if (rc == DOCTOR_NEED_PASS && !pass) {
-        snprintf(pending_path, sizeof pending_path, "%s", full);
-        ui_prompt_open(ui, "password for the file (echo off): ", "", PROMPT_SECRET, pass_done, NULL,
-                       NULL);
+        ui_prompt_open(ui, key ? "password for the file or the key (echo off): "
+                               : "password for the file (echo off): ",
+                       "", PROMPT_SECRET, pass_done, pending_drop,
+                       pending_new(full, key ? keyfull : NULL));
         return;
     }
     if (rc != DOCTOR_OK) {
@@ -94,8 +120,33 @@ void ui_check_file(struct ui *ui, const char *path, const char *pass)
         return;
     }
     show(ui, r, full);
-    ui_status(ui, r->check->ready ? TR_OK : TR_WARN, "%s: %s", full,
-              r->check->ready ? "ready to deploy" : "not ready to deploy (see Findings)");
+    const struct chain_check *ck = r->check;
+    if (ck->key_checked)
+        ui_status(ui, ck->ready ? TR_OK : TR_WARN, "%s: the key %s; %s", full,
+                  ck->key_match ? "matches the leaf" : "belongs to another certificate",
+                  ck->ready ? "ready to deploy" : "not ready to deploy (see Findings)");
+    else
+        ui_status(ui, ck->ready ? TR_OK : TR_WARN, "%s: %s", full,
+                  ck->ready ? "ready to deploy" : "not ready to deploy (see Findings)");
+}
+
+void ui_check_file(struct ui *ui, const char *path, const char *pass)
+{
+    check(ui, path, NULL, pass);
+}
+
+static void key_done(struct ui *ui, void *ctx, const char *text)
+{
+    struct pending *p = ctx;
+    if (text && *text)
+        check(ui, p->path, text, NULL);
+    free(p);
+}
+
+void ui_check_key_prompt(struct ui *ui, const char *path)
+{
+    ui_prompt_open(ui, "private key file to match with the leaf: ", "", 0, key_done, pending_drop,
+                   pending_new(path, NULL));
 }
 
 static void path_done(struct ui *ui, void *ctx, const char *text)
@@ -126,7 +177,7 @@ void ui_check_serve(struct ui *ui, const struct report *r)
     char *label = xasprintf("the chain %s should serve", r->host ? r->host : "the server");
     struct report *out = NULL;
     char err[1200];
-    int rc = run(ui, label, sb.buf ? sb.buf : "", sb.len, NULL, name, &out, err, sizeof err);
+    int rc = run(ui, label, sb.buf ? sb.buf : "", sb.len, NULL, NULL, name, &out, err, sizeof err);
     sb_free(&sb);
     if (rc != DOCTOR_OK)
         ui_status(ui, TR_BAD, "check: %s", err);

@@ -66,6 +66,7 @@ static const struct ui_binding ui_default_bindings[] = {
     {'y', ACT_COPY_PEM, "y"},
     {'f', ACT_CHECK_FILE, "f"},
     {'a', ACT_FETCH_AIA, "a"},
+    {'m', ACT_MATCH_KEY, "m"},
     {'?', ACT_HELP, "?"},
     {KEY_F(1), ACT_HELP, "F1"},
     {'q', ACT_QUIT, "q"},

@@ -390,10 +390,16 @@ static const char *result_hints(const struct result *res, const struct ui *ui)
     if (res->detail_full)
         return u ? "↑↓ scroll  Esc back  / search  n next"
                  : "Up/Dn scroll  Esc back  / search  n next";
+    if (res->pane == 3 && res->report->check)
+        return u ? "↑↓ select  Enter open  y copy  m match a key  x export  X fullchain  h home"
+                 : "Up/Dn select  Enter open  y copy  m match a key  x export  X fullchain  h home";
     if (res->pane == 3)
         return u ? "↑↓ select  Enter open  y copy  f check fullchain  x export  X fullchain  h home"
                  : "Up/Dn select  Enter open  y copy  f check fullchain  x export  X fullchain  "
                    "h home";
+    if (res->report->check) /* a chain file: r reads it again, m with a key */
+        return u ? "↑↓ move  Tab pane  r check again  m match a key  h home  / search"
+                 : "Up/Dn move  Tab pane  r check again  m match a key  h home  / search";
     if (result_has_detail(res))
         return u ? "↑↓ select  Enter open  Tab pane  r reconnect  p profile  h home  / search"
                  : "Up/Dn select  Enter open  Tab pane  r reconnect  p profile  h home  / search";
@@ -452,7 +458,7 @@ static void result_reconnect(struct result *res, struct ui *ui)
 }
 
 /* issue 13: a — reconnect with --aia, so a missing intermediate is fetched from caIssuers
- * (the connection waits for the fetch, bounded by the timeout). */
+ * (the fetch stage runs after the handshake; Esc stops it and keeps the connection). */
 static void result_fetch_aia(struct result *res, struct ui *ui)
 {
     if (res->report->check) {
@@ -465,6 +471,17 @@ static void result_fetch_aia(struct result *res, struct ui *ui)
     }
     res->cfg.aia = true;
     result_reconnect(res, ui);
+}
+
+/* issue 13: m — a checked chain file again, with a private key file to match with its leaf. */
+static void result_match_key(struct result *res, struct ui *ui)
+{
+    if (!res->report->check)
+        ui_status(ui, TR_DIM, "m: matches a key with a checked chain file (f on the home screen)");
+    else if (res->target.spec[0] != '/')
+        ui_status(ui, TR_DIM, "m: this check has no file to read again");
+    else
+        ui_check_key_prompt(ui, res->target.spec);
 }
 
 /* issue 13: y — the selected certificate's PEM to the terminal's clipboard (OSC 52). */
@@ -574,6 +591,7 @@ static bool result_key(struct screen *s, struct ui *ui, int key, enum ui_action 
             ui_status(ui, TR_WARN, "not found: %s", v->search);
         return true;
     case ACT_RECONNECT: result_reconnect(res, ui); return true;
+    case ACT_MATCH_KEY: result_match_key(res, ui); return true;
     case ACT_PICK_PROFILE: result_picker_open(res, ui); return true;
     case ACT_EXPORT_PEM: result_export_start(res, ui, EXPORT_SENT); return true;
     case ACT_EXPORT_SERVE: result_export_start(res, ui, EXPORT_TO_SERVE); return true;

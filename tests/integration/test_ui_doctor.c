@@ -352,6 +352,35 @@ static void test_esc_stops_fetches(void **state)
     free(u_ocsp), free(u_crl), free(ca);
 }
 
+/* m on a checked file's Certificates pane asks for a private key and checks the file again
+ * with it: the leaf's own key matches (READY); another certificate's key does not. */
+static void test_match_key(void **state)
+{
+    (void)state;
+    char *good = harness_path("leaf.key"), *other = harness_path("leaf_ec.key");
+    struct tmux t;
+    start(&t, "");
+    tmux_expect(&t, "Connect", 5);
+    tmux_keys(&t, chain, true);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "READY", 5);
+    tmux_expect(&t, "m match a key", 3);
+    tmux_keys(&t, "m", false);
+    tmux_expect(&t, "private key file to match with the leaf", 3);
+    tmux_keys(&t, good, true);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "the key matches the leaf; ready to deploy", 5);
+    tmux_expect_line(&t, "key", "matches the leaf", 2);
+    tmux_keys(&t, "m", false);
+    tmux_expect(&t, "private key file to match with the leaf", 3);
+    tmux_keys(&t, other, true);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "the key belongs to another certificate; not ready", 5);
+    tmux_expect(&t, "NOT READY", 2);
+    tmux_stop(&t);
+    free(good), free(other);
+}
+
 int main(void)
 {
     harness_dir();
@@ -368,6 +397,7 @@ int main(void)
         cmocka_unit_test_teardown(test_sct_section, tmux_teardown),
         cmocka_unit_test_teardown(test_fetch_aia, tmux_teardown),
         cmocka_unit_test_teardown(test_esc_stops_fetches, tmux_teardown),
+        cmocka_unit_test_teardown(test_match_key, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin), free(root_ca), free(chain);
