@@ -109,8 +109,9 @@ static void check(struct ui *ui, const char *path, const char *key, const char *
     int rc = run(ui, full, data, n, pass, key ? keyfull : NULL, NULL, &r, err, sizeof err);
     free(data);
     if (rc == DOCTOR_NEED_PASS && !pass) {
-        ui_prompt_open(ui, key ? "password for the file or the key (echo off): "
-                               : "password for the file (echo off): ",
+        ui_prompt_open(ui,
+                       key ? "password for the file or the key (echo off): "
+                           : "password for the file (echo off): ",
                        "", PROMPT_SECRET, pass_done, pending_drop,
                        pending_new(full, key ? keyfull : NULL));
         return;
