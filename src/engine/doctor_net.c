@@ -173,12 +173,21 @@ static void aia_next(struct doctor_job *j, struct task *t)
     aia_end(j, t);
 }
 
+/* The fetch under way is over: 0 with its answer, or -1 with why none; the fetch is freed. */
+static int take_answer(struct task *t, struct http_response *hr, char *err, size_t n)
+{
+    int rc = http_result(t->q, hr, err, n);
+    http_free(t->q);
+    t->q = NULL;
+    return rc;
+}
+
 static void aia_answer(struct doctor_job *j, struct task *t)
 {
     struct fetched_cert *f = &j->r->fetched[t->entry];
     struct http_response resp;
     char err[256];
-    if (http_result(t->q, &resp, err, sizeof err) < 0) {
+    if (take_answer(t, &resp, err, sizeof err) < 0) {
         f->outcome = xstrdup(err);
     } else if (resp.status != 200) {
         f->outcome = xasprintf("HTTP %d", resp.status);
@@ -204,8 +213,6 @@ static void aia_answer(struct doctor_job *j, struct task *t)
         chainfile_free(&cf);
     }
     http_response_free(&resp);
-    http_free(t->q);
-    t->q = NULL;
     ERR_clear_error();
     reverify(j);
     if (f->subject)
@@ -387,27 +394,6 @@ out:
     ERR_clear_error();
 }
 
-static void ocsp_answer(struct doctor_job *j, struct task *t)
-{
-    struct revocation *v = &j->r->revocation[t->entry];
-    struct http_response hr;
-    char err[256];
-    int rc = http_result(t->q, &hr, err, sizeof err);
-    http_free(t->q);
-    t->q = NULL;
-    if (rc == 0 && t->by_get && hr.status != 200) { /* a responder that refuses GET */
-        http_response_free(&hr);
-        ocsp_post(j, t);
-        return;
-    }
-    t->over = true;
-    if (rc < 0)
-        rev_problem(v, "%s", err);
-    else
-        ocsp_verdict(j, t, v, &hr);
-    http_response_free(&hr);
-}
-
 /* The CRL: signed by the certificate's issuer, fresh, and the serial looked up. */
 static void crl_verdict(struct doctor_job *j, struct task *t, struct revocation *v,
                         const struct http_response *hr)
@@ -460,17 +446,23 @@ out:
     ERR_clear_error();
 }
 
-static void crl_answer(struct doctor_job *j, struct task *t)
+/* An OCSP or CRL fetch is over: its verdict, or (OCSP) the POST after a refused GET. */
+static void rev_answer(struct doctor_job *j, struct task *t)
 {
     struct revocation *v = &j->r->revocation[t->entry];
     struct http_response hr;
     char err[256];
-    int rc = http_result(t->q, &hr, err, sizeof err);
-    http_free(t->q);
-    t->q = NULL;
+    int rc = take_answer(t, &hr, err, sizeof err);
+    if (t->kind == T_OCSP && rc == 0 && t->by_get && hr.status != 200) {
+        http_response_free(&hr); /* a responder that refuses GET */
+        ocsp_post(j, t);
+        return;
+    }
     t->over = true;
     if (rc < 0)
         rev_problem(v, "%s", err);
+    else if (t->kind == T_OCSP)
+        ocsp_verdict(j, t, v, &hr);
     else
         crl_verdict(j, t, v, &hr);
     http_response_free(&hr);
@@ -541,11 +533,10 @@ static void task_start(struct doctor_job *j, struct task *t)
 
 static void task_answer(struct doctor_job *j, struct task *t)
 {
-    switch (t->kind) {
-    case T_AIA: aia_answer(j, t); break;
-    case T_OCSP: ocsp_answer(j, t); break;
-    case T_CRL: crl_answer(j, t); break;
-    }
+    if (t->kind == T_AIA)
+        aia_answer(j, t);
+    else
+        rev_answer(j, t);
 }
 
 /* Everything answered: a revoked certificate fails verification. */

@@ -13,10 +13,9 @@
 #include <string.h>
 
 #include "engine/engine.h"
-#include "lab/pki.h"
 #include "lib/harness.h"
+#include "lib/pkitest.h"
 #include "model/findings.h"
-#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
@@ -24,14 +23,6 @@
 
 static struct peer tarpit;
 static struct pki *pk;
-
-static void put(const char *file, const char *data)
-{
-    char err[512], *path = harness_path(file);
-    if (file_write_atomic(path, data, strlen(data), 0600, true, err, sizeof err) < 0)
-        fail_msg("%s", err);
-    free(path);
-}
 
 /* root → inter → two leaves: "aia" (its issuer behind a tarpitted caIssuers URL, served
  * alone) and "rev" (OCSP and CRL both tarpitted, served with its intermediate). */
@@ -44,54 +35,15 @@ static int setup(void **state)
     char *u_ocsp = xasprintf("http://127.0.0.1:%u/ocsp", (unsigned)tarpit.port);
     char *u_crl = xasprintf("http://127.0.0.1:%u/crl", (unsigned)tarpit.port);
     const struct pki_spec specs[] = {
-        {.name = "root",
-         .subject = "CN=Stage Root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 300,
-         .is_ca = true,
-         .path_len = -1},
-        {.name = "inter",
-         .subject = "CN=Stage Intermediate",
-         .issuer = "root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 300,
-         .is_ca = true,
-         .path_len = 0},
-        {.name = "aia",
-         .subject = "CN=localhost",
-         .issuer = "inter",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 90,
-         .path_len = -1,
-         .san = "DNS:localhost",
-         .ca_issuers_url = u_aia},
-        {.name = "rev",
-         .subject = "CN=localhost",
-         .issuer = "inter",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 90,
-         .path_len = -1,
-         .san = "DNS:localhost",
-         .ocsp_url = u_ocsp,
-         .crl_url = u_crl},
+        PKITEST_ROOT("root", "CN=Stage Root"),
+        PKITEST_INTER("inter", "CN=Stage Intermediate", "root"),
+        PKITEST_LEAF("aia", "inter", .san = "DNS:localhost", .ca_issuers_url = u_aia),
+        PKITEST_LEAF("rev", "inter", .san = "DNS:localhost", .ocsp_url = u_ocsp, .crl_url = u_crl),
     };
-    char err[512];
-    int rc = pki_generate(specs, sizeof specs / sizeof specs[0], &pk, err, sizeof err);
+    pk = pkitest_make(specs, sizeof specs / sizeof specs[0]);
     free(u_aia), free(u_ocsp), free(u_crl);
-    if (rc < 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    put("stage_root.crt", pki_cert_pem(pk, "root"));
-    put("stage_inter.crt", pki_cert_pem(pk, "inter"));
-    put("stage_aia.crt", pki_cert_pem(pk, "aia"));
-    put("stage_aia.key", pki_key_pem(pk, "aia"));
-    put("stage_rev.crt", pki_cert_pem(pk, "rev"));
-    put("stage_rev.key", pki_key_pem(pk, "rev"));
+    pkitest_write(pk, "stage_", (const char *const[]){"root", "inter", NULL}, false);
+    pkitest_write(pk, "stage_", (const char *const[]){"aia", "rev", NULL}, true);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "lab/pki.h"
 #include "lib/harness.h"
+#include "lib/pkitest.h"
 #include "lib/tmux.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -32,17 +33,23 @@ static void start(struct tmux *t, const char *args)
     free(cmd);
 }
 
+/* The lab's chain.pem typed on the home screen: its report, READY. */
+static void check_chain_typed(struct tmux *t)
+{
+    start(t, "");
+    tmux_expect(t, "Connect", 5);
+    tmux_keys(t, chain, true);
+    tmux_keys(t, "Enter", false);
+    tmux_expect(t, "READY", 5);
+}
+
 /* A path typed as the target is checked, not dialled: the report says READY and shows the
  * file in the Certificates pane. */
 static void test_home_path(void **state)
 {
     (void)state;
     struct tmux t;
-    start(&t, "");
-    tmux_expect(&t, "Connect", 5);
-    tmux_keys(&t, chain, true);
-    tmux_keys(&t, "Enter", false);
-    tmux_expect(&t, "READY", 5);
+    check_chain_typed(&t);
     tmux_expect(&t, "tlscope — check", 2);
     tmux_keys(&t, "4", false);
     tmux_expect(&t, "Chain file", 3);
@@ -212,50 +219,16 @@ static void test_fetch_aia(void **state)
 {
     (void)state;
     struct peer web, tls;
-    snprintf(http_file, sizeof http_file, "%s/ui_inter.pem", harness_dir());
+    snprintf(http_file, sizeof http_file, "%s/ui_aia_inter.crt", harness_dir());
     assert_int_equal(peer_fork(&web, false, http_serve, NULL), 0);
     char *url = xasprintf("http://127.0.0.1:%u/inter.pem", (unsigned)web.port);
     const struct pki_spec specs[] = {
-        {.name = "root",
-         .subject = "CN=UI AIA Root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 300,
-         .is_ca = true,
-         .path_len = -1},
-        {.name = "inter",
-         .subject = "CN=UI AIA Intermediate",
-         .issuer = "root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 300,
-         .is_ca = true,
-         .path_len = 0},
-        {.name = "leaf",
-         .subject = "CN=localhost",
-         .issuer = "inter",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 90,
-         .path_len = -1,
-         .san = "DNS:localhost,IP:127.0.0.1",
-         .ca_issuers_url = url},
+        PKITEST_ROOT("root", "CN=UI AIA Root"),
+        PKITEST_INTER("inter", "CN=UI AIA Intermediate", "root"),
+        PKITEST_LEAF("leaf", "inter", .san = "DNS:localhost,IP:127.0.0.1", .ca_issuers_url = url),
     };
-    struct pki *pk = NULL;
-    char err[512];
-    if (pki_generate(specs, 3, &pk, err, sizeof err) < 0)
-        fail_msg("%s", err);
-    const char *files[][2] = {{"ui_inter.pem", pki_cert_pem(pk, "inter")},
-                              {"ui_aia_root.crt", pki_cert_pem(pk, "root")},
-                              {"ui_aia_leaf.crt", pki_cert_pem(pk, "leaf")},
-                              {"ui_aia_leaf.key", pki_key_pem(pk, "leaf")}};
-    for (size_t i = 0; i < 4; i++) {
-        char *path = harness_path(files[i][0]);
-        assert_int_equal(
-            file_write_atomic(path, files[i][1], strlen(files[i][1]), 0600, true, err, sizeof err),
-            0);
-        free(path);
-    }
+    struct pki *pk = pkitest_make(specs, 3);
+    pkitest_write(pk, "ui_aia_", (const char *const[]){"root", "inter", "leaf", NULL}, true);
     assert_int_equal(
         peer_s_server(&tls, false, ARGS("-cert", "@ui_aia_leaf.crt", "-key", "@ui_aia_leaf.key")),
         0);
@@ -291,38 +264,12 @@ static void test_esc_stops_fetches(void **state)
     char *u_ocsp = xasprintf("http://127.0.0.1:%u/ocsp", (unsigned)pit.port);
     char *u_crl = xasprintf("http://127.0.0.1:%u/crl", (unsigned)pit.port);
     const struct pki_spec specs[] = {
-        {.name = "root",
-         .subject = "CN=UI Fetch Root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 300,
-         .is_ca = true,
-         .path_len = -1},
-        {.name = "leaf",
-         .subject = "CN=localhost",
-         .issuer = "root",
-         .key = PKI_EC_P256,
-         .not_before_days = -1,
-         .not_after_days = 90,
-         .path_len = -1,
-         .san = "DNS:localhost,IP:127.0.0.1",
-         .ocsp_url = u_ocsp,
-         .crl_url = u_crl},
+        PKITEST_ROOT("root", "CN=UI Fetch Root"),
+        PKITEST_LEAF("leaf", "root", .san = "DNS:localhost,IP:127.0.0.1", .ocsp_url = u_ocsp,
+                     .crl_url = u_crl),
     };
-    struct pki *pk = NULL;
-    char err[512];
-    if (pki_generate(specs, 2, &pk, err, sizeof err) < 0)
-        fail_msg("%s", err);
-    const char *files[][2] = {{"ui_fetch_root.crt", pki_cert_pem(pk, "root")},
-                              {"ui_fetch_leaf.crt", pki_cert_pem(pk, "leaf")},
-                              {"ui_fetch_leaf.key", pki_key_pem(pk, "leaf")}};
-    for (size_t i = 0; i < 3; i++) {
-        char *path = harness_path(files[i][0]);
-        assert_int_equal(
-            file_write_atomic(path, files[i][1], strlen(files[i][1]), 0600, true, err, sizeof err),
-            0);
-        free(path);
-    }
+    struct pki *pk = pkitest_make(specs, 2);
+    pkitest_write(pk, "ui_fetch_", (const char *const[]){"root", "leaf", NULL}, true);
     assert_int_equal(
         peer_s_server(&tls, false,
                       ARGS("-cert", "@ui_fetch_leaf.crt", "-key", "@ui_fetch_leaf.key")),
@@ -352,18 +299,14 @@ static void test_esc_stops_fetches(void **state)
     free(u_ocsp), free(u_crl), free(ca);
 }
 
-/* m on a checked file's Certificates pane asks for a private key and checks the file again
+/* m on a checked file's report asks for a private key and checks the file again
  * with it: the leaf's own key matches (READY); another certificate's key does not. */
 static void test_match_key(void **state)
 {
     (void)state;
     char *good = harness_path("leaf.key"), *other = harness_path("leaf_ec.key");
     struct tmux t;
-    start(&t, "");
-    tmux_expect(&t, "Connect", 5);
-    tmux_keys(&t, chain, true);
-    tmux_keys(&t, "Enter", false);
-    tmux_expect(&t, "READY", 5);
+    check_chain_typed(&t);
     tmux_expect(&t, "m match a key", 3);
     tmux_keys(&t, "m", false);
     tmux_expect(&t, "private key file to match with the leaf", 3);
