@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make memcheck: valgrind over tlscope as a person and a script use it, against a local
 # openssl s_server (lab PKI from build/tests/tools/mkpki), with no network beyond loopback:
-#   1. headless: --json, --format text --reconnect, --json --diff of two saved reports;
+#   1. headless: --json, --format text --reconnect, --json --diff of two saved reports,
+#      --check-chain --aia (the fetch job against a refused caIssuers URL);
 #   2. a UI session driven by tmux (the keys of tests/integration/test_ui*.c): the result,
 #      every pane and its detail view, search, help, theme, export, the profile editor and a
 #      reconnect with the edited profile, the diff screen, home, quit;
@@ -92,6 +93,9 @@ headless 1 json-unverified --json "$target" # the system store does not know the
 cp "$work/json.out" "$work/a.json"
 cp "$work/json-unverified.out" "$work/b.json"
 headless 1 diff --json --diff "$work/a.json" "$work/b.json"
+# the certificate doctor's fetch job: the leaf alone, its caIssuers URL refused (port 9)
+headless 1 check-aia --check-chain "$work/pki/leaf.crt" --aia --revocation --cafile "$ca"
+grep -q "Connection refused" "$work/check-aia.out" || fail "check-aia: the refused fetch is not reported"
 
 # ---- 2. the UI, driven by tmux --------------------------------------------------------------
 screen() { tmux -L "$sock" capture-pane -p -t 0 2>/dev/null || true; }
