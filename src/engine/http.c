@@ -1,6 +1,7 @@
 /* issue 13: the bounded HTTP/1.1 client (see http.h). */
 #include "engine/http.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -434,6 +435,27 @@ static void step_send(struct http_req *q)
     }
 }
 
+/* Whether the answer so far is whole by its own framing (Content-Length, or a chunked body's
+ * last chunk), so a server that keeps the connection open despite "Connection: close" does
+ * not cost the deadline. A body framed by the close alone: false. */
+static bool answer_complete(const struct http_req *q)
+{
+    const char *buf = q->ans.buf;
+    const char *hend = buf && q->ans.len > 12 ? strstr(buf, "\r\n\r\n") : NULL;
+    if (!hend)
+        return false;
+    size_t hlen = (size_t)(hend - buf) + 2, body = hlen + 2, vlen = 0;
+    const char *te = header(buf, hlen, "Transfer-Encoding", &vlen);
+    if (te)
+        return vlen >= 7 && !strncasecmp(te, "chunked", 7) && q->ans.len >= body + 5 &&
+               !memcmp(buf + q->ans.len - 5, "0\r\n\r\n", 5);
+    const char *cl = header(buf, hlen, "Content-Length", &vlen);
+    if (!cl || !isdigit((unsigned char)*cl))
+        return false;
+    unsigned long long n = strtoull(cl, NULL, 10);
+    return n <= q->max && q->ans.len - body >= n;
+}
+
 static void step_recv(struct http_req *q)
 {
     char buf[8192];
@@ -446,6 +468,10 @@ static void step_recv(struct http_req *q)
                 if (too_big(q, got))
                     return;
                 sb_add(&q->ans, buf, got);
+                if (answer_complete(q)) {
+                    answered(q);
+                    return;
+                }
                 continue;
             }
             int e = SSL_get_error(q->ssl, rc);
@@ -468,6 +494,10 @@ static void step_recv(struct http_req *q)
             if (too_big(q, (size_t)r))
                 return;
             sb_add(&q->ans, buf, (size_t)r);
+            if (answer_complete(q)) {
+                answered(q);
+                return;
+            }
             continue;
         }
         if (errno != EAGAIN && errno != EINTR)

@@ -1,8 +1,9 @@
 /* issue 13: --aia and --revocation as a stage of the connection pipeline. Against responders
  * that accept TCP and never answer (tarpits): every conn_step stays short while the fetches
  * wait, a cancel ends the run at once with what the handshake learned, the fetches run side by
- * side (two tarpitted fetches cost one timeout, not two), and a fetch that times out is a
- * result of the report (the URL and "timeout ..."), not a failed connection. */
+ * side (two tarpitted fetches cost one timeout, not two), a fetch that times out is a result
+ * of the report (the URL and "timeout ..."), not a failed connection, and an answer whose body
+ * is in ends the fetch even when the server keeps the connection open. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,26 +12,48 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "lib/harness.h"
 #include "lib/pkitest.h"
 #include "model/findings.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/timeutil.h"
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static struct peer tarpit;
+static struct peer tarpit, lingerer;
 static struct pki *pk;
+
+/* An HTTP peer that answers every request with the intermediate (stage_inter.crt, read at
+ * request time: the PKI is made after the fork) with a Content-Length, then keeps the
+ * connection open for 3 s, ignoring "Connection: close". */
+static void linger_serve(int fd, const void *arg)
+{
+    (void)arg;
+    char buf[4096], *pem = NULL, err[256], *path = harness_path("stage_inter.crt");
+    size_t n = 0;
+    (void)!read(fd, buf, sizeof buf);
+    if (file_read_bounded(path, 1 << 16, &pem, &n, err, sizeof err) == 0) {
+        dprintf(fd, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
+        (void)!write(fd, pem, n);
+        sleep(3);
+    }
+    free(pem);
+    free(path);
+    close(fd);
+}
 
 /* root → inter → two leaves: "aia" (its issuer behind a tarpitted caIssuers URL, served
  * alone) and "rev" (OCSP and CRL both tarpitted, served with its intermediate). */
 static int setup(void **state)
 {
     (void)state;
-    if (peer_tarpit(&tarpit) != 0)
+    if (peer_tarpit(&tarpit) != 0 || peer_fork(&lingerer, false, linger_serve, NULL) != 0)
         return -1;
+    char *u_linger = xasprintf("http://127.0.0.1:%u/inter.pem", (unsigned)lingerer.port);
     char *u_aia = xasprintf("http://127.0.0.1:%u/inter.der", (unsigned)tarpit.port);
     char *u_ocsp = xasprintf("http://127.0.0.1:%u/ocsp", (unsigned)tarpit.port);
     char *u_crl = xasprintf("http://127.0.0.1:%u/crl", (unsigned)tarpit.port);
@@ -39,11 +62,12 @@ static int setup(void **state)
         PKITEST_INTER("inter", "CN=Stage Intermediate", "root"),
         PKITEST_LEAF("aia", "inter", .san = "DNS:localhost", .ca_issuers_url = u_aia),
         PKITEST_LEAF("rev", "inter", .san = "DNS:localhost", .ocsp_url = u_ocsp, .crl_url = u_crl),
+        PKITEST_LEAF("linger", "inter", .san = "DNS:localhost", .ca_issuers_url = u_linger),
     };
     pk = pkitest_make(specs, sizeof specs / sizeof specs[0]);
-    free(u_aia), free(u_ocsp), free(u_crl);
+    free(u_aia), free(u_ocsp), free(u_crl), free(u_linger);
     pkitest_write(pk, "stage_", (const char *const[]){"root", "inter", NULL}, false);
-    pkitest_write(pk, "stage_", (const char *const[]){"aia", "rev", NULL}, true);
+    pkitest_write(pk, "stage_", (const char *const[]){"aia", "rev", "linger", NULL}, true);
     return 0;
 }
 
@@ -51,6 +75,7 @@ static int teardown(void **state)
 {
     (void)state;
     peer_stop(&tarpit);
+    peer_stop(&lingerer);
     pki_free(pk);
     return 0;
 }
@@ -175,12 +200,39 @@ static void test_fetches_time_out_side_by_side(void **state)
     report_free(r);
 }
 
+/* A caIssuers server that sends its whole answer (Content-Length) and keeps the connection
+ * open: the fetch ends when the body is in, not at the deadline. */
+static void test_answer_complete_before_close(void **state)
+{
+    (void)state;
+    struct peer p;
+    if (peer_s_server(&p, false, ARGV("-cert", "@stage_linger.crt", "-key", "@stage_linger.key")) !=
+        0)
+        fail_msg("s_server");
+    struct tls_config cfg;
+    config_for(&cfg, p.port, 5);
+    cfg.aia = true;
+    int64_t t0 = mono_us();
+    struct report *r = engine_connect(&cfg);
+    int64_t took = mono_us() - t0;
+    config_free(&cfg);
+    peer_stop(&p);
+    assert_int_equal(r->n_fetched, 1);
+    assert_string_equal(r->fetched[0].outcome, "ok");
+    assert_true(r->aia_verify_ok);
+    if (took > 2000000)
+        fail_msg("the run took %lld ms: the fetch waited for the close, not the body",
+                 (long long)took / 1000);
+    report_free(r);
+}
+
 int main(void)
 {
     harness_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cancel_wins_during_fetch),
         cmocka_unit_test(test_fetches_time_out_side_by_side),
+        cmocka_unit_test(test_answer_complete_before_close),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
