@@ -52,7 +52,8 @@
 const struct pki_spec lab_specs[] = {
     LAB_CA("root", "CN=TLS Lab Root CA,O=TLS Lab", NULL, -1),
     LAB_CA("inter", "CN=TLS Lab Intermediate CA,O=TLS Lab", "root", 0),
-    {.name = "leaf", /* names its issuer (caIssuers) as a CA's certificates do */
+    {.name = "leaf", /* names its issuer (caIssuers), OCSP responder and CRL as a CA's leaves
+                        do: the server process points them at its repository (lab_http.c) */
      .subject = "CN=localhost,O=TLS Lab",
      .issuer = "inter",
      .key = PKI_EC_P256,
@@ -119,7 +120,7 @@ const struct lab_def lab_defs[] = {
      LAB_MODERN},
     {.name = "missing-intermediate",
      .title = "Missing intermediate",
-     .description = "Only the leaf is sent: no path to the root without the intermediate",
+     .description = "Only the leaf is sent: no path to the root; a on Certificates fetches it",
      .expect = "not verified",
      .leaf = "leaf",
      LAB_MODERN},

@@ -71,6 +71,37 @@ void lab_plain_start(struct lab_plain *p, const char *proto);
  * *events, -1 when the connection is over. */
 int lab_plain_step(struct lab_plain *p, int fd, short *events);
 
+/* lab_http.c: the certificate repository the lab's leaf names (caIssuers, OCSP, CRL). */
+#define LAB_HTTP_CONNS 16
+struct lab_http_conn {
+    int fd;
+    bool answering; /* the request line is in: sending head, then body */
+    char in[4096];
+    size_t n_in;
+    char head[200];
+    size_t n_head;
+    const unsigned char *body; /* points into struct lab_http */
+    size_t n_body, sent;
+    int64_t deadline; /* mono_ms */
+};
+struct lab_http {
+    int lfd; /* listening on 127.0.0.1:port */
+    uint16_t port;
+    unsigned char *body[4]; /* by what is asked: [1] the intermediate, [2] OCSP, [3] the CRL */
+    size_t len[4];
+    struct lab_http_conn conns[LAB_HTTP_CONNS];
+    size_t n;
+};
+/* Takes the listening socket (bound before the PKI is made: its port is in the leaf's URLs). */
+void lab_http_init(struct lab_http *h, int lfd, uint16_t port);
+/* Makes what it serves from the lab's PKI. Returns 0 or -1 with err. */
+int lab_http_load(struct lab_http *h, const struct pki *p, char *err, size_t errlen);
+/* Its descriptors (the listener, then each connection) into pfd; lowers *wake (mono_ms) to the
+ * nearest deadline. Returns how many. */
+size_t lab_http_fill(const struct lab_http *h, struct pollfd *pfd, int64_t *wake);
+/* After poll: pfd as lab_http_fill filled it. Bounded work. */
+void lab_http_step(struct lab_http *h, const struct pollfd *pfd, int64_t now);
+
 /* lab_server.c: the server process, run in the child of fork; never returns. */
 __attribute__((noreturn)) void lab_child(const struct lab *l, int wfd, pid_t parent);
 

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -25,6 +26,7 @@
 
 #include "lab/lab_internal.h"
 #include "lab/pki.h"
+#include "util/mem.h"
 #include "util/timeutil.h"
 
 #define LAB_MAX_CONNS    64    /* open connections in the child; past it the oldest is dropped */
@@ -79,6 +81,7 @@ struct lab_server {
     size_t ocsp_len;
     struct lab_conn conns[LAB_MAX_CONNS]; /* conns[0] is the oldest */
     size_t n_conns;
+    struct lab_http http; /* the certificate repository (lab_http.c) */
 };
 
 static X509 *lab_x509(const struct pki *p, const char *name)
@@ -425,10 +428,11 @@ static void lab_accept(struct lab_server *srv, size_t target, int lfd, int64_t n
     }
 }
 
-/* Fills pfd with the listeners (their targets in owner[]) and then the connections. Returns
- * the number of listeners; *timeout is the time to the nearest deadline, at most a tick. */
+/* Fills pfd with the listeners (their targets in owner[]), the connections and then the
+ * repository's descriptors (*n_http of them). Returns the number of listeners; *timeout is the
+ * time to the nearest deadline, at most a tick. */
 static size_t lab_poll_fill(const struct lab_server *srv, struct pollfd *pfd, size_t *owner,
-                            int *timeout)
+                            int *timeout, size_t *n_http)
 {
     size_t nl = 0;
     for (size_t t = 0; t < LAB_N; t++) {
@@ -446,6 +450,7 @@ static size_t lab_poll_fill(const struct lab_server *srv, struct pollfd *pfd, si
         if (c->deadline < wake)
             wake = c->deadline;
     }
+    *n_http = lab_http_fill(&srv->http, pfd + nl + srv->n_conns, &wake);
     *timeout = wake > now ? (int)(wake - now) : 0;
     return nl;
 }
@@ -453,15 +458,16 @@ static size_t lab_poll_fill(const struct lab_server *srv, struct pollfd *pfd, si
 /* The child's loop: runs until SIGTERM or until its parent is gone. */
 static void lab_serve(struct lab_server *srv)
 {
-    struct pollfd all[1 + LAB_N * 2 + LAB_MAX_CONNS];
+    struct pollfd all[1 + LAB_N * 2 + LAB_MAX_CONNS + 1 + LAB_HTTP_CONNS];
     struct pollfd *pfd = all + 1; /* all[0] is the signal fd */
     size_t owner[LAB_N * 2];
     while (getppid() == srv->parent) {
         int timeout;
+        size_t nh;
         all[0] = (struct pollfd){.fd = srv->sigfd, .events = POLLIN};
-        size_t nl = lab_poll_fill(srv, pfd, owner, &timeout);
+        size_t nl = lab_poll_fill(srv, pfd, owner, &timeout, &nh);
         size_t nc = srv->n_conns;
-        if (poll(all, 1 + nl + nc, timeout) < 0 && errno != EINTR)
+        if (poll(all, 1 + nl + nc + nh, timeout) < 0 && errno != EINTR)
             return;
         if (all[0].revents)
             return;
@@ -474,6 +480,7 @@ static void lab_serve(struct lab_server *srv)
                 lab_conn_end(c); /* handshake too slow, or idle */
         }
         lab_compact(srv);
+        lab_http_step(&srv->http, pfd + nl + nc, now);
         for (size_t i = 0; i < nl; i++)
             if (pfd[i].revents & POLLIN)
                 lab_accept(srv, owner[i], pfd[i].fd, now);
@@ -554,15 +561,39 @@ static int lab_write_files(const struct lab *l, const struct pki *p, char *err, 
 /* Everything the server process does before it serves: the PKI, l's files, the servers. */
 static int lab_child_init(const struct lab *l, struct lab_server *srv, char *err, size_t errlen)
 {
+    /* The repository listens first: the leaf's caIssuers, OCSP and CRL URLs name its port. */
+    uint16_t hport = 0;
+    int hfd = lab_listen(AF_INET, 0, &hport);
+    if (hfd < 0) {
+        snprintf(err, errlen, "demo lab, certificate repository: cannot listen on loopback: %s",
+                 strerror(errno));
+        return -1;
+    }
+    lab_http_init(&srv->http, hfd, hport);
+    char aia[64], ocsp[64], crl[64];
+    snprintf(aia, sizeof aia, "http://127.0.0.1:%u/inter.crt", (unsigned)hport);
+    snprintf(ocsp, sizeof ocsp, "http://127.0.0.1:%u/ocsp", (unsigned)hport);
+    snprintf(crl, sizeof crl, "http://127.0.0.1:%u/inter.crl", (unsigned)hport);
+    struct pki_spec *specs = xmalloc(lab_spec_count * sizeof(*specs));
+    memcpy(specs, lab_specs, lab_spec_count * sizeof(*specs));
+    for (size_t i = 0; i < lab_spec_count; i++)
+        if (!strcmp(specs[i].name, "leaf")) {
+            specs[i].ca_issuers_url = aia;
+            specs[i].ocsp_url = ocsp;
+            specs[i].crl_url = crl;
+        }
     struct pki *p = NULL;
     char why[LAB_MSG_MAX - 64];
-    int rc = pki_generate(lab_specs, lab_spec_count, &p, why, sizeof why);
+    int rc = pki_generate(specs, lab_spec_count, &p, why, sizeof why);
+    free(specs);
     if (rc < 0)
         snprintf(err, errlen, "demo lab: making the certificates: %s", why);
     if (rc == 0 && !lab_child_stopping())
         rc = lab_write_files(l, p, err, errlen);
     if (rc == 0 && !lab_child_stopping())
         rc = lab_server_init(srv, p, err, errlen);
+    if (rc == 0)
+        rc = lab_http_load(&srv->http, p, err, errlen);
     pki_free(p); /* the contexts hold their own references */
     return rc;
 }

@@ -345,6 +345,48 @@ static void test_missing_intermediate(void **state)
     assert_int_equal(r->n_sent, 1);
     assert_true(r->chain_issues & CHAIN_MISSING_INTERMEDIATE);
     assert_true(r->hostname_match); /* the only thing wrong is the chain */
+    assert_int_equal(r->n_fetched, 0); /* nothing fetched unless asked */
+    report_free(r);
+}
+
+static void with_aia(struct tls_config *c, const struct lab *l)
+{
+    (void)l;
+    c->aia = true;
+}
+
+static void with_revocation(struct tls_config *c, const struct lab *l)
+{
+    (void)l;
+    c->revocation = true;
+}
+
+/* The lab's certificate repository (issue 13): --aia on the missing intermediate fetches it
+ * from the leaf's caIssuers URL and the chain verifies with it; --revocation on the good
+ * target asks its OCSP responder and fetches its CRL, both "good". Offline, on loopback. */
+static void test_repository(void **state)
+{
+    struct fixture *fx = *state;
+    struct report *r = connect_target(fx->lab, "missing-intermediate", NULL, with_aia);
+    assert_true(r->ok);
+    assert_false(r->verify_ok); /* what a client that does not fetch sees */
+    assert_int_equal(r->n_fetched, 1);
+    assert_string_equal(r->fetched[0].outcome, "ok");
+    assert_string_equal(r->fetched[0].subject, "CN=TLS Lab Intermediate CA,O=TLS Lab");
+    assert_true(r->aia_verify_ok);
+    report_free(r);
+    r = connect_target(fx->lab, "good", NULL, with_revocation);
+    assert_true(r->ok);
+    assert_true(r->verify_ok);
+    assert_int_equal(r->n_revocation, 2);
+    for (size_t i = 0; i < 2; i++) {
+        if (strcmp(r->revocation[i].status, "good") != 0)
+            fail_msg("%s: %s (%s)", r->revocation[i].method, r->revocation[i].status,
+                     r->revocation[i].problem ? r->revocation[i].problem : "");
+        assert_int_equal(r->revocation[i].depth, 0);
+    }
+    assert_string_equal(r->revocation[0].method, "ocsp");
+    assert_string_equal(r->revocation[1].method, "crl");
     report_free(r);
 }
 
@@ -723,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_ipv6_localhost),
         cmocka_unit_test(test_missing_intermediate),
+        cmocka_unit_test(test_repository),
         cmocka_unit_test(test_legacy_hint),
         cmocka_unit_test(test_wide_legacy),
         cmocka_unit_test(test_client_cert),

@@ -83,6 +83,34 @@ static void test_demo_home_first_then_ready(void **state)
     free(log);
 }
 
+/* The lab's missing-intermediate target, then a on its chain: the intermediate is fetched
+ * from the lab's own repository (the leaf's caIssuers URL) and the chain verifies with it. */
+static void test_demo_aia(void **state)
+{
+    (void)state;
+    struct tmux t;
+    char *cmd = xasprintf("%s --demo; echo EXIT=$?", bin);
+    if (tmux_start(&t, 100, 30, NULL, false, cmd) != 0)
+        fail_msg("tmux did not start");
+    free(cmd);
+    tmux_expect(&t, "✔ verified", 15);
+    tmux_keys(&t, "Tab", false);
+    tmux_keys(&t, "Tab", false);
+    for (int i = 0; i < 4; i++)
+        tmux_keys(&t, "Down", false);
+    tmux_expect_line(&t, "▸ missing-intermediate", "⚠", 3);
+    tmux_keys(&t, "Enter", false);
+    tmux_expect(&t, "NOT VERIFIED", 10);
+    tmux_keys(&t, "4", false);
+    tmux_expect(&t, "Missing intermediate", 3);
+    tmux_keys(&t, "a", false);
+    tmux_expect(&t, "Fetched through caIssuers", 10);
+    tmux_expect_line(&t, "with them", "the chain verifies", 2);
+    tmux_keys(&t, "C-c", false);
+    tmux_expect(&t, "EXIT=", 5);
+    tmux_stop(&t);
+}
+
 /* The lab's server process cannot listen (too few descriptors): the error names the target
  * and the cause on the status line, the demo list goes away, and the UI keeps working. */
 static void test_demo_lab_fails_on_status_line(void **state)
@@ -113,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_demo_home_first_then_ready, tmux_teardown),
         cmocka_unit_test_teardown(test_demo_lab_fails_on_status_line, tmux_teardown),
+        cmocka_unit_test_teardown(test_demo_aia, tmux_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(bin);
