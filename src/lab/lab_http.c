@@ -74,7 +74,9 @@ int lab_http_load(struct lab_http *h, const struct pki *p, char *err, size_t err
     for (int k = LH_INTER; k <= LH_CRL; k++)
         if (!h->body[k]) {
             snprintf(err, errlen, "demo lab: cannot make what the repository serves (%s)",
-                     k == LH_INTER ? "intermediate" : k == LH_OCSP ? "OCSP answer" : "CRL");
+                     k == LH_INTER  ? "intermediate"
+                     : k == LH_OCSP ? "OCSP answer"
+                                    : "CRL");
             return -1;
         }
     return 0;

@@ -344,7 +344,7 @@ static void test_missing_intermediate(void **state)
     assert_true(r->ok);
     assert_int_equal(r->n_sent, 1);
     assert_true(r->chain_issues & CHAIN_MISSING_INTERMEDIATE);
-    assert_true(r->hostname_match); /* the only thing wrong is the chain */
+    assert_true(r->hostname_match);    /* the only thing wrong is the chain */
     assert_int_equal(r->n_fetched, 0); /* nothing fetched unless asked */
     report_free(r);
 }
