@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <openssl/bio.h>
@@ -439,21 +440,57 @@ static void ext_key_usage_fill(const X509 *x, struct strlist *eku)
     EXTENDED_KEY_USAGE_free(objs);
 }
 
-/* The first OCSP and the first caIssuers URI of the authorityInfoAccess extension. */
+/* A URI a client can fetch beats one it cannot: http(s) over ldap, file ... */
+static bool is_http(const ASN1_STRING *s)
+{
+    const char *p = (const char *)ASN1_STRING_get0_data(s);
+    size_t n = (size_t)ASN1_STRING_length(s);
+    return (n > 7 && !strncasecmp(p, "http://", 7)) || (n > 8 && !strncasecmp(p, "https://", 8));
+}
+
+static void pick_uri(const GENERAL_NAME *g, const ASN1_STRING **best)
+{
+    if (g->type != GEN_URI || (*best && is_http(*best)))
+        return;
+    if (!*best || is_http(g->d.uniformResourceIdentifier))
+        *best = g->d.uniformResourceIdentifier;
+}
+
+char *certinfo_uri(const X509 *x, int kind)
+{
+    const ASN1_STRING *best = NULL;
+    char *res = NULL;
+    if (kind == NID_crl_distribution_points) {
+        STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(x, kind, NULL, NULL);
+        for (int i = 0; i < sk_DIST_POINT_num(dps); i++) {
+            const DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+            if (!dp->distpoint || dp->distpoint->type != 0)
+                continue;
+            const GENERAL_NAMES *names = dp->distpoint->name.fullname;
+            for (int k = 0; k < sk_GENERAL_NAME_num(names); k++)
+                pick_uri(sk_GENERAL_NAME_value(names, k), &best);
+        }
+        res = best ? asn1_text("", best) : NULL;
+        sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+    } else {
+        AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+        for (int i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+            const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+            if (OBJ_obj2nid(ad->method) == kind)
+                pick_uri(ad->location, &best);
+        }
+        res = best ? asn1_text("", best) : NULL;
+        AUTHORITY_INFO_ACCESS_free(aia);
+    }
+    ERR_clear_error();
+    return res;
+}
+
+/* The OCSP and caIssuers URIs of the authorityInfoAccess extension (http first). */
 static void aia_fill(const X509 *x, struct cert_info *out)
 {
-    AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
-    int n = aia ? sk_ACCESS_DESCRIPTION_num(aia) : 0;
-    for (int i = 0; i < n; i++) {
-        const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-        int method = OBJ_obj2nid(ad->method);
-        char **slot = method == NID_ad_OCSP         ? &out->ocsp_url
-                      : method == NID_ad_ca_issuers ? &out->ca_issuers_url
-                                                    : NULL;
-        if (slot && !*slot && ad->location->type == GEN_URI)
-            *slot = asn1_text("", ad->location->d.uniformResourceIdentifier);
-    }
-    AUTHORITY_INFO_ACCESS_free(aia);
+    out->ocsp_url = certinfo_uri(x, NID_ad_OCSP);
+    out->ca_issuers_url = certinfo_uri(x, NID_ad_ca_issuers);
 }
 
 /* ---- every extension as text --------------------------------------------------------------- */

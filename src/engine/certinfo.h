@@ -30,5 +30,10 @@ char *certinfo_spki_sha256(X509 *x);
  * (",+\"\\<>;") are backslash-escaped. Returns a new string (caller frees); "" for an empty
  * or NULL name. */
 char *certinfo_name(const X509_NAME *name);
+/* The URI to fetch among x's authorityInfoAccess locations of one method (kind NID_ad_OCSP or
+ * NID_ad_ca_issuers) or its CRL distribution points (kind NID_crl_distribution_points): the
+ * first http:// or https:// one, else the first of any scheme (ldap://, file://: so the fetch
+ * can say why it cannot), or NULL. Caller frees. */
+char *certinfo_uri(const X509 *x, int kind);
 
 #endif

@@ -18,44 +18,6 @@
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 
-/* The first URI of an AIA access method (NID_ad_ca_issuers, NID_ad_OCSP), or NULL. */
-static char *aia_uri(X509 *x, int method)
-{
-    AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
-    char *res = NULL;
-    for (int i = 0; aia && !res && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
-        ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-        if (OBJ_obj2nid(ad->method) == method && ad->location->type == GEN_URI)
-            res = xstrndup(
-                (const char *)ASN1_STRING_get0_data(ad->location->d.uniformResourceIdentifier),
-                (size_t)ASN1_STRING_length(ad->location->d.uniformResourceIdentifier));
-    }
-    AUTHORITY_INFO_ACCESS_free(aia);
-    ERR_clear_error();
-    return res;
-}
-
-static char *crl_uri(X509 *x)
-{
-    STACK_OF(DIST_POINT) *dps = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL, NULL);
-    char *res = NULL;
-    for (int i = 0; dps && !res && i < sk_DIST_POINT_num(dps); i++) {
-        DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
-        if (!dp->distpoint || dp->distpoint->type != 0)
-            continue;
-        GENERAL_NAMES *names = dp->distpoint->name.fullname;
-        for (int k = 0; !res && k < sk_GENERAL_NAME_num(names); k++) {
-            GENERAL_NAME *g = sk_GENERAL_NAME_value(names, k);
-            if (g->type == GEN_URI)
-                res = xstrndup((const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier),
-                               (size_t)ASN1_STRING_length(g->d.uniformResourceIdentifier));
-        }
-    }
-    sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
-    ERR_clear_error();
-    return res;
-}
-
 /* ---- the job: every fetch of one check, side by side -------------------------------------- */
 
 enum task_kind { T_AIA, T_OCSP, T_CRL };
@@ -160,7 +122,7 @@ static void aia_next(struct doctor_job *j, struct task *t)
                 break;
             continue;
         }
-        char *url = aia_uri(j->cur, NID_ad_ca_issuers);
+        char *url = certinfo_uri(j->cur, NID_ad_ca_issuers);
         if (!url)
             break;
         add_fetched(j->r, url, j->depth);
@@ -505,7 +467,8 @@ struct doctor_job *doctor_job_new(struct report *r, const struct doctor_net *net
         int n = sk_X509_num(j->path);
         for (int d = 0; d + 1 < n && d < REPORT_CHAIN_MAX; d++) {
             X509 *x = sk_X509_value(j->path, d);
-            char *ocsp = aia_uri(x, NID_ad_OCSP), *crl = crl_uri(x);
+            char *ocsp = certinfo_uri(x, NID_ad_OCSP),
+                 *crl = certinfo_uri(x, NID_crl_distribution_points);
             if (ocsp)
                 add_task(j, T_OCSP, d, ocsp);
             if (crl)
