@@ -1,7 +1,10 @@
-/* Shared test fixtures: the good TLS 1.3 report and the certificate filler (see fixture.h). */
+/* Shared test fixtures: the good TLS 1.3 report, the certificate filler and the small helpers
+ * for building reports and looking up findings (see fixture.h). */
 #include "lib/fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util/mem.h"
 #include "util/strlist.h"
@@ -63,4 +66,34 @@ void fixture_fill_cert(struct cert_info *c, const char *subject, const char *iss
     c->sha256 = xstrdup(sha256);
     c->sha1 = xstrdup("01:02:03:04");
     c->spki_sha256 = xstrdup("q4xyzPIN+/=");
+}
+
+void fixture_push_verify_error(struct report *r, const char *name, int depth, bool ignored)
+{
+    r->verify_errors =
+        xrealloc(r->verify_errors, (r->n_verify_errors + 1) * sizeof(*r->verify_errors));
+    struct verify_error *e = &r->verify_errors[r->n_verify_errors++];
+    memset(e, 0, sizeof(*e));
+    e->depth = depth;
+    e->name = xstrdup(name);
+    e->message = xasprintf("message for %s", name);
+    e->explanation = xasprintf("explanation for %s", name);
+    e->fix = xasprintf("fix for %s", name);
+    e->ignored = ignored;
+    if (!ignored)
+        r->verify_ok = false;
+}
+
+void fixture_set_str(char **field, const char *value)
+{
+    free(*field);
+    *field = xstrdup(value);
+}
+
+const struct finding *fixture_finding(const struct report *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_findings; i++)
+        if (!strcmp(r->findings[i].id, id))
+            return &r->findings[i];
+    return NULL;
 }

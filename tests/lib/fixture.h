@@ -1,5 +1,6 @@
-/* Shared test fixtures: the "good TLS 1.3 report" the unit tests start from, and one filler for
- * hand-built certificates. Tests change only the facts their case is about. */
+/* Shared test fixtures: the "good TLS 1.3 report" the unit tests start from, one filler for
+ * hand-built certificates, and small helpers for building reports and looking up findings.
+ * Tests change only the facts their case is about. */
 #ifndef TLSCOPE_TESTS_FIXTURE_H
 #define TLSCOPE_TESTS_FIXTURE_H
 
@@ -22,5 +23,13 @@ struct report *fixture_good_report(void);
  * a CA, not self-signed. The owner (the report) frees it with cert_info_free. */
 void fixture_fill_cert(struct cert_info *c, const char *subject, const char *issuer,
                        const char *sha256, long days_left);
+
+/* Appends a verification error at depth named name, with message, explanation and fix
+ * "message for NAME" (and so on); an error not ignored clears r->verify_ok. */
+void fixture_push_verify_error(struct report *r, const char *name, int depth, bool ignored);
+/* Frees *field and sets it to a copy of value. */
+void fixture_set_str(char **field, const char *value);
+/* The first finding of r with that id, or NULL. */
+const struct finding *fixture_finding(const struct report *r, const char *id);
 
 #endif
