@@ -32,4 +32,20 @@ void fixture_set_str(char **field, const char *value);
 /* The first finding of r with that id, or NULL. */
 const struct finding *fixture_finding(const struct report *r, const char *id);
 
+/* The PEM texts fixture_chain_report gives the leaf and the intermediate it sends. */
+#define FIXTURE_LEAF_PEM  "-----BEGIN CERTIFICATE-----\nMIIBleaf\nAAAA\n-----END CERTIFICATE-----\n"
+#define FIXTURE_INTER_PEM "-----BEGIN CERTIFICATE-----\nMIIBinter\n-----END CERTIFICATE-----"
+
+/* fixture_fill_cert of c (zeroed) for "CN=cn, O=TLS Lab, C=XX" issued by issuer_cn likewise,
+ * with its CN and an EC P-256 key (prime256v1) signed with ecdsa-with-SHA256. */
+void fixture_fill_lab_cert(struct cert_info *c, const char *cn, const char *issuer_cn, long days,
+                           const char *sha256);
+/* A freshly allocated report (report_free) of localhost:8443, TLSv1.3, ok. Sent: leaf (CN
+ * leaf_cn, SANs DNS:localhost and IP:127.0.0.1, digitalSignature, serverAuth, an OCSP URL,
+ * Basic Constraints and AIA extensions, FIXTURE_LEAF_PEM) and "TLS Lab Intermediate CA"
+ * (path length 0, FIXTURE_INTER_PEM). Verified: leaf, intermediate, "TLS Lab Root CA"
+ * (self-signed, not sent). One verification error at depth 1 (code 20, not ignored); days left
+ * 364, 20 and -5; verification on; chain_roles applied; no chain issue. */
+struct report *fixture_chain_report(const char *leaf_cn);
+
 #endif
