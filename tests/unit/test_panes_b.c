@@ -7,16 +7,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "engine/chain.h"
-#include "lab/pki.h"
 #include "lib/check.h"
 #include "lib/fixture.h"
 #include "model/report.h"
