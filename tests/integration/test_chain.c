@@ -305,11 +305,8 @@ static void ui_start(struct tmux *t, struct peer *p, const char *const *args, in
     if (peer_s_server(p, false, args) != 0)
         fail_msg("could not start openssl s_server");
     char *bin = harness_tlscope_path(), *ca = harness_path("root.crt");
-    char *cmd =
-        xasprintf("%s --cafile '%s' localhost:%u; echo EXIT=$?", bin, ca, (unsigned)p->port);
-    if (tmux_start(t, cols, rows, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, cols, rows, false, "%s --cafile '%s' localhost:%u", bin, ca,
+                   (unsigned)p->port);
     free(ca);
     free(bin);
 }

@@ -218,10 +218,7 @@ static void test_failed_reconnect_says_why(void **state)
 
 static void start_ui(struct tmux *t, uint16_t port)
 {
-    char *cmd = xasprintf("%s --timeout 60 127.0.0.1:%u; echo EXIT=$?", bin, (unsigned)port);
-    if (tmux_start(t, 80, 24, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, 80, 24, false, "%s --timeout 60 127.0.0.1:%u", bin, (unsigned)port);
 }
 
 /* Esc, q and Ctrl-C all answer while a flood keeps the handshake busy. */

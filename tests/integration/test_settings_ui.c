@@ -32,10 +32,8 @@ static void test_edit_settings_from_flags(void **state)
     struct peer p;
     assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *cmd = xasprintf("%s --max-proto tls1.2 --cafile '%s' localhost:%u; echo EXIT=$?", bin,
-                          root_ca, (unsigned)p.port);
-    assert_int_equal(tmux_start(&t, 110, 45, NULL, false, cmd), 0);
-    free(cmd);
+    tmux_start_cmd(&t, 110, 45, false, "%s --max-proto tls1.2 --cafile '%s' localhost:%u", bin,
+                   root_ca, (unsigned)p.port);
     tmux_expect(&t, "TLSv1.2", 5);
     tmux_keys(&t, "e", true);
     tmux_expect(&t, "edit settings from the command line", 3);
@@ -99,14 +97,12 @@ static void test_home_marks_weakening_profiles(void **state)
 {
     (void)state;
     struct tmux t;
-    char *cmd = xasprintf(
-        "sh -c 'd=\"$HOME/.config/tlscope/profiles\"; mkdir -p \"$d\" && "
-        "printf \"min_protocol: tls1.0\\n\" > \"$d/aold10.yaml\" && "
-        "printf \"keylog: /tmp/tlscope-test-keys\\n\" > \"$d/akeylog.yaml\" && "
-        "printf \"max_protocol: tls1.3\\n\" > \"$d/aplain.yaml\" && exec %s'; echo EXIT=$?",
-        bin);
-    assert_int_equal(tmux_start(&t, 120, 50, NULL, false, cmd), 0);
-    free(cmd);
+    tmux_start_cmd(&t, 120, 50, false,
+                   "sh -c 'd=\"$HOME/.config/tlscope/profiles\"; mkdir -p \"$d\" && "
+                   "printf \"min_protocol: tls1.0\\n\" > \"$d/aold10.yaml\" && "
+                   "printf \"keylog: /tmp/tlscope-test-keys\\n\" > \"$d/akeylog.yaml\" && "
+                   "printf \"max_protocol: tls1.3\\n\" > \"$d/aplain.yaml\" && exec %s'",
+                   bin);
     tmux_expect(&t, "aplain", 5);
     char *screen = tmux_capture(&t, false);
     const char *names[] = {"aold10", "akeylog", "aplain"};
@@ -152,11 +148,10 @@ static void test_edit_profile_plus_flags(void **state)
     struct peer p;
     assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *cmd = xasprintf("%s --profile intermediate --max-proto tls1.2 --cafile '%s' "
-                          "localhost:%u; echo EXIT=$?",
-                          bin, root_ca, (unsigned)p.port);
-    assert_int_equal(tmux_start(&t, 110, 45, NULL, false, cmd), 0);
-    free(cmd);
+    tmux_start_cmd(&t, 110, 45, false,
+                   "%s --profile intermediate --max-proto tls1.2 --cafile '%s' "
+                   "localhost:%u",
+                   bin, root_ca, (unsigned)p.port);
     tmux_expect(&t, "TLSv1.2", 5);
     tmux_keys(&t, "e", true);
     tmux_expect(&t, "edit profile intermediate + flags", 3);

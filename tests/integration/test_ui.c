@@ -23,13 +23,10 @@
 
 static char *bin, *root_ca;
 
-/* Starts tlscope with args (a shell-quoted string) in an 80x24 terminal. */
+/* Starts tlscope with args (a shell-quoted string) in a cols x rows terminal. */
 static void start_ui(struct tmux *t, int cols, int rows, bool no_color, const char *args)
 {
-    char *cmd = xasprintf("%s %s; echo EXIT=$?", bin, args);
-    if (tmux_start(t, cols, rows, NULL, no_color, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, cols, rows, no_color, "%s %s", bin, args);
 }
 
 static char *server_args(struct peer *p, const char *extra)

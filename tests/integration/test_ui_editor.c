@@ -51,10 +51,8 @@ static void test_edit_connect_save(void **state)
     struct peer p;
     assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
     struct tmux t;
-    char *cmd = xasprintf("%s --profile intermediate --cafile '%s' localhost:%u; echo EXIT=$?", bin,
-                          root_ca, (unsigned)p.port);
-    assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
-    free(cmd);
+    tmux_start_cmd(&t, 100, 40, false, "%s --profile intermediate --cafile '%s' localhost:%u", bin,
+                   root_ca, (unsigned)p.port);
     tmux_expect(&t, "TLSv1.3", 5);
 
     /* max_protocol (row 7) tls1.3 → tls1.2, then Connect */
@@ -151,12 +149,11 @@ static void test_save_keeps_extends(void **state)
     (void)state;
     struct tmux t;
     /* env(1) in the harness covers one command: sh -c keeps its environment for all three */
-    char *cmd = xasprintf("sh -c 'd=\"$XDG_CONFIG_HOME/tlscope/profiles\" && mkdir -p \"$d\" && "
-                          "printf \"extends: intermediate\\nmax_protocol: tls1.2\\n\" > "
-                          "\"$d/child.yaml\" && exec %s --profile child'; echo EXIT=$?",
-                          bin);
-    assert_int_equal(tmux_start(&t, 100, 40, NULL, false, cmd), 0);
-    free(cmd);
+    tmux_start_cmd(&t, 100, 40, false,
+                   "sh -c 'd=\"$XDG_CONFIG_HOME/tlscope/profiles\" && mkdir -p \"$d\" && "
+                   "printf \"extends: intermediate\\nmax_protocol: tls1.2\\n\" > "
+                   "\"$d/child.yaml\" && exec %s --profile child'",
+                   bin);
     tmux_expect(&t, "child", 5);
     tmux_keys(&t, "Tab", false); /* the profile list, child selected */
     tmux_keys(&t, "e", true);

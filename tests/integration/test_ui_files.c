@@ -28,11 +28,8 @@ static char *bin, *root_ca;
 static void start_good(struct peer *p, struct tmux *t)
 {
     assert_int_equal(peer_s_server(p, false, ARGS(GOOD_CHAIN)), 0);
-    char *cmd =
-        xasprintf("%s --cafile '%s' localhost:%u; echo EXIT=$?", bin, root_ca, (unsigned)p->port);
-    if (tmux_start(t, 160, 30, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, 160, 30, false, "%s --cafile '%s' localhost:%u", bin, root_ca,
+                   (unsigned)p->port);
     tmux_expect(t, "✔ VERIFIED", 5);
 }
 

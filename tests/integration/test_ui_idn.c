@@ -26,10 +26,7 @@ static bool offline_works(void)
 
 static void start_offline(struct tmux *t)
 {
-    char *cmd = xasprintf("unshare -n %s; echo EXIT=$?", bin);
-    if (tmux_start(t, 100, 24, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, 100, 24, false, "unshare -n %s", bin);
     tmux_expect(t, "TLS connection explorer", 5);
 }
 
@@ -92,12 +89,11 @@ static void test_idn_result_title(void **state)
     static const char text[] = "127.0.0.1 localhost\n127.0.0.1 xn--bcher-kva.example\n";
     assert_int_equal(file_write_atomic(hosts, text, sizeof text - 1, 0644, true, err, sizeof err),
                      0);
-    char *cmd = xasprintf("unshare -m sh -c 'mount --bind %s /etc/hosts && exec %s --no-verify "
-                          "bücher.example:%u'; echo EXIT=$?",
-                          hosts, bin, (unsigned)p.port);
     struct tmux t;
-    if (tmux_start(&t, 100, 24, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
+    tmux_start_cmd(&t, 100, 24, false,
+                   "unshare -m sh -c 'mount --bind %s /etc/hosts && exec %s --no-verify "
+                   "bücher.example:%u'",
+                   hosts, bin, (unsigned)p.port);
     char *want = xasprintf("tlscope — xn--bcher-kva.example:%u (bücher.example) → 127.0.0.1",
                            (unsigned)p.port);
     tmux_expect(&t, want, 8);
@@ -105,7 +101,6 @@ static void test_idn_result_title(void **state)
     tmux_expect(&t, "EXIT=", 3);
     tmux_stop(&t);
     free(want);
-    free(cmd);
     free(hosts);
     peer_stop(&p);
 }

@@ -47,10 +47,7 @@ static void test_demo_home_first_then_ready(void **state)
     struct tmux t;
     char *log = harness_path("ui-lab-demo.log");
     unlink(log);
-    char *cmd = xasprintf("script -q -f -e -c '%s --demo' '%s'; echo EXIT=$?", bin, log);
-    if (tmux_start(&t, 100, 40, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(&t, 100, 40, false, "script -q -f -e -c '%s --demo' '%s'", bin, log);
     tmux_expect(&t, "TLS connection explorer", 5);
     tmux_expect(&t, "Demo lab", 5);
     if (!tmux_wait_gone(&t, "starting", 15))
@@ -117,10 +114,7 @@ static void test_demo_lab_fails_on_status_line(void **state)
 {
     (void)state;
     struct tmux t;
-    char *cmd = xasprintf("sh -c 'ulimit -n 12; exec %s --demo'; echo EXIT=$?", bin);
-    if (tmux_start(&t, 100, 30, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(&t, 100, 30, false, "sh -c 'ulimit -n 12; exec %s --demo'", bin);
     tmux_expect(&t, "TLS connection explorer", 5);
     tmux_expect(&t, "cannot listen on loopback: Too many open files", 15);
     tmux_expect(&t, "demo lab, target ", 1);

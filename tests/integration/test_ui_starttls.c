@@ -20,10 +20,7 @@ static char *bin, *root_ca;
 
 static void start_ui(struct tmux *t, int cols, int rows, const char *args)
 {
-    char *cmd = xasprintf("%s %s; echo EXIT=$?", bin, args);
-    if (tmux_start(t, cols, rows, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, cols, rows, false, "%s %s", bin, args);
 }
 
 static void test_starttls_pane(void **state)

@@ -224,6 +224,28 @@ int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_col
     return rc == 0 ? 0 : -1;
 }
 
+void tmux_start_cmd(struct tmux *t, int cols, int rows, bool no_color, const char *fmt, ...)
+{
+    static const char tail[] = "; echo EXIT=$?";
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        va_end(again);
+        fail_msg("tmux_start_cmd: cannot format \"%s\"", fmt);
+    }
+    char *cmd = xmalloc((size_t)n + sizeof tail);
+    vsnprintf(cmd, (size_t)n + 1, fmt, again);
+    va_end(again);
+    memcpy(cmd + n, tail, sizeof tail);
+    int rc = tmux_start(t, cols, rows, NULL, no_color, cmd);
+    free(cmd);
+    if (rc != 0)
+        fail_msg("tmux did not start");
+}
+
 int tmux_keys(struct tmux *t, const char *keys, bool literal)
 {
     const char *args[] = {"send-keys",           "-t", "0", literal ? "-l" : keys,

@@ -28,6 +28,10 @@ struct tmux {
  * and XDG dirs in a fresh temp dir, NO_COLOR unset unless no_color. Returns 0 or -1. */
 int tmux_start(struct tmux *t, int cols, int rows, const char *lang, bool no_color,
                const char *cmd);
+/* Starts the shell command printf(fmt, ...) followed by "; echo EXIT=$?" (so the pane shows
+ * how it ended) like tmux_start with the default LANG, or fails the test (cmocka). */
+void tmux_start_cmd(struct tmux *t, int cols, int rows, bool no_color, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* True, after printing a TAP skip plan, when tmux is not installed: main returns 0 then. */
 bool tmux_missing(void);
 /* Sends keys in tmux send-keys syntax ("Enter", "Escape", "C-c", "Down", or literal text with

@@ -213,8 +213,8 @@ static void test_refusals(void **state)
     }
 }
 
-/* The hand-built browser-style ClientHello of test_wire.c, parsed and rebuilt with the same
- * order and the same key bytes, comes out byte for byte the same. */
+/* The hand-built browser-style ClientHello (ch13 of tests/lib/wiretest.h), parsed and rebuilt
+ * with the same order and the same key bytes, comes out byte for byte the same. */
 static void test_rebuild_exact(void **state)
 {
     (void)state;
