@@ -27,10 +27,7 @@ static char *bin, *root_ca, *chain;
 
 static void start(struct tmux *t, const char *args)
 {
-    char *cmd = xasprintf("%s --cafile '%s' %s; echo EXIT=$?", bin, root_ca, args);
-    if (tmux_start(t, 120, 40, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(t, 120, 40, false, "%s --cafile '%s' %s", bin, root_ca, args);
 }
 
 /* The lab's chain.pem typed on the home screen: its report, READY. */
@@ -233,12 +230,9 @@ static void test_fetch_aia(void **state)
         peer_s_server(&tls, false, ARGS("-cert", "@ui_aia_leaf.crt", "-key", "@ui_aia_leaf.key")),
         0);
     char *ca = harness_path("ui_aia_root.crt");
-    char *cmd =
-        xasprintf("%s --cafile '%s' 127.0.0.1:%u; echo EXIT=$?", bin, ca, (unsigned)tls.port);
     struct tmux t;
-    if (tmux_start(&t, 120, 40, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(&t, 120, 40, false, "%s --cafile '%s' 127.0.0.1:%u", bin, ca,
+                   (unsigned)tls.port);
     tmux_expect(&t, "NOT VERIFIED", 8);
     tmux_keys(&t, "4", false);
     tmux_expect(&t, "Missing intermediate", 3);
@@ -275,12 +269,9 @@ static void test_esc_stops_fetches(void **state)
                       ARGS("-cert", "@ui_fetch_leaf.crt", "-key", "@ui_fetch_leaf.key")),
         0);
     char *ca = harness_path("ui_fetch_root.crt");
-    char *cmd = xasprintf("%s --cafile '%s' --revocation --timeout 20 127.0.0.1:%u; echo EXIT=$?",
-                          bin, ca, (unsigned)tls.port);
     struct tmux t;
-    if (tmux_start(&t, 120, 40, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(&t, 120, 40, false, "%s --cafile '%s' --revocation --timeout 20 127.0.0.1:%u",
+                   bin, ca, (unsigned)tls.port);
     tmux_expect(&t, "fetching 127.0.0.1", 8);
     int64_t t0 = mono_ms();
     tmux_keys(&t, "Escape", false);

@@ -86,10 +86,7 @@ static void test_demo_aia(void **state)
 {
     (void)state;
     struct tmux t;
-    char *cmd = xasprintf("%s --demo; echo EXIT=$?", bin);
-    if (tmux_start(&t, 100, 30, NULL, false, cmd) != 0)
-        fail_msg("tmux did not start");
-    free(cmd);
+    tmux_start_cmd(&t, 100, 30, false, "%s --demo", bin);
     tmux_expect(&t, "✔ verified", 15);
     tmux_keys(&t, "Tab", false);
     tmux_keys(&t, "Tab", false);
