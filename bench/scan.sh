@@ -34,9 +34,18 @@ command -v sslscan >/dev/null || { echo "bench/scan.sh: sslscan is not installed
 TESTSSL=$(command -v testssl || command -v testssl.sh || true)
 dir=$(mktemp -d)
 pids=()
-cleanup() {
+cleanup() { # every process this script started, by its PID; none may outlive it
+    local p i
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
+    for p in "${pids[@]}"; do
+        i=0
+        while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+            i=$((i + 1))
+            sleep 0.02
+        done
+        kill -KILL "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
     rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -48,22 +57,49 @@ ec_pki "$dir"
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-# a relay in front of PORT; sets relay_port and relay_pid (its stderr: "accepted N")
+# a relay in front of PORT; sets relay_port and relay_pid. Each relay writes its port and its
+# count ("accepted N", on SIGTERM) into files of its own: a new relay never reads an old one's.
+relay_n=0
 start_relay() {
-    "$B/tests/tools/relay" "$1" >"$dir/relay.port" 2>"$dir/relay.err" &
+    relay_n=$((relay_n + 1))
+    relay_out="$dir/relay$relay_n.port" relay_err="$dir/relay$relay_n.err"
+    "$B/tests/tools/relay" "$1" >"$relay_out" 2>"$relay_err" &
     relay_pid=$!
+    pids+=("$relay_pid")
     local i=0
-    while [ ! -s "$dir/relay.port" ]; do
+    relay_port=
+    while ! [[ $relay_port =~ ^[0-9]+$ ]]; do
         i=$((i + 1))
-        [ $i -gt 100 ] && { echo "relay did not start" >&2; exit 1; }
+        if [ $i -gt 250 ] || ! kill -0 "$relay_pid" 2>/dev/null; then
+            echo "bench/scan.sh: the counting relay (pid $relay_pid) did not start:" \
+                "$(cat "$relay_err")" >&2
+            exit 1
+        fi
+        sleep 0.02
+        relay_port=$(cat "$relay_out")
+    done
+}
+# stops the relay (by its PID, waiting at most 5 s) and sets relay_count; not in a subshell:
+# `wait` only waits for this shell's own children
+stop_relay() {
+    kill "$relay_pid" 2>/dev/null || true
+    local i=0
+    while kill -0 "$relay_pid" 2>/dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 250 ]; then
+            kill -KILL "$relay_pid" 2>/dev/null || true
+            echo "bench/scan.sh: the counting relay (pid $relay_pid) ignored SIGTERM for 5 s" >&2
+            exit 1
+        fi
         sleep 0.02
     done
-    relay_port=$(cat "$dir/relay.port")
-}
-stop_relay() {
-    kill "$relay_pid"
     wait "$relay_pid" 2>/dev/null || true
-    sed -n 's/^accepted //p' "$dir/relay.err"
+    relay_count=$(sed -n 's/^accepted //p' "$relay_err")
+    if ! [[ $relay_count =~ ^[0-9]+$ ]]; then
+        echo "bench/scan.sh: the counting relay (pid $relay_pid) left no count:" \
+            "$(cat "$relay_err")" >&2
+        exit 1
+    fi
 }
 
 run_testssl() { # port jsonfile
@@ -78,32 +114,43 @@ bench_server() { # name port
     echo "== $name (127.0.0.1:$port)"
     local cost
     cost=$("$B/bench/conns" 127.0.0.1 "$port" 200 1 3 | awk '/^  wall time:/ {print $3 / 200}')
-    : >"$dir/t_tl" && : >"$dir/t_ss"
+    : >"$dir/t_tl" && : >"$dir/t_ss" && : >"$dir/t_tu"
+    # tu: tlscope again without SSL_CERT_FILE (when it is set): the system trust store is then
+    # looked up lazily in its hashed directory instead of loaded from the whole bundle
+    local tools="tl ss" rc
+    [ -n "${SSL_CERT_FILE:-}" ] && tools="tl ss tu"
     for i in $(seq 1 "$RUNS"); do
-        for tool in $([ $((i % 2)) -eq 1 ] && echo "tl ss" || echo "ss tl"); do
+        local order=$tools
+        [ $((i % 2)) -eq 0 ] && order=$(echo "$tools" | awk '{for (k = NF; k > 0; k--) printf "%s ", $k}')
+        for tool in $order; do
             t0=$(now_ms)
-            if [ "$tool" = tl ]; then
-                "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tl.json"
-            else
-                sslscan --no-colour --xml="$dir/ss.xml" "127.0.0.1:$port" >/dev/null 2>&1
-            fi
+            rc=0
+            case $tool in
+            tl) "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tl.json" || rc=$? ;;
+            tu) env -u SSL_CERT_FILE "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tu.json" || rc=$? ;;
+            ss) sslscan --no-colour --xml="$dir/ss.xml" "127.0.0.1:$port" >/dev/null 2>&1 || rc=$? ;;
+            esac
             t1=$(now_ms)
+            [ $rc -eq 0 ] || { echo "bench/scan.sh: $tool run $i failed (exit $rc)" >&2; exit 1; }
             echo $((t1 - t0)) >>"$dir/t_$tool"
         done
     done
-    local m_tl m_ss
+    local m_tl m_ss m_tu=-
     m_tl=$(median <"$dir/t_tl")
     m_ss=$(median <"$dir/t_ss")
+    [ -s "$dir/t_tu" ] && m_tu=$(median <"$dir/t_tu")
     # connections, counted at a relay
     start_relay "$port"
     "$BIN" --scan --json "127.0.0.1:$relay_port" >"$dir/tl_relay.json"
     local c_tl c_tl_own c_ss probes
-    c_tl=$(stop_relay)
+    stop_relay
+    c_tl=$relay_count
     c_tl_own=$(grep -o '"connections": [0-9]*' "$dir/tl_relay.json" | head -1 | grep -o '[0-9]*$')
     probes=$(grep -o '"probes": [0-9]*' "$dir/tl.json" | head -1 | grep -o '[0-9]*$')
     start_relay "$port"
     sslscan --no-colour --xml=- "127.0.0.1:$relay_port" >/dev/null 2>&1
-    c_ss=$(stop_relay)
+    stop_relay
+    c_ss=$relay_count
     # testssl -E, timed through the relay (its runs take seconds; the relay costs microseconds)
     local m_ts="-" c_ts="-"
     if [ -n "$TESTSSL" ] && [ "$TRUNS" -gt 0 ]; then
@@ -114,7 +161,8 @@ bench_server() { # name port
             run_testssl "$relay_port" "$dir/ts.json"
             t1=$(now_ms)
             echo $((t1 - t0)) >>"$dir/t_ts"
-            c_ts=$(stop_relay)
+            stop_relay
+            c_ts=$relay_count
         done
         m_ts=$(median <"$dir/t_ts")
     fi
@@ -137,13 +185,18 @@ bench_server() { # name port
     fi
     nfloor=$(awk '/^sequential total:/ {print $3}' "$dir/replay.txt")
     printf '  %-22s %8s ms  %5s connections\n' "tlscope --scan" "$m_tl" "$c_tl (own count $c_tl_own)"
+    [ "$m_tu" != - ] && printf '  %-22s %8s ms  (min %s, max %s)\n' "  no SSL_CERT_FILE" "$m_tu" \
+        "$(sort -n "$dir/t_tu" | head -1)" "$(sort -n "$dir/t_tu" | tail -1)"
     printf '  %-22s %8s ms  %5s connections\n' "sslscan" "$m_ss" "$c_ss"
     printf '  %-22s %8s ms  %5s connections\n' "testssl.sh -E" "$m_ts" "$c_ts"
     echo "  accepted pairs: tlscope $(wc -l <"$dir/p_tl"), sslscan $(wc -l <"$dir/p_ss") ($same_ss)," \
         "testssl $([ -s "$dir/p_ts" ] 2>/dev/null && wc -l <"$dir/p_ts" || echo -) ($same_ts)"
     awk -v tl="$m_tl" -v ss="$m_ss" -v ts="$m_ts" -v fl="$floor" -v p="$probes" -v c="$cost" \
-        -v nf="$nfloor" 'BEGIN {
+        -v nf="$nfloor" -v tu="$m_tu" 'BEGIN {
         printf "  sslscan / tlscope: %.1fx (target >= 10)\n", ss / tl
+        if (tu != "-")
+            printf "  without SSL_CERT_FILE: sslscan / tlscope %.1fx, tlscope / floor %.2f\n", ss / tu,
+                (nf + 0 > 0) ? tu / nf : 0
         if (ts != "-") printf "  testssl -E / tlscope: %.0fx (target >= 500)\n", ts / tl
         printf "  old floor: %d probes x %.3f ms (a TLS 1.3 ECDSA probe) = %.1f ms; tlscope / old floor: %.2f\n",
             p, c, fl, tl / fl

@@ -226,27 +226,51 @@ static void ssl2_done(struct scan *s, int idx)
     free(sh);
 }
 
-/* The version answers: the rest of its list is found by three chains side by side — ECDHE
- * suites, DHE suites, everything else — each removing what the server chose. */
+/* The version answers: the rest of its list is found by chains side by side, each removing
+ * what the server chose — ECDHE suites, DHE suites, everything else; TLS 1.2 (two to four
+ * times as many suites as TLS 1.0) by key exchange and authentication in six chains. A chain
+ * is a string of probes each waiting for the last answer, so the longest one bounds the scan
+ * (~35 accepted suites x 6 probes queued at the server ahead of each one, on a wide server):
+ * more, shorter chains keep the server busy to the end, for one refused probe per chain. */
+static int part_of(const struct wire_suite_info *in, bool fine)
+{
+    bool ecdhe = !strcmp(in->kx, "ECDHE"), dhe = !strcmp(in->kx, "DHE");
+    if (!fine)
+        return ecdhe ? 0 : dhe ? 1 : 2;
+    if (ecdhe)
+        return !strcmp(in->auth, "ECDSA") ? 0 : 1;
+    if (dhe && !strcmp(in->auth, "RSA"))
+        return 2;
+    if (dhe || !strcmp(in->kx, "DH") || !strcmp(in->kx, "ECDH"))
+        return 3;
+    return !strcmp(in->kx, "RSA") ? 4 : 5;
+}
+
+#define PARTS_MAX 6
+
 static void partition(struct scan *s, struct job *j)
 {
     j->part = true;
     if (j->n_segs != 1 || j->segs[0][1] < 24)
         return;
+    bool fine = j->ver == SCAN_TLS12;
+    int parts = fine ? PARTS_MAX : 3;
     size_t n = j->segs[0][1];
     uint16_t *rest = xcalloc(n, sizeof *rest);
-    size_t k[3] = {0, 0, 0};
-    uint16_t *lists[3] = {j->list, xcalloc(n, sizeof *rest), xcalloc(n, sizeof *rest)};
+    size_t k[PARTS_MAX] = {0};
+    uint16_t *lists[PARTS_MAX] = {j->list};
+    for (int c = 1; c < parts; c++)
+        lists[c] = xcalloc(n, sizeof *rest);
     memcpy(rest, j->list + j->segs[0][0], n * sizeof *rest);
     for (size_t i = 0; i < n; i++) {
         struct wire_suite_info in;
         wire_suite_info(rest[i], &in);
-        int c = !strcmp(in.kx, "ECDHE") ? 0 : !strcmp(in.kx, "DHE") ? 1 : 2;
+        int c = part_of(&in, fine);
         lists[c][k[c]++] = rest[i];
     }
     free(rest);
     j->segs[0][0] = 0, j->segs[0][1] = (uint16_t)k[0];
-    for (int c = 1; c < 3; c++) {
+    for (int c = 1; c < parts; c++) {
         struct job *o = plan_add(s, JOB_SUITES, j->ver);
         o->step = 1; /* initialised here */
         o->part = true;
@@ -577,6 +601,8 @@ static int groups12_next(struct scan *s, struct job *j, struct probe_req *q)
             set_push(j, i, 1, 0);
         set_push(j, NELEM(groups12_each), n - NELEM(groups12_each), 0);
     }
+    if ((size_t)j->seg * 3 >= j->n_aux) /* no set left to offer: nothing to build */
+        return j->inflight ? 0 : -1;
     plan_req_version(q, j->ver);
     q->n_ciphers = 0;
     for (size_t i = 0; i < p->n_suites; i++) {
@@ -723,6 +749,8 @@ static int sigalgs_next(struct scan *s, struct job *j, struct probe_req *q)
         j->step = 1;
         sigalgs_init(s, j);
     }
+    if ((size_t)j->seg * 3 >= j->n_aux) /* no set left to offer: nothing to build */
+        return j->inflight ? 0 : -1;
     plan_req_version(q, v);
     plan_req_suites(q, &s->rep->protos[v], v != SCAN_TLS13);
     if (!q->n_ciphers || !plan_supported(s, v) || v < SCAN_TLS12)

@@ -16,6 +16,7 @@
 #include "util/timeutil.h"
 #include "wire/record.h"
 #include "wire/suites.h"
+#include "wire/wire.h"
 
 #define RETRY_MAX      4   /* connections one probe may take after a reset or refusal */
 #define FIN_RETRY_MAX  2   /* a plain close is an answer when a second connection gets it too */
@@ -274,6 +275,24 @@ static void launch(struct scan *s, struct job *j, struct probe_req *req, int idx
     conn_step(conn, NULL);
 }
 
+/* A raw probe answered with a DHE suite: its ServerKeyExchange, when it came in the same flight
+ * (hs_raw records that flight), gives the DH group's size — no full handshake needed for it. */
+static int ske_dh_bits(const struct report *r)
+{
+    if (r->hello.outcome != HELLO_SERVER_HELLO)
+        return 0;
+    struct wire_suite_info in;
+    wire_suite_info(r->hello.cipher, &in);
+    if (strcmp(in.kx, "DHE"))
+        return 0;
+    for (size_t i = 0; i < r->n_events; i++) {
+        const struct hs_event *ev = &r->events[i];
+        if (ev->dir == DIR_RECEIVED && ev->hs_type == WIRE_HS_SERVER_KEY_EXCHANGE && !ev->truncated)
+            return scan_ske_dh_bits(ev->bytes, ev->n_bytes);
+    }
+    return 0;
+}
+
 /* Hands the probe's answer to its job; true when the job took r over. */
 static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, int idx,
                          struct report *r, const char *why)
@@ -290,6 +309,7 @@ static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, i
         pr->alert = r->hello.alert_desc;
         pr->close_errno = r->hello.close_errno;
         pr->ms = r->hello.outcome ? r->hello.ms : r->handshake_ms;
+        pr->dh_bits = req->full ? 0 : ske_dh_bits(r);
     }
     if (why) {
         free(pr->error);

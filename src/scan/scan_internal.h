@@ -60,6 +60,9 @@ struct scan_reply {
  * -1 when they hold no ServerHello, alert or SSLv2 record (out->outcome HELLO_NONE). Never
  * reads past n; any bytes are safe. */
 int scan_read_reply(const uint8_t *data, size_t n, struct scan_reply *out);
+/* The DH prime's size in bits of a DHE ServerKeyExchange message (type byte first), 0 when it
+ * does not hold one. */
+int scan_ske_dh_bits(const uint8_t *msg, size_t len);
 
 enum job_kind {
     JOB_SUITES,   /* per version: offer many suites, remove the chosen one, repeat */

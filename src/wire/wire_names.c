@@ -619,6 +619,24 @@ static const char *table_find(const struct wire_name *t, size_t n, uint16_t code
     return NULL;
 }
 
+/* cipher_names is sorted by code (tests/unit/test_wire_names.c checks): a scan looks up
+ * every suite of every probe it sends, ~100 k lookups, where a linear search cost ~20 M
+ * instructions. */
+static const char *cipher_find(uint16_t code)
+{
+    size_t lo = 0, hi = N_OF(cipher_names);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cipher_names[mid].code == code)
+            return cipher_names[mid].name;
+        if (cipher_names[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* The shared contract of every *_name function: static name, or "0x%04X" in buf. */
 static const char *name_or_hex(const char *known, uint16_t code, char *buf, size_t n)
 {
@@ -647,14 +665,14 @@ bool wire_cipher_is_scsv(uint16_t id)
 
 bool wire_cipher_known(uint16_t id)
 {
-    return table_find(cipher_names, N_OF(cipher_names), id) != NULL;
+    return cipher_find(id) != NULL;
 }
 
 const char *wire_cipher_name(uint16_t id, char *buf, size_t n)
 {
     if (wire_is_grease(id))
         return "GREASE";
-    return name_or_hex(table_find(cipher_names, N_OF(cipher_names), id), id, buf, n);
+    return name_or_hex(cipher_find(id), id, buf, n);
 }
 
 const char *wire_group_name(uint16_t id, char *buf, size_t n)
