@@ -147,6 +147,19 @@ bool plan_has(const uint16_t *v, size_t n, uint16_t x);
 void plan_req_version(struct probe_req *q, enum scan_version v);
 /* The suites accepted for p (forward-secret, authenticated ones only when fs_only). */
 void plan_req_suites(struct probe_req *q, const struct scan_proto *p, bool fs_only);
+/* What every TLS <= 1.2 probe offers as groups (plan.c). */
+extern const uint16_t plan_groups12[];
+#define PLAN_N_GROUPS12 36
+/* *dst = a copy of src's k codes (the old list freed). */
+void plan_list_set(uint16_t **dst, size_t *n, const uint16_t *src, size_t k);
+/* "TLSv1.2 suites (42 offered)": what the probe is, for the evidence view. */
+void plan_name_req(struct probe_req *q, const char *label, const char *what, size_t n,
+                   const char *unit);
+/* plan_sets.c: set testing — TLS 1.2 ECDHE groups and signature algorithms. */
+int sets_groups12_next(struct scan *s, struct job *j, struct probe_req *q);
+void sets_groups12_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
+int sets_sigalgs_next(struct scan *s, struct job *j, struct probe_req *q);
+void sets_sigalgs_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
 /* plan_extra.c: features and full handshakes. */
 int features_next(struct scan *s, struct job *j, struct probe_req *q);
 void features_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
