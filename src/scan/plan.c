@@ -157,6 +157,8 @@ static void suites_init(struct job *j)
     j->seg = 0;
 }
 
+static void partition(struct scan *s, struct job *j);
+
 static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
 {
     if (j->inflight)
@@ -168,8 +170,13 @@ static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
         snprintf(q->what, sizeof q->what, "SSLv2 CLIENT-HELLO (7 cipher specs)");
         return 1;
     }
-    if (j->step++ == 0)
+    if (j->step++ == 0) {
         suites_init(j);
+        /* TLS 1.0-1.2: the chains start side by side at once, the server busy from the first
+         * answer on (a version the server refuses costs one refused probe per chain) */
+        if (j->ver >= SCAN_TLS10 && j->ver <= SCAN_TLS12)
+            partition(s, j);
+    }
     while (j->seg < j->n_segs && j->segs[j->seg][1] == 0)
         j->seg++;
     if (j->seg >= j->n_segs) {

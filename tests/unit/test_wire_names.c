@@ -1,5 +1,6 @@
-/* The cipher suite names table is searched by halving (wire_names.c cipher_find): every entry
- * must be found by its code, which holds only while the table stays sorted by code. */
+/* The cipher suite names table is searched by halving (wire_names.c cipher_find, and
+ * wire_suite_at skipping the signalling values): every entry must be found by its code and
+ * listed once, which holds only while the table stays sorted by code. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,8 @@ static void test_every_suite_found(void **state)
         if (i > 0 && code <= prev)
             fail_msg("suite %zu: 0x%04X after 0x%04X: the table must stay sorted", i, code, prev);
         prev = code;
+        if (wire_cipher_is_scsv(code))
+            fail_msg("suite %zu: 0x%04X is a signalling value, not a suite", i, code);
         char buf[WIRE_NAME_BUF];
         const char *name = wire_cipher_name(code, buf, sizeof buf);
         if (!wire_cipher_known(code) || name == buf)
@@ -31,6 +34,7 @@ static void test_every_suite_found(void **state)
     /* the two signalling values are in the same table */
     assert_true(wire_cipher_known(0x00FF));
     assert_true(wire_cipher_known(0x5600));
+    assert_int_equal(wire_suite_at(n), 0); /* past the end */
 }
 
 /* Codes around and between the entries: unknown ones give their hex form. */
