@@ -54,7 +54,8 @@ trap cleanup EXIT INT TERM
 "$B/tests/tools/mkpki" "$dir" >/dev/null
 ec_pki "$dir"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# microseconds now, without forking (a `date` per reading added ~1-2 ms to every timed run)
+now_us() { now=${EPOCHREALTIME/./}; }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # a relay in front of PORT; sets relay_port and relay_pid. Each relay writes its port and its
@@ -108,13 +109,22 @@ run_testssl() { # port jsonfile
         --jsonfile "$2" "127.0.0.1:$1" >/dev/null 2>&1 || true
 }
 
-bench_server() { # name port
-    local name=$1 port=$2 i t0 t1
+# clock ticks (user + system) the processes PIDS... have used so far
+ticks_of() {
+    local p t=0
+    for p in "$@"; do
+        [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+    done
+    echo "$t"
+}
+
+bench_server() { # name port server-pids
+    local name=$1 port=$2 spids=$3 i t0 t1 now
     echo
     echo "== $name (127.0.0.1:$port)"
     local cost
     cost=$("$B/bench/conns" 127.0.0.1 "$port" 200 1 3 | awk '/^  wall time:/ {print $3 / 200}')
-    : >"$dir/t_tl" && : >"$dir/t_ss" && : >"$dir/t_tu"
+    : >"$dir/t_tl" && : >"$dir/t_ss" && : >"$dir/t_tu" && : >"$dir/o_tl" && : >"$dir/o_tu"
     # tu: tlscope again without SSL_CERT_FILE (when it is set): the system trust store is then
     # looked up lazily in its hashed directory instead of loaded from the whole bundle
     local tools="tl ss" rc
@@ -123,16 +133,22 @@ bench_server() { # name port
         local order=$tools
         [ $((i % 2)) -eq 0 ] && order=$(echo "$tools" | awk '{for (k = NF; k > 0; k--) printf "%s ", $k}')
         for tool in $order; do
-            t0=$(now_ms)
+            now_us
+            t0=$now
             rc=0
             case $tool in
             tl) "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tl.json" || rc=$? ;;
             tu) env -u SSL_CERT_FILE "$BIN" --scan --json "127.0.0.1:$port" >"$dir/tu.json" || rc=$? ;;
             ss) sslscan --no-colour --xml="$dir/ss.xml" "127.0.0.1:$port" >/dev/null 2>&1 || rc=$? ;;
             esac
-            t1=$(now_ms)
+            now_us
+            t1=$now
             [ $rc -eq 0 ] || { echo "bench/scan.sh: $tool run $i failed (exit $rc)" >&2; exit 1; }
-            echo $((t1 - t0)) >>"$dir/t_$tool"
+            echo $(((t1 - t0 + 500) / 1000)) >>"$dir/t_$tool"
+            if [ "$tool" != ss ]; then # the time outside the scan: start-up, rendering, exit
+                awk -v w=$((t1 - t0)) '/"elapsed_ms":/ {gsub(/[^0-9.]/, "", $2); printf "%.1f\n", w / 1000 - $2; exit}' \
+                    "$dir/$tool.json" >>"$dir/o_$tool"
+            fi
         done
     done
     local m_tl m_ss m_tu=-
@@ -157,10 +173,12 @@ bench_server() { # name port
         : >"$dir/t_ts"
         for i in $(seq 1 "$TRUNS"); do
             start_relay "$port"
-            t0=$(now_ms)
+            now_us
+            t0=$now
             run_testssl "$relay_port" "$dir/ts.json"
-            t1=$(now_ms)
-            echo $((t1 - t0)) >>"$dir/t_ts"
+            now_us
+            t1=$now
+            echo $(((t1 - t0 + 500) / 1000)) >>"$dir/t_ts"
             stop_relay
             c_ts=$relay_count
         done
@@ -206,6 +224,26 @@ bench_server() { # name port
         else
             print "  new floor: no probe dump (a tlscope without TLSCOPE_SCAN_DUMP)"
     }'
+    # the CPU budget: what one scan costs the client and the server in CPU; both share this
+    # machine's cores, so no schedule can finish a scan in less than their sum / cores
+    local k=10 hz c0 c1 s0 s1 cpu_tl cpu_srv
+    hz=$(getconf CLK_TCK)
+    s0=$(ticks_of $spids)
+    c0=$(awk '{print $16 + $17}' /proc/$$/stat)
+    for i in $(seq 1 $k); do
+        "$BIN" --scan --json "127.0.0.1:$port" >/dev/null || true
+    done
+    s1=$(ticks_of $spids)
+    c1=$(awk '{print $16 + $17}' /proc/$$/stat)
+    cpu_tl=$(awk -v a="$c0" -v b="$c1" -v k=$k -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) * 1000 / hz / k}')
+    cpu_srv=$(awk -v a="$s0" -v b="$s1" -v k=$k -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) * 1000 / hz / k}')
+    awk -v tl="$m_tl" -v ss="$m_ss" -v c="$cpu_tl" -v sv="$cpu_srv" -v n="$(nproc)" \
+        -v out="$(median <"$dir/o_tl")" 'BEGIN {
+        printf "  outside the scan (start-up, trust store, rendering, exit): median %.1f ms of %d\n", out, tl
+        printf "  CPU per scan (%d scans): tlscope %.1f ms, the server %.1f ms; on %d cores no schedule beats\n", 10, c, sv, n
+        printf "    (tlscope + server) / cores = %.1f ms; sslscan / that = %.1fx (the most any client of this\n", (c + sv) / n, ss / ((c + sv) / n)
+        printf "    CPU cost could reach here)\n"
+    }'
     echo "  the replay (TLS <= 1.2 probes a server accepts cost it a signature, + a DHE key for DHE"
     echo "  suites, so they cost more than the TLS 1.3 ECDSA probe the old floor used):"
     sed 's/^/    /' "$dir/replay.txt"
@@ -216,7 +254,7 @@ echo "runs: $RUNS interleaved (tlscope, sslscan), $TRUNS of testssl -E; medians"
 port=$((20000 + RANDOM % 30000))
 start_server "$port" "$dir/leaf.crt" "$dir/leaf.key" "$dir/inter.crt" -quiet \
     -cipher 'ALL:@SECLEVEL=0' -min_protocol TLSv1 -dcert "$dir/ec_leaf.crt" -dkey "$dir/ec_leaf.key"
-bench_server "openssl s_server (one process)" "$port"
+bench_server "openssl s_server (one process)" "$port" "${pids[0]}"
 if command -v nginx >/dev/null; then
     nport=$((port + 1))
     mkdir -p "$dir/nginx/logs"
@@ -247,7 +285,9 @@ NGINX
         [ $i -gt 100 ] && { echo "nginx did not start" >&2; exit 1; }
         sleep 0.05
     done
-    bench_server "nginx $(nginx -v 2>&1 | sed 's/.*\///') (2 workers)" "$nport"
+    nginx_pid=${pids[${#pids[@]} - 1]}
+    bench_server "nginx $(nginx -v 2>&1 | sed 's/.*\///') (2 workers)" "$nport" \
+        "$nginx_pid $(pgrep -P "$nginx_pid" | tr '\n' ' ')"
 else
     echo
     echo "nginx is not installed (apt-get install nginx-light): only s_server was measured"
