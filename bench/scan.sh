@@ -17,7 +17,14 @@
 #       refused ones cost an alert; the replay prints the means per kind;
 #     old: probes x the per-probe cost of a TLS 1.3 ECDSA probe (build/bench/conns: sequential
 #       raw TLS 1.3 probes) — it undercounts the TLS <= 1.2 probes' signatures.
+#   - when SSL_CERT_FILE is set, tlscope timed again without it (the system store's hashed
+#     directory instead of the bundle; both are looked up lazily);
+#   - the time outside the scan (wall time less the report's elapsed_ms: process start-up,
+#     rendering, exit), and a CPU budget: tlscope's and the server's CPU per scan (10 scans,
+#     from /proc), whose sum over the cores bounds any schedule on this machine from below.
 # Targets: >= 10x faster than sslscan, >= 500x faster than testssl -E, within 2x of the floor.
+# Every process it starts (servers, relays) is stopped by its PID on any exit; a relay that
+# does not start, leaves no count or outlives SIGTERM for 5 s fails the run with a message.
 # Nothing leaves loopback: testssl runs with --nodns none and NXCONNECT=127.0.0.1:0.
 #
 # Usage: bench/scan.sh [BUILD/tlscope] [RUNS] [TESTSSL_RUNS]      (defaults: 9 and 1; 0: no testssl)
@@ -228,11 +235,13 @@ bench_server() { # name port server-pids
     # machine's cores, so no schedule can finish a scan in less than their sum / cores
     local k=10 hz c0 c1 s0 s1 cpu_tl cpu_srv
     hz=$(getconf CLK_TCK)
+    # shellcheck disable=SC2086 # a list of PIDs, split on purpose
     s0=$(ticks_of $spids)
     c0=$(awk '{print $16 + $17}' /proc/$$/stat)
     for i in $(seq 1 $k); do
         "$BIN" --scan --json "127.0.0.1:$port" >/dev/null || true
     done
+    # shellcheck disable=SC2086
     s1=$(ticks_of $spids)
     c1=$(awk '{print $16 + $17}' /proc/$$/stat)
     cpu_tl=$(awk -v a="$c0" -v b="$c1" -v k=$k -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) * 1000 / hz / k}')
@@ -282,7 +291,8 @@ NGINX
     i=0
     while ! (exec 3<>"/dev/tcp/127.0.0.1/$nport") 2>/dev/null; do
         i=$((i + 1))
-        [ $i -gt 100 ] && { echo "nginx did not start" >&2; exit 1; }
+        [ $i -gt 100 ] && { echo "bench/scan.sh: nginx did not start on port $nport:" \
+            "$(tail -3 "$dir/nginx/logs/error.log" 2>/dev/null)" >&2; exit 1; }
         sleep 0.05
     done
     nginx_pid=${pids[${#pids[@]} - 1]}

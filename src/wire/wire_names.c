@@ -619,7 +619,7 @@ static const char *table_find(const struct wire_name *t, size_t n, uint16_t code
     return NULL;
 }
 
-/* cipher_names is sorted by code (tests/unit/test_wire_names.c checks): a scan looks up
+/* cipher_names is sorted by code (tests/unit/test_wire_suites.c checks): a scan looks up
  * every suite of every probe it sends, ~100 k lookups, where a linear search cost ~20 M
  * instructions. */
 static const char *cipher_find(uint16_t code)
