@@ -1,6 +1,7 @@
 /* The scanner's scheduler: one poll loop over many probes (see scan.h). Jobs (plan.c) say
  * what to send; this file runs at most `parallel` connections at once, spaces their starts by
  * the delay, keeps each probe's evidence, and slows down when the server starts refusing. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,9 @@ int scan_new(struct engine *e, const struct tls_config *cfg, const struct scan_o
     if (getrandom(s->random_seed, sizeof s->random_seed, GRND_NONBLOCK) != sizeof s->random_seed)
         for (size_t i = 0; i < sizeof s->random_seed; i++)
             s->random_seed[i] = (uint8_t)(mono_us() >> (i % 8));
+    struct in6_addr a6;
+    s->numeric =
+        inet_pton(AF_INET, cfg->host, &a6) == 1 || inet_pton(AF_INET6, cfg->host, &a6) == 1;
     s->slots = xcalloc(SCAN_PARALLEL_MAX, sizeof *s->slots);
     s->start_us = mono_us();
     plan_init(s);
@@ -379,6 +383,21 @@ static bool urgent(const struct job *j)
            j->kind == JOB_FULL;
 }
 
+/* The first probe finds the address the others connect to, and whether there is a server at
+ * all. A target given as an address needs no lookup: the others start as soon as the first is
+ * in its TLS stage (TCP connected, any STARTTLS dialogue done) rather than answered — ~2 ms
+ * of a server's first answer — while a server that is not there still stops the scan after
+ * that one probe. */
+static bool first_reached(const struct scan *s)
+{
+    if (!s->numeric)
+        return false;
+    for (size_t i = 0; i < s->n_slots; i++)
+        if (s->slots[i].idx == 0)
+            return conn_stage(s->slots[i].c) == STAGE_TLS;
+    return false;
+}
+
 /* Starts what may start now; true when something is still to come. */
 static bool fill(struct scan *s)
 {
@@ -400,7 +419,7 @@ static bool fill(struct scan *s)
             s->next_start_us = now + (int64_t)s->delay_ms * 1000;
             continue;
         }
-        if (!s->address && s->rep->n_probes > 0)
+        if (!s->address && s->rep->n_probes > 0 && !first_reached(s))
             return s->n_slots > 0; /* the first probe finds the address the others use */
         size_t had = s->n_jobs;
         plan_phase2(s); /* the jobs whose versions are known now */

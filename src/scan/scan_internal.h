@@ -115,6 +115,7 @@ struct scan {
     int64_t start_us, next_start_us;
     bool cancelled, done;
     bool fatal;       /* the first probe reached no server: the scan stops */
+    bool numeric;     /* the target is an address literal: no name to look up per probe */
     bool start_waits; /* a probe is ready but the delay holds it back until next_start_us */
     bool order_added[SCAN_VERSIONS];
     unsigned running_full;

@@ -1,6 +1,7 @@
 /* What keeps the scanner fast (issue 11's performance point), each against a real server this
  * test starts on loopback: a DHE group's size read from a raw probe's ServerKeyExchange, not
- * a full handshake; TLS 1.2's suites found by six chains side by side; a trust bundle
+ * a full handshake; TLS 1.2's suites found by six chains side by side; probes to an address
+ * literal starting before the first answer; a trust bundle
  * (SSL_CERT_FILE) looked up certificate by certificate, not decoded whole; a configuration
  * check that reads no trust store. And the counting relay of the tests and bench/scan.sh,
  * which must stop on SIGTERM however early it comes. */
@@ -82,6 +83,32 @@ static void test_dh_from_probe_and_six_chains(void **state)
     scan_report_free(r);
     engine_free(e);
     peer_stop(&p);
+}
+
+/* An address literal as the target: the second probe starts before the first is answered (as
+ * soon as the first is connected), and a port nobody listens on still ends the scan after
+ * the first probe's attempts alone. */
+static void test_literal_target_starts_at_once(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS("-cert", "@leaf.crt", "-key", "@leaf.key")), 0);
+    struct engine *e = engine_new();
+    struct scan_report *r = scan_with(e, p.port, false);
+    assert_true(r->n_probes > 2);
+    assert_true(r->protos[SCAN_TLS13].supported == TRI_YES);
+    if (!(r->probes[1].start_ms < r->probes[0].end_ms))
+        fail_msg("probe 1 started at %.2f ms, after probe 0's answer at %.2f ms",
+                 r->probes[1].start_ms, r->probes[0].end_ms);
+    scan_report_free(r);
+    uint16_t port = p.port;
+    peer_stop(&p);
+    r = scan_with(e, port, false);
+    assert_int_equal(r->n_probes, 1); /* the first probe, sent again, and nothing else */
+    assert_true(r->connections >= 1 && r->connections <= 4);
+    assert_int_equal(r->protos[SCAN_TLS13].supported, TRI_NA);
+    scan_report_free(r);
+    engine_free(e);
 }
 
 /* A bundle of many CAs with the lab's root among them: the chain verifies, and only the
@@ -230,6 +257,7 @@ int main(void)
     harness_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dh_from_probe_and_six_chains),
+        cmocka_unit_test(test_literal_target_starts_at_once),
         cmocka_unit_test(test_bundle_looked_up_lazily),
         cmocka_unit_test(test_check_reads_no_trust_store),
         cmocka_unit_test(test_relay_stops_at_once),
