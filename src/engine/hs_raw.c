@@ -77,6 +77,21 @@ static void answered(struct conn *c)
     c->r->handshake_ms = (double)(mono_us() - c->t_stage_us) / 1000.0;
 }
 
+/* TLS <= 1.2: the rest of the ServerHello's flight that was read with it (Certificate,
+ * ServerKeyExchange, ServerHelloDone) is recorded too — no further read, no wait — so that
+ * the scanner reads a DHE group's size from a probe instead of a full handshake. */
+static void rest_of_flight(struct conn *c)
+{
+    struct wire_item it;
+    for (int k = 0; k < 8 && wire_reader_next(&c->raw->rd, &it) > 0; k++) {
+        if (it.kind != WIRE_ITEM_HANDSHAKE)
+            break;
+        add_event(c, DIR_RECEIVED, WIRE_CT_HANDSHAKE, it.record_version, it.data, it.len);
+        if (it.data[0] == WIRE_HS_SERVER_HELLO_DONE)
+            break;
+    }
+}
+
 /* Takes every complete item the reader holds; HS_DONE once the server has answered. */
 static enum hs_status take_items(struct conn *c)
 {
@@ -89,7 +104,11 @@ static enum hs_status take_items(struct conn *c)
             add_event(c, DIR_RECEIVED, WIRE_CT_HANDSHAKE, it.record_version, it.data, it.len);
             if (it.data[0] == WIRE_HS_SERVER_HELLO) {
                 answered(c);
-                return server_hello(c, it.data, it.len);
+                enum hs_status st = server_hello(c, it.data, it.len);
+                if (st == HS_DONE && c->r->hello.outcome == HELLO_SERVER_HELLO &&
+                    c->r->hello.version < WIRE_TLS1_3)
+                    rest_of_flight(c);
+                return st;
             }
             break; /* anything before the ServerHello (HelloRequest): skipped */
         case WIRE_ITEM_ALERT:

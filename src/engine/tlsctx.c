@@ -18,6 +18,7 @@
 #include "engine/certinfo.h"
 #include "engine/conn_internal.h"
 #include "engine/sockbio.h"
+#include "engine/trustfile.h"
 #include "engine/verify_errors.h"
 #include "settings/settings.h"
 #include "util/fsutil.h"
@@ -429,20 +430,32 @@ static bool dir_has_hash_links(const char *dir)
     return found;
 }
 
-/* The system's trust store, as OpenSSL's default paths give it, but paid for lazily where the
- * system allows: a hashed directory (Debian's /etc/ssl/certs) is looked up certificate by
- * certificate while verifying, so a run loads only the CAs its chains need, where the bundle
- * file is ~140 CAs parsed at once (40-70 ms on the poll thread). The bundle is loaded when the
- * directory has no hash links, or SSL_CERT_FILE names a file. Returns 1 as OpenSSL does. */
+/* The system's trust store, as OpenSSL's default paths give it, but paid for lazily: a hashed
+ * directory (Debian's /etc/ssl/certs) is looked up certificate by certificate while verifying,
+ * so a run loads only the CAs its chains need, where OpenSSL parses the bundle file's ~140 CAs
+ * at once (30-70 ms on the poll thread). When SSL_CERT_FILE names a file, or the directory has
+ * no hash links, the bundle is indexed by subject and decoded CA by CA the same way
+ * (trustfile.h); a bundle it cannot index is loaded by OpenSSL. Returns 1 as OpenSSL does. */
 static int load_system_store(X509_STORE *s)
 {
     const char *file = getenv(X509_get_default_cert_file_env());
     const char *dir = getenv(X509_get_default_cert_dir_env());
     if (!dir)
         dir = X509_get_default_cert_dir();
-    if (file || strchr(dir, ':') || !dir_has_hash_links(dir))
+    if (!file && !strchr(dir, ':') && dir_has_hash_links(dir))
+        return X509_STORE_load_path(s, dir);
+    /* a bundle: indexed now, each CA decoded when a chain asks for it (trustfile.h); then the
+     * directory lookups X509_STORE_set_default_paths adds after its file */
+    if (trustfile_add(s, file ? file : X509_get_default_cert_file()) < 0)
         return X509_STORE_set_default_paths(s);
-    return X509_STORE_load_path(s, dir);
+    X509_LOOKUP *lu = X509_STORE_add_lookup(s, X509_LOOKUP_hash_dir());
+    if (lu)
+        X509_LOOKUP_add_dir(lu, NULL, X509_FILETYPE_DEFAULT);
+    lu = X509_STORE_add_lookup(s, X509_LOOKUP_store());
+    if (lu)
+        X509_LOOKUP_add_store(lu, NULL);
+    ERR_clear_error();
+    return 1;
 }
 
 static int verify_cb(int ok, X509_STORE_CTX *store);
@@ -453,12 +466,17 @@ static void keylog_cb(const SSL *ssl, const char *line);
 static SSL_CTX *build(const struct tls_config *cfg, struct effective *eff, X509_STORE *shared,
                       char *err, size_t errlen);
 
+/* A context built to check cfg (engine_check_config): --cafile/--capath are loaded (they can
+ * fail), the system's trust store is not — loading it cannot fail, and from a bundle
+ * (SSL_CERT_FILE) it costs ~235 M instructions (~30 ms), which every run paid twice: once for
+ * this check, once for its first real context. */
 SSL_CTX *tlsctx_build(const struct tls_config *cfg, struct effective *eff, char *err, size_t errlen)
 {
     return build(cfg, eff, NULL, err, errlen);
 }
 
-/* shared: the system's trust store already loaded (the engine's), or NULL to load it here. */
+/* shared: the system's trust store already loaded (the engine's); NULL: none (a check), unless
+ * cfg names its own CA file or directory. */
 static SSL_CTX *build(const struct tls_config *cfg, struct effective *eff, X509_STORE *shared,
                       char *err, size_t errlen)
 {
@@ -516,8 +534,6 @@ static SSL_CTX *build(const struct tls_config *cfg, struct effective *eff, X509_
         }
     } else if (shared) {
         SSL_CTX_set1_cert_store(ctx, shared); /* read only: verification looks certificates up */
-    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-        ERR_clear_error(); /* an empty system store still lets us report every error */
     }
     if (load_client_cert(ctx, cfg, err, errlen) < 0)
         goto fail;

@@ -7,8 +7,9 @@
  * they were found in)? Groups for TLS 1.3: an empty key_share makes the server name its
  * choice in a HelloRetryRequest, so every group — post-quantum ones too — is found without
  * any key exchange of ours. The rest (TLS 1.2 groups, signature algorithms, features) are
- * independent probes the scheduler runs side by side; certificates, resumption and the DH
- * size take full handshakes. */
+ * independent probes the scheduler runs side by side (TLS 1.2 groups and signature
+ * algorithms by set testing: plan_sets.c); certificates, resumption and the DH size when no
+ * probe showed it take full handshakes (plan_extra.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,9 @@
 
 /* What every TLS <= 1.2 probe offers besides its suites: the common curves first (P-256 too,
  * or ECDHE-ECDSA suites would be missed), then the rest; FFDHE for RFC 7919 servers. */
-static const uint16_t groups12[] = {29, 23,  24,  25,  30,  26,  27, 28, 22, 21, 19, 20,
-                                    18, 256, 257, 258, 259, 260, 1,  2,  3,  4,  5,  6,
-                                    7,  8,   9,   10,  11,  12,  13, 14, 15, 16, 17, 41};
+const uint16_t plan_groups12[PLAN_N_GROUPS12] = {
+    29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19, 20, 18, 256, 257, 258, 259, 260,
+    1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,  15,  16,  17,  41};
 /* TLS 1.3 key exchange groups, post-quantum hybrids and ML-KEM by code point included. */
 static const uint16_t groups13[] = {0x11EC, 0x11EB, 0x11ED, 0x6399, 0x639A, 512, 513, 514, 29, 23,
                                     24,     25,     30,     256,    257,    258, 259, 260, 31, 32,
@@ -56,7 +57,7 @@ bool plan_has(const uint16_t *v, size_t n, uint16_t x)
     return false;
 }
 
-static void list_set(uint16_t **dst, size_t *n, const uint16_t *src, size_t k)
+void plan_list_set(uint16_t **dst, size_t *n, const uint16_t *src, size_t k)
 {
     free(*dst);
     *dst = xcalloc(k ? k : 1, sizeof **dst);
@@ -114,8 +115,8 @@ void plan_req_version(struct probe_req *q, enum scan_version v)
         q->n_shares = 2;
         q->session_id = true;
     } else {
-        memcpy(q->groups, groups12, sizeof groups12);
-        q->n_groups = NELEM(groups12);
+        memcpy(q->groups, plan_groups12, PLAN_N_GROUPS12 * sizeof *plan_groups12);
+        q->n_groups = PLAN_N_GROUPS12;
     }
 }
 
@@ -131,8 +132,8 @@ void plan_req_suites(struct probe_req *q, const struct scan_proto *p, bool fs_on
 }
 
 /* "TLSv1.2 suites (42 offered)": what the probe is, for the evidence view. */
-static void name_req(struct probe_req *q, const char *label, const char *what, size_t n,
-                     const char *unit)
+void plan_name_req(struct probe_req *q, const char *label, const char *what, size_t n,
+                   const char *unit)
 {
     snprintf(q->what, sizeof q->what, "%s %s (%zu %s)", label, what, n, unit);
 }
@@ -156,6 +157,8 @@ static void suites_init(struct job *j)
     j->seg = 0;
 }
 
+static void partition(struct scan *s, struct job *j);
+
 static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
 {
     if (j->inflight)
@@ -167,8 +170,13 @@ static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
         snprintf(q->what, sizeof q->what, "SSLv2 CLIENT-HELLO (7 cipher specs)");
         return 1;
     }
-    if (j->step++ == 0)
+    if (j->step++ == 0) {
         suites_init(j);
+        /* TLS 1.0-1.2: the chains start side by side at once, the server busy from the first
+         * answer on (a version the server refuses costs one refused probe per chain) */
+        if (j->ver >= SCAN_TLS10 && j->ver <= SCAN_TLS12)
+            partition(s, j);
+    }
     while (j->seg < j->n_segs && j->segs[j->seg][1] == 0)
         j->seg++;
     if (j->seg >= j->n_segs) {
@@ -188,7 +196,7 @@ static int suites_next(struct scan *s, struct job *j, struct probe_req *q)
     size_t at = j->segs[j->seg][0], len = j->segs[j->seg][1];
     memcpy(q->ciphers, j->list + at, len * sizeof *q->ciphers);
     q->n_ciphers = len;
-    name_req(q, scan_version_name(j->ver), "suites", len, "offered");
+    plan_name_req(q, scan_version_name(j->ver), "suites", len, "offered");
     return 1;
 }
 
@@ -226,27 +234,51 @@ static void ssl2_done(struct scan *s, int idx)
     free(sh);
 }
 
-/* The version answers: the rest of its list is found by three chains side by side — ECDHE
- * suites, DHE suites, everything else — each removing what the server chose. */
+/* The version answers: the rest of its list is found by chains side by side, each removing
+ * what the server chose — ECDHE suites, DHE suites, everything else; TLS 1.2 (two to four
+ * times as many suites as TLS 1.0) by key exchange and authentication in six chains. A chain
+ * is a string of probes each waiting for the last answer, so the longest one bounds the scan
+ * (~35 accepted suites x 6 probes queued at the server ahead of each one, on a wide server):
+ * more, shorter chains keep the server busy to the end, for one refused probe per chain. */
+static int part_of(const struct wire_suite_info *in, bool fine)
+{
+    bool ecdhe = !strcmp(in->kx, "ECDHE"), dhe = !strcmp(in->kx, "DHE");
+    if (!fine)
+        return ecdhe ? 0 : dhe ? 1 : 2;
+    if (ecdhe)
+        return !strcmp(in->auth, "ECDSA") ? 0 : 1;
+    if (dhe && !strcmp(in->auth, "RSA"))
+        return 2;
+    if (dhe || !strcmp(in->kx, "DH") || !strcmp(in->kx, "ECDH"))
+        return 3;
+    return !strcmp(in->kx, "RSA") ? 4 : 5;
+}
+
+#define PARTS_MAX 6
+
 static void partition(struct scan *s, struct job *j)
 {
     j->part = true;
     if (j->n_segs != 1 || j->segs[0][1] < 24)
         return;
+    bool fine = j->ver == SCAN_TLS12;
+    int parts = fine ? PARTS_MAX : 3;
     size_t n = j->segs[0][1];
     uint16_t *rest = xcalloc(n, sizeof *rest);
-    size_t k[3] = {0, 0, 0};
-    uint16_t *lists[3] = {j->list, xcalloc(n, sizeof *rest), xcalloc(n, sizeof *rest)};
+    size_t k[PARTS_MAX] = {0};
+    uint16_t *lists[PARTS_MAX] = {j->list};
+    for (int c = 1; c < parts; c++)
+        lists[c] = xcalloc(n, sizeof *rest);
     memcpy(rest, j->list + j->segs[0][0], n * sizeof *rest);
     for (size_t i = 0; i < n; i++) {
         struct wire_suite_info in;
         wire_suite_info(rest[i], &in);
-        int c = !strcmp(in.kx, "ECDHE") ? 0 : !strcmp(in.kx, "DHE") ? 1 : 2;
+        int c = part_of(&in, fine);
         lists[c][k[c]++] = rest[i];
     }
     free(rest);
     j->segs[0][0] = 0, j->segs[0][1] = (uint16_t)k[0];
-    for (int c = 1; c < 3; c++) {
+    for (int c = 1; c < parts; c++) {
         struct job *o = plan_add(s, JOB_SUITES, j->ver);
         o->step = 1; /* initialised here */
         o->part = true;
@@ -344,7 +376,7 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
             q->ciphers[i] = p->suites[i].code;
         q->n_ciphers = p->n_suites;
         q->tag = ORD_FWD;
-        name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites");
+        plan_name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites");
         j->step = 6;
         return 1;
     }
@@ -354,7 +386,7 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
             q->ciphers[i] = p->suites[p->n_suites - 1 - i].code;
         q->n_ciphers = p->n_suites;
         q->tag = ORD_REV;
-        name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites reversed");
+        plan_name_req(q, scan_version_name(j->ver), "server order", p->n_suites, "suites reversed");
         j->step = 7;
         return 1;
     }
@@ -364,7 +396,7 @@ static int order_next(struct scan *s, struct job *j, struct probe_req *q)
         plan_req_version(q, j->ver);
         memcpy(q->ciphers, j->list, j->n_list * sizeof *j->list);
         q->n_ciphers = j->n_list;
-        name_req(q, scan_version_name(j->ver), "server order", j->n_list, "left");
+        plan_name_req(q, scan_version_name(j->ver), "server order", j->n_list, "left");
         return 1;
     }
     if (j->step == 2 && j->n_list == 1) {
@@ -454,7 +486,7 @@ static int groups13_next(struct scan *s, struct job *j, struct probe_req *q)
         return 0;
     const struct scan_proto *p = &s->rep->protos[SCAN_TLS13];
     if (j->step == 0) {
-        list_set(&j->list, &j->n_list, groups13, NELEM(groups13));
+        plan_list_set(&j->list, &j->n_list, groups13, NELEM(groups13));
         j->step = 1;
     }
     plan_req_version(q, SCAN_TLS13);
@@ -464,7 +496,7 @@ static int groups13_next(struct scan *s, struct job *j, struct probe_req *q)
     if (j->step == 1 && j->n_list > 0) {
         memcpy(q->groups, j->list, j->n_list * sizeof *j->list);
         q->n_groups = j->n_list;
-        name_req(q, "TLSv1.3", "groups", j->n_list, "offered, no key share");
+        plan_name_req(q, "TLSv1.3", "groups", j->n_list, "offered, no key share");
         return 1;
     }
     if (j->step == 1)
@@ -475,7 +507,7 @@ static int groups13_next(struct scan *s, struct job *j, struct probe_req *q)
             for (size_t i = 0; i < j->n_aux; i++)
                 q->groups[i] = j->aux[j->n_aux - 1 - i];
             q->n_groups = j->n_aux;
-            name_req(q, "TLSv1.3", "group order", j->n_aux, "groups reversed");
+            plan_name_req(q, "TLSv1.3", "group order", j->n_aux, "groups reversed");
             return 1;
         }
     }
@@ -487,7 +519,7 @@ static int groups13_next(struct scan *s, struct job *j, struct probe_req *q)
         q->share_empty = false;
         q->shares[0] = 29;
         q->n_shares = 1;
-        name_req(q, "TLSv1.3", "post-quantum preference", NELEM(g), "groups, x25519 share");
+        plan_name_req(q, "TLSv1.3", "post-quantum preference", NELEM(g), "groups, x25519 share");
         return 1;
     }
     return -1;
@@ -531,120 +563,7 @@ static void groups13_done(struct scan *s, struct job *j, int idx)
     }
 }
 
-/* ---- set testing (TLS 1.2 groups, signature algorithms) ----
- * A job's candidates sit in j->list; its sets are triples (start, length, level) in j->aux,
- * handed out in turn (j->seg: the next one). A refused set rules out all of its members in
- * one probe; a taken one is split (set_split) until each member was offered alone. */
-
-static void set_push(struct job *j, size_t at, size_t len, int level)
-{
-    if (len == 0)
-        return;
-    j->aux = xrealloc(j->aux, (j->n_aux + 3) * sizeof *j->aux);
-    j->aux[j->n_aux++] = (uint16_t)at;
-    j->aux[j->n_aux++] = (uint16_t)len;
-    j->aux[j->n_aux++] = (uint16_t)level;
-}
-
-/* The next set not yet offered: its index (for q->tag), or -1. */
-static int set_next(struct job *j, size_t *at, size_t *len)
-{
-    if ((size_t)j->seg * 3 >= j->n_aux)
-        return -1;
-    *at = j->aux[j->seg * 3], *len = j->aux[j->seg * 3 + 1];
-    return j->seg++;
-}
-
-/* TLS 1.2: the ServerHello does not name the curve; a probe offering only ECDHE suites and a
- * set of groups is answered only when the server takes one of them. The common curves are
- * offered one by one (most servers take them), the rest as one set, halved when taken. */
-static const uint16_t groups12_each[] = {29, 23, 24, 25, 30};
-
-static int groups12_next(struct scan *s, struct job *j, struct probe_req *q)
-{
-    const struct scan_proto *p = &s->rep->protos[j->ver];
-    if (j->step == 0) {
-        j->step = 1;
-        uint16_t all[NELEM(groups12)];
-        size_t n = 0;
-        for (size_t i = 0; i < NELEM(groups12_each); i++)
-            all[n++] = groups12_each[i];
-        for (size_t i = 0; i < NELEM(groups12); i++)
-            if (!plan_has(groups12_each, NELEM(groups12_each), groups12[i]) && groups12[i] < 256)
-                all[n++] = groups12[i];
-        list_set(&j->list, &j->n_list, all, n);
-        for (size_t i = 0; i < NELEM(groups12_each); i++)
-            set_push(j, i, 1, 0);
-        set_push(j, NELEM(groups12_each), n - NELEM(groups12_each), 0);
-    }
-    plan_req_version(q, j->ver);
-    q->n_ciphers = 0;
-    for (size_t i = 0; i < p->n_suites; i++) {
-        struct wire_suite_info in;
-        wire_suite_info(p->suites[i].code, &in);
-        if (!strcmp(in.kx, "ECDHE"))
-            q->ciphers[q->n_ciphers++] = p->suites[i].code;
-    }
-    if (!q->n_ciphers)
-        return j->inflight ? 0 : -1; /* no ECDHE suite: no TLS 1.2 group to find */
-    size_t at, len;
-    int k = set_next(j, &at, &len);
-    if (k < 0)
-        return j->inflight ? 0 : -1;
-    q->tag = k;
-    memcpy(q->groups, j->list + at, len * sizeof *q->groups);
-    q->n_groups = len;
-    char buf[WIRE_NAME_BUF];
-    if (len == 1)
-        snprintf(q->what, sizeof q->what, "%s ECDHE group %s", scan_version_name(j->ver),
-                 wire_group_name(q->groups[0], buf, sizeof buf));
-    else
-        name_req(q, scan_version_name(j->ver), "ECDHE groups", len, "rarer curves");
-    return 1;
-}
-
-static void groups12_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
-{
-    const struct scan_probe *pr = &s->rep->probes[idx];
-    if (pr->error || pr->outcome != HELLO_SERVER_HELLO ||
-        !plan_has(q->ciphers, q->n_ciphers, pr->cipher))
-        return;
-    if (q->n_groups == 1) {
-        struct scan_group *g = scan_report_group(s->rep, q->groups[0]);
-        g->tls12 = true;
-        if (g->probe < 0)
-            g->probe = idx;
-        return;
-    }
-    size_t at = j->aux[q->tag * 3], half = q->n_groups / 2;
-    set_push(j, at, half, 0);
-    set_push(j, at + half, q->n_groups - half, 0);
-}
-
-/* ---- signature algorithms, per version ----
- * Families by the key that signs. The families whose key the server is known to have (the
- * accepted TLS <= 1.2 suites' authentication) are offered one algorithm per probe; any other
- * family as one set (taken: then one by one); the families no suite points at together, as
- * one pool (taken: split into its families). Every algorithm is either offered alone or ruled
- * out by a refused set containing it: no false negatives, and only a few probes for the key
- * types the server does not have. A probe offers every accepted (forward-secret,
- * authenticated) suite, so the suite matching the algorithm's key is among them. */
-enum { FAM_RSA, FAM_ECDSA, FAM_PSS, FAM_ED, FAM_BP, FAM_DSA, FAM_COUNT };
-static const struct {
-    uint16_t code;
-    uint8_t fam;
-    bool tls13; /* may sign a TLS 1.3 handshake (RFC 8446 4.2.3) */
-} sigalg_fam[] = {
-    {0x0804, FAM_RSA, true},    {0x0805, FAM_RSA, true},   {0x0806, FAM_RSA, true},
-    {0x0401, FAM_RSA, false},   {0x0501, FAM_RSA, false},  {0x0601, FAM_RSA, false},
-    {0x0301, FAM_RSA, false},   {0x0201, FAM_RSA, false},  {0x0403, FAM_ECDSA, true},
-    {0x0503, FAM_ECDSA, true},  {0x0603, FAM_ECDSA, true}, {0x0303, FAM_ECDSA, false},
-    {0x0203, FAM_ECDSA, false}, {0x0809, FAM_PSS, true},   {0x080A, FAM_PSS, true},
-    {0x080B, FAM_PSS, true},    {0x0807, FAM_ED, true},    {0x0808, FAM_ED, true},
-    {0x081A, FAM_BP, true},     {0x081B, FAM_BP, true},    {0x081C, FAM_BP, true},
-    {0x0402, FAM_DSA, false},   {0x0202, FAM_DSA, false},
-};
-enum { SIG_POOL, SIG_FAMILY }; /* set levels: a pool splits into families, a family into each */
+/* ---- signature algorithms: the order the report lists them in ---- */
 
 size_t plan_sigalg_rank(uint16_t code)
 {
@@ -652,125 +571,6 @@ size_t plan_sigalg_rank(uint16_t code)
     while (i < NELEM(sigalgs_all) && sigalgs_all[i] != code)
         i++;
     return i;
-}
-
-static int sigalg_family(uint16_t code)
-{
-    for (size_t i = 0; i < NELEM(sigalg_fam); i++)
-        if (sigalg_fam[i].code == code)
-            return sigalg_fam[i].fam;
-    return FAM_COUNT;
-}
-
-/* Appends the algorithms of family f (TLS 1.3: only those that can sign a TLS 1.3 handshake
- * when core, the rest when !core) to j->list; returns how many. */
-static size_t sig_family_add(struct job *j, int f, int core13)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < NELEM(sigalg_fam); i++)
-        if (sigalg_fam[i].fam == f && (core13 < 0 || sigalg_fam[i].tls13 == (core13 > 0))) {
-            j->list[j->n_list++] = sigalg_fam[i].code;
-            n++;
-        }
-    return n;
-}
-
-static void sigalgs_init(const struct scan *s, struct job *j)
-{
-    j->list = xcalloc(NELEM(sigalg_fam), sizeof *j->list);
-    j->n_list = 0;
-    bool have[FAM_COUNT] = {false};
-    if (j->ver == SCAN_TLS13) { /* the suites do not say: the usual keys as families */
-        have[FAM_RSA] = have[FAM_ECDSA] = true;
-        for (int f = FAM_RSA; f <= FAM_ECDSA; f++) {
-            size_t at = j->n_list;
-            set_push(j, at, sig_family_add(j, f, 1), SIG_FAMILY);
-        }
-        size_t at = j->n_list; /* the rest: RSA/ECDSA legacy ones, then the other families */
-        for (int f = FAM_RSA; f <= FAM_ECDSA; f++)
-            sig_family_add(j, f, 0);
-        for (int f = FAM_PSS; f < FAM_COUNT; f++)
-            sig_family_add(j, f, -1);
-        set_push(j, at, j->n_list - at, SIG_POOL);
-        return;
-    }
-    const struct scan_proto *p = &s->rep->protos[j->ver];
-    for (size_t i = 0; i < p->n_suites; i++) {
-        struct wire_suite_info in;
-        wire_suite_info(p->suites[i].code, &in);
-        have[FAM_RSA] |= !strcmp(in.auth, "RSA");
-        have[FAM_ECDSA] |= !strcmp(in.auth, "ECDSA");
-        have[FAM_DSA] |= !strcmp(in.auth, "DSS");
-    }
-    for (int f = 0; f < FAM_COUNT; f++) {
-        if (!have[f])
-            continue;
-        size_t at = j->n_list, n = sig_family_add(j, f, -1);
-        for (size_t i = 0; i < n; i++)
-            set_push(j, at + i, 1, SIG_FAMILY);
-    }
-    size_t at = j->n_list;
-    for (int f = 0; f < FAM_COUNT; f++)
-        if (!have[f])
-            sig_family_add(j, f, -1);
-    set_push(j, at, j->n_list - at, SIG_POOL);
-}
-
-static int sigalgs_next(struct scan *s, struct job *j, struct probe_req *q)
-{
-    enum scan_version v = j->ver;
-    if (j->step == 0) {
-        j->step = 1;
-        sigalgs_init(s, j);
-    }
-    plan_req_version(q, v);
-    plan_req_suites(q, &s->rep->protos[v], v != SCAN_TLS13);
-    if (!q->n_ciphers || !plan_supported(s, v) || v < SCAN_TLS12)
-        return j->inflight ? 0 : -1;
-    size_t at, len;
-    int k = set_next(j, &at, &len);
-    if (k < 0)
-        return j->inflight ? 0 : -1;
-    q->tag = k;
-    memcpy(q->sigalgs, j->list + at, len * sizeof *q->sigalgs);
-    q->n_sigalgs = len;
-    char buf[WIRE_NAME_BUF];
-    if (len == 1)
-        snprintf(q->what, sizeof q->what, "%s signature algorithm %s", scan_version_name(v),
-                 wire_sigalg_name(q->sigalgs[0], buf, sizeof buf));
-    else
-        name_req(q, scan_version_name(v), "signature algorithms", len, "offered together");
-    return 1;
-}
-
-static void sigalgs_done(struct scan *s, struct job *j, const struct probe_req *q, int idx)
-{
-    const struct scan_probe *pr = &s->rep->probes[idx];
-    if (pr->error || (pr->outcome != HELLO_SERVER_HELLO && pr->outcome != HELLO_RETRY))
-        return; /* refused: none of the set is accepted */
-    size_t at = j->aux[q->tag * 3], n = q->n_sigalgs;
-    if (n > 1 && j->aux[q->tag * 3 + 2] == SIG_POOL) { /* split into its families */
-        for (size_t i = 0; i < n;) {
-            size_t k = i + 1;
-            while (k < n && sigalg_family(j->list[at + k]) == sigalg_family(j->list[at + i]))
-                k++;
-            set_push(j, at + i, k - i, SIG_FAMILY);
-            i = k;
-        }
-        return;
-    }
-    if (n > 1) { /* a family: each of its algorithms alone */
-        for (size_t i = 0; i < n; i++)
-            set_push(j, at + i, 1, SIG_FAMILY);
-        return;
-    }
-    struct scan_sigalg *sa = scan_report_sigalg(s->rep, q->sigalgs[0]);
-    if (q->n_versions)
-        sa->tls13 = true;
-    else
-        sa->tls12 = true;
-    if (sa->probe < 0)
-        sa->probe = idx;
 }
 
 /* ---- dispatch ---- */
@@ -855,8 +655,8 @@ int plan_next(struct scan *s, struct job *j, struct probe_req *q)
     case JOB_SUITES: return suites_next(s, j, q);
     case JOB_ORDER: return order_next(s, j, q);
     case JOB_GROUPS13: return groups13_next(s, j, q);
-    case JOB_GROUPS12: return groups12_next(s, j, q);
-    case JOB_SIGALGS: return sigalgs_next(s, j, q);
+    case JOB_GROUPS12: return sets_groups12_next(s, j, q);
+    case JOB_SIGALGS: return sets_sigalgs_next(s, j, q);
     case JOB_FEATURES: return features_next(s, j, q);
     case JOB_FULL: return full_next(s, j, q);
     }
@@ -869,8 +669,8 @@ void plan_done(struct scan *s, struct job *j, const struct probe_req *q, int idx
     case JOB_SUITES: suites_done(s, j, idx); break;
     case JOB_ORDER: order_done(s, j, q, idx); break;
     case JOB_GROUPS13: groups13_done(s, j, idx); break;
-    case JOB_GROUPS12: groups12_done(s, j, q, idx); break;
-    case JOB_SIGALGS: sigalgs_done(s, j, q, idx); break;
+    case JOB_GROUPS12: sets_groups12_done(s, j, q, idx); break;
+    case JOB_SIGALGS: sets_sigalgs_done(s, j, q, idx); break;
     case JOB_FEATURES: features_done(s, j, q, idx); break;
     case JOB_FULL: full_done(s, j, q, idx); break;
     }

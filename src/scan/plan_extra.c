@@ -200,6 +200,32 @@ static void add_kind(struct job *j, uint16_t k)
     j->aux[j->n_aux++] = k;
 }
 
+/* The DH group's size from a raw probe's answer: a server sends its ServerKeyExchange in the
+ * ServerHello's flight, so a probe that was answered with a DHE suite often holds it already
+ * (scan.c ske_dh_bits). Then no full handshake is needed for it: the client's side of one
+ * costs ~90 M instructions (~10-20 ms of the poll loop: two checks of the server's public
+ * value, a key generation, a derivation), every other probe waiting. True when found. */
+static bool dh_from_raw(struct scan *s)
+{
+    for (int v = SCAN_TLS12; v >= SCAN_TLS10; v--) {
+        const struct scan_proto *p = &s->rep->protos[v];
+        for (size_t i = 0; i < p->n_suites; i++) {
+            struct wire_suite_info in;
+            wire_suite_info(p->suites[i].code, &in);
+            if (strcmp(in.kx, "DHE") || p->suites[i].probe < 0 ||
+                (size_t)p->suites[i].probe >= s->rep->n_probes)
+                continue;
+            const struct scan_probe *pr = &s->rep->probes[p->suites[i].probe];
+            if (!pr->full && pr->cipher == p->suites[i].code && pr->dh_bits > 0) {
+                s->rep->features.dh_bits = pr->dh_bits;
+                s->rep->features.probe_dh = p->suites[i].probe;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 void full_plan(struct scan *s, struct job *j, bool early)
 {
     j->multi_seg = early; /* marks the early job */
@@ -219,7 +245,7 @@ void full_plan(struct scan *s, struct job *j, bool early)
             dhe |= !strcmp(in.kx, "DHE") && in.openssl;
         }
     }
-    if (dhe)
+    if (dhe && !dh_from_raw(s))
         add_kind(j, K_DH);
     if (plan_supported(s, SCAN_TLS13)) { /* last: only when the signature probes found them */
         add_kind(j, K_ED25519);

@@ -34,23 +34,28 @@ static void server_hello(const uint8_t *msg, size_t len, struct scan_reply *out)
 }
 
 /* ServerKeyExchange of a DHE suite starts with dh_p<1..2^16-1>: its length in bits. */
-static void server_key_exchange(const uint8_t *msg, size_t len, struct scan_reply *out)
+int scan_ske_dh_bits(const uint8_t *msg, size_t len)
 {
-    out->ske = true;
-    if (len < 6)
-        return;
+    if (len < 6 || msg[0] != WIRE_HS_SERVER_KEY_EXCHANGE)
+        return 0;
     size_t plen = (size_t)msg[4] << 8 | msg[5];
     if (plen == 0 || 6 + plen > len)
-        return;
+        return 0;
     const uint8_t *p = msg + 6;
     while (plen > 0 && *p == 0) /* leading zero bytes do not count */
         p++, plen--;
     if (plen == 0)
-        return;
+        return 0;
     int bits = (int)plen * 8;
     for (uint8_t top = p[0]; !(top & 0x80); top <<= 1)
         bits--;
-    out->dh_bits = bits;
+    return bits;
+}
+
+static void server_key_exchange(const uint8_t *msg, size_t len, struct scan_reply *out)
+{
+    out->ske = true;
+    out->dh_bits = scan_ske_dh_bits(msg, len);
 }
 
 int scan_read_reply(const uint8_t *data, size_t n, struct scan_reply *out)

@@ -1,6 +1,7 @@
 /* The scanner's scheduler: one poll loop over many probes (see scan.h). Jobs (plan.c) say
  * what to send; this file runs at most `parallel` connections at once, spaces their starts by
  * the delay, keeps each probe's evidence, and slows down when the server starts refusing. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "util/timeutil.h"
 #include "wire/record.h"
 #include "wire/suites.h"
+#include "wire/wire.h"
 
 #define RETRY_MAX      4   /* connections one probe may take after a reset or refusal */
 #define FIN_RETRY_MAX  2   /* a plain close is an answer when a second connection gets it too */
@@ -81,6 +83,9 @@ int scan_new(struct engine *e, const struct tls_config *cfg, const struct scan_o
     if (getrandom(s->random_seed, sizeof s->random_seed, GRND_NONBLOCK) != sizeof s->random_seed)
         for (size_t i = 0; i < sizeof s->random_seed; i++)
             s->random_seed[i] = (uint8_t)(mono_us() >> (i % 8));
+    struct in6_addr a6;
+    s->numeric =
+        inet_pton(AF_INET, cfg->host, &a6) == 1 || inet_pton(AF_INET6, cfg->host, &a6) == 1;
     s->slots = xcalloc(SCAN_PARALLEL_MAX, sizeof *s->slots);
     s->start_us = mono_us();
     plan_init(s);
@@ -274,6 +279,24 @@ static void launch(struct scan *s, struct job *j, struct probe_req *req, int idx
     conn_step(conn, NULL);
 }
 
+/* A raw probe answered with a DHE suite: its ServerKeyExchange, when it came in the same flight
+ * (hs_raw records that flight), gives the DH group's size — no full handshake needed for it. */
+static int ske_dh_bits(const struct report *r)
+{
+    if (r->hello.outcome != HELLO_SERVER_HELLO)
+        return 0;
+    struct wire_suite_info in;
+    wire_suite_info(r->hello.cipher, &in);
+    if (strcmp(in.kx, "DHE"))
+        return 0;
+    for (size_t i = 0; i < r->n_events; i++) {
+        const struct hs_event *ev = &r->events[i];
+        if (ev->dir == DIR_RECEIVED && ev->hs_type == WIRE_HS_SERVER_KEY_EXCHANGE && !ev->truncated)
+            return scan_ske_dh_bits(ev->bytes, ev->n_bytes);
+    }
+    return 0;
+}
+
 /* Hands the probe's answer to its job; true when the job took r over. */
 static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, int idx,
                          struct report *r, const char *why)
@@ -290,6 +313,7 @@ static bool finish_probe(struct scan *s, struct job *j, struct probe_req *req, i
         pr->alert = r->hello.alert_desc;
         pr->close_errno = r->hello.close_errno;
         pr->ms = r->hello.outcome ? r->hello.ms : r->handshake_ms;
+        pr->dh_bits = req->full ? 0 : ske_dh_bits(r);
     }
     if (why) {
         free(pr->error);
@@ -359,6 +383,21 @@ static bool urgent(const struct job *j)
            j->kind == JOB_FULL;
 }
 
+/* The first probe finds the address the others connect to, and whether there is a server at
+ * all. A target given as an address needs no lookup: the others start as soon as the first is
+ * in its TLS stage (TCP connected, any STARTTLS dialogue done) rather than answered — ~2 ms
+ * of a server's first answer — while a server that is not there still stops the scan after
+ * that one probe. */
+static bool first_reached(const struct scan *s)
+{
+    if (!s->numeric)
+        return false;
+    for (size_t i = 0; i < s->n_slots; i++)
+        if (s->slots[i].idx == 0)
+            return conn_stage(s->slots[i].c) == STAGE_TLS;
+    return false;
+}
+
 /* Starts what may start now; true when something is still to come. */
 static bool fill(struct scan *s)
 {
@@ -380,7 +419,7 @@ static bool fill(struct scan *s)
             s->next_start_us = now + (int64_t)s->delay_ms * 1000;
             continue;
         }
-        if (!s->address && s->rep->n_probes > 0)
+        if (!s->address && s->rep->n_probes > 0 && !first_reached(s))
             return s->n_slots > 0; /* the first probe finds the address the others use */
         size_t had = s->n_jobs;
         plan_phase2(s); /* the jobs whose versions are known now */

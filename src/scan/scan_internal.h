@@ -60,6 +60,9 @@ struct scan_reply {
  * -1 when they hold no ServerHello, alert or SSLv2 record (out->outcome HELLO_NONE). Never
  * reads past n; any bytes are safe. */
 int scan_read_reply(const uint8_t *data, size_t n, struct scan_reply *out);
+/* The DH prime's size in bits of a DHE ServerKeyExchange message (type byte first), 0 when it
+ * does not hold one. */
+int scan_ske_dh_bits(const uint8_t *msg, size_t len);
 
 enum job_kind {
     JOB_SUITES,   /* per version: offer many suites, remove the chosen one, repeat */
@@ -112,6 +115,7 @@ struct scan {
     int64_t start_us, next_start_us;
     bool cancelled, done;
     bool fatal;       /* the first probe reached no server: the scan stops */
+    bool numeric;     /* the target is an address literal: no name to look up per probe */
     bool start_waits; /* a probe is ready but the delay holds it back until next_start_us */
     bool order_added[SCAN_VERSIONS];
     unsigned running_full;
@@ -144,6 +148,19 @@ bool plan_has(const uint16_t *v, size_t n, uint16_t x);
 void plan_req_version(struct probe_req *q, enum scan_version v);
 /* The suites accepted for p (forward-secret, authenticated ones only when fs_only). */
 void plan_req_suites(struct probe_req *q, const struct scan_proto *p, bool fs_only);
+/* What every TLS <= 1.2 probe offers as groups (plan.c). */
+extern const uint16_t plan_groups12[];
+#define PLAN_N_GROUPS12 36
+/* *dst = a copy of src's k codes (the old list freed). */
+void plan_list_set(uint16_t **dst, size_t *n, const uint16_t *src, size_t k);
+/* "TLSv1.2 suites (42 offered)": what the probe is, for the evidence view. */
+void plan_name_req(struct probe_req *q, const char *label, const char *what, size_t n,
+                   const char *unit);
+/* plan_sets.c: set testing — TLS 1.2 ECDHE groups and signature algorithms. */
+int sets_groups12_next(struct scan *s, struct job *j, struct probe_req *q);
+void sets_groups12_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
+int sets_sigalgs_next(struct scan *s, struct job *j, struct probe_req *q);
+void sets_sigalgs_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);
 /* plan_extra.c: features and full handshakes. */
 int features_next(struct scan *s, struct job *j, struct probe_req *q);
 void features_done(struct scan *s, struct job *j, const struct probe_req *q, int idx);

@@ -40,6 +40,7 @@ struct scan_probe {
     size_t n_sent;
     uint8_t *received; /* the handshake messages / alert received, as records, bounded */
     size_t n_received;
+    int dh_bits; /* a DHE suite's ServerKeyExchange came with the answer: its group's size */
 };
 
 struct scan_suite {

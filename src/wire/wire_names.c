@@ -619,6 +619,24 @@ static const char *table_find(const struct wire_name *t, size_t n, uint16_t code
     return NULL;
 }
 
+/* cipher_names is sorted by code (tests/unit/test_wire_suites.c checks): a scan looks up
+ * every suite of every probe it sends, ~100 k lookups, where a linear search cost ~20 M
+ * instructions. */
+static const char *cipher_find(uint16_t code)
+{
+    size_t lo = 0, hi = N_OF(cipher_names);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cipher_names[mid].code == code)
+            return cipher_names[mid].name;
+        if (cipher_names[mid].code < code)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* The shared contract of every *_name function: static name, or "0x%04X" in buf. */
 static const char *name_or_hex(const char *known, uint16_t code, char *buf, size_t n)
 {
@@ -647,14 +665,14 @@ bool wire_cipher_is_scsv(uint16_t id)
 
 bool wire_cipher_known(uint16_t id)
 {
-    return table_find(cipher_names, N_OF(cipher_names), id) != NULL;
+    return cipher_find(id) != NULL;
 }
 
 const char *wire_cipher_name(uint16_t id, char *buf, size_t n)
 {
     if (wire_is_grease(id))
         return "GREASE";
-    return name_or_hex(table_find(cipher_names, N_OF(cipher_names), id), id, buf, n);
+    return name_or_hex(cipher_find(id), id, buf, n);
 }
 
 const char *wire_group_name(uint16_t id, char *buf, size_t n)
@@ -807,13 +825,24 @@ size_t wire_suite_count(void)
     return n;
 }
 
+/* The table minus its two signalling values (0x00FF, 0x5600, sorted in with the rest): entry
+ * i is table entry i, i + 1 or i + 2 — found by halving, not a walk (a scan asks for all ~350
+ * in turn). */
 uint16_t wire_suite_at(size_t i)
 {
-    for (size_t k = 0; k < N_OF(cipher_names); k++) {
-        if (wire_cipher_is_scsv(cipher_names[k].code))
-            continue;
-        if (i-- == 0)
-            return cipher_names[k].code;
+    static const uint16_t scsv[] = {0x00FF, 0x5600};
+    size_t k = i;
+    for (size_t s = 0; s < N_OF(scsv); s++) {
+        size_t lo = 0, hi = N_OF(cipher_names);
+        while (lo < hi) { /* the first entry >= scsv[s] */
+            size_t mid = lo + (hi - lo) / 2;
+            if (cipher_names[mid].code < scsv[s])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < N_OF(cipher_names) && cipher_names[lo].code == scsv[s] && k >= lo)
+            k++;
     }
-    return 0;
+    return k < N_OF(cipher_names) ? cipher_names[k].code : 0;
 }

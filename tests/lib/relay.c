@@ -42,14 +42,32 @@ static void reset_close(int fd)
     close(fd);
 }
 
+void relay_block_term(void)
+{
+    sigset_t term;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, NULL);
+}
+
 long relay_serve(int lfd, uint16_t backend_port, int reset_every)
 {
     int a[PAIRS], b[PAIRS];
     size_t n = 0;
     long count = 0;
     signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa = {.sa_handler = on_term}; /* SIGTERM ends the loop, poll wakes */
+    /* SIGTERM stays blocked except inside ppoll, which unblocks it atomically: a SIGTERM that
+     * came before (even before this call: relay_block_term) or between the flag's test and the
+     * wait wakes the wait at once instead of being noticed one timeout later (or never, when
+     * it arrived before the handler existed). */
+    sigset_t waitmask;
+    relay_block_term();
+    sigprocmask(SIG_BLOCK, NULL, &waitmask);
+    sigdelset(&waitmask, SIGTERM);
+    struct sigaction sa = {.sa_handler = on_term};
+    sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
+    const struct timespec tick = {0, 200 * 1000000L};
     while (!stop_flag) {
         struct pollfd p[1 + 2 * PAIRS];
         p[0] = (struct pollfd){.fd = lfd, .events = n < PAIRS ? POLLIN : 0};
@@ -57,8 +75,11 @@ long relay_serve(int lfd, uint16_t backend_port, int reset_every)
             p[1 + 2 * i] = (struct pollfd){.fd = a[i], .events = POLLIN};
             p[2 + 2 * i] = (struct pollfd){.fd = b[i], .events = POLLIN};
         }
-        if (poll(p, 1 + 2 * n, 200) < 0 && errno != EINTR)
+        if (ppoll(p, 1 + 2 * n, &tick, &waitmask) < 0) {
+            if (errno == EINTR)
+                continue; /* the flag is tested again */
             break;
+        }
         if (p[0].revents & POLLIN) {
             int c = accept(lfd, NULL, NULL);
             if (c >= 0) {
@@ -115,7 +136,14 @@ int relay_start(struct relay *r, uint16_t backend_port, int reset_every)
             close(lfd);
         return -1;
     }
+    /* SIGTERM blocked across fork: a relay_stop right after relay_start is not lost */
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigprocmask(SIG_BLOCK, &term, &old);
     pid_t pid = fork();
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0) {
         close(lfd), close(pipefd[0]), close(pipefd[1]);
         return -1;

@@ -19,6 +19,9 @@ struct relay {
 int relay_start(struct relay *r, uint16_t backend_port, int reset_every);
 /* Stops it (SIGTERM, waitpid) and returns how many connections it accepted (-1 unknown). */
 long relay_stop(struct relay *r);
+/* Blocks SIGTERM in the caller, so one sent before relay_serve waits for it (a tool calls this
+ * before it says its port). */
+void relay_block_term(void);
 /* The loop itself, for a tool: serves lfd until SIGTERM; returns the accept count. */
 long relay_serve(int lfd, uint16_t backend_port, int reset_every);
 

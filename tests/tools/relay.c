@@ -1,6 +1,7 @@
 /* relay BACKEND_PORT [RESET_EVERY]: a counting TCP relay on 127.0.0.1 (tests/lib/relay.h) for
  * bench/scan.sh. Prints "PORT" on stdout when listening; on SIGTERM prints "accepted N" on
- * stderr and exits. */
+ * stderr and exits. SIGTERM is blocked before the port is printed: one sent as soon as the port
+ * is known is held until the loop waits, never lost and never the default (silent) death. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
         perror("relay");
         return 1;
     }
+    relay_block_term();
     printf("%u\n", ntohs(a.sin_port));
     fflush(stdout);
     long n = relay_serve(lfd, (uint16_t)atoi(argv[1]), argc > 2 ? atoi(argv[2]) : 0);
