@@ -1,6 +1,6 @@
 #!/bin/sh
-# Runs every test binary under BUILD/tests (unit first, then integration) with cmocka's TAP
-# output, prints each result, and ends with one line "N passed, N failed[, N skipped]".
+# Runs every test binary under BUILD/tests (unit first, then integration) that has its source
+# in tests/ (run from the top of the tree) with cmocka's TAP output, prints each result, and ends with one line "N passed, N failed[, N skipped]".
 # Exits non-zero when any test failed or a test binary crashed.
 set -u
 B=${1:-build}
@@ -14,8 +14,13 @@ for t in "$B"/tests/unit/test_* "$B"/tests/integration/test_*; do
     [ -x "$t" ] || continue
     case "$t" in *.d | *.o) continue ;; esac
     name=$(basename "$t")
+    kind=$(basename "$(dirname "$t")")
+    # a binary left by a test that was renamed or removed is not a test any more
+    [ -f "tests/$kind/$name.c" ] || { echo "stale  $kind/$name (no tests/$kind/$name.c): not run"; continue; }
+    t0=$(date +%s)
     "$t" >"$log" 2>&1
     rc=$?
+    secs=$(($(date +%s) - t0))
     # cmocka's TAP marks a skipped test "not ok N # SKIP": a skip, not a failure
     p=$(grep -cE '^ok [0-9]+' "$log")
     s=$(grep -cE '^(not )?ok [0-9]+ .*# SKIP' "$log")
@@ -28,10 +33,10 @@ for t in "$B"/tests/unit/test_* "$B"/tests/integration/test_*; do
         failed=$((failed + 1))
     fi
     if [ "$f" -gt 0 ] || [ $rc -ne 0 ]; then
-        printf 'FAIL  %-28s %3d passed, %d failed (exit %d)\n' "$name" "$p" "$f" "$rc"
+        printf 'FAIL  %-28s %3d passed, %d failed (exit %d, %d s)\n' "$name" "$p" "$f" "$rc" "$secs"
         grep -vE '^ok [0-9]+' "$log" | sed 's/^/      /' | head -60
     else
-        printf 'ok    %-28s %3d passed%s\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+        printf 'ok    %-28s %3d passed%s  (%d s)\n' "$name" "$p" "$([ "$s" -gt 0 ] && echo ", $s skipped")" "$secs"
     fi
 done
 [ -n "$crashed" ] && echo "crashed or exited non-zero without a failed test:$crashed"
