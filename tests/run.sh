@@ -8,6 +8,10 @@ passed=0 failed=0 skipped=0 crashed=""
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# RSA keys for the test PKIs come from one pool per build (src/lab/pki.c): each test process
+# would otherwise spend ~3 s making the same lab's thirteen RSA keys
+export TLSCOPE_PKI_KEY_POOL="$(pwd)/$B/tests/keypool"
+mkdir -p "$TLSCOPE_PKI_KEY_POOL" && chmod 700 "$TLSCOPE_PKI_KEY_POOL"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "$B"/tests/unit/test_* "$B"/tests/integration/test_*; do

@@ -141,6 +141,43 @@ static EVP_PKEY *pki_keygen(enum pki_key_type type)
     return NULL;
 }
 
+/* Tests only: with TLSCOPE_PKI_KEY_POOL=DIR, RSA keys (the slow ones: ~0.25 s each) come from
+ * a pool of PEM files DIR/rsaBITS-N.pem, N counting this process's requests of that size, made
+ * on first use and kept (0600, written atomically), so a test suite that builds the same PKI in
+ * each of its fifty processes pays the key generation once. Keys stay distinct within a
+ * process; certificates are always made fresh. Unset (the demo lab, tlscope): new keys. */
+static EVP_PKEY *pki_pool_key(enum pki_key_type type)
+{
+    static unsigned taken[2]; /* RSA-2048, RSA-1024 keys this process took from the pool */
+    const char *dir = getenv("TLSCOPE_PKI_KEY_POOL");
+    if (!dir || dir[0] != '/' || (type != PKI_RSA2048 && type != PKI_RSA1024))
+        return pki_keygen(type);
+    bool big = type == PKI_RSA2048;
+    char file[64];
+    snprintf(file, sizeof file, "rsa%d-%u.pem", big ? 2048 : 1024, taken[big ? 0 : 1]++);
+    char *path = xasprintf("%s/%s", dir, file);
+    BIO *in = BIO_new_file(path, "r");
+    EVP_PKEY *key = in ? PEM_read_bio_PrivateKey(in, NULL, NULL, NULL) : NULL;
+    BIO_free(in);
+    free(path);
+    if (key && EVP_PKEY_get_bits(key) == (big ? 2048 : 1024)) {
+        ERR_clear_error();
+        return key;
+    }
+    EVP_PKEY_free(key);
+    key = pki_keygen(type);
+    BIO *out = key ? BIO_new(BIO_s_mem()) : NULL;
+    char *pem = NULL, err[256];
+    long n = out && PEM_write_bio_PrivateKey(out, key, NULL, NULL, 0, NULL, NULL) == 1
+                 ? BIO_get_mem_data(out, &pem)
+                 : 0;
+    if (n > 0) /* a pool that cannot be written costs time, not correctness */
+        (void)pki_write_file(dir, file, pem, (size_t)n, 0600, err, sizeof err);
+    BIO_free(out);
+    ERR_clear_error();
+    return key;
+}
+
 /* Reads one RDN value up to an unescaped ',' into sb; returns the position after it. */
 static const char *pki_parse_value(const char *s, struct strbuf *sb)
 {
@@ -360,7 +397,7 @@ static int pki_make_one(struct pki *p, const struct pki_spec *s, char *err, size
         if (!EVP_PKEY_up_ref(e.key))
             e.key = NULL;
     } else {
-        e.key = pki_keygen(s->key);
+        e.key = pki_pool_key(s->key);
     }
     e.cert = X509_new();
     if (!e.key || !e.cert) {
