@@ -20,6 +20,7 @@
 #include "model/findings.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/pollwait.h"
 #include "util/timeutil.h"
 #include "wire/wire.h"
 
@@ -488,6 +489,11 @@ void conn_cancel(struct conn *c)
     finish(c);
 }
 
+bool conn_has_result(const struct conn *c)
+{
+    return c->r && c->r->ok;
+}
+
 struct report *conn_take_report(struct conn *c)
 {
     doctor_job_free(c->doc); /* it writes into the report: not past here */
@@ -589,20 +595,9 @@ void conn_free(struct conn *c)
 
 /* ---- blocking convenience ----------------------------------------------------------------- */
 
-/* Waits for p's descriptors until its deadline, with microsecond precision (a millisecond
- * poll() would add up to 2 ms to every wait, e.g. after the last session ticket). */
 void conn_poll_wait(struct conn_poll *p, int64_t max_wait_us)
 {
-    int64_t wait = p->deadline_us - mono_us();
-    if (wait < 0)
-        wait = 0;
-    if (wait > max_wait_us)
-        wait = max_wait_us;
-    struct timespec ts = {(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
-    int n = ppoll(p->fds, p->n, &ts, NULL);
-    if (n <= 0)
-        for (size_t i = 0; i < p->n; i++)
-            p->fds[i].revents = 0;
+    poll_until(p->fds, p->n, p->deadline_us, max_wait_us);
 }
 
 struct report *conn_run(struct conn *c)

@@ -15,6 +15,7 @@
 #include "engine/chainfile.h"
 #include "engine/http.h"
 #include "util/mem.h"
+#include "util/pollwait.h"
 #include "util/strbuf.h"
 #include "util/timeutil.h"
 
@@ -628,9 +629,6 @@ void doctor_job_run(struct doctor_job *j)
     while (!doctor_job_step(j, fds, n)) {
         int64_t dl;
         n = doctor_job_want(j, fds, DOCTOR_PARALLEL, &dl);
-        int64_t wait = dl == INT64_MAX ? 60000 : (dl - mono_us() + 999) / 1000;
-        if (poll(fds, n, wait < 0 ? 0 : wait > 60000 ? 60000 : (int)wait) <= 0)
-            for (size_t i = 0; i < n; i++)
-                fds[i].revents = 0;
+        poll_until(fds, n, dl, 60000000);
     }
 }

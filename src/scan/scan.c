@@ -14,6 +14,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/pollwait.h"
 #include "util/timeutil.h"
 #include "wire/record.h"
 #include "wire/suites.h"
@@ -557,16 +558,7 @@ void scan_want(const struct scan *s, struct scan_poll *p)
 
 void scan_poll_wait(struct scan_poll *p, int64_t max_wait_us)
 {
-    int64_t wait = p->deadline_us - mono_us();
-    if (wait < 0)
-        wait = 0;
-    if (wait > max_wait_us)
-        wait = max_wait_us;
-    struct timespec ts = {(time_t)(wait / 1000000), (long)(wait % 1000000) * 1000};
-    int n = ppoll(p->fds, p->n, &ts, NULL);
-    if (n <= 0)
-        for (size_t i = 0; i < p->n; i++)
-            p->fds[i].revents = 0;
+    poll_until(p->fds, p->n, p->deadline_us, max_wait_us);
 }
 
 void scan_get_progress(const struct scan *s, struct scan_progress *pr)
