@@ -94,8 +94,11 @@ void conn_poll_wait(struct conn_poll *p, int64_t max_wait_us);
 enum stage conn_stage(const struct conn *c);
 /* Milliseconds since conn_new. */
 int64_t conn_elapsed_ms(const struct conn *c);
-/* Stops at once: closes sockets, abandons the resolver; the report gets stage "cancelled". */
+/* Stops at once: closes sockets, abandons the resolver; the report gets stage "cancelled". A
+ * handshake that had completed keeps its facts and findings (a cancel during the probe, the
+ * fetches of --aia/--revocation or the reconnect): conn_has_result says so. */
 void conn_cancel(struct conn *c);
+bool conn_has_result(const struct conn *c);
 /* Hands the report over (once); the connection must be finished or cancelled. */
 struct report *conn_take_report(struct conn *c);
 void conn_free(struct conn *c);

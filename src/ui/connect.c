@@ -298,13 +298,17 @@ char *dial_describe(const struct ui *ui, int64_t *ms)
     return safe;
 }
 
+/* Esc while connecting: a handshake that completed is shown without what was still running
+ * (the probe, the fetches, the reconnect); anything earlier goes back where it came from. */
 void dial_cancel(struct ui *ui)
 {
     enum stage st = conn_stage(ui->dial.conn);
-    if (st == STAGE_FETCH) { /* the connection is done: stop the fetches, show it */
-        conn_cancel(ui->dial.conn);
+    conn_cancel(ui->dial.conn);
+    if (conn_has_result(ui->dial.conn)) {
         dial_finish(ui);
-        ui_status(ui, TR_WARN, "fetches cancelled: the connection's result without them");
+        ui_status(ui, TR_WARN, "%s: the connection's result without %s",
+                  st == STAGE_FETCH ? "fetches cancelled" : "cancelled after the handshake",
+                  st == STAGE_FETCH ? "them" : "what was still running");
         return;
     }
     dial_free(ui);

@@ -178,6 +178,25 @@ static void test_escape_cancels_tarpit(void **state)
     peer_stop(&p);
 }
 
+/* Esc after the handshake completed (the HTTP probe waits for a server that never answers
+ * HTTP): the connection's result opens, without the probe, instead of going back home. */
+static void test_escape_after_handshake_keeps_result(void **state)
+{
+    (void)state;
+    struct peer p;
+    assert_int_equal(peer_s_server(&p, false, ARGS(GOOD_CHAIN)), 0);
+    struct tmux t;
+    char *args = server_args(&p, "--http --timeout 30");
+    start_ui(&t, 80, 24, false, args);
+    free(args);
+    tmux_expect(&t, "· 1.", 5); /* a second in: the handshake is long done, the probe waits */
+    tmux_keys(&t, "Escape", false);
+    tmux_expect(&t, "cancelled after the handshake", 2);
+    tmux_expect(&t, "✔ VERIFIED", 2);
+    tmux_stop(&t);
+    peer_stop(&p);
+}
+
 static void test_help_overlay(void **state)
 {
     (void)state;
@@ -643,6 +662,7 @@ int main(void)
         cmocka_unit_test_teardown(test_connect_and_panes, tmux_teardown),
         cmocka_unit_test_teardown(test_expired_verdict, tmux_teardown),
         cmocka_unit_test_teardown(test_escape_cancels_tarpit, tmux_teardown),
+        cmocka_unit_test_teardown(test_escape_after_handshake_keeps_result, tmux_teardown),
         cmocka_unit_test_teardown(test_help_overlay, tmux_teardown),
         cmocka_unit_test_teardown(test_resize_relayouts, tmux_teardown),
         cmocka_unit_test_teardown(test_theme_switch, tmux_teardown),
