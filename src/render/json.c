@@ -49,6 +49,11 @@ json_t *jobj(void)
     return jcheck(json_object());
 }
 
+json_t *jarr(void)
+{
+    return jcheck(json_array());
+}
+
 /* A string, or null for NULL. Invalid UTF-8 (a model bug) is repaired, never dropped. */
 json_t *jstr(const char *s)
 {
@@ -106,7 +111,7 @@ json_t *jhex16(unsigned v)
 
 json_t *jlist(const struct strlist *l)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < l->len; i++)
         jpush(a, jstr(l->items[i]));
     return a;
@@ -261,7 +266,7 @@ json_t *json_verify(const struct report *r)
 {
     json_t *o = jobj();
     jset(o, "ok", json_boolean(r->verify_ok));
-    json_t *errors = jcheck(json_array());
+    json_t *errors = jarr();
     for (size_t i = 0; i < r->n_verify_errors; i++)
         jpush(errors, json_verify_error(&r->verify_errors[i]));
     jset(o, "errors", errors);
@@ -292,7 +297,7 @@ static json_t *json_cert_key(const struct cert_info *c)
 
 static json_t *json_cert_extensions(const struct cert_info *c)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < c->n_extensions; i++) {
         json_t *e = jobj();
         jset(e, "name", jstr(c->extensions[i].name));
@@ -340,7 +345,7 @@ static json_t *json_cert(const struct cert_info *c, enum chain_role role, int pa
 /* issue 13: what --aia fetched. */
 static json_t *json_fetched(const struct report *r)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < r->n_fetched; i++) {
         json_t *o = jobj();
         jset(o, "url", jstr(r->fetched[i].url));
@@ -357,7 +362,7 @@ static json_t *json_revocation(const struct report *r)
 {
     if (!r->revocation_checked)
         return json_null();
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < r->n_revocation; i++) {
         const struct revocation *v = &r->revocation[i];
         json_t *o = jobj();
@@ -379,7 +384,7 @@ static json_t *json_revocation(const struct report *r)
 /* issue 13: SCTs from every source. */
 static json_t *json_scts(const struct report *r)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < r->n_scts; i++) {
         const struct sct_info *s = &r->scts[i];
         json_t *o = jobj();
@@ -420,14 +425,14 @@ static json_t *json_source(const struct report *r)
 json_t *json_chain(const struct report *r)
 {
     json_t *o = jobj();
-    json_t *sent = jcheck(json_array()), *verified = jcheck(json_array());
+    json_t *sent = jarr(), *verified = jarr();
     for (size_t i = 0; i < r->n_sent; i++)
         jpush(sent, json_cert(&r->sent[i], r->sent[i].role, r->sent[i].path_depth));
     for (size_t j = 0; j < r->n_verified; j++)
         jpush(verified, json_cert(&r->verified[j], report_verified_role(r, j), (int)j));
     jset(o, "sent", sent);
     jset(o, "verified", verified);
-    json_t *issues = jcheck(json_array());
+    json_t *issues = jarr();
     for (unsigned bit = 0; bit < CHAIN_ISSUE_COUNT; bit++)
         if (r->chain_issues & (1u << bit))
             jpush(issues, jstr(chain_issue_name((enum chain_issue)(1u << bit))));
@@ -445,7 +450,7 @@ static json_t *json_offered(const struct offered *off)
 {
     json_t *o = jobj();
     jset(o, "versions", jlist(&off->versions));
-    json_t *ciphers = jcheck(json_array());
+    json_t *ciphers = jarr();
     for (size_t i = 0; i < off->ciphers.len; i++) {
         const char *ossl = i < off->ciphers_openssl.len ? off->ciphers_openssl.items[i] : NULL;
         json_t *c = jobj();
@@ -520,7 +525,7 @@ static json_t *json_event(const struct hs_event *ev)
 
 static json_t *json_handshake(const struct report *r)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < r->n_events; i++)
         jpush(a, json_event(&r->events[i]));
     return a;
@@ -545,18 +550,24 @@ static json_t *json_bytes(const struct report *r)
     return o;
 }
 
+json_t *json_finding(const char *id, enum severity sev, const char *title, const char *detail,
+                     const char *fix)
+{
+    json_t *o = jobj();
+    jset(o, "id", jstr(id));
+    jset(o, "severity", jstr(severity_name(sev)));
+    jset(o, "title", jstr(title));
+    jset(o, "detail", jstr(detail));
+    jset(o, "fix", jstr(fix));
+    return o;
+}
+
 static json_t *json_findings(const struct report *r)
 {
-    json_t *a = jcheck(json_array());
+    json_t *a = jarr();
     for (size_t i = 0; i < r->n_findings; i++) {
         const struct finding *f = &r->findings[i];
-        json_t *o = jobj();
-        jset(o, "id", jstr(f->id));
-        jset(o, "severity", jstr(severity_name(f->severity)));
-        jset(o, "title", jstr(f->title));
-        jset(o, "detail", jstr(f->detail));
-        jset(o, "fix", jstr(f->fix));
-        jpush(a, o);
+        jpush(a, json_finding(f->id, f->severity, f->title, f->detail, f->fix));
     }
     return a;
 }
@@ -572,7 +583,7 @@ static json_t *json_starttls(const struct starttls_report *st)
     jset(o, "failure", jstr(st->failure));
     jset(o, "ms", jms(st->protocol ? st->ms : -1));
     jset(o, "capabilities", jlist(&st->capabilities));
-    json_t *t = jcheck(json_array());
+    json_t *t = jarr();
     for (size_t i = 0; i < st->n_lines; i++) {
         json_t *l = jobj();
         jset(l, "t_ms", jms(st->lines[i].t_ms));

@@ -11,6 +11,7 @@ json_t *jcheck(json_t *v);
 void jset(json_t *o, const char *key, json_t *v); /* takes v's reference */
 void jpush(json_t *a, json_t *v);
 json_t *jobj(void);
+json_t *jarr(void);
 json_t *jstr(const char *s); /* null for NULL; invalid UTF-8 repaired */
 json_t *jint(long long v);
 json_t *jint_or_null(long long v); /* null for negative values */
@@ -19,6 +20,9 @@ json_t *jtri(enum tristate t);
 json_t *jhex16(unsigned v); /* "0x1302", null for 0 */
 json_t *jlist(const struct strlist *l);
 json_t *json_tool(void);
+/* One finding: id, severity, title, detail, fix (a scan's adds its evidence). */
+json_t *json_finding(const char *id, enum severity sev, const char *title, const char *detail,
+                     const char *fix);
 json_t *json_verify(const struct report *r);
 json_t *json_chain(const struct report *r);
 /* jansson's output with a final newline and terminal-unsafe code points escaped. */

@@ -10,11 +10,6 @@
 #include "wire/suites.h"
 #include "wire/wire.h"
 
-static json_t *jarr(void)
-{
-    return jcheck(json_array());
-}
-
 static json_t *jhex_bytes(const uint8_t *p, size_t n)
 {
     static const char hx[] = "0123456789abcdef";
@@ -188,12 +183,7 @@ static json_t *findings(const struct scan_report *r)
     json_t *a = jarr();
     for (size_t i = 0; i < r->n_findings; i++) {
         const struct scan_finding *f = &r->findings[i];
-        json_t *o = jobj();
-        jset(o, "id", jstr(f->id));
-        jset(o, "severity", jstr(severity_name(f->severity)));
-        jset(o, "title", jstr(f->title));
-        jset(o, "detail", jstr(f->detail));
-        jset(o, "fix", jstr(f->fix));
+        json_t *o = json_finding(f->id, f->severity, f->title, f->detail, f->fix);
         jset(o, "evidence", evidence(r, f->probe));
         jpush(a, o);
     }

@@ -252,14 +252,7 @@ static void other_findings(struct scan_report *r)
 
 void scan_report_findings(struct scan_report *r)
 {
-    for (size_t i = 0; i < r->n_findings; i++) {
-        free(r->findings[i].title);
-        free(r->findings[i].detail);
-        free(r->findings[i].fix);
-    }
-    free(r->findings);
-    r->findings = NULL;
-    r->n_findings = 0;
+    scan_report_findings_clear(r);
     proto_findings(r);
     suites_findings(r);
     other_findings(r);

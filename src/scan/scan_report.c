@@ -45,7 +45,7 @@ struct scan_report *scan_report_new(void)
     return r;
 }
 
-static void findings_clear(struct scan_report *r)
+void scan_report_findings_clear(struct scan_report *r)
 {
     for (size_t i = 0; i < r->n_findings; i++) {
         free(r->findings[i].title);
@@ -76,7 +76,7 @@ void scan_report_free(struct scan_report *r)
     }
     free(r->certs);
     strlist_free(&r->features.alpn);
-    findings_clear(r);
+    scan_report_findings_clear(r);
     for (size_t i = 0; i < r->n_probes; i++) {
         free(r->probes[i].what);
         free(r->probes[i].error);

@@ -146,5 +146,7 @@ struct scan_group *scan_report_group(struct scan_report *r, uint16_t code);
 struct scan_sigalg *scan_report_sigalg(struct scan_report *r, uint16_t code);
 /* Builds the findings from everything else (replacing any before). */
 void scan_report_findings(struct scan_report *r);
+/* scan_report.c — drops r's findings (scan_report_findings starts from none). */
+void scan_report_findings_clear(struct scan_report *r);
 
 #endif
