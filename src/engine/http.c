@@ -165,6 +165,7 @@ struct http_req {
     struct strbuf req; /* the request: head and body */
     size_t sent;       /* bytes of req gone out */
     struct strbuf ans; /* the answer so far */
+    size_t body_at;    /* where the body starts in ans once the head is in; 0 before */
     struct http_response resp;
     char err[256];
 };
@@ -372,6 +373,7 @@ static void answered(struct http_req *q)
     free(q->url);
     q->url = next;
     q->ans.len = 0;
+    q->body_at = 0;
     begin(q);
 }
 
@@ -441,10 +443,7 @@ static void step_send(struct http_req *q)
 static bool answer_complete(const struct http_req *q)
 {
     const char *buf = q->ans.buf;
-    const char *hend = buf && q->ans.len > 12 ? strstr(buf, "\r\n\r\n") : NULL;
-    if (!hend)
-        return false;
-    size_t hlen = (size_t)(hend - buf) + 2, body = hlen + 2, vlen = 0;
+    size_t body = q->body_at, hlen = body - 2, vlen = 0;
     const char *te = header(buf, hlen, "Transfer-Encoding", &vlen);
     if (te)
         return vlen >= 7 && !strncasecmp(te, "chunked", 7) && q->ans.len >= body + 5 &&
@@ -456,6 +455,31 @@ static bool answer_complete(const struct http_req *q)
     return n <= q->max && q->ans.len - body >= n;
 }
 
+/* n more bytes of the answer. The head's end is looked for in the new bytes only, and a head
+ * longer than HTTP_HEADER_MAX fails: a peer sending megabytes without one costs no rescans.
+ * False once the exchange is over (answered by its framing, or failed). */
+static bool received(struct http_req *q, const char *p, size_t n)
+{
+    if (too_big(q, n))
+        return false;
+    size_t from = q->ans.len > 3 ? q->ans.len - 3 : 0;
+    sb_add(&q->ans, p, n);
+    if (!q->body_at) {
+        const char *h = memmem(q->ans.buf + from, q->ans.len - from, "\r\n\r\n", 4);
+        if (h) {
+            q->body_at = (size_t)(h - q->ans.buf) + 4;
+        } else if (q->ans.len > HTTP_HEADER_MAX) {
+            fail(q, "HTTP header larger than %d bytes", HTTP_HEADER_MAX);
+            return false;
+        }
+    }
+    if (q->body_at && answer_complete(q)) {
+        answered(q);
+        return false;
+    }
+    return true;
+}
+
 static void step_recv(struct http_req *q)
 {
     char buf[8192];
@@ -465,13 +489,8 @@ static void step_recv(struct http_req *q)
             ERR_clear_error();
             int rc = SSL_read_ex(q->ssl, buf, sizeof buf, &got);
             if (rc == 1) {
-                if (too_big(q, got))
+                if (!received(q, buf, got))
                     return;
-                sb_add(&q->ans, buf, got);
-                if (answer_complete(q)) {
-                    answered(q);
-                    return;
-                }
                 continue;
             }
             int e = SSL_get_error(q->ssl, rc);
@@ -491,13 +510,8 @@ static void step_recv(struct http_req *q)
             return;
         }
         if (r > 0) {
-            if (too_big(q, (size_t)r))
+            if (!received(q, buf, (size_t)r))
                 return;
-            sb_add(&q->ans, buf, (size_t)r);
-            if (answer_complete(q)) {
-                answered(q);
-                return;
-            }
             continue;
         }
         if (errno != EAGAIN && errno != EINTR)

@@ -24,7 +24,20 @@
 
 #define ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static struct peer tarpit, lingerer;
+static struct peer tarpit, lingerer, headless;
+
+/* An HTTP peer that answers with 256 KiB and never ends a head ("\r\n\r\n"). */
+static void headless_serve(int fd, const void *arg)
+{
+    (void)arg;
+    char buf[4096];
+    (void)!read(fd, buf, sizeof buf);
+    memset(buf, 'a', sizeof buf);
+    for (int i = 0; i < 64; i++)
+        if (write(fd, buf, sizeof buf) <= 0)
+            break;
+    close(fd);
+}
 static struct pki *pk;
 
 /* An HTTP peer that answers every request with the intermediate (stage_inter.crt, read at
@@ -51,8 +64,10 @@ static void linger_serve(int fd, const void *arg)
 static int setup(void **state)
 {
     (void)state;
-    if (peer_tarpit(&tarpit) != 0 || peer_fork(&lingerer, false, linger_serve, NULL) != 0)
+    if (peer_tarpit(&tarpit) != 0 || peer_fork(&lingerer, false, linger_serve, NULL) != 0 ||
+        peer_fork(&headless, false, headless_serve, NULL) != 0)
         return -1;
+    char *u_headless = xasprintf("http://127.0.0.1:%u/inter.der", (unsigned)headless.port);
     char *u_linger = xasprintf("http://127.0.0.1:%u/inter.pem", (unsigned)lingerer.port);
     /* an LDAP location first, as Active Directory's CAs write them, then the HTTP one */
     char *u_ldap_aia =
@@ -68,13 +83,16 @@ static int setup(void **state)
         PKITEST_LEAF("aia", "inter", .san = "DNS:localhost", .ca_issuers_url = u_aia),
         PKITEST_LEAF("rev", "inter", .san = "DNS:localhost", .ocsp_url = u_ocsp, .crl_url = u_crl),
         PKITEST_LEAF("linger", "inter", .san = "DNS:localhost", .ca_issuers_url = u_linger),
+        PKITEST_LEAF("headless", "inter", .san = "DNS:localhost", .ca_issuers_url = u_headless),
         PKITEST_LEAF("ldapfirst", "inter", .san = "DNS:localhost", .ca_issuers_url = u_ldap_aia,
                      .crl_url = u_ldap_crl),
     };
     pk = pkitest_make(specs, sizeof specs / sizeof specs[0]);
     free(u_aia), free(u_ocsp), free(u_crl), free(u_linger), free(u_ldap_aia), free(u_ldap_crl);
+    free(u_headless);
     pkitest_write(pk, "stage_", (const char *const[]){"root", "inter", NULL}, false);
-    pkitest_write(pk, "stage_", (const char *const[]){"aia", "rev", "linger", "ldapfirst", NULL},
+    pkitest_write(pk, "stage_",
+                  (const char *const[]){"aia", "rev", "linger", "ldapfirst", "headless", NULL},
                   true);
     return 0;
 }
@@ -84,6 +102,7 @@ static int teardown(void **state)
     (void)state;
     peer_stop(&tarpit);
     peer_stop(&lingerer);
+    peer_stop(&headless);
     pki_free(pk);
     return 0;
 }
@@ -274,6 +293,26 @@ static void test_http_location_preferred(void **state)
     report_free(r);
 }
 
+/* A caIssuers server whose answer never ends its head: the fetch fails once the head passes
+ * HTTP_HEADER_MAX (16 KiB), not after reading all it sends. */
+static void test_endless_head_refused(void **state)
+{
+    (void)state;
+    struct peer p;
+    if (peer_s_server(&p, false,
+                      ARGV("-cert", "@stage_headless.crt", "-key", "@stage_headless.key")) != 0)
+        fail_msg("s_server");
+    struct tls_config cfg;
+    config_for(&cfg, p.port, 5);
+    cfg.aia = true;
+    struct report *r = engine_connect(&cfg);
+    config_free(&cfg);
+    peer_stop(&p);
+    assert_int_equal(r->n_fetched, 1);
+    assert_string_equal(r->fetched[0].outcome, "HTTP header larger than 16384 bytes");
+    report_free(r);
+}
+
 int main(void)
 {
     harness_dir();
@@ -282,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_fetches_time_out_side_by_side),
         cmocka_unit_test(test_answer_complete_before_close),
         cmocka_unit_test(test_http_location_preferred),
+        cmocka_unit_test(test_endless_head_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
