@@ -348,12 +348,8 @@ void diff_screen_help(struct doc *d)
         {"Esc", "back to the result"},
     };
     doc_heading(d, "Compare screen");
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        struct doc_line *l = doc_line(d, -1);
-        doc_text(l, TR_KEY, "%s", keys[i][0]);
-        l->segs[l->n - 1].min_width = 18;
-        doc_text(l, TR_TEXT, "%s", keys[i][1]);
-    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        doc_key_line(d, keys[i][0], keys[i][1]);
 }
 
 static void diff_screen_resize(struct screen *s, struct ui *ui)

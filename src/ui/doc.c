@@ -354,3 +354,11 @@ void doc_free(struct doc *d)
     free(d->lines);
     memset(d, 0, sizeof *d);
 }
+
+void doc_key_line(struct doc *d, const char *keys, const char *what)
+{
+    struct doc_line *l = doc_line(d, -1);
+    doc_text(l, TR_KEY, "%s", keys);
+    l->segs[l->n - 1].min_width = 18;
+    doc_text(l, TR_TEXT, "%s", what);
+}

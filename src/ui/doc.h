@@ -56,6 +56,8 @@ struct doc_line *doc_field_peer(struct doc *d, int label_width, const char *labe
 /* A blank line / a section heading (TR_TITLE). */
 void doc_blank(struct doc *d);
 void doc_heading(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line of a help overlay's key table: the keys in an 18-column column, then what they do. */
+void doc_key_line(struct doc *d, const char *keys, const char *what);
 /* Appends every line of a multi-line string (our own text, or sanitised when peer). */
 void doc_lines(struct doc *d, enum theme_role role, const char *text, bool peer);
 

@@ -724,10 +724,7 @@ static void home_help(struct screen *s, struct ui *ui, struct doc *d)
     for (size_t i = 0; i < sizeof home / sizeof home[0]; i++) {
         if (i == 4 && !ui->lab)
             continue;
-        struct doc_line *l = doc_line(d, -1);
-        doc_text(l, TR_KEY, "%s", home[i][0]);
-        l->segs[l->n - 1].min_width = 18;
-        doc_text(l, TR_TEXT, "%s", home[i][1]);
+        doc_key_line(d, home[i][0], home[i][1]);
     }
     doc_blank(d);
     diff_screen_help(d);

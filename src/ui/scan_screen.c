@@ -419,12 +419,8 @@ void scan_screen_help(struct doc *d)
         {"Esc", "cancel a running scan; back"},
     };
     doc_heading(d, "Scan screen");
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        struct doc_line *l = doc_line(d, -1);
-        doc_text(l, TR_KEY, "%s", keys[i][0]);
-        l->segs[l->n - 1].min_width = 18;
-        doc_text(l, TR_TEXT, "%s", keys[i][1]);
-    }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        doc_key_line(d, keys[i][0], keys[i][1]);
 }
 
 static void scan_screen_free(struct screen *s)

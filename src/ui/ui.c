@@ -352,10 +352,7 @@ static void ui_help_keys(struct doc *d, const struct ui_binding *b, size_t i)
             sb_puts(&keys, ", ");
         sb_puts(&keys, b[j].label);
     }
-    struct doc_line *l = doc_line(d, -1);
-    doc_text(l, TR_KEY, "%s", keys.buf ? keys.buf : "");
-    l->segs[l->n - 1].min_width = 18;
-    doc_text(l, TR_TEXT, "%s", ui_action_help(b[i].action));
+    doc_key_line(d, keys.buf ? keys.buf : "", ui_action_help(b[i].action));
     sb_free(&keys);
 }
 
